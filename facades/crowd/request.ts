@@ -1,0 +1,70 @@
+import type { Context } from 'koa';
+import { DirectoryError } from '../../src/domain/errors';
+import type { CrowdApplication } from './application-auth';
+import type { LinkBase, WireFormat } from './codec/entities';
+import type { CrowdOperations } from './operations';
+
+/** Everything a route needs about the current call, built once per request by the router. */
+export interface CrowdCall {
+  readonly ctx: Context;
+  readonly format: WireFormat;
+  readonly links: LinkBase;
+  readonly application: CrowdApplication;
+  readonly operations: CrowdOperations;
+}
+
+/** Runs a fixed operation as the calling application, scoped to its directories. */
+export function runAs<T>(call: CrowdCall, operation: string, variables: Record<string, unknown>): Promise<T> {
+  return call.operations.run<T>(
+    operation,
+    { directories: call.application.directories, ...variables },
+    `crowd:${call.application.name}`,
+  );
+}
+
+/** A query parameter, once. Koa's querystring parser already decodes `+` as a space (crowd-rest.md §1). */
+export function param(ctx: Context, name: string): string | undefined {
+  const value = ctx.query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function requiredParam(ctx: Context, name: string): string {
+  const value = param(ctx, name);
+  if (value === undefined || value === '') throw new DirectoryError('INVALID_ARGUMENT', `${name} query parameter must be given`);
+  return value;
+}
+
+/** Crowd's default page size (AbstractResource.DEFAULT_SEARCH_RESULT_SIZE); -1 means all. */
+export const DEFAULT_MAX_RESULTS = 1000;
+export const ALL_RESULTS = -1;
+
+export interface Paging {
+  readonly startIndex: number;
+  /** -1 for all results. */
+  readonly maxResults: number;
+}
+
+/** `start-index` ≥ 0 and `max-results` ≥ 1 or exactly -1, else 400 (EntityQuery's rules, crowd-rest.md §3). */
+export function paging(ctx: Context): Paging {
+  const startIndex = integerParam(ctx, 'start-index', 0);
+  const maxResults = integerParam(ctx, 'max-results', DEFAULT_MAX_RESULTS);
+  if (startIndex < 0) throw new DirectoryError('INVALID_ARGUMENT', 'start-index must not be negative');
+  if (maxResults === 0 || maxResults < ALL_RESULTS) {
+    throw new DirectoryError('INVALID_ARGUMENT', 'max-results must be greater than 0, or -1 for all results');
+  }
+  return { startIndex, maxResults };
+}
+
+function integerParam(ctx: Context, name: string, fallback: number): number {
+  const raw = param(ctx, name);
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d{1,10}$/.test(raw)) throw new DirectoryError('INVALID_ARGUMENT', `${name} must be an integer, not "${raw}"`);
+  return Number(raw);
+}
+
+/** `expand` may be repeated or comma-separated (`expand=user,attributes`). */
+export function expansions(ctx: Context): ReadonlySet<string> {
+  const raw = ctx.query.expand;
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
+}

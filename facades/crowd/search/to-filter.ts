@@ -1,0 +1,202 @@
+/**
+ * Search restriction → GraphQL filter variables (`UserFilterInput` / `GroupFilterInput`).
+ *
+ * Contract (crowd-rest.md §3.3, §3.9.6):
+ * - Known terms, chosen by property *name* (the declared type is not trusted: Jira sends the
+ *   right one, and the name alone decides how the field is stored):
+ *   users  name, email, firstName, lastName, displayName, externalId (strings), active (boolean),
+ *          createdDate, updatedDate (dates → createdAt, updatedAt);
+ *   groups name, description, externalId (strings), active, local (booleans), createdDate,
+ *          updatedDate (dates).
+ *   Names are matched exactly (Crowd's term keys are case-sensitive).
+ * - Any other name is a custom attribute (POST bodies, `unknownPropertyAs: 'attribute'`) or an
+ *   INVALID_ARGUMENT (CQL, `'error'`). An attribute is compared as a string whatever its type.
+ * - null → `{}` (match all); AND / OR → `{and:[…]}` / `{or:[…]}` (an empty `and` matches all,
+ *   an empty `or` matches nothing).
+ * - Strings: EXACTLY_MATCHES→equals, STARTS_WITH→startsWith, ENDS_WITH→endsWith,
+ *   CONTAINS→contains, LESS_THAN→lessThan, GREATER_THAN→greaterThan, NULL→isEmpty:true,
+ *   LESS_THAN_OR_EQUAL / GREATER_THAN_OR_EQUAL → `{or:[{f:{lessThan|greaterThan:v}},{f:{equals:v}}]}`.
+ * - Booleans: EXACTLY_MATCHES only; value by Java's `Boolean.valueOf` ("true" in any case → true,
+ *   anything else → false).
+ * - Dates: see `dateCondition`.
+ * Failures: `DirectoryError('INVALID_ARGUMENT', …)` naming the property and the mode.
+ */
+import { DirectoryError } from '../../../src/domain/errors';
+import type {
+  AttributeConditionInput,
+  DateConditionInput,
+  GroupFilterInput,
+  StringConditionInput,
+  UserFilterInput,
+} from '../graphql-types';
+import { parseCrowdDate } from './crowd-date';
+import type { MatchMode, PropertyRestriction, SearchRestriction } from './restriction';
+
+export interface TranslateOptions {
+  /** POST bodies: `attribute` (§3.9.6); CQL: `error` (Crowd 2.4 rejects unknown CQL names). */
+  unknownPropertyAs: 'attribute' | 'error';
+}
+
+export function restrictionToUserFilter(r: SearchRestriction, o: TranslateOptions): UserFilterInput {
+  return translate(r, o, USER_VOCABULARY);
+}
+
+export function restrictionToGroupFilter(r: SearchRestriction, o: TranslateOptions): GroupFilterInput {
+  return translate(r, o, GROUP_VOCABULARY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabularies
+
+type Term<F> =
+  | { kind: 'string'; make: (c: StringConditionInput) => F }
+  | { kind: 'boolean'; make: (b: boolean) => F }
+  | { kind: 'date'; make: (c: DateConditionInput) => F };
+
+interface Vocabulary<F> {
+  entity: 'user' | 'group';
+  terms: ReadonlyMap<string, Term<F>>;
+  all: () => F;
+  and: (filters: F[]) => F;
+  or: (filters: F[]) => F;
+  attribute: (c: AttributeConditionInput) => F;
+}
+
+const USER_VOCABULARY: Vocabulary<UserFilterInput> = {
+  entity: 'user',
+  terms: new Map<string, Term<UserFilterInput>>([
+    ['name', { kind: 'string', make: (c) => ({ name: c }) }],
+    ['email', { kind: 'string', make: (c) => ({ email: c }) }],
+    ['firstName', { kind: 'string', make: (c) => ({ firstName: c }) }],
+    ['lastName', { kind: 'string', make: (c) => ({ lastName: c }) }],
+    ['displayName', { kind: 'string', make: (c) => ({ displayName: c }) }],
+    ['externalId', { kind: 'string', make: (c) => ({ externalId: c }) }],
+    ['active', { kind: 'boolean', make: (b) => ({ active: b }) }],
+    ['createdDate', { kind: 'date', make: (c) => ({ createdAt: c }) }],
+    ['updatedDate', { kind: 'date', make: (c) => ({ updatedAt: c }) }],
+  ]),
+  all: () => ({}),
+  and: (filters) => ({ and: filters }),
+  or: (filters) => ({ or: filters }),
+  attribute: (c) => ({ attributes: [c] }),
+};
+
+const GROUP_VOCABULARY: Vocabulary<GroupFilterInput> = {
+  entity: 'group',
+  terms: new Map<string, Term<GroupFilterInput>>([
+    ['name', { kind: 'string', make: (c) => ({ name: c }) }],
+    ['description', { kind: 'string', make: (c) => ({ description: c }) }],
+    ['externalId', { kind: 'string', make: (c) => ({ externalId: c }) }],
+    ['active', { kind: 'boolean', make: (b) => ({ active: b }) }],
+    ['local', { kind: 'boolean', make: (b) => ({ local: b }) }],
+    ['createdDate', { kind: 'date', make: (c) => ({ createdAt: c }) }],
+    ['updatedDate', { kind: 'date', make: (c) => ({ updatedAt: c }) }],
+  ]),
+  all: () => ({}),
+  and: (filters) => ({ and: filters }),
+  or: (filters) => ({ or: filters }),
+  attribute: (c) => ({ attributes: [c] }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Translation
+
+function translate<F>(r: SearchRestriction, o: TranslateOptions, v: Vocabulary<F>): F {
+  switch (r.kind) {
+    case 'null':
+      return v.all();
+    case 'boolean': {
+      const parts = r.restrictions.map((c) => translate(c, o, v));
+      return r.logic === 'AND' ? v.and(parts) : v.or(parts);
+    }
+    case 'property':
+      return property(r, o, v);
+  }
+}
+
+function property<F>(r: PropertyRestriction, o: TranslateOptions, v: Vocabulary<F>): F {
+  const term = v.terms.get(r.name);
+  if (term === undefined) {
+    if (o.unknownPropertyAs === 'error') {
+      throw invalid(`unknown ${v.entity} search property "${r.name}"; known properties: ${[...v.terms.keys()].join(', ')}`);
+    }
+    return stringTerm(r, (c) => v.attribute({ name: r.name, ...c }), v);
+  }
+  switch (term.kind) {
+    case 'string':
+      return stringTerm(r, term.make, v);
+    case 'boolean':
+      if (r.matchMode !== 'EXACTLY_MATCHES') {
+        throw invalid(`match mode ${r.matchMode} is not supported for the boolean property "${r.name}"; use EXACTLY_MATCHES`);
+      }
+      return term.make(javaBooleanValueOf(requireValue(r)));
+    case 'date':
+      return term.make(dateCondition(r));
+  }
+}
+
+const STRING_KEYS: Partial<Record<MatchMode, 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan' | 'greaterThan'>> = {
+  EXACTLY_MATCHES: 'equals',
+  STARTS_WITH: 'startsWith',
+  ENDS_WITH: 'endsWith',
+  CONTAINS: 'contains',
+  LESS_THAN: 'lessThan',
+  GREATER_THAN: 'greaterThan',
+};
+
+function stringTerm<F>(r: PropertyRestriction, make: (c: StringConditionInput) => F, v: Vocabulary<F>): F {
+  if (r.matchMode === 'NULL') return make({ isEmpty: true });
+  const value = requireValue(r);
+  if (r.matchMode === 'LESS_THAN_OR_EQUAL') return v.or([make({ lessThan: value }), make({ equals: value })]);
+  if (r.matchMode === 'GREATER_THAN_OR_EQUAL') return v.or([make({ greaterThan: value }), make({ equals: value })]);
+  const key = STRING_KEYS[r.matchMode]!;
+  return make({ [key]: value });
+}
+
+/**
+ * Date restrictions. `before` / `after` are strict bounds and stored dates have millisecond
+ * resolution, so the inclusive modes move the bound by 1 ms:
+ * LESS_THAN → before t; LESS_THAN_OR_EQUAL → before t+1ms; GREATER_THAN → after t;
+ * GREATER_THAN_OR_EQUAL → after t−1ms; EXACTLY_MATCHES → after t−1ms and before t+1ms.
+ * The other modes mean nothing for a date and are refused.
+ */
+function dateCondition(r: PropertyRestriction): DateConditionInput {
+  const text = requireValue(r);
+  const t = parseCrowdDate(text);
+  if (t === undefined) {
+    throw invalid(
+      `"${text}" is not a valid date for property "${r.name}"; expected yyyy, yyyy-MM, yyyy-MM-dd or yyyy-MM-dd'T'HH:mm:ss.SSS with an optional offset (Z, +hh:mm, +hhmm)`,
+    );
+  }
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  switch (r.matchMode) {
+    case 'LESS_THAN':
+      return { before: iso(t) };
+    case 'LESS_THAN_OR_EQUAL':
+      return { before: iso(t + 1) };
+    case 'GREATER_THAN':
+      return { after: iso(t) };
+    case 'GREATER_THAN_OR_EQUAL':
+      return { after: iso(t - 1) };
+    case 'EXACTLY_MATCHES':
+      return { after: iso(t - 1), before: iso(t + 1) };
+    default:
+      throw invalid(
+        `match mode ${r.matchMode} is not supported for the date property "${r.name}"; use EXACTLY_MATCHES, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN or GREATER_THAN_OR_EQUAL`,
+      );
+  }
+}
+
+/** Java's `Boolean.valueOf(String)`: true only for "true", ignoring case. */
+function javaBooleanValueOf(value: string): boolean {
+  return value.toLowerCase() === 'true';
+}
+
+function requireValue(r: PropertyRestriction): string {
+  if (r.value === undefined) throw invalid(`match mode ${r.matchMode} on property "${r.name}" needs a value`);
+  return r.value;
+}
+
+function invalid(message: string): DirectoryError {
+  return new DirectoryError('INVALID_ARGUMENT', message);
+}

@@ -1,0 +1,19 @@
+import type { Store } from '../src/store/store';
+import type { DirectoryScope } from './directory-scope';
+import { createLoaders, type Loaders } from './loaders';
+
+/**
+ * What every resolver receives. Top-level searches use `store` (one call per query); field
+ * resolvers must go through `loaders` so that lists of entities are fetched in batches.
+ */
+export interface GraphQLContext {
+  readonly store: Store;
+  readonly loaders: Loaders;
+  readonly directories: DirectoryScope;
+  /** Who is asking: an administrator token name, or `crowd:<application>` for the Crowd facade. */
+  readonly principal: string;
+}
+
+export function createContext(store: Store, directories: DirectoryScope, principal: string): GraphQLContext {
+  return { store, loaders: createLoaders(store), directories, principal };
+}

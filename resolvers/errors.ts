@@ -1,0 +1,52 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { isDirectoryError, type ErrorCode } from '../src/domain/errors';
+
+/**
+ * One of the two tables that translate the error model (the other is the Crowd facade's):
+ * DirectoryError code → GraphQL `extensions.code`.
+ */
+export const GRAPHQL_ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
+  USER_NOT_FOUND: 'NOT_FOUND',
+  GROUP_NOT_FOUND: 'NOT_FOUND',
+  DIRECTORY_NOT_FOUND: 'NOT_FOUND',
+  MEMBERSHIP_NOT_FOUND: 'NOT_FOUND',
+  INVALID_ARGUMENT: 'BAD_USER_INPUT',
+  INVALID_CURSOR: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  READ_ONLY: 'FORBIDDEN',
+  CONFIGURATION: 'CONFIGURATION_ERROR',
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+export type ErrorLogger = (correlationId: string, error: unknown) => void;
+
+/**
+ * Apollo `formatError`: DirectoryErrors keep their message and get their code; GraphQL's own
+ * errors (syntax, validation, bad variables) pass through; anything else is masked and logged
+ * with a correlation id that the answer carries, so no stack trace or secret leaks.
+ */
+export function createErrorFormatter(log: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (isDirectoryError(original)) {
+      return { ...formatted, message: original.message, extensions: { code: GRAPHQL_ERROR_CODES[original.code], reason: original.code } };
+    }
+    if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
+      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    const correlationId = randomUUID();
+    log(correlationId, original);
+    return {
+      message: `Internal server error (correlation id ${correlationId})`,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+    };
+  };
+}

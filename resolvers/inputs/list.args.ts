@@ -1,0 +1,47 @@
+import { ArgsType, Field, Int } from 'type-graphql';
+import { GroupFilterInput, UserFilterInput } from './filter.input';
+
+@ArgsType()
+export class SearchArgs {
+  @Field(() => Int, { defaultValue: 100, description: 'Page size, 0 to 1000.' })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: "The previous page's `pageInfo.endCursor`." })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Entries to skip (after `after`); Crowd start-index.' })
+  offset?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Directory names in precedence order; a name in two directories resolves to the first. Default: all, in configured order.',
+  })
+  directories?: string[] | null;
+}
+
+@ArgsType()
+export class UserSearchArgs extends SearchArgs {
+  @Field(() => UserFilterInput, { nullable: true })
+  filter?: UserFilterInput | null;
+}
+
+@ArgsType()
+export class GroupSearchArgs extends SearchArgs {
+  @Field(() => GroupFilterInput, { nullable: true })
+  filter?: GroupFilterInput | null;
+}
+
+@ArgsType()
+export class MemberListArgs {
+  @Field(() => Boolean, { defaultValue: false, description: 'Include memberships inherited through nested groups.' })
+  nested!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Page size; absent means the whole list.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  offset?: number | null;
+}

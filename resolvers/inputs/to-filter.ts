@@ -1,0 +1,90 @@
+import { DirectoryError } from '../../src/domain/errors';
+import {
+  andFilters,
+  type DateField,
+  type Filter,
+  type GroupFilter,
+  GROUP_STRING_FIELDS,
+  type UserFilter,
+  USER_STRING_FIELDS,
+} from '../../src/domain/filter';
+import type { AttributeCondition, DateCondition, GroupFilterInput, StringCondition, UserFilterInput } from './filter.input';
+
+/** Depth bound for nested and/or: a hostile query cannot make the translation or the SQL explode. */
+const MAX_DEPTH = 16;
+
+/** Translates the GraphQL filter input into the domain filter algebra (see src/domain/filter.ts). */
+export function toUserFilter(input: UserFilterInput | null | undefined): UserFilter {
+  return translate<UserFilterInput, (typeof USER_STRING_FIELDS)[number], 'active'>(input, USER_STRING_FIELDS, ['active'], 0);
+}
+
+export function toGroupFilter(input: GroupFilterInput | null | undefined): GroupFilter {
+  return translate<GroupFilterInput, (typeof GROUP_STRING_FIELDS)[number], 'active' | 'local'>(
+    input,
+    GROUP_STRING_FIELDS,
+    ['active', 'local'],
+    0,
+  );
+}
+
+type FilterInput<S extends string, B extends string> = {
+  and?: FilterInput<S, B>[];
+  or?: FilterInput<S, B>[];
+  createdAt?: DateCondition;
+  updatedAt?: DateCondition;
+  attributes?: AttributeCondition[];
+} & { [K in S]?: StringCondition } & { [K in B]?: boolean };
+
+function translate<I extends FilterInput<S, B>, S extends string, B extends string>(
+  input: I | null | undefined,
+  stringFields: readonly S[],
+  booleanFields: readonly B[],
+  depth: number,
+): Filter<S, B> {
+  if (!input) return { kind: 'all' };
+  if (depth > MAX_DEPTH) throw new DirectoryError('INVALID_ARGUMENT', `filter nesting deeper than ${MAX_DEPTH} levels`);
+  const terms: Filter<S, B>[] = [];
+  for (const field of stringFields) {
+    const condition = input[field] as StringCondition | undefined;
+    if (condition) {
+      const empty: Filter<S, B> = { kind: 'empty', field };
+      terms.push(...stringTerms<S, B>(condition, (match, value) => ({ kind: 'string', field, match, value }), empty));
+    }
+  }
+  for (const field of booleanFields) {
+    const value = input[field] as boolean | undefined | null;
+    if (value !== undefined && value !== null) terms.push({ kind: 'boolean', field, value });
+  }
+  for (const field of ['createdAt', 'updatedAt'] as const satisfies readonly DateField[]) {
+    const condition = input[field];
+    if (condition?.before) terms.push({ kind: 'date', field, match: 'lessThan', value: condition.before });
+    if (condition?.after) terms.push({ kind: 'date', field, match: 'greaterThan', value: condition.after });
+  }
+  for (const attribute of input.attributes ?? []) {
+    const { name } = attribute;
+    // An attribute is empty when it has no value at all; `contains ''` matches any value.
+    const empty: Filter<S, B> = { kind: 'not', filter: { kind: 'attribute', name, match: 'contains', value: '' } };
+    terms.push(...stringTerms<S, B>(attribute, (match, value) => ({ kind: 'attribute', name, match, value }), empty));
+  }
+  if (input.and) terms.push(andFilters(input.and.map((f) => translate(f as I, stringFields, booleanFields, depth + 1))));
+  if (input.or) terms.push({ kind: 'or', of: input.or.map((f) => translate(f as I, stringFields, booleanFields, depth + 1)) });
+  return andFilters(terms);
+}
+
+type Match = 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan' | 'greaterThan';
+const MATCHES: readonly Match[] = ['equals', 'startsWith', 'endsWith', 'contains', 'lessThan', 'greaterThan'];
+
+function stringTerms<S extends string, B extends string>(
+  condition: StringCondition,
+  term: (match: Match, value: string) => Filter<S, B>,
+  empty: Filter<S, B>,
+): Filter<S, B>[] {
+  const terms: Filter<S, B>[] = [];
+  for (const match of MATCHES) {
+    const value = condition[match];
+    if (value !== undefined && value !== null) terms.push(term(match, value));
+  }
+  if (condition.isEmpty === true) terms.push(empty);
+  if (condition.isEmpty === false) terms.push({ kind: 'not', filter: empty });
+  return terms;
+}

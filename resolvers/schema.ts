@@ -1,0 +1,16 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { GroupConnectionResolver, UserConnectionResolver } from './connection.resolver';
+import { DirectoryResolver } from './directory.resolver';
+import { GroupResolver } from './group.resolver';
+import { UserResolver } from './user.resolver';
+
+/** Builds the one GraphQL schema of crowdgate from the type-graphql classes. */
+export async function buildCrowdgateSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver], validate: false });
+}
+
+/** The SDL checked in at schema/schema.graphql (sorted, so diffs are stable). */
+export function printCrowdgateSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

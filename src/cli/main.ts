@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildCrowdgateSchema, printCrowdgateSchema } from '../../resolvers/schema';
+import { isDirectoryError } from '../domain/errors';
+import { packageRoot } from '../paths';
+import { hashPasswordCommand } from './hash-password';
+import { serve } from './serve';
+
+const HELP = `crowdgate — an Atlassian Crowd server and GraphQL API over your cloud directories
+
+Usage:
+  crowdgate serve [--config FILE] [--demo] [--host H] [--port N] [--data DIR]
+      Serve the Crowd REST API (/rest/usermanagement/1) and GraphQL (/graphql).
+      --demo serves the embedded demo (SQLite under ./data, 127.0.0.1:8095,
+      application demo/demo, GraphQL token demo).
+  crowdgate hash-password
+      Read a password on standard input; print its stored form for
+      applications[].passwordHash.
+  crowdgate emit-schema [--out FILE]
+      Write the GraphQL SDL (default schema/schema.graphql).
+  crowdgate --help | --version
+`;
+
+/** Exit codes: 0 success, 1 unexpected failure, 2 usage or configuration error. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case '--version':
+      process.stdout.write(`${(require(join(packageRoot(), 'package.json')) as { version: string }).version}\n`);
+      return 0;
+    case 'serve': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          config: { type: 'string' },
+          demo: { type: 'boolean' },
+          host: { type: 'string' },
+          port: { type: 'string' },
+          data: { type: 'string' },
+        },
+        strict: true,
+      });
+      await serve(values, process.stdout);
+      return 0;
+    }
+    case 'hash-password':
+      parseArgs({ args: rest, options: {}, strict: true });
+      await hashPasswordCommand(process.stdin, process.stdout);
+      return 0;
+    case 'emit-schema': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } }, strict: true });
+      const file = values.out ?? join(packageRoot(), 'schema', 'schema.graphql');
+      writeFileSync(file, printCrowdgateSchema(await buildCrowdgateSchema()));
+      process.stdout.write(`wrote ${file}\n`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`crowdgate: unknown command "${command}"\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isDirectoryError(error) && (error.code === 'CONFIGURATION' || error.code === 'INVALID_ARGUMENT')) {
+      process.stderr.write(`crowdgate: ${error.message}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`crowdgate: ${error.message}\n\n${HELP}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`crowdgate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import { foldName } from '../domain/names';
+import { parseCidr, type Cidr } from '../security/cidr';
+import { isPasswordHash } from '../security/password-hash';
+
+/**
+ * The crowdgate configuration schema (the shape of `crowdgate.yaml` after `${ENV}` interpolation).
+ *
+ * Contracts:
+ *  - Every object is strict (unknown keys are errors) except the provider settings objects
+ *    (`entra`, `google`, `okta`), which accept anything until their providers define them.
+ *  - Messages are written for `load.ts`, which prefixes file and key path; they never echo secrets.
+ *  - Integers (`port`, demo `users`/`groups`) also accept a decimal string, so `port: ${PORT}` works.
+ *  - CIDR lists are parsed into `Cidr` objects (see security/cidr.ts).
+ *  - Application directory references are matched case-insensitively and rewritten to the
+ *    directory's configured spelling, so `applications[].directories` can be compared with `===`.
+ *  - `dataDir` is returned as written; `loadConfigFile` resolves it against the file's directory.
+ */
+
+export const PROVIDER_KINDS = ['entra', 'google', 'okta', 'demo'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** Minimum length of an administrator token in a configuration file (the built-in demo bypasses it). */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^(0|[1-9][0-9]{0,9})$/.test(value) ? Number(value) : value),
+    z
+      .number()
+      .int('must be an integer')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`),
+  );
+
+const configName = z.string().regex(NAME_PATTERN, 'must be 1 to 64 characters from A-Z a-z 0-9 . _ -');
+
+const crowdGroupName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters')
+  .refine((name) => name.trim() === name, 'must not start or end with whitespace');
+
+const cidr = z.string().transform((text, ctx): Cidr => {
+  try {
+    return parseCidr(text);
+  } catch (error) {
+    // parseCidr throws only Errors with a complete, user-facing message.
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const serverSchema = z.strictObject({
+  host: z
+    .string()
+    .regex(/^\S+$/, 'must be a non-empty host name or IP address without whitespace')
+    .default('127.0.0.1'),
+  /** 0 asks the OS for a free port (tests). */
+  port: integer(0, 65535).default(8095),
+  /** "" (served at the root) or "/segment[/segment...]"; "/" is read as "". */
+  contextPath: z
+    .string()
+    .transform((path) => (path === '/' ? '' : path))
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/,
+          'must be "" or a path such as "/crowd" (leading "/", no trailing "/")',
+        ),
+    )
+    .default(''),
+});
+
+const adminTokenSchema = z.strictObject({
+  name: configName,
+  token: z
+    .string()
+    .min(MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`)
+    .regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces (it is sent as a bearer token)'),
+});
+
+const demoSettingsSchema = z.strictObject({
+  seed: z.string().min(1, 'must not be empty').default('crowdgate-demo'),
+  users: integer(0, 1_000_000).default(300),
+  groups: integer(0, 100_000).default(30),
+});
+
+/** Provider settings: any mapping for now; later issues replace these with strict schemas. */
+const providerSettingsSchema = z.looseObject({});
+
+export type DemoSettings = z.output<typeof demoSettingsSchema>;
+export type ProviderSettings = z.output<typeof providerSettingsSchema>;
+
+interface DirectoryConfigBase {
+  /** Unique case-insensitively; [A-Za-z0-9._-], 1..64 characters. */
+  name: string;
+  /** Crowd groups every user of this directory is made a member of. */
+  localGroups: string[];
+}
+export interface DemoDirectoryConfig extends DirectoryConfigBase {
+  provider: 'demo';
+  demo: DemoSettings;
+}
+export interface EntraDirectoryConfig extends DirectoryConfigBase {
+  provider: 'entra';
+  entra: ProviderSettings;
+}
+export interface GoogleDirectoryConfig extends DirectoryConfigBase {
+  provider: 'google';
+  google: ProviderSettings;
+}
+export interface OktaDirectoryConfig extends DirectoryConfigBase {
+  provider: 'okta';
+  okta: ProviderSettings;
+}
+/** Discriminated on `provider`; the settings object sits under the key named like the provider. */
+export type DirectoryConfig = DemoDirectoryConfig | EntraDirectoryConfig | GoogleDirectoryConfig | OktaDirectoryConfig;
+
+const directorySchema = z
+  .strictObject({
+    name: configName,
+    provider: z.enum(PROVIDER_KINDS),
+    localGroups: z.array(crowdGroupName).default([]),
+    demo: demoSettingsSchema.optional(),
+    entra: providerSettingsSchema.optional(),
+    google: providerSettingsSchema.optional(),
+    okta: providerSettingsSchema.optional(),
+  })
+  .superRefine((directory, ctx) => {
+    for (const kind of PROVIDER_KINDS) {
+      if (kind !== directory.provider && directory[kind] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [kind],
+          message: `settings for provider "${kind}", but this directory's provider is "${directory.provider}" (put them under "${directory.provider}")`,
+        });
+      }
+    }
+    const seen = new Map<string, number>();
+    directory.localGroups.forEach((group, index) => {
+      const first = seen.get(foldName(group));
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['localGroups', index],
+          message: `duplicate group "${group}" (same as localGroups[${first}]; group names are case-insensitive)`,
+        });
+      } else {
+        seen.set(foldName(group), index);
+      }
+    });
+  })
+  .transform((d): DirectoryConfig => {
+    const base = { name: d.name, localGroups: d.localGroups };
+    switch (d.provider) {
+      case 'demo':
+        return { ...base, provider: 'demo', demo: d.demo ?? demoSettingsSchema.parse({}) };
+      case 'entra':
+        return { ...base, provider: 'entra', entra: d.entra ?? {} };
+      case 'google':
+        return { ...base, provider: 'google', google: d.google ?? {} };
+      case 'okta':
+        return { ...base, provider: 'okta', okta: d.okta ?? {} };
+    }
+  });
+
+const applicationSchema = z.strictObject({
+  name: configName,
+  passwordHash: z
+    .string()
+    .refine(isPasswordHash, 'must be a password hash produced by "crowdgate hash-password" (scrypt$...)'),
+  allowedAddresses: z.array(cidr).default(() => [parseCidr('127.0.0.1/32'), parseCidr('::1/128')]),
+  /** Ordered: earlier directories win when a name exists in several. */
+  directories: z.array(configName).min(1, 'must list at least one directory'),
+});
+
+export const configSchema = z
+  .strictObject({
+    server: serverSchema.default(() => serverSchema.parse({})),
+    dataDir: z.string().min(1, 'must not be empty').default('./data'),
+    adminTokens: z.array(adminTokenSchema).default([]),
+    directories: z.array(directorySchema).min(1, 'must list at least one directory'),
+    applications: z.array(applicationSchema).default([]),
+    /** Peers whose X-Forwarded-For header is believed. */
+    trustedProxies: z.array(cidr).default([]),
+  })
+  .superRefine((config, ctx) => {
+    uniqueNames(ctx, 'directories', 'directory', config.directories);
+    uniqueNames(ctx, 'applications', 'application', config.applications);
+    uniqueNames(ctx, 'adminTokens', 'token', config.adminTokens);
+    const tokens = new Map<string, number>();
+    config.adminTokens.forEach(({ token }, index) => {
+      const first = tokens.get(token);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['adminTokens', index, 'token'], message: `same token as adminTokens[${first}]` });
+      } else {
+        tokens.set(token, index);
+      }
+    });
+    const directoryNames = new Set(config.directories.map((d) => foldName(d.name)));
+    config.applications.forEach((application, a) => {
+      const listed = new Map<string, number>();
+      application.directories.forEach((name, index) => {
+        const path = ['applications', a, 'directories', index];
+        const folded = foldName(name);
+        const first = listed.get(folded);
+        if (!directoryNames.has(folded)) {
+          ctx.addIssue({ code: 'custom', path, message: `unknown directory "${name}"` });
+        } else if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', path, message: `directory "${name}" is listed twice (also directories[${first}])` });
+        }
+        if (first === undefined) listed.set(folded, index);
+      });
+    });
+  })
+  .transform((config) => {
+    const spelling = new Map(config.directories.map((d) => [foldName(d.name), d.name] as const));
+    return {
+      ...config,
+      applications: config.applications.map((application) => ({
+        ...application,
+        directories: application.directories.map((name) => spelling.get(foldName(name)) ?? name),
+      })),
+    };
+  });
+
+function uniqueNames(
+  ctx: z.RefinementCtx,
+  list: string,
+  what: string,
+  items: readonly { readonly name: string }[],
+): void {
+  const seen = new Map<string, number>();
+  items.forEach(({ name }, index) => {
+    const first = seen.get(foldName(name));
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [list, index, 'name'],
+        message: `duplicate ${what} name "${name}" (same as ${list}[${first}].name; names are case-insensitive)`,
+      });
+    } else {
+      seen.set(foldName(name), index);
+    }
+  });
+}
+
+/** What a configuration file may contain (before defaults and transforms). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** A validated configuration, defaults filled in. */
+export type Config = z.output<typeof configSchema>;
+export type ServerConfig = Config['server'];
+export type AdminTokenConfig = Config['adminTokens'][number];
+export type ApplicationConfig = Config['applications'][number];

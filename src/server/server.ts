@@ -1,0 +1,93 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import Koa from 'koa';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createContext, type GraphQLContext } from '../../resolvers/context';
+import { DirectoryScope } from '../../resolvers/directory-scope';
+import { createErrorFormatter } from '../../resolvers/errors';
+import { crowdFacade } from '../../facades/crowd/router';
+import { CrowdOperations } from '../../facades/crowd/operations';
+import type { Config } from '../config/schema';
+import { packageRoot } from '../paths';
+import type { Directory } from '../domain/directory';
+import { VerifiedPasswordCache } from '../security/password-hash';
+import type { Store } from '../store/store';
+import { AdminTokens } from './admin-auth';
+import { graphqlEndpoint } from './graphql-endpoint';
+import { describeError, type Logger } from './logger';
+
+/** What Crowd clients see in `X-Embedded-Crowd-Version` (the 5.1 line current products ship). */
+export const CROWD_VERSION = 'Crowd/5.1.6';
+
+/** The fixed operations of the Crowd facade, shipped beside the sources. */
+export const CROWD_OPERATIONS_DIR = join(packageRoot(), 'schema', 'crowd');
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8095`. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface ServerParts {
+  readonly config: Config;
+  readonly store: Store;
+  readonly schema: GraphQLSchema;
+  readonly directories: readonly Directory[];
+  readonly logger: Logger;
+}
+
+/**
+ * The composition root of the HTTP side: one Koa app serving `/graphql` (Apollo) and the Crowd
+ * facade, both over the same schema and store. The facade gets only the schema and a context
+ * factory; it never sees the store.
+ */
+export async function startServer(parts: ServerParts): Promise<RunningServer> {
+  const { config, store, schema, logger } = parts;
+  const scope = new DirectoryScope(parts.directories);
+  const contextFor = (principal: string): GraphQLContext => createContext(store, scope, principal);
+  const logError = (correlationId: string, error: unknown) => logger.error('unexpected error', { correlationId, ...describeError(error) });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError: createErrorFormatter(logError),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const passwords = new VerifiedPasswordCache();
+  const app = new Koa();
+  app.proxy = false;
+  app.on('error', (error: unknown) => logger.warn('request failed', describeError(error)));
+  app.use(graphqlEndpoint(apollo, { path: '/graphql', tokens: new AdminTokens(config.adminTokens), context: contextFor }));
+  app.use(
+    crowdFacade({
+      operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, contextFor),
+      applications: config.applications,
+      trustedProxies: config.trustedProxies,
+      verifyPassword: (password, hash) => passwords.verify(password, hash),
+      contextPath: config.server.contextPath,
+      crowdVersion: CROWD_VERSION,
+      logError,
+    }),
+  );
+
+  const server: Server = app.listen(config.server.port, config.server.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}

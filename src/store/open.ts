@@ -1,0 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from './sqlite/sqlite-store';
+import type { Store } from './store';
+
+/** Opens the embedded store, `<dataDir>/crowdgate.sqlite`, creating the data directory if needed. */
+export function openSqliteStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  return new SqliteStore(join(dataDir, 'crowdgate.sqlite'));
+}

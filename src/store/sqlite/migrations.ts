@@ -1,0 +1,71 @@
+/**
+ * Schema migrations of the SQLite backend, applied in order inside one transaction each and
+ * recorded in `schema_migrations`. Append only: never edit a migration that has shipped.
+ *
+ * Folded columns (`name_lower`, `email_lower`) hold `foldName(...)` computed in JavaScript:
+ * SQLite's own `lower()` folds ASCII only. Timestamps are epoch milliseconds.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE directories (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    name_lower  TEXT NOT NULL UNIQUE,
+    provider    TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+
+  CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    directory_id  INTEGER NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+    external_id   TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    name_lower    TEXT NOT NULL,
+    first_name    TEXT NOT NULL,
+    last_name     TEXT NOT NULL,
+    display_name  TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    email_lower   TEXT NOT NULL,
+    active        INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    attributes    TEXT NOT NULL,
+    UNIQUE (directory_id, external_id),
+    UNIQUE (directory_id, name_lower)
+  );
+  CREATE INDEX users_by_name ON users (name_lower);
+  CREATE INDEX users_by_email ON users (email_lower);
+
+  CREATE TABLE groups (
+    id            INTEGER PRIMARY KEY,
+    directory_id  INTEGER NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+    external_id   TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    name_lower    TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    active        INTEGER NOT NULL,
+    local         INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    attributes    TEXT NOT NULL,
+    UNIQUE (directory_id, external_id),
+    UNIQUE (directory_id, name_lower)
+  );
+  CREATE INDEX groups_by_name ON groups (name_lower);
+
+  CREATE TABLE user_groups (
+    group_id  INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX user_groups_by_user ON user_groups (user_id, group_id);
+
+  CREATE TABLE group_groups (
+    parent_id  INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    child_id   INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (parent_id, child_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_groups_by_child ON group_groups (child_id, parent_id);
+  `,
+];

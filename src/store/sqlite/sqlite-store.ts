@@ -1,0 +1,271 @@
+import Database from 'better-sqlite3';
+import type { Directory } from '../../domain/directory';
+import type { GroupFilter, UserFilter } from '../../domain/filter';
+import type { Group } from '../../domain/group';
+import { foldName } from '../../domain/names';
+import type { User } from '../../domain/user';
+import type {
+  ApplyResult,
+  ChangeSet,
+  DirectoryDefinition,
+  DirectoryState,
+  NamedRef,
+  Page,
+  SearchQuery,
+  Store,
+} from '../store';
+import { applyChangeSet } from './apply';
+import { compileFilter, type FilterColumns } from './filter-sql';
+import { MEMBERSHIP_SQL, type MembershipQuery } from './membership-sql';
+import { MIGRATIONS } from './migrations';
+import { GROUP_COLUMNS, toGroup, toUser, USER_COLUMNS, type GroupRow, type UserRow } from './rows';
+
+const USER_FILTER_COLUMNS: FilterColumns<
+  'name' | 'email' | 'firstName' | 'lastName' | 'displayName' | 'externalId',
+  'active'
+> = {
+  alias: 'u',
+  strings: {
+    name: 'u.name_lower',
+    email: 'u.email_lower',
+    firstName: 'fold(u.first_name)',
+    lastName: 'fold(u.last_name)',
+    displayName: 'fold(u.display_name)',
+    externalId: 'fold(u.external_id)',
+  },
+  booleans: { active: 'active' },
+};
+
+const GROUP_FILTER_COLUMNS: FilterColumns<'name' | 'description' | 'externalId', 'active' | 'local'> = {
+  alias: 'g',
+  strings: { name: 'g.name_lower', description: 'fold(g.description)', externalId: 'fold(g.external_id)' },
+  booleans: { active: 'active', local: 'local' },
+};
+
+/** Precedence of the queried directories: `rank` is the index in the caller's list. */
+const PRECEDENCE = 'WITH prec(dir, rank) AS (SELECT value, key FROM json_each(?))';
+
+/**
+ * The embedded backend: one SQLite file (WAL mode) through better-sqlite3. better-sqlite3 is
+ * synchronous; the async contract costs one microtask per call and keeps PostgreSQL possible.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.function('fold', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? foldName(value) : value,
+    );
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    const applied = new Set(
+      this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (applied.has(version)) return;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+      })();
+    });
+  }
+
+  async upsertDirectories(definitions: readonly DirectoryDefinition[]): Promise<Directory[]> {
+    const upsert = this.db.prepare(
+      `INSERT INTO directories (name, name_lower, provider, position, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name_lower) DO UPDATE SET name = excluded.name, provider = excluded.provider, position = excluded.position`,
+    );
+    const find = this.db.prepare('SELECT id, name, provider, position FROM directories WHERE name_lower = ?');
+    return this.db.transaction(() =>
+      definitions.map((d, position) => {
+        upsert.run(d.name, foldName(d.name), d.provider, position, Date.now());
+        return find.get(foldName(d.name)) as Directory;
+      }),
+    )();
+  }
+
+  async listDirectories(): Promise<Directory[]> {
+    return this.stmt('SELECT id, name, provider, position FROM directories ORDER BY position, id').all() as Directory[];
+  }
+
+  async findUsersByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<User[]> {
+    const rows = this
+      .stmt(
+        `SELECT ${USER_COLUMNS} FROM users u
+         WHERE u.directory_id IN (SELECT value FROM json_each(?)) AND u.name_lower IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(directoryIds), JSON.stringify(foldedNames)) as UserRow[];
+    return rows.map(toUser);
+  }
+
+  async findUsersByExternalId(directoryId: number, externalIds: readonly string[]): Promise<User[]> {
+    const rows = this
+      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ? AND u.external_id IN (SELECT value FROM json_each(?))`)
+      .all(directoryId, JSON.stringify(externalIds)) as UserRow[];
+    return rows.map(toUser);
+  }
+
+  async getUsers(ids: readonly number[]): Promise<User[]> {
+    const rows = this
+      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as UserRow[];
+    return rows.map(toUser);
+  }
+
+  async searchUsers(query: SearchQuery<UserFilter>): Promise<Page<User>> {
+    const rows = this.search<UserRow>('users', 'u', USER_COLUMNS, query, compileFilter(query.filter, USER_FILTER_COLUMNS));
+    return toPage(rows, query.limit, toUser);
+  }
+
+  async countUsers(directoryIds: readonly number[], filter: UserFilter): Promise<number> {
+    return this.count('users', 'u', directoryIds, compileFilter(filter, USER_FILTER_COLUMNS));
+  }
+
+  async findGroupsByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<Group[]> {
+    const rows = this
+      .stmt(
+        `SELECT ${GROUP_COLUMNS} FROM groups g
+         WHERE g.directory_id IN (SELECT value FROM json_each(?)) AND g.name_lower IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(directoryIds), JSON.stringify(foldedNames)) as GroupRow[];
+    return rows.map(toGroup);
+  }
+
+  async getGroups(ids: readonly number[]): Promise<Group[]> {
+    const rows = this
+      .stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as GroupRow[];
+    return rows.map(toGroup);
+  }
+
+  async searchGroups(query: SearchQuery<GroupFilter>): Promise<Page<Group>> {
+    const rows = this.search<GroupRow>('groups', 'g', GROUP_COLUMNS, query, compileFilter(query.filter, GROUP_FILTER_COLUMNS));
+    return toPage(rows, query.limit, toGroup);
+  }
+
+  async countGroups(directoryIds: readonly number[], filter: GroupFilter): Promise<number> {
+    return this.count('groups', 'g', directoryIds, compileFilter(filter, GROUP_FILTER_COLUMNS));
+  }
+
+  async groupsOfUsers(userIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>> {
+    return this.memberships('groupsOfUsers', userIds, nested);
+  }
+
+  async usersOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>> {
+    return this.memberships('usersOfGroups', groupIds, nested);
+  }
+
+  async childGroupsOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>> {
+    return this.memberships('childGroupsOfGroups', groupIds, nested);
+  }
+
+  async parentGroupsOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>> {
+    return this.memberships('parentGroupsOfGroups', groupIds, nested);
+  }
+
+  async loadDirectoryState(directoryId: number): Promise<DirectoryState> {
+    return this.db.transaction(() => ({
+      users: (this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).all(directoryId) as UserRow[]).map(toUser),
+      groups: (this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).all(directoryId) as GroupRow[]).map(toGroup),
+      userMemberships: this
+        .stmt(
+          `SELECT u.external_id, g.external_id FROM user_groups ug
+           JOIN users u ON u.id = ug.user_id JOIN groups g ON g.id = ug.group_id WHERE g.directory_id = ?`,
+        )
+        .raw()
+        .all(directoryId) as Array<[string, string]>,
+      groupMemberships: this
+        .stmt(
+          `SELECT c.external_id, p.external_id FROM group_groups gg
+           JOIN groups c ON c.id = gg.child_id JOIN groups p ON p.id = gg.parent_id WHERE p.directory_id = ?`,
+        )
+        .raw()
+        .all(directoryId) as Array<[string, string]>,
+    }))();
+  }
+
+  async apply(directoryId: number, changes: ChangeSet): Promise<ApplyResult> {
+    return this.db.transaction(() => applyChangeSet(this.db, directoryId, changes, Date.now()))();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** Prepared statements by SQL text; filters produce a bounded variety of texts, the cap is a safety net. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      if (this.statements.size >= 500) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private search<Row>(
+    table: 'users' | 'groups',
+    alias: string,
+    columns: string,
+    query: SearchQuery<unknown>,
+    filter: { sql: string; params: unknown[] },
+  ): Row[] {
+    const where = [filter.sql, shadowingSql(table, alias)];
+    const params: unknown[] = [JSON.stringify(query.directoryIds), ...filter.params];
+    if (query.afterName !== undefined) {
+      where.push(`${alias}.name_lower > ?`);
+      params.push(query.afterName);
+    }
+    params.push(query.limit + 1, query.offset ?? 0);
+    return this
+      .stmt(
+        `${PRECEDENCE} SELECT ${columns} FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
+         WHERE ${where.join(' AND ')} ORDER BY ${alias}.name_lower LIMIT ? OFFSET ?`,
+      )
+      .all(...params) as Row[];
+  }
+
+  private count(
+    table: 'users' | 'groups',
+    alias: string,
+    directoryIds: readonly number[],
+    filter: { sql: string; params: unknown[] },
+  ): number {
+    return this
+      .stmt(
+        `${PRECEDENCE} SELECT count(*) FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
+         WHERE ${filter.sql} AND ${shadowingSql(table, alias)}`,
+      )
+      .pluck()
+      .get(JSON.stringify(directoryIds), ...filter.params) as number;
+  }
+
+  private memberships(query: MembershipQuery, ownerIds: readonly number[], nested: boolean): Map<number, NamedRef[]> {
+    const result = new Map<number, NamedRef[]>(ownerIds.map((id) => [id, []]));
+    const sql = MEMBERSHIP_SQL[query][nested ? 'nested' : 'direct'];
+    const rows = this.stmt(sql).raw().all(JSON.stringify(ownerIds)) as Array<[number, number, string]>;
+    for (const [owner, id, foldedName] of rows) result.get(owner)?.push({ id, foldedName });
+    return result;
+  }
+}
+
+/** True for rows not shadowed by a same-named row of a directory earlier in the precedence list. */
+function shadowingSql(table: string, alias: string): string {
+  return `NOT EXISTS (SELECT 1 FROM ${table} s JOIN prec sp ON sp.dir = s.directory_id
+                      WHERE s.name_lower = ${alias}.name_lower AND sp.rank < p.rank)`;
+}
+
+function toPage<Row, T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
+  const hasMore = rows.length > limit;
+  return { items: (hasMore ? rows.slice(0, limit) : rows).map(map), hasMore };
+}

@@ -1,0 +1,123 @@
+import type { Directory } from '../domain/directory';
+import type { GroupFilter, UserFilter } from '../domain/filter';
+import type { Group, GroupRecord } from '../domain/group';
+import type { User, UserRecord } from '../domain/user';
+
+/**
+ * The store contract: everything crowdgate persists, behind one async interface so that the
+ * embedded SQLite backend and the PostgreSQL backend are interchangeable. Every backend must pass
+ * tests/conformance/store.conformance.ts unchanged. The guarantees:
+ *
+ * - **Identity.** A user or group is `(directoryId, externalId)`; `id` is a store row id that is
+ *   stable for the life of the row and never reused for another external id.
+ * - **Names.** Unique per directory case-insensitively (folded with `foldName`), stored case
+ *   preserved and returned as stored.
+ * - **Ordering.** Every list is ordered by folded name in code-point order (SQLite BINARY,
+ *   PostgreSQL `COLLATE "C"`), so cursors are portable between backends.
+ * - **Shadowing.** A query over several directories (in precedence order) returns, for each folded
+ *   name, only the entity of the first directory that has it, whether or not it matches the
+ *   filter, as Crowd does for an application with several directories.
+ * - **Atomicity.** `apply` commits all of a change set or none of it; readers never see half.
+ * - **Batching.** Methods that take arrays answer for all keys in one round trip; callers bound
+ *   the batch size (`MAX_BATCH`).
+ */
+export interface Store {
+  /** Creates missing directories and updates provider and precedence of the given ones, in order. */
+  upsertDirectories(definitions: readonly DirectoryDefinition[]): Promise<Directory[]>;
+  listDirectories(): Promise<Directory[]>;
+
+  /** Users whose folded name is in `foldedNames`, from any of `directoryIds` (all matches; callers pick by precedence). */
+  findUsersByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<User[]>;
+  findUsersByExternalId(directoryId: number, externalIds: readonly string[]): Promise<User[]>;
+  getUsers(ids: readonly number[]): Promise<User[]>;
+  searchUsers(query: SearchQuery<UserFilter>): Promise<Page<User>>;
+  countUsers(directoryIds: readonly number[], filter: UserFilter): Promise<number>;
+
+  findGroupsByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<Group[]>;
+  getGroups(ids: readonly number[]): Promise<Group[]>;
+  searchGroups(query: SearchQuery<GroupFilter>): Promise<Page<Group>>;
+  countGroups(directoryIds: readonly number[], filter: GroupFilter): Promise<number>;
+
+  /** For each user, its groups (direct, or direct and inherited through nesting), ordered by name. */
+  groupsOfUsers(userIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>>;
+  /** For each group, its user members (direct, or including members of nested child groups), ordered by name. */
+  usersOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>>;
+  /** For each group, its child groups (direct, or all descendants), ordered by name. */
+  childGroupsOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>>;
+  /** For each group, its parent groups (direct, or all ancestors), ordered by name. */
+  parentGroupsOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>>;
+
+  /** Everything the sync planner diffs against: one directory's users, groups and direct memberships. */
+  loadDirectoryState(directoryId: number): Promise<DirectoryState>;
+  /** Applies a change set to one directory atomically. See {@link ChangeSet} for the order. */
+  apply(directoryId: number, changes: ChangeSet): Promise<ApplyResult>;
+
+  close(): Promise<void>;
+}
+
+/** Callers split larger key sets; both backends accept this many keys in one call. */
+export const MAX_BATCH = 1000;
+
+export interface DirectoryDefinition {
+  readonly name: string;
+  readonly provider: string;
+}
+
+export interface SearchQuery<F> {
+  /** Directories in precedence order; see "Shadowing". */
+  readonly directoryIds: readonly number[];
+  readonly filter: F;
+  /** Exclusive lower bound on the folded name (from a cursor). */
+  readonly afterName?: string;
+  /** Rows to skip after `afterName` is applied (Crowd's start-index). */
+  readonly offset?: number;
+  readonly limit: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly hasMore: boolean;
+}
+
+/** A member reference: row id plus the folded name it is ordered by (for cursors). */
+export interface NamedRef {
+  readonly id: number;
+  readonly foldedName: string;
+}
+
+export interface DirectoryState {
+  readonly users: User[];
+  readonly groups: Group[];
+  /** Direct user memberships as `[userExternalId, groupExternalId]`. */
+  readonly userMemberships: Array<readonly [string, string]>;
+  /** Direct group memberships as `[childExternalId, parentExternalId]`. */
+  readonly groupMemberships: Array<readonly [string, string]>;
+}
+
+/**
+ * A change set for one directory, applied in this order inside one transaction: removals of
+ * memberships, users and groups; group and user upserts (matched by external id; renames are
+ * updates and may swap names within the set); membership additions. Memberships name their
+ * ends by external id and may refer to entities upserted in the same set.
+ */
+export interface ChangeSet {
+  readonly upsertUsers?: readonly UserRecord[];
+  readonly removeUsers?: readonly string[];
+  readonly upsertGroups?: readonly GroupRecord[];
+  readonly removeGroups?: readonly string[];
+  readonly addUserMemberships?: ReadonlyArray<readonly [string, string]>;
+  readonly removeUserMemberships?: ReadonlyArray<readonly [string, string]>;
+  readonly addGroupMemberships?: ReadonlyArray<readonly [string, string]>;
+  readonly removeGroupMemberships?: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface ApplyResult {
+  readonly usersCreated: number;
+  readonly usersUpdated: number;
+  readonly usersRemoved: number;
+  readonly groupsCreated: number;
+  readonly groupsUpdated: number;
+  readonly groupsRemoved: number;
+  readonly membershipsAdded: number;
+  readonly membershipsRemoved: number;
+}

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyPassword } from '../../src/security/password-hash';
+
+/** The compiled CLI, as `npx crowdgate` runs it (`npm test` builds first). */
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+function crowdgate(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 20000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('crowdgate CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crowdgate-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('--help lists the commands', () => {
+    const { code, stdout } = crowdgate(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/crowdgate serve \[--config FILE\] \[--demo\]/);
+    expect(stdout).toMatch(/crowdgate hash-password/);
+  });
+
+  test('hash-password reads standard input and prints a verifiable slow hash', async () => {
+    const { code, stdout } = crowdgate(['hash-password'], 'correct horse\n');
+    expect(code).toBe(0);
+    const hash = stdout.trim();
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(await verifyPassword('correct horse', hash)).toBe(true);
+    expect(await verifyPassword('correct horse\n', hash)).toBe(false);
+    expect(crowdgate(['hash-password'], '').code).toBe(2);
+  });
+
+  test('a configuration error names the file and the key, and exits 2', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'directories:\n  - name: corp\n    provider: ldap\n');
+    const { code, stderr } = crowdgate(['serve', '--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('bad.yaml');
+    expect(stderr).toContain('directories[0].provider');
+  });
+
+  test('usage errors exit 2 with a message', () => {
+    expect(crowdgate(['frobnicate']).code).toBe(2);
+    expect(crowdgate(['serve', '--bogus']).code).toBe(2);
+    const neither = crowdgate(['serve']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/--config FILE, or --demo/);
+    expect(crowdgate(['serve', '--demo', '--port', 'eighty']).stderr).toMatch(/--port/);
+  });
+});

@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config/schema';
+import { parseCidr } from '../../src/security/cidr';
+import { hashPassword } from '../../src/security/password-hash';
+import { buildCrowdgateSchema } from '../../resolvers/schema';
+import { silentLogger } from '../../src/server/logger';
+import { startServer, type RunningServer } from '../../src/server/server';
+import { openSqliteStore } from '../../src/store/open';
+import type { ChangeSet, Store } from '../../src/store/store';
+
+export const APP_PASSWORD = 'app-secret:with-colon';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestCrowdgate {
+  readonly url: string;
+  readonly store: Store;
+  readonly directoryIds: number[];
+  /** `Authorization` header of the test application. */
+  basic(name?: string, password?: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real crowdgate HTTP server on 127.0.0.1 (free port) over a real SQLite file in a temporary
+ * data directory, holding the given change sets (one per directory). Application `jira` may call
+ * from loopback; application `remote` only from 10.0.0.0/8 (so loopback calls are refused).
+ */
+export async function startTestCrowdgate(
+  directories: Array<{ name: string; changes: ChangeSet }>,
+  overrides: Partial<Config['server']> = {},
+): Promise<TestCrowdgate> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-test-'));
+  const store = openSqliteStore(dataDir);
+  const registered = await store.upsertDirectories(directories.map((d) => ({ name: d.name, provider: 'demo' })));
+  for (const [index, d] of directories.entries()) await store.apply(registered[index]!.id, d.changes);
+  const passwordHash = await hashPassword(APP_PASSWORD);
+  const names = directories.map((d) => d.name);
+  const config: Config = {
+    server: { host: '127.0.0.1', port: 0, contextPath: '', ...overrides },
+    dataDir,
+    adminTokens: [{ name: 'tests', token: ADMIN_TOKEN }],
+    directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], demo: { seed: 'x', users: 1, groups: 1 } })),
+    applications: [
+      { name: 'jira', passwordHash, allowedAddresses: [parseCidr('127.0.0.1/32'), parseCidr('::1/128')], directories: names },
+      { name: 'remote', passwordHash, allowedAddresses: [parseCidr('10.0.0.0/8')], directories: names },
+    ],
+    trustedProxies: [],
+  };
+  const server: RunningServer = await startServer({
+    config,
+    store,
+    schema: await buildCrowdgateSchema(),
+    directories: registered,
+    logger: silentLogger,
+  });
+  return {
+    url: server.url,
+    store,
+    directoryIds: registered.map((d) => d.id),
+    basic: (name = 'jira', password = APP_PASSWORD) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`,
+    stop: async () => {
+      await server.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
