@@ -1,4 +1,5 @@
 import type { Store } from '../src/store/store';
+import type { SyncEngine } from '../src/sync/engine';
 import type { DirectoryScope } from './directory-scope';
 import { createLoaders, type Loaders } from './loaders';
 
@@ -12,8 +13,10 @@ export interface GraphQLContext {
   readonly directories: DirectoryScope;
   /** Who is asking: an administrator token name, or `crowd:<application>` for the Crowd facade. */
   readonly principal: string;
+  /** The sync engine, when this process runs one (the server does; offline tools may not). */
+  readonly engine?: SyncEngine;
 }
 
-export function createContext(store: Store, directories: DirectoryScope, principal: string): GraphQLContext {
-  return { store, loaders: createLoaders(store), directories, principal };
+export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncEngine): GraphQLContext {
+  return { store, loaders: createLoaders(store), directories, principal, ...(engine ? { engine } : {}) };
 }

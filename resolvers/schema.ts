@@ -3,11 +3,12 @@ import { buildSchema } from 'type-graphql';
 import { GroupConnectionResolver, UserConnectionResolver } from './connection.resolver';
 import { DirectoryResolver } from './directory.resolver';
 import { GroupResolver } from './group.resolver';
+import { SyncResolver } from './sync.resolver';
 import { UserResolver } from './user.resolver';
 
 /** Builds the one GraphQL schema of crowdgate from the type-graphql classes. */
 export async function buildCrowdgateSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver], validate: false });
+  return buildSchema({ resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver], validate: false });
 }
 
 /** The SDL checked in at schema/schema.graphql (sorted, so diffs are stable). */

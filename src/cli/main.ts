@@ -8,6 +8,7 @@ import { isDirectoryError } from '../domain/errors';
 import { packageRoot } from '../paths';
 import { hashPasswordCommand } from './hash-password';
 import { serve } from './serve';
+import { syncCommand } from './sync';
 
 const HELP = `crowdgate — an Atlassian Crowd server and GraphQL API over your cloud directories
 
@@ -16,6 +17,11 @@ Usage:
       Serve the Crowd REST API (/rest/usermanagement/1) and GraphQL (/graphql).
       --demo serves the embedded demo (SQLite under ./data, 127.0.0.1:8095,
       application demo/demo, GraphQL token demo).
+  crowdgate sync [--config FILE | --demo] [--directory NAME] [--full] [--dry-run] [--approve]
+      Synchronise now (incremental where the provider allows, else full) and
+      print a summary. --dry-run shows the plan and changes nothing; a plan that
+      would deactivate or remove more than the safety threshold is not applied
+      unless --approve is given. Exit status: 0 done, 1 failed, 3 waits for approval.
   crowdgate hash-password
       Read a password on standard input; print its stored form for
       applications[].passwordHash.
@@ -52,6 +58,23 @@ async function main(argv: string[]): Promise<number> {
       await serve(values, process.stdout);
       return 0;
     }
+    case 'sync': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          config: { type: 'string' },
+          demo: { type: 'boolean' },
+          data: { type: 'string' },
+          directory: { type: 'string' },
+          full: { type: 'boolean' },
+          'dry-run': { type: 'boolean' },
+          approve: { type: 'boolean' },
+          verbose: { type: 'boolean' },
+        },
+        strict: true,
+      });
+      return syncCommand(values, process.stdout);
+    }
     case 'hash-password':
       parseArgs({ args: rest, options: {}, strict: true });
       await hashPasswordCommand(process.stdin, process.stdout);
@@ -74,7 +97,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (isDirectoryError(error) && (error.code === 'CONFIGURATION' || error.code === 'INVALID_ARGUMENT')) {
+    if (isDirectoryError(error) && ['CONFIGURATION', 'INVALID_ARGUMENT', 'DIRECTORY_NOT_FOUND'].includes(error.code)) {
       process.stderr.write(`crowdgate: ${error.message}\n`);
       process.exitCode = 2;
     } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseCidr } from '../security/cidr';
 import { hashPassword } from '../security/password-hash';
 import type { Config } from './schema';
+import { DEFAULT_SYNC_SETTINGS } from './sync-schema';
 
 /** Credentials of the built-in demo: application `demo` / password `demo`, admin bearer token `demo`. */
 export const DEMO_APPLICATION_PASSWORD = 'demo';
@@ -25,6 +26,8 @@ export async function demoConfig(overrides: { host?: string; port?: number; data
         name: 'demo',
         provider: 'demo',
         localGroups: ['jira-software-users'],
+        ...DEFAULT_SYNC_SETTINGS,
+        username: { ...DEFAULT_SYNC_SETTINGS.username, stripDomain: true },
         demo: { seed: 'crowdgate-demo', users: 300, groups: 30 },
       },
     ],

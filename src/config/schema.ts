@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { foldName } from '../domain/names';
 import { parseCidr, type Cidr } from '../security/cidr';
 import { isPasswordHash } from '../security/password-hash';
+import { syncSettingsShape, type SyncSettings } from './sync-schema';
 
 /**
  * The crowdgate configuration schema (the shape of `crowdgate.yaml` after `${ENV}` interpolation).
@@ -97,7 +98,7 @@ const providerSettingsSchema = z.looseObject({});
 export type DemoSettings = z.output<typeof demoSettingsSchema>;
 export type ProviderSettings = z.output<typeof providerSettingsSchema>;
 
-interface DirectoryConfigBase {
+interface DirectoryConfigBase extends SyncSettings {
   /** Unique case-insensitively; [A-Za-z0-9._-], 1..64 characters. */
   name: string;
   /** Crowd groups every user of this directory is made a member of. */
@@ -127,6 +128,7 @@ const directorySchema = z
     name: configName,
     provider: z.enum(PROVIDER_KINDS),
     localGroups: z.array(crowdGroupName).default([]),
+    ...syncSettingsShape,
     demo: demoSettingsSchema.optional(),
     entra: providerSettingsSchema.optional(),
     google: providerSettingsSchema.optional(),
@@ -157,7 +159,7 @@ const directorySchema = z
     });
   })
   .transform((d): DirectoryConfig => {
-    const base = { name: d.name, localGroups: d.localGroups };
+    const { provider: _provider, demo: _demo, entra: _entra, google: _google, okta: _okta, ...base } = d;
     switch (d.provider) {
       case 'demo':
         return { ...base, provider: 'demo', demo: d.demo ?? demoSettingsSchema.parse({}) };

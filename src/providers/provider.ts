@@ -45,3 +45,50 @@ export interface ConnectionReport {
   /** One line per finding, e.g. "missing application permission Group.Read.All". */
   readonly messages: readonly string[];
 }
+
+/** One upstream change, as a provider's change feed reports it. Applying one twice is harmless. */
+export type ProviderChange =
+  | { readonly kind: 'userUpserted'; readonly user: ProviderUser }
+  | { readonly kind: 'userDeleted'; readonly id: string }
+  | { readonly kind: 'groupUpserted'; readonly group: ProviderGroup }
+  | { readonly kind: 'groupDeleted'; readonly id: string }
+  | { readonly kind: 'memberAdded'; readonly groupId: string; readonly member: ProviderMember }
+  | { readonly kind: 'memberRemoved'; readonly groupId: string; readonly member: ProviderMember };
+
+export type DeltaResult =
+  | { readonly kind: 'changes'; readonly changes: readonly ProviderChange[]; readonly cursor: string }
+  /** The cursor is unknown, expired or invalidated: only a full run can continue. */
+  | { readonly kind: 'resync'; readonly reason: string };
+
+/** Optional capability: a change feed (Graph delta, Okta System Log). */
+export interface DeltaCapable {
+  /** A cursor for "from now on"; taken before a full listing so no change is missed. */
+  deltaStart(): Promise<string>;
+  /** Every change since `cursor` (all pages read before returning), and the next cursor. */
+  delta(cursor: string): Promise<DeltaResult>;
+}
+
+export function supportsDelta(provider: DirectoryProvider): provider is DirectoryProvider & DeltaCapable {
+  const candidate = provider as Partial<DeltaCapable>;
+  return typeof candidate.delta === 'function' && typeof candidate.deltaStart === 'function';
+}
+
+/** Outcome of a password check against the provider (Crowd `/authentication`). */
+export type PasswordCheck =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'inactive' }
+  | { readonly kind: 'expired' }
+  /** The provider demands a second factor, which a Crowd password check cannot give. */
+  | { readonly kind: 'mfa-required' }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+/** Optional capability: checking a user's password at the provider (Entra ROPC, Okta authn). */
+export interface PasswordCapable {
+  /** `login` is the provider's login (UPN, Okta login), not the Crowd username. */
+  checkPassword(login: string, password: string): Promise<PasswordCheck>;
+}
+
+export function supportsPassword(provider: DirectoryProvider): provider is DirectoryProvider & PasswordCapable {
+  return typeof (provider as Partial<PasswordCapable>).checkPassword === 'function';
+}

@@ -1,6 +1,6 @@
 import type { DirectoryConfig } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
-import { DemoProvider } from './demo/demo-provider';
+import { createDemoProvider } from './demo/demo-provider';
 import type { DirectoryProvider } from './provider';
 
 /**
@@ -10,7 +10,7 @@ import type { DirectoryProvider } from './provider';
 export function createProvider(directory: DirectoryConfig): DirectoryProvider {
   switch (directory.provider) {
     case 'demo':
-      return new DemoProvider(directory.demo);
+      return createDemoProvider(directory.demo);
     case 'entra':
     case 'google':
     case 'okta':

@@ -16,6 +16,7 @@ import { packageRoot } from '../paths';
 import type { Directory } from '../domain/directory';
 import { VerifiedPasswordCache } from '../security/password-hash';
 import type { Store } from '../store/store';
+import type { SyncEngine } from '../sync/engine';
 import { AdminTokens } from './admin-auth';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { describeError, type Logger } from './logger';
@@ -39,6 +40,8 @@ export interface ServerParts {
   readonly schema: GraphQLSchema;
   readonly directories: readonly Directory[];
   readonly logger: Logger;
+  /** The sync engine behind GraphQL's sync queries and mutations. */
+  readonly engine?: SyncEngine;
 }
 
 /**
@@ -49,7 +52,7 @@ export interface ServerParts {
 export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const { config, store, schema, logger } = parts;
   const scope = new DirectoryScope(parts.directories);
-  const contextFor = (principal: string): GraphQLContext => createContext(store, scope, principal);
+  const contextFor = (principal: string): GraphQLContext => createContext(store, scope, principal, parts.engine);
   const logError = (correlationId: string, error: unknown) => logger.error('unexpected error', { correlationId, ...describeError(error) });
 
   const apollo = new ApolloServer<GraphQLContext>({

@@ -2,6 +2,8 @@ import type { Directory } from '../domain/directory';
 import type { GroupFilter, UserFilter } from '../domain/filter';
 import type { Group, GroupRecord } from '../domain/group';
 import type { User, UserRecord } from '../domain/user';
+import type { EventBatch } from '../domain/events';
+import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from './sync-records';
 
 /**
  * The store contract: everything crowdgate persists, behind one async interface so that the
@@ -49,8 +51,31 @@ export interface Store {
 
   /** Everything the sync planner diffs against: one directory's users, groups and direct memberships. */
   loadDirectoryState(directoryId: number): Promise<DirectoryState>;
-  /** Applies a change set to one directory atomically. See {@link ChangeSet} for the order. */
-  apply(directoryId: number, changes: ChangeSet): Promise<ApplyResult>;
+  /**
+   * Applies a change set to one directory atomically, together with the Crowd events that
+   * describe it and the directory's new sync cursor (`undefined` keeps it, `null` clears it).
+   * See {@link ChangeSet} for the order.
+   */
+  apply(directoryId: number, changes: ChangeSet, extras?: ApplyExtras): Promise<ApplyResult>;
+
+  /** Increases with every apply to the directory, by any process sharing the store. */
+  dataVersion(directoryId: number): Promise<number>;
+
+  /** The directory's change-feed position, saved by the last successful apply that set one. */
+  getCursor(directoryId: number): Promise<string | null>;
+
+  /**
+   * The event log. Tokens are opaque, URL-safe, monotonic and scoped to this store instance: a
+   * token from a wiped store, one older than the retained window or one from before a reset is
+   * answered `expired`.
+   */
+  currentEventToken(): Promise<string>;
+  eventsSince(token: string, directoryIds: readonly number[]): Promise<EventsSince>;
+
+  createRun(run: NewSyncRun): Promise<SyncRun>;
+  updateRun(id: number, update: SyncRunUpdate): Promise<SyncRun>;
+  /** Newest first. */
+  listRuns(query: { directoryId?: number; limit: number }): Promise<SyncRun[]>;
 
   close(): Promise<void>;
 }
@@ -109,6 +134,11 @@ export interface ChangeSet {
   readonly removeUserMemberships?: ReadonlyArray<readonly [string, string]>;
   readonly addGroupMemberships?: ReadonlyArray<readonly [string, string]>;
   readonly removeGroupMemberships?: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface ApplyExtras {
+  readonly events?: EventBatch;
+  readonly cursor?: string | null;
 }
 
 export interface ApplyResult {

@@ -1,38 +1,163 @@
+import type { SyncSettings } from '../config/sync-schema';
 import type { GroupRecord } from '../domain/group';
 import type { UserRecord } from '../domain/user';
-import type { ChangeSet, DirectoryState } from '../store/store';
-import type { DesiredState } from './mapping';
+import type { ChangeSet } from '../store/store';
+import type { DirectoryPicture } from './picture';
+
+/** How many of each kind of change a plan holds. */
+export interface PlanCounts {
+  usersAdded: number;
+  usersUpdated: number;
+  usersRenamed: number;
+  usersDeactivated: number;
+  usersRemoved: number;
+  groupsAdded: number;
+  groupsUpdated: number;
+  groupsRemoved: number;
+  membershipsAdded: number;
+  membershipsRemoved: number;
+}
+
+/** Who is affected, for dry runs and approvals; each list is capped at {@link DETAIL_LIMIT} entries. */
+export interface PlanDetails {
+  usersAdded: string[];
+  usersRenamed: Array<{ from: string; to: string }>;
+  usersDeactivated: string[];
+  usersRemoved: string[];
+  groupsAdded: string[];
+  groupsRemoved: string[];
+  membershipsAdded: Array<{ member: string; group: string }>;
+  membershipsRemoved: Array<{ member: string; group: string }>;
+}
+
+export const DETAIL_LIMIT = 1000;
+
+export interface Plan {
+  readonly changes: ChangeSet;
+  readonly counts: PlanCounts;
+  readonly details: PlanDetails;
+}
 
 /**
- * Diffs the desired picture against the stored one: only what changed is written. Users and
- * groups are matched by external id, so a changed name is an update (a rename), never a delete
- * and a create.
+ * Diffs the desired picture against the baseline (what the store holds). Users and groups are
+ * matched by external id: a changed name is a rename (same row, same Crowd key), never a delete
+ * and a create. Users in the baseline but not desired (deleted upstream, or no longer matching
+ * the filters) are removed or deactivated per `deprovisioning.deleted`. Only what differs is
+ * written.
  */
-export function planChanges(current: DirectoryState, desired: DesiredState): ChangeSet {
-  const currentUsers = new Map(current.users.map((u) => [u.externalId, u]));
-  const currentGroups = new Map(current.groups.map((g) => [g.externalId, g]));
-  const upsertUsers = desired.users.filter((u) => {
-    const existing = currentUsers.get(u.externalId);
-    return !existing || !sameUser(existing, u);
-  });
-  const upsertGroups = desired.groups.filter((g) => {
-    const existing = currentGroups.get(g.externalId);
-    return !existing || !sameGroup(existing, g);
-  });
-  const wantedUsers = new Set(desired.users.map((u) => u.externalId));
-  const wantedGroups = new Set(desired.groups.map((g) => g.externalId));
-  const [addUserMemberships, removeUserMemberships] = diffPairs(current.userMemberships, desired.userMemberships);
-  const [addGroupMemberships, removeGroupMemberships] = diffPairs(current.groupMemberships, desired.groupMemberships);
-  return {
-    upsertUsers,
-    removeUsers: current.users.filter((u) => !wantedUsers.has(u.externalId)).map((u) => u.externalId),
-    upsertGroups,
-    removeGroups: current.groups.filter((g) => !wantedGroups.has(g.externalId)).map((g) => g.externalId),
-    addUserMemberships,
-    removeUserMemberships,
-    addGroupMemberships,
-    removeGroupMemberships,
+export function planChanges(baseline: DirectoryPicture, desired: DirectoryPicture, deprovisioning: SyncSettings['deprovisioning']): Plan {
+  const counts: PlanCounts = {
+    usersAdded: 0, usersUpdated: 0, usersRenamed: 0, usersDeactivated: 0, usersRemoved: 0,
+    groupsAdded: 0, groupsUpdated: 0, groupsRemoved: 0, membershipsAdded: 0, membershipsRemoved: 0,
   };
+  const details: PlanDetails = {
+    usersAdded: [], usersRenamed: [], usersDeactivated: [], usersRemoved: [],
+    groupsAdded: [], groupsRemoved: [], membershipsAdded: [], membershipsRemoved: [],
+  };
+  const note = <T>(list: T[], item: T) => list.length < DETAIL_LIMIT && list.push(item);
+
+  const upsertUsers: UserRecord[] = [];
+  const removeUsers: string[] = [];
+  for (const [id, user] of desired.users) {
+    const before = baseline.users.get(id);
+    if (!before) {
+      upsertUsers.push(user);
+      counts.usersAdded++;
+      note(details.usersAdded, user.name);
+    } else if (!sameUser(before, user)) {
+      upsertUsers.push(user);
+      if (before.name !== user.name) {
+        counts.usersRenamed++;
+        note(details.usersRenamed, { from: before.name, to: user.name });
+      } else if (before.active && !user.active) {
+        counts.usersDeactivated++;
+        note(details.usersDeactivated, user.name);
+      } else counts.usersUpdated++;
+    }
+  }
+  for (const [id, before] of baseline.users) {
+    if (desired.users.has(id)) continue;
+    if (deprovisioning.deleted === 'remove') {
+      removeUsers.push(id);
+      counts.usersRemoved++;
+      note(details.usersRemoved, before.name);
+    } else if (before.active) {
+      upsertUsers.push({ ...before, active: false });
+      counts.usersDeactivated++;
+      note(details.usersDeactivated, before.name);
+    }
+  }
+
+  const upsertGroups: GroupRecord[] = [];
+  const removeGroups: string[] = [];
+  for (const [id, group] of desired.groups) {
+    const before = baseline.groups.get(id);
+    if (!before) {
+      upsertGroups.push(group);
+      counts.groupsAdded++;
+      note(details.groupsAdded, group.name);
+    } else if (!sameGroup(before, group)) {
+      upsertGroups.push(group);
+      counts.groupsUpdated++;
+    }
+  }
+  for (const [id, before] of baseline.groups) {
+    if (desired.groups.has(id)) continue;
+    removeGroups.push(id);
+    counts.groupsRemoved++;
+    note(details.groupsRemoved, before.name);
+  }
+
+  const removed = { users: new Set(removeUsers), groups: new Set(removeGroups) };
+  const nameOf = (map: Map<string, { name: string }>, fallback: Map<string, { name: string }>, id: string) =>
+    map.get(id)?.name ?? fallback.get(id)?.name ?? id;
+  const diffLinks = (before: Map<string, Set<string>>, after: Map<string, Set<string>>, memberIsUser: boolean) => {
+    const add: Array<readonly [string, string]> = [];
+    const remove: Array<readonly [string, string]> = [];
+    const members = memberIsUser ? desired.users : desired.groups;
+    const baseMembers = memberIsUser ? baseline.users : baseline.groups;
+    for (const [member, targets] of after) {
+      const had = before.get(member);
+      for (const target of targets) {
+        if (had?.has(target)) continue;
+        add.push([member, target]);
+        note(details.membershipsAdded, { member: nameOf(members, baseMembers, member), group: nameOf(desired.groups, baseline.groups, target) });
+      }
+    }
+    for (const [member, targets] of before) {
+      if ((memberIsUser ? removed.users : removed.groups).has(member)) continue; // cascades with the entity
+      const has = after.get(member);
+      for (const target of targets) {
+        if (has?.has(target) || removed.groups.has(target)) continue;
+        remove.push([member, target]);
+        note(details.membershipsRemoved, { member: nameOf(members, baseMembers, member), group: nameOf(desired.groups, baseline.groups, target) });
+      }
+    }
+    counts.membershipsAdded += add.length;
+    counts.membershipsRemoved += remove.length;
+    return { add, remove };
+  };
+  const users = diffLinks(baseline.userGroups, desired.userGroups, true);
+  const groups = diffLinks(baseline.groupParents, desired.groupParents, false);
+
+  return {
+    changes: {
+      upsertUsers,
+      removeUsers,
+      upsertGroups,
+      removeGroups,
+      addUserMemberships: users.add,
+      removeUserMemberships: users.remove,
+      addGroupMemberships: groups.add,
+      removeGroupMemberships: groups.remove,
+    },
+    counts,
+    details,
+  };
+}
+
+export function isEmptyPlan(plan: Plan): boolean {
+  return Object.values(plan.counts).every((n) => n === 0);
 }
 
 function sameUser(a: UserRecord, b: UserRecord): boolean {
@@ -43,23 +168,20 @@ function sameUser(a: UserRecord, b: UserRecord): boolean {
     a.displayName === b.displayName &&
     a.email === b.email &&
     a.active === b.active &&
-    JSON.stringify(a.attributes) === JSON.stringify(b.attributes)
+    sameAttributes(a.attributes, b.attributes)
   );
+}
+
+function sameAttributes(a: UserRecord['attributes'], b: UserRecord['attributes']): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k]!;
+    const y = b[k];
+    return y !== undefined && x.length === y.length && x.every((v, i) => v === y[i]);
+  });
 }
 
 function sameGroup(a: GroupRecord, b: GroupRecord): boolean {
   return a.name === b.name && a.description === b.description && a.active === b.active && a.local === b.local;
-}
-
-type Pair = readonly [string, string];
-
-function diffPairs(current: readonly Pair[], desired: readonly Pair[]): [Pair[], Pair[]] {
-  const key = (p: Pair) => `${p[0]}\u0000${p[1]}`;
-  const have = new Set(current.map(key));
-  const want = new Set(desired.map(key));
-  return [desired.filter((p) => !have.has(key(p))), current.filter((p) => !want.has(key(p)))];
-}
-
-export function isEmptyChangeSet(changes: ChangeSet): boolean {
-  return Object.values(changes).every((list: readonly unknown[] | undefined) => !list || list.length === 0);
 }

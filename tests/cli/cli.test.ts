@@ -42,6 +42,23 @@ describe('crowdgate CLI', () => {
     expect(stderr).toContain('directories[0].provider');
   });
 
+  test('sync: a dry run changes nothing, a real run applies, and the summary says what happened', () => {
+    const data = join(dir, 'sync-data');
+    const dry = crowdgate(['sync', '--demo', '--data', data, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/demo: full run 1 dry-run/);
+    expect(dry.stdout).toMatch(/users: {2}\+300 added/);
+    const real = crowdgate(['sync', '--demo', '--data', data]);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(/demo: full run 2 succeeded/); // incremental asked, no position yet: full
+    expect(real.stdout).toMatch(/users: {2}\+300 added/); // the dry run wrote nothing
+    const again = crowdgate(['sync', '--demo', '--data', data, '--full']);
+    expect(again.stdout).toMatch(/users: {2}\+0 added, 0 updated, 0 renamed, 0 deactivated, 0 removed/);
+    const unknown = crowdgate(['sync', '--demo', '--data', data, '--directory', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Directory nope does not exist/);
+  });
+
   test('usage errors exit 2 with a message', () => {
     expect(crowdgate(['frobnicate']).code).toBe(2);
     expect(crowdgate(['serve', '--bogus']).code).toBe(2);

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { DEFAULT_SYNC_SETTINGS } from '../../src/config/sync-schema';
 import { DEMO_ADMIN_TOKEN, DEMO_APPLICATION_PASSWORD, demoConfig } from '../../src/config/demo';
 import { addressAllowed } from '../../src/security/cidr';
 import { isPasswordHash, verifyPassword } from '../../src/security/password-hash';
@@ -16,6 +17,8 @@ describe('demoConfig', () => {
           name: 'demo',
           provider: 'demo',
           localGroups: ['jira-software-users'],
+          ...DEFAULT_SYNC_SETTINGS,
+          username: { ...DEFAULT_SYNC_SETTINGS.username, stripDomain: true },
           demo: { seed: 'crowdgate-demo', users: 300, groups: 30 },
         },
       ],

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_SYNC_SETTINGS } from '../../src/config/sync-schema';
 import { formatConfigPath, loadConfigFile, parseConfig } from '../../src/config/load';
 import { DirectoryError } from '../../src/domain/errors';
 import { parseCidr } from '../../src/security/cidr';
@@ -61,7 +62,7 @@ describe('parseConfig: valid files', () => {
       server: { host: '127.0.0.1', port: 8095, contextPath: '' },
       dataDir: './data',
       adminTokens: [],
-      directories: [{ name: 'corp', provider: 'entra', localGroups: [], entra: {} }],
+      directories: [{ name: 'corp', provider: 'entra', localGroups: [], ...DEFAULT_SYNC_SETTINGS, entra: {} }],
       applications: [
         {
           name: 'jira',
@@ -84,9 +85,10 @@ describe('parseConfig: valid files', () => {
         name: 'corp',
         provider: 'entra',
         localGroups: ['jira-software-users'],
+        ...DEFAULT_SYNC_SETTINGS,
         entra: { tenantId: 'abc', nested: { anything: [1, 2] } },
       },
-      { name: 'Demo', provider: 'demo', localGroups: [], demo: { seed: 'crowdgate-demo', users: 10, groups: 30 } },
+      { name: 'Demo', provider: 'demo', localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'crowdgate-demo', users: 10, groups: 30 } },
     ]);
     const [jira] = config.applications;
     expect(jira?.allowedAddresses.map((c) => c.text)).toEqual(['10.0.0.0/8', '::1/128', '192.168.0.0/16']);
@@ -100,8 +102,36 @@ describe('parseConfig: valid files', () => {
       name: 'd',
       provider: 'demo',
       localGroups: [],
+      ...DEFAULT_SYNC_SETTINGS,
       demo: { seed: 'crowdgate-demo', users: 300, groups: 30 },
     });
+  });
+
+  it('reads sync settings, filling what is not given, and names a wrong one', () => {
+    const config = parse(`directories:
+  - name: d
+    provider: demo
+    username: { source: samAccountName, lowercase: true, replace: [{ pattern: "[.]", with: "_" }] }
+    filters: { groups: [Engineering], guests: exclude, attributes: [{ name: department, equals: [R&D] }] }
+    groupMappings: [{ from: Engineering, to: jira-developers }]
+    nestedGroups: flatten
+    deprovisioning: { deleted: deactivate }
+    safety: { maxRemovalShare: 0.05 }
+    schedule: { fullMinutes: 60, incrementalSeconds: 0 }
+`);
+    expect(config.directories[0]).toMatchObject({
+      username: { source: 'samAccountName', stripDomain: false, lowercase: true, replace: [{ pattern: '[.]', with: '_' }] },
+      filters: { groups: ['Engineering'], disabledUsers: 'include', guests: 'exclude', attributes: [{ name: 'department', equals: ['R&D'] }] },
+      groupMappings: [{ from: 'Engineering', to: 'jira-developers' }],
+      nestedGroups: 'flatten',
+      deprovisioning: { disabled: 'deactivate', deleted: 'deactivate' },
+      safety: { maxRemovalShare: 0.05, maxRemovals: 500 },
+      schedule: { fullMinutes: 60, incrementalSeconds: 0 },
+    });
+    expect(problems('directories: [{ name: d, provider: demo, nestedGroups: squash }]')[0]).toMatch(/^crowdgate\.yaml: directories\[0\]\.nestedGroups: /);
+    expect(problems('directories: [{ name: d, provider: demo, username: { replace: [{ pattern: "(", with: "" }] } }]')[0]).toMatch(
+      /directories\[0\]\.username\.replace\[0\]\.pattern: must be a valid regular expression/,
+    );
   });
 
   it('accepts integers from environment variables and "/" as the root context path', () => {

@@ -264,3 +264,70 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
     });
   });
 }
+
+/** The event log and sync records: the part of the contract the sync engine and `/event` rely on. */
+export function describeEventLogConformance(label: string, open: () => Promise<Store>): void {
+  describe(`Event log conformance: ${label}`, () => {
+    let store: Store;
+    let dir: number;
+    beforeEach(async () => {
+      store = await open();
+      [dir] = (await store.upsertDirectories([{ name: 'corp', provider: 'demo' }])).map((d) => d.id) as [number];
+    });
+    afterEach(async () => store.close());
+
+    const userEvent = (name: string) =>
+      ({ type: 'user', operation: 'CREATED', user: { name, key: `1:${name}`, firstName: '', lastName: '', displayName: '', email: '', active: true } }) as const;
+
+    test('tokens are URL-safe and monotonic; events since a token are exactly those appended after it', async () => {
+      const start = await store.currentEventToken();
+      expect(start).toMatch(/^[A-Za-z0-9._-]+$/);
+      await store.apply(dir, { upsertUsers: [userRecord('a', 'a')] }, { events: [userEvent('a')] });
+      const middle = await store.currentEventToken();
+      await store.apply(dir, { upsertUsers: [userRecord('b', 'b')] }, { events: [userEvent('b'), userEvent('c')] });
+      const fromStart = await store.eventsSince(start, [dir]);
+      expect(fromStart.kind === 'events' && fromStart.events.map((e) => e.event)).toEqual([userEvent('a'), userEvent('b'), userEvent('c')]);
+      const fromMiddle = await store.eventsSince(middle, [dir]);
+      expect(fromMiddle.kind === 'events' && fromMiddle.events.map((e) => e.seq)).toHaveLength(2);
+      expect(fromMiddle.kind === 'events' && fromMiddle.token).toBe(await store.currentEventToken());
+      // Other directories' events are not listed, but the token still moves past them.
+      const [, other] = (await store.upsertDirectories([{ name: 'corp', provider: 'demo' }, { name: 'other', provider: 'demo' }])).map((d) => d.id) as [number, number];
+      const before = await store.currentEventToken();
+      await store.apply(other, { upsertUsers: [userRecord('z', 'z')] }, { events: [userEvent('z')] });
+      const filtered = await store.eventsSince(before, [dir]);
+      expect(filtered).toEqual({ kind: 'events', events: [], token: await store.currentEventToken() });
+    });
+
+    test('tokens from another store, from the future, malformed, or from before a reset are expired', async () => {
+      const token = await store.currentEventToken();
+      const other = await open();
+      try {
+        expect(await other.eventsSince(token, [dir])).toEqual({ kind: 'expired' });
+      } finally {
+        await other.close();
+      }
+      const [instance] = token.split('.');
+      expect(await store.eventsSince(`${instance}.999999`, [dir])).toEqual({ kind: 'expired' });
+      expect(await store.eventsSince('garbage', [dir])).toEqual({ kind: 'expired' });
+      const many = Array.from({ length: 20_001 }, (_, i) => userEvent(`u${i}`));
+      await store.apply(dir, {}, { events: many }); // too many: recorded as a reset
+      expect(await store.eventsSince(token, [dir])).toEqual({ kind: 'expired' });
+      const after = await store.eventsSince(await store.currentEventToken(), [dir]);
+      expect(after).toMatchObject({ kind: 'events', events: [] });
+    });
+
+    test('cursor and run records', async () => {
+      expect(await store.getCursor(dir)).toBeNull();
+      await store.apply(dir, {}, { cursor: 'delta-1' });
+      expect(await store.getCursor(dir)).toBe('delta-1');
+      await store.apply(dir, {}, {});
+      expect(await store.getCursor(dir)).toBe('delta-1');
+      const run = await store.createRun({ directoryId: dir, mode: 'incremental', trigger: 'schedule' });
+      expect(run).toMatchObject({ status: 'running', finishedAt: null, counts: {}, error: null });
+      const done = await store.updateRun(run.id, { status: 'failed', error: 'boom', finishedAt: new Date(5), counts: { usersAdded: 1 }, report: { fallback: 'x' } });
+      expect(done).toMatchObject({ status: 'failed', error: 'boom', counts: { usersAdded: 1 }, report: { fallback: 'x' } });
+      await store.createRun({ directoryId: dir, mode: 'full', trigger: 'manual' });
+      expect((await store.listRuns({ directoryId: dir, limit: 10 })).map((r) => r.mode)).toEqual(['full', 'incremental']);
+    });
+  });
+}

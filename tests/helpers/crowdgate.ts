@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config/schema';
+import { DEFAULT_SYNC_SETTINGS } from '../../src/config/sync-schema';
 import { parseCidr } from '../../src/security/cidr';
 import { hashPassword } from '../../src/security/password-hash';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
@@ -42,7 +43,7 @@ export async function startTestCrowdgate(
     server: { host: '127.0.0.1', port: 0, contextPath: '', ...overrides },
     dataDir,
     adminTokens: [{ name: 'tests', token: ADMIN_TOKEN }],
-    directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], demo: { seed: 'x', users: 1, groups: 1 } })),
+    directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } })),
     applications: [
       { name: 'jira', passwordHash, allowedAddresses: [parseCidr('127.0.0.1/32'), parseCidr('::1/128')], directories: names },
       { name: 'remote', passwordHash, allowedAddresses: [parseCidr('10.0.0.0/8')], directories: names },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoConfig } from '../../src/config/demo';
 import { startCrowdgate } from '../../src/server/bootstrap';
-import { createLogger } from '../../src/server/logger';
+import { silentLogger } from '../../src/server/logger';
 
 /** `crowdgate serve --demo`, through the real provider → sync → store path, twice on one data dir. */
 describe('the embedded demo', () => {
@@ -11,9 +11,9 @@ describe('the embedded demo', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   async function runOnce() {
-    const lines: string[] = [];
-    const crowdgate = await startCrowdgate(await demoConfig({ port: 0, dataDir }), createLogger((line) => lines.push(line)));
+    const crowdgate = await startCrowdgate(await demoConfig({ port: 0, dataDir }), silentLogger);
     try {
+      await Promise.all(crowdgate.engine.directories().map((d) => crowdgate.engine.idle(d.directory.id)));
       const graphql = async <T>(query: string): Promise<T> => {
         const response = await fetch(`${crowdgate.server.url}/graphql`, {
           method: 'POST',
@@ -39,8 +39,10 @@ describe('the embedded demo', () => {
       const crowd = await fetch(`${crowdgate.server.url}/rest/usermanagement/1/user?username=${encodeURIComponent(user)}`, {
         headers: { authorization: `Basic ${Buffer.from('demo:demo').toString('base64')}` },
       });
-      const synced = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'directory synchronised');
-      return { counts, crowdStatus: crowd.status, crowdBody: await crowd.text(), synced };
+      const { syncRuns } = await graphql<{ syncRuns: Array<{ status: string; trigger: string; counts: Record<string, number> }> }>(
+        '{ syncRuns(directory: "demo", first: 1) { status trigger counts { usersAdded usersUpdated usersRemoved groupsAdded membershipsAdded membershipsRemoved } } }',
+      );
+      return { counts, crowdStatus: crowd.status, crowdBody: await crowd.text(), synced: syncRuns[0] };
     } finally {
       await crowdgate.stop();
     }
@@ -56,10 +58,14 @@ describe('the embedded demo', () => {
     expect(first.counts.jsu).toEqual({ local: true, users: { totalCount: 300 - first.counts.active.totalCount } });
     expect(first.crowdStatus).toBe(200);
     expect(first.crowdBody).toMatch(/<active>(true|false)<\/active>.*|<key>/s);
-    expect(first.synced).toMatchObject({ usersCreated: 300 });
+    expect(first.synced).toMatchObject({ status: 'succeeded', trigger: 'startup', counts: { usersAdded: 300, groupsAdded: 31 } });
 
     const second = await runOnce();
     expect(second.counts).toEqual(first.counts);
-    expect(second.synced).toMatchObject({ usersCreated: 0, usersUpdated: 0, usersRemoved: 0, membershipsAdded: 0, membershipsRemoved: 0 });
+    expect(second.synced).toEqual({
+      status: 'succeeded',
+      trigger: 'startup',
+      counts: { usersAdded: 0, usersUpdated: 0, usersRemoved: 0, groupsAdded: 0, membershipsAdded: 0, membershipsRemoved: 0 },
+    });
   });
 });

@@ -37,12 +37,11 @@ export function applyChangeSet(db: Database, directoryId: number, changes: Chang
   const groups = upsertGroups(db, directoryId, groupIds, changes.upsertGroups ?? [], now);
   const users = upsertUsers(db, directoryId, userIds, changes.upsertUsers ?? [], now);
 
+  // Inserted in primary-key order (group, user): B-tree appends instead of random inserts.
+  const pairs = (changes.addUserMemberships ?? []).map(([user, group]) => [required(groupIds, group, 'group'), required(userIds, user, 'user')] as const);
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const insertUserMembership = db.prepare('INSERT OR IGNORE INTO user_groups (group_id, user_id) VALUES (?, ?)');
-  for (const [user, group] of changes.addUserMemberships ?? []) {
-    const u = required(userIds, user, 'user');
-    const g = required(groupIds, group, 'group');
-    membershipsAdded += insertUserMembership.run(g, u).changes;
-  }
+  for (const [g, u] of pairs) membershipsAdded += insertUserMembership.run(g, u).changes;
   const insertGroupMembership = db.prepare('INSERT OR IGNORE INTO group_groups (parent_id, child_id) VALUES (?, ?)');
   for (const [child, parent] of changes.addGroupMemberships ?? []) {
     const c = required(groupIds, child, 'group');

@@ -68,4 +68,39 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX group_groups_by_child ON group_groups (child_id, parent_id);
   `,
+  `
+  -- Key/value facts about this store; 'instance' is random per store, so a wiped or replaced
+  -- store invalidates every event token handed out before.
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(8)))), ('event_reset_seq', '0');
+
+  -- Bumped by every apply: lets a sync engine notice that another process changed the directory.
+  ALTER TABLE directories ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE sync_cursors (
+    directory_id  INTEGER PRIMARY KEY REFERENCES directories(id) ON DELETE CASCADE,
+    cursor        TEXT NOT NULL
+  );
+
+  CREATE TABLE sync_runs (
+    id            INTEGER PRIMARY KEY,
+    directory_id  INTEGER NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+    mode          TEXT NOT NULL,
+    trigger       TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    counts        TEXT NOT NULL DEFAULT '{}',
+    error         TEXT,
+    report        TEXT NOT NULL DEFAULT 'null'
+  );
+  CREATE INDEX sync_runs_by_directory ON sync_runs (directory_id, id);
+
+  CREATE TABLE events (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    directory_id  INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL,
+    payload       TEXT NOT NULL
+  );
+  `,
 ];

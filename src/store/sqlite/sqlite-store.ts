@@ -4,7 +4,9 @@ import type { GroupFilter, UserFilter } from '../../domain/filter';
 import type { Group } from '../../domain/group';
 import { foldName } from '../../domain/names';
 import type { User } from '../../domain/user';
+import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from '../sync-records';
 import type {
+  ApplyExtras,
   ApplyResult,
   ChangeSet,
   DirectoryDefinition,
@@ -15,6 +17,7 @@ import type {
   Store,
 } from '../store';
 import { applyChangeSet } from './apply';
+import { appendEvents, createRun, currentEventToken, eventsSince, getCursor, listRuns, setCursor, updateRun } from './sync-tables';
 import { compileFilter, type FilterColumns } from './filter-sql';
 import { MEMBERSHIP_SQL, type MembershipQuery } from './membership-sql';
 import { MIGRATIONS } from './migrations';
@@ -194,8 +197,43 @@ export class SqliteStore implements Store {
     }))();
   }
 
-  async apply(directoryId: number, changes: ChangeSet): Promise<ApplyResult> {
-    return this.db.transaction(() => applyChangeSet(this.db, directoryId, changes, Date.now()))();
+  async apply(directoryId: number, changes: ChangeSet, extras: ApplyExtras = {}): Promise<ApplyResult> {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const result = applyChangeSet(this.db, directoryId, changes, now);
+      appendEvents(this.db, directoryId, extras.events ?? [], now);
+      this.db.prepare('UPDATE directories SET data_version = data_version + 1 WHERE id = ?').run(directoryId);
+      if (extras.cursor !== undefined) setCursor(this.db, directoryId, extras.cursor);
+      return result;
+    })();
+  }
+
+  async dataVersion(directoryId: number): Promise<number> {
+    return this.stmt('SELECT data_version FROM directories WHERE id = ?').pluck().get(directoryId) as number;
+  }
+
+  async getCursor(directoryId: number): Promise<string | null> {
+    return getCursor(this.db, directoryId);
+  }
+
+  async currentEventToken(): Promise<string> {
+    return currentEventToken(this.db);
+  }
+
+  async eventsSince(token: string, directoryIds: readonly number[]): Promise<EventsSince> {
+    return eventsSince(this.db, token, directoryIds);
+  }
+
+  async createRun(run: NewSyncRun): Promise<SyncRun> {
+    return createRun(this.db, run, Date.now());
+  }
+
+  async updateRun(id: number, update: SyncRunUpdate): Promise<SyncRun> {
+    return updateRun(this.db, id, update);
+  }
+
+  async listRuns(query: { directoryId?: number; limit: number }): Promise<SyncRun[]> {
+    return listRuns(this.db, query.directoryId, query.limit);
   }
 
   async close(): Promise<void> {

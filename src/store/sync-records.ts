@@ -1,0 +1,29 @@
+/** Records the sync engine keeps in the store beside the directory data. */
+
+export type RunMode = 'full' | 'incremental';
+export type RunTrigger = 'schedule' | 'manual' | 'startup' | 'approval';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'awaiting-approval' | 'dropped' | 'dry-run';
+
+export interface SyncRun {
+  readonly id: number;
+  readonly directoryId: number;
+  readonly mode: RunMode;
+  readonly trigger: RunTrigger;
+  readonly status: RunStatus;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  /** Plan counts (see src/sync/plan.ts PlanCounts), as JSON-compatible numbers. */
+  readonly counts: Readonly<Record<string, number>>;
+  readonly error: string | null;
+  /** JSON document: plan details, collisions, fallback reasons. */
+  readonly report: unknown;
+}
+
+export type NewSyncRun = Pick<SyncRun, 'directoryId' | 'mode' | 'trigger'>;
+export type SyncRunUpdate = Partial<Pick<SyncRun, 'mode' | 'status' | 'finishedAt' | 'counts' | 'error' | 'report'>>;
+
+/** Result of reading the event log from a token. */
+export type EventsSince =
+  | { readonly kind: 'events'; readonly events: ReadonlyArray<import('../domain/events').LoggedEvent>; readonly token: string }
+  /** The token is from another store instance, older than the retained window, or malformed. */
+  | { readonly kind: 'expired' };
