@@ -40,8 +40,13 @@ export function applyChangeSet(db: Database, directoryId: number, changes: Chang
   // Inserted in primary-key order (group, user): B-tree appends instead of random inserts.
   const pairs = (changes.addUserMemberships ?? []).map(([user, group]) => [required(groupIds, group, 'group'), required(userIds, user, 'user')] as const);
   pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // A bulk load (a first sync) rebuilds the by-user index once instead of inserting into it in
+  // random order: on 1M memberships that is several times faster. Same transaction: all or nothing.
+  const rebuildIndex = pairs.length >= BULK_MEMBERSHIPS;
+  if (rebuildIndex) db.exec('DROP INDEX user_groups_by_user');
   const insertUserMembership = db.prepare('INSERT OR IGNORE INTO user_groups (group_id, user_id) VALUES (?, ?)');
   for (const [g, u] of pairs) membershipsAdded += insertUserMembership.run(g, u).changes;
+  if (rebuildIndex) db.exec('CREATE INDEX user_groups_by_user ON user_groups (user_id, group_id)');
   const insertGroupMembership = db.prepare('INSERT OR IGNORE INTO group_groups (parent_id, child_id) VALUES (?, ?)');
   for (const [child, parent] of changes.addGroupMemberships ?? []) {
     const c = required(groupIds, child, 'group');
@@ -63,6 +68,9 @@ export function applyChangeSet(db: Database, directoryId: number, changes: Chang
 }
 
 type Table = 'users' | 'groups';
+
+/** Membership additions from which the by-user index is rebuilt rather than maintained. */
+const BULK_MEMBERSHIPS = 100_000;
 
 function idMap(db: Database, table: Table, directoryId: number): Map<string, number> {
   const rows = db.prepare(`SELECT external_id, id FROM ${table} WHERE directory_id = ?`).raw().all(directoryId) as Array<

@@ -62,6 +62,8 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache: bulk membership writes touch two B-trees in different orders.
+    this.db.pragma('cache_size = -65536');
     this.db.function('fold', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? foldName(value) : value,
     );
