@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { buildCrowdgateSchema, printCrowdgateSchema } from '../../resolvers/schema';
 import { isDirectoryError } from '../domain/errors';
 import { packageRoot } from '../paths';
+import { emulateCommand } from './emulate';
 import { hashPasswordCommand } from './hash-password';
 import { serve } from './serve';
 import { syncCommand } from './sync';
@@ -22,6 +23,10 @@ Usage:
       print a summary. --dry-run shows the plan and changes nothing; a plan that
       would deactivate or remove more than the safety threshold is not applied
       unless --approve is given. Exit status: 0 done, 1 failed, 3 waits for approval.
+  crowdgate emulate entra|google|okta [--users N] [--groups M] [--seed S] [--port P]
+                   [--latency-ms L] [--throttle] [--json] [--work-dir DIR]
+      Serve a generated tenant through a loopback emulator of the provider's API
+      and print the crowdgate directory entry that reaches it (--json: one line).
   crowdgate hash-password
       Read a password on standard input; print its stored form for
       applications[].passwordHash.
@@ -74,6 +79,25 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       });
       return syncCommand(values, process.stdout);
+    }
+    case 'emulate': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          users: { type: 'string' },
+          groups: { type: 'string' },
+          seed: { type: 'string' },
+          port: { type: 'string' },
+          'latency-ms': { type: 'string' },
+          throttle: { type: 'boolean' },
+          json: { type: 'boolean' },
+          'work-dir': { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      await emulateCommand(positionals[0], values, process.stdout, process.stderr);
+      return 0;
     }
     case 'hash-password':
       parseArgs({ args: rest, options: {}, strict: true });

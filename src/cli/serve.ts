@@ -16,13 +16,13 @@ export interface ServeOptions {
 /** `crowdgate serve`: runs until SIGINT or SIGTERM. */
 export async function serve(options: ServeOptions, out: NodeJS.WritableStream): Promise<void> {
   const config = await resolveConfig(options);
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const crowdgate = await startCrowdgate(config, createLogger());
   out.write(banner(config, crowdgate.server.url, Boolean(options.demo)));
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await crowdgate.stop();
 }
 

@@ -1,0 +1,45 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+/** Starts `crowdgate emulate … --json` and resolves with its one JSON line; the process keeps running. */
+async function emulate(kind: string) {
+  const child = spawn(process.execPath, [CLI, 'emulate', kind, '--users', '25', '--groups', '4', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
+  });
+  return { child, line };
+}
+
+describe('crowdgate emulate', () => {
+  test.each(['entra', 'google', 'okta'])('%s --json prints one line with a complete directory entry, and serves until stopped', async (kind) => {
+    const { child, line } = await emulate(kind);
+    try {
+      const parsed = JSON.parse(line) as { kind: string; url: string; directory: Record<string, unknown> };
+      expect(Object.keys(parsed)).toEqual(['kind', 'url', 'directory']);
+      expect(parsed.kind).toBe(kind);
+      expect(parsed.url).toMatch(/^https?:\/\/127\.0\.0\.1:\d+$/);
+      expect(parsed.directory).toMatchObject({ name: `${kind}-emulator`, provider: kind });
+      expect(parsed.directory[kind]).toEqual(expect.any(Object));
+      if (kind === 'okta') {
+        const settings = parsed.directory.okta as { orgUrl: string; apiToken: string };
+        const response = await fetch(`${settings.orgUrl}/api/v1/users?limit=200`, { headers: { authorization: `SSWS ${settings.apiToken}` } });
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as unknown[]).length).toBeGreaterThan(20);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(child.exitCode).toBe(0);
+  });
+
+  test('an unknown kind is a usage error', () => {
+    const result = spawnSync(process.execPath, [CLI, 'emulate', 'ldap'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/expected entra, google or okta/);
+  });
+});
