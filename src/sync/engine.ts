@@ -184,6 +184,9 @@ export class SyncEngine {
         }
       }
       if (!mirror) {
+        // Let the old mirror go before reading the new one: two copies of a 1M-membership tenant
+        // would double the peak. A failed read then just means the next run is full as well.
+        state.mirror = undefined;
         cursor = supportsDelta(provider) ? await provider.deltaStart() : null;
         mirror = await readMirror(provider, progress.read);
       }
