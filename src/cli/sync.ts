@@ -27,7 +27,8 @@ export interface SyncOptions {
 export async function syncCommand(options: SyncOptions, out: NodeJS.WriteStream | NodeJS.WritableStream): Promise<number> {
   const config: Config = options.demo ? await demoConfig(options.data ? { dataDir: options.data } : {}) : await loadConfigFile(requireConfig(options));
   if (options.data && !options.demo) config.dataDir = options.data;
-  const { store, engine } = await openEngine(config, options.verbose ? createLogger() : silentLogger);
+  const opened = await openEngine(config, options.verbose ? createLogger() : silentLogger);
+  const { engine } = opened;
   try {
     const targets = options.directory ? [engine.lookup(options.directory)] : engine.directories();
     let exit = 0;
@@ -45,7 +46,7 @@ export async function syncCommand(options: SyncOptions, out: NodeJS.WriteStream 
     }
     return exit;
   } finally {
-    await store.close();
+    await opened.close();
   }
 }
 

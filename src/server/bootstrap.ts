@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
 import type { Config } from '../config/schema';
-import { createProvider } from '../providers/registry';
+import { openProvider, type ProviderHandle } from '../providers/registry';
 import { openSqliteStore } from '../store/open';
 import type { Store } from '../store/store';
 import { SyncEngine } from '../sync/engine';
@@ -15,20 +15,44 @@ export interface Crowdgate {
   stop(): Promise<void>;
 }
 
-/** Opens the store and builds the sync engine for the configured directories (also used by `crowdgate sync`). */
-export async function openEngine(config: Config, logger: Logger): Promise<{ store: Store; engine: SyncEngine }> {
-  const providers = config.directories.map((d) => createProvider(d));
+export interface OpenEngine {
+  readonly store: Store;
+  readonly engine: SyncEngine;
+  /** Closes the store and the providers (and anything they started). */
+  close(): Promise<void>;
+}
+
+/** Opens the store, the providers and the sync engine for the configured directories (also used by `crowdgate sync`). */
+export async function openEngine(config: Config, logger: Logger): Promise<OpenEngine> {
+  const handles: ProviderHandle[] = [];
+  const closeProviders = async () => {
+    await Promise.all(handles.map((h) => h.close()));
+  };
+  try {
+    for (const directory of config.directories) handles.push(await openProvider(directory));
+  } catch (error) {
+    await closeProviders();
+    throw error;
+  }
   const store = openSqliteStore(config.dataDir);
   try {
     const directories = await store.upsertDirectories(config.directories.map((d) => ({ name: d.name, provider: d.provider })));
     const engine = new SyncEngine(
       store,
-      config.directories.map((settings, index) => ({ directory: directories[index]!, provider: providers[index]!, settings })),
+      config.directories.map((settings, index) => ({ directory: directories[index]!, provider: handles[index]!.provider, settings })),
       logger,
     );
-    return { store, engine };
+    return {
+      store,
+      engine,
+      close: async () => {
+        await store.close();
+        await closeProviders();
+      },
+    };
   } catch (error) {
     await store.close();
+    await closeProviders();
     throw error;
   }
 }
@@ -40,7 +64,8 @@ export async function openEngine(config: Config, logger: Logger): Promise<{ stor
  * Jira is served from the store, never live, and must not wait for a slow provider.
  */
 export async function startCrowdgate(config: Config, logger: Logger): Promise<Crowdgate> {
-  const { store, engine } = await openEngine(config, logger);
+  const opened = await openEngine(config, logger);
+  const { store, engine } = opened;
   const scheduler = new SyncScheduler(engine);
   try {
     const startup = engine.directories().map(async ({ directory }) => {
@@ -59,12 +84,12 @@ export async function startCrowdgate(config: Config, logger: Logger): Promise<Cr
         scheduler.stop();
         await server.close();
         await Promise.all(engine.directories().map((d) => engine.idle(d.directory.id)));
-        await store.close();
+        await opened.close();
       },
     };
   } catch (error) {
     scheduler.stop();
-    await store.close();
+    await opened.close();
     throw error;
   }
 }
