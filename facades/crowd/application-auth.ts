@@ -3,6 +3,7 @@ import { foldName } from '../../src/domain/names';
 import type { Cidr } from '../../src/security/cidr';
 import { addressAllowed } from '../../src/security/cidr';
 import { clientAddress } from './client-address';
+import type { FailureLimiter } from './rate-limit';
 
 /** A Crowd application: who may call the facade, from where, and which directories it sees. */
 export interface CrowdApplication {
@@ -17,11 +18,15 @@ export interface ApplicationAuthOptions {
   readonly applications: readonly CrowdApplication[];
   readonly trustedProxies: readonly Cidr[];
   readonly verifyPassword: (password: string, hash: string) => Promise<boolean>;
+  /** Failed application logins per client address (see rate-limit.ts); none when absent. */
+  readonly failures?: FailureLimiter;
 }
 
 /** State the authentication middleware leaves for the routes. */
 export interface AuthenticatedState {
   application: CrowdApplication;
+  /** The caller's address, resolved through trusted proxies. */
+  clientAddress: string;
 }
 
 /**
@@ -34,17 +39,26 @@ export function applicationAuth(options: ApplicationAuthOptions) {
   const byName = new Map(options.applications.map((a) => [foldName(a.name), a]));
   return async (ctx: Context, next: Next): Promise<void> => {
     const credentials = parseBasic(ctx.get('authorization'));
-    const application = credentials ? byName.get(foldName(credentials.name)) : undefined;
-    if (!credentials || !application) return unauthorized(ctx);
     const address = clientAddress(ctx.socket.remoteAddress ?? '', ctx.get('x-forwarded-for') || undefined, options.trustedProxies);
+    // A source over its failure budget gets 401 without a password check (no hashing work, no oracle).
+    if (options.failures?.blocked(address)) return unauthorized(ctx);
+    const application = credentials ? byName.get(foldName(credentials.name)) : undefined;
+    if (!credentials || !application) {
+      if (credentials) options.failures?.fail(address);
+      return unauthorized(ctx);
+    }
     if (!addressAllowed(address, application.allowedAddresses)) {
       ctx.status = 403;
       ctx.type = 'text/plain;charset=UTF-8';
       ctx.body = `Client with address '${address}' is forbidden from making requests to application '${application.name}'`;
       return;
     }
-    if (!(await options.verifyPassword(credentials.password, application.passwordHash))) return unauthorized(ctx);
+    if (!(await options.verifyPassword(credentials.password, application.passwordHash))) {
+      options.failures?.fail(address);
+      return unauthorized(ctx);
+    }
     (ctx.state as AuthenticatedState).application = application;
+    (ctx.state as AuthenticatedState).clientAddress = address;
     await next();
   };
 }

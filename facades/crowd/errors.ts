@@ -19,6 +19,11 @@ export const CROWD_ERRORS: Readonly<Record<ErrorCode, { status: number; reason: 
   READ_ONLY: { status: 403, reason: 'APPLICATION_PERMISSION_DENIED' },
   CONFIGURATION: { status: 500, reason: 'OPERATION_FAILED' },
   PROVIDER_UNAVAILABLE: { status: 500, reason: 'OPERATION_FAILED' },
+  INVALID_CREDENTIALS: { status: 400, reason: 'INVALID_USER_AUTHENTICATION' },
+  INACTIVE_ACCOUNT: { status: 400, reason: 'INACTIVE_ACCOUNT' },
+  EXPIRED_CREDENTIAL: { status: 400, reason: 'EXPIRED_CREDENTIAL' },
+  EXPIRED_TOKEN: { status: 410, reason: 'EVENT_TOKEN_EXPIRED' },
+  INVALID_TOKEN: { status: 400, reason: 'INVALID_SSO_TOKEN' }, // 404 on POST /session/{t} (§3.5)
   INTERNAL: { status: 500, reason: 'OPERATION_FAILED' },
 };
 

@@ -99,3 +99,14 @@ export interface ConnectionView<T> {
   nodes: T[];
   pageInfo: PageInfoView;
 }
+
+/** One event of the CrowdEventsSince operation (DirectoryEvent in the schema). */
+export interface EventView {
+  type: string;
+  operation: string;
+  user: { name: string; key: string; firstName: string; lastName: string; displayName: string; email: string; active: boolean } | null;
+  group: { name: string; description: string; active: boolean } | null;
+  childUser: string | null;
+  parentGroups: string[] | null;
+  childGroups: string[] | null;
+}

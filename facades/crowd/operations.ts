@@ -4,6 +4,16 @@ import { execute, parse, validate, type DocumentNode, type GraphQLSchema, Kind }
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
 
 /**
+ * An opaque token naming one streamed answer: the operations run for its pages pass the same
+ * token, so the context factory may let them share read caches (names), e.g. the ~20 pages of a
+ * 1M-membership `/group/membership`. A fresh object per stream; dropped with it.
+ */
+export type StreamScope = object;
+
+/** Builds the GraphQL context of one operation run, for a principal and optionally a stream. */
+export type ContextFactory = (principal: string, stream?: StreamScope) => unknown;
+
+/**
  * The fixed GraphQL operations the Crowd facade runs, from schema/crowd/*.graphql. They are
  * parsed and validated against the schema once, at start (a drift between facade and schema
  * fails the boot, not a request); each request only executes the cached document.
@@ -13,10 +23,10 @@ export class CrowdOperations {
     private readonly schema: GraphQLSchema,
     private readonly document: DocumentNode,
     private readonly names: ReadonlySet<string>,
-    private readonly contextFor: (principal: string) => unknown,
+    private readonly contextFor: ContextFactory,
   ) {}
 
-  static load(schema: GraphQLSchema, directory: string, contextFor: (principal: string) => unknown): CrowdOperations {
+  static load(schema: GraphQLSchema, directory: string, contextFor: ContextFactory): CrowdOperations {
     const files = readdirSync(directory).filter((f) => f.endsWith('.graphql')).sort();
     const source = files.map((f) => readFileSync(join(directory, f), 'utf8')).join('\n');
     const document = parse(source);
@@ -34,14 +44,14 @@ export class CrowdOperations {
    * Executes one operation for an application. A DirectoryError raised by a resolver is rethrown
    * as is (the facade maps it to a Crowd error entity); any other error becomes INTERNAL.
    */
-  async run<T>(operationName: string, variables: Record<string, unknown>, principal: string): Promise<T> {
+  async run<T>(operationName: string, variables: Record<string, unknown>, principal: string, stream?: StreamScope): Promise<T> {
     if (!this.names.has(operationName)) throw new DirectoryError('INTERNAL', `unknown Crowd operation ${operationName}`);
     const result = await execute({
       schema: this.schema,
       document: this.document,
       operationName,
       variableValues: variables,
-      contextValue: this.contextFor(principal),
+      contextValue: this.contextFor(principal, stream),
     });
     const error = result.errors?.[0];
     if (error) {

@@ -4,6 +4,8 @@ import { ALL_RESULTS, type Paging } from './request';
 
 /** Page size used when the facade walks a large result through GraphQL. */
 export const STREAM_PAGE_SIZE = 1000;
+/** The first page is smaller, so the first byte leaves quickly (≤ 200 ms goal on 100k users). */
+export const FIRST_PAGE_SIZE = 100;
 
 export interface PageResult<T> {
   nodes: T[];
@@ -23,7 +25,7 @@ export type PageFetcher<T> = (page: { first: number; offset?: number; after?: st
  */
 export async function streamList<T>(writer: ListWriter<T>, paging: Paging, fetch: PageFetcher<T>): Promise<Readable> {
   let remaining = paging.maxResults === ALL_RESULTS ? Number.POSITIVE_INFINITY : paging.maxResults;
-  const firstSize = Math.min(STREAM_PAGE_SIZE, remaining);
+  const firstSize = Math.min(FIRST_PAGE_SIZE, remaining);
   const first = await fetch({ first: firstSize, ...(paging.startIndex > 0 ? { offset: paging.startIndex } : {}) });
 
   async function* chunks(): AsyncGenerator<string> {

@@ -1,8 +1,9 @@
 import type { Context } from 'koa';
+import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../src/domain/errors';
 import type { CrowdApplication } from './application-auth';
 import type { LinkBase, WireFormat } from './codec/entities';
-import type { CrowdOperations } from './operations';
+import type { CrowdOperations, StreamScope } from './operations';
 
 /** Everything a route needs about the current call, built once per request by the router. */
 export interface CrowdCall {
@@ -10,15 +11,33 @@ export interface CrowdCall {
   readonly format: WireFormat;
   readonly links: LinkBase;
   readonly application: CrowdApplication;
+  /** The caller's address (through trusted proxies only), for per-source rate limits. */
+  readonly clientAddress: string;
   readonly operations: CrowdOperations;
 }
 
+/**
+ * What a route answers: a document (200, negotiated content type), or a status with an optional
+ * document and `Location` (201 creates, 204 deletes; crowd-rest.md §3.10 "Status codes on success").
+ */
+export interface Reply {
+  readonly status: number;
+  readonly body?: string | Readable;
+  readonly location?: string;
+}
+export type Answer = string | Readable | Reply;
+
+export function isReply(answer: Answer): answer is Reply {
+  return typeof answer === 'object' && answer !== null && 'status' in answer && typeof (answer as Reply).status === 'number';
+}
+
 /** Runs a fixed operation as the calling application, scoped to its directories. */
-export function runAs<T>(call: CrowdCall, operation: string, variables: Record<string, unknown>): Promise<T> {
+export function runAs<T>(call: CrowdCall, operation: string, variables: Record<string, unknown>, stream?: StreamScope): Promise<T> {
   return call.operations.run<T>(
     operation,
     { directories: call.application.directories, ...variables },
     `crowd:${call.application.name}`,
+    stream,
   );
 }
 

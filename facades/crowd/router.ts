@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
 import { applicationAuth, type ApplicationAuthOptions, type AuthenticatedState } from './application-auth';
 import { readBody, type RequestBody } from './body';
@@ -9,10 +8,18 @@ import { renderError } from './codec/entities';
 import { CROWD_ERRORS, crowdStatusOverride, withCrowdStatus } from './errors';
 import { CONTENT_TYPES, negotiateFormat } from './negotiation';
 import type { CrowdOperations } from './operations';
-import type { CrowdCall } from './request';
+import { FailureLimiter } from './rate-limit';
+import { isReply, type Answer, type CrowdCall } from './request';
+import { getGroupAttributes, getUserAttributes } from './routes/attributes';
+import { postAuthentication, postAuthenticationNotify } from './routes/authentication';
+import { getCookieConfig } from './routes/config';
 import { getGroup, getUser } from './routes/entities';
-import { getGroupDirectUsers, getMemberships, getUserDirectGroups } from './routes/memberships';
+import { getEventsSince, getEventToken } from './routes/events';
+import { getMemberships } from './routes/memberships';
+import { getRelation, RELATIONS } from './routes/relations';
 import { getSearch, postSearch } from './routes/search';
+import { deleteSession, deleteUserSessions, getSession, postSession, renewSession, type SessionDeps } from './routes/sessions';
+import { SessionStore } from './session-store';
 
 export interface CrowdFacadeOptions extends ApplicationAuthOptions {
   readonly operations: CrowdOperations;
@@ -22,12 +29,20 @@ export interface CrowdFacadeOptions extends ApplicationAuthOptions {
   readonly crowdVersion: string;
   /** Logs an unexpected error; the answer carries only the correlation id. */
   readonly logError: (correlationId: string, error: unknown) => void;
+  /** SSO sessions; default: a fresh in-memory store (single node, lost on restart). */
+  readonly sessions?: SessionStore;
 }
+
+/** Failed application logins per source address: 10 a minute, then 401 at once (rate-limit.ts). */
+export const APPLICATION_FAILURE_LIMIT = { failures: 10, windowMs: 60_000 } as const;
+/** Failed user password checks per username + source address: 5 a minute. */
+export const USER_FAILURE_LIMIT = { failures: 5, windowMs: 60_000 } as const;
 
 /** The mount points: `/rest/usermanagement/1` and its `latest` alias (crowd-rest.md §1). */
 const VERSIONS = ['1', 'latest'] as const;
 
-type Handler = (call: CrowdCall, body: RequestBody) => Promise<string | Readable>;
+type Handler = (call: CrowdCall, body: RequestBody) => Promise<Answer>;
+type Method = 'get' | 'post' | 'delete';
 
 /**
  * The Crowd REST facade: a Koa middleware that answers `/rest/usermanagement/{1,latest}/...` under
@@ -36,39 +51,73 @@ type Handler = (call: CrowdCall, body: RequestBody) => Promise<string | Readable
  * (on every answer, errors and 401 included), error entities, application authentication,
  * routes, and a 404 entity for unknown resources.
  */
-export function crowdFacade(options: CrowdFacadeOptions): ReturnType<Router["routes"]> {
-  const routes: Array<[method: 'get' | 'post', path: string, handler: Handler, xmlOnly?: boolean]> = [
+export function crowdFacade(options: CrowdFacadeOptions): Middleware {
+  const deps: SessionDeps = {
+    sessions: options.sessions ?? new SessionStore(),
+    limiter: new FailureLimiter(USER_FAILURE_LIMIT.failures, USER_FAILURE_LIMIT.windowMs),
+  };
+  const appFailures = options.failures ?? new FailureLimiter(APPLICATION_FAILURE_LIMIT.failures, APPLICATION_FAILURE_LIMIT.windowMs);
+  const auth = applicationAuth({ ...options, failures: appFailures });
+  // @koa/router leaves decoded path parameters on ctx.params (a URL-encoded token arrives decoded).
+  const token = (call: CrowdCall) => (call.ctx as unknown as { params?: Record<string, string> }).params?.['token'] ?? '';
+  const routes: Array<[method: Method, path: string, handler: Handler, xmlOnly?: boolean]> = [
     ['get', '/user', (call) => getUser(call)],
+    ['get', '/user/attribute', (call) => getUserAttributes(call)],
     ['get', '/group', (call) => getGroup(call)],
+    ['get', '/group/attribute', (call) => getGroupAttributes(call)],
     ['get', '/search', (call) => getSearch(call)],
     ['post', '/search', (call, body) => postSearch(call, body)],
-    ['get', '/user/group/direct', (call) => getUserDirectGroups(call)],
-    ['get', '/group/user/direct', (call) => getGroupDirectUsers(call)],
+    ['get', '/user/group/direct', (call) => getRelation(call, RELATIONS.userGroups, false)],
+    ['get', '/user/group/nested', (call) => getRelation(call, RELATIONS.userGroups, true)],
+    ['get', '/group/user/direct', (call) => getRelation(call, RELATIONS.groupUsers, false)],
+    ['get', '/group/user/nested', (call) => getRelation(call, RELATIONS.groupUsers, true)],
+    ['get', '/group/child-group/direct', (call) => getRelation(call, RELATIONS.childGroups, false)],
+    ['get', '/group/child-group/nested', (call) => getRelation(call, RELATIONS.childGroups, true)],
+    ['get', '/group/parent-group/direct', (call) => getRelation(call, RELATIONS.parentGroups, false)],
+    ['get', '/group/parent-group/nested', (call) => getRelation(call, RELATIONS.parentGroups, true)],
     ['get', '/group/membership', (call) => getMemberships(call), true],
+    ['post', '/authentication', (call, body) => postAuthentication(call, body, deps.limiter)],
+    ['post', '/authentication/notify', (call) => postAuthenticationNotify(call)],
+    ['post', '/session', (call, body) => postSession(call, body, deps)],
+    ['delete', '/session', (call) => deleteUserSessions(call, deps)],
+    ['get', '/session/:token', (call) => getSession(call, token(call), deps)],
+    ['post', '/session/:token', (call, body) => renewSession(call, token(call), body, deps)],
+    ['delete', '/session/:token', (call) => deleteSession(token(call), deps)],
+    ['get', '/config/cookie', (call) => getCookieConfig(call)],
+    ['get', '/event', (call) => getEventToken(call)],
+    ['get', '/event/:token', (call) => getEventsSince(call, token(call))],
   ];
 
-  const router = new Router();
+  // One router per mount point, chosen by a prefix test: a request outside the facade costs one
+  // string comparison, and one inside is matched against its own version's routes only.
+  const mounts: Array<{ base: string; dispatch: Middleware }> = [];
   for (const version of VERSIONS) {
     const base = `${options.contextPath}/rest/usermanagement/${version}`;
     const scoped = new Router({ prefix: base });
-    scoped.use(versionHeaders(options.crowdVersion), errorEntities(options.logError), applicationAuth(options));
+    scoped.use(versionHeaders(options.crowdVersion), errorEntities(options.logError), auth);
     for (const [method, path, handler, xmlOnly] of routes) {
       scoped[method](path, async (ctx) => {
         const format = xmlOnly ? 'xml' : negotiateFormat(ctx.get('accept') || undefined);
         const body = method === 'post' ? await readBody(ctx) : ({ kind: 'empty' } as const);
+        const state = ctx.state as AuthenticatedState;
         const call: CrowdCall = {
           ctx,
           format,
           links: { baseUrl: `${ctx.protocol}://${ctx.host}${base}` },
-          application: (ctx.state as AuthenticatedState).application,
+          application: state.application,
+          clientAddress: state.clientAddress,
           operations: options.operations,
         };
         const answer = await handler(call, body);
+        const reply = isReply(answer) ? answer : { status: 200, body: answer };
         // A stream that fails after the first page must not end like a complete answer.
-        if (typeof answer !== 'string') answer.once('error', () => ctx.res.destroy());
-        ctx.status = 200;
-        ctx.body = answer;
-        ctx.set('Content-Type', CONTENT_TYPES[format]); // exactly, no charset: crowd-rest.md §1
+        if (reply.body !== undefined && typeof reply.body !== 'string') reply.body.once('error', () => ctx.res.destroy());
+        ctx.status = reply.status;
+        if (reply.location !== undefined) ctx.set('Location', reply.location);
+        if (reply.body !== undefined) {
+          ctx.body = reply.body;
+          ctx.set('Content-Type', CONTENT_TYPES[format]); // exactly, no charset: crowd-rest.md §1
+        }
       });
     }
     // Writes on a read-only directory bridge, and anything unknown, after authentication.
@@ -78,12 +127,22 @@ export function crowdFacade(options: CrowdFacadeOptions): ReturnType<Router["rou
       }
       throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
     });
-    router.use(scoped.routes());
+    mounts.push({ base, dispatch: scoped.routes() as unknown as Middleware });
   }
-  return router.routes();
+  return async (ctx: Context, next: Next) => {
+    const path = ctx.path;
+    for (const mount of mounts) {
+      if (path === mount.base || path.startsWith(`${mount.base}/`)) return mount.dispatch(ctx, next);
+    }
+    return next();
+  };
 }
 
-/** Resources that Crowd clients write to (users, groups, memberships, attributes, passwords). */
+/**
+ * Resources that Crowd clients write to: users, groups, memberships, attributes, passwords,
+ * rename, mail, expire-all-passwords (crowd-rest.md §3.1–3.2). A read-only directory answers
+ * 403 APPLICATION_PERMISSION_DENIED for each (checklist item 13). `/webhook` is not one: 404.
+ */
 function isKnownWritePath(path: string): boolean {
   return /^\/(user|group)(\/|$)/.test(path);
 }

@@ -18,6 +18,16 @@ export const ERROR_CODES = [
   'READ_ONLY',
   'CONFIGURATION',
   'PROVIDER_UNAVAILABLE',
+  /** A user's password (or other credential) was refused, or password checks are unavailable for the user's directory. */
+  'INVALID_CREDENTIALS',
+  /** The user exists but is deactivated, so it may not log in. */
+  'INACTIVE_ACCOUNT',
+  /** The user's password is correct but expired at the provider. */
+  'EXPIRED_CREDENTIAL',
+  /** An event token is unknown, too old or from before a reset: the client must resynchronise fully. */
+  'EXPIRED_TOKEN',
+  /** A session (SSO) token is unknown, expired or does not match the validation factors. */
+  'INVALID_TOKEN',
   'INTERNAL',
 ] as const;
 

@@ -11,6 +11,8 @@ import { silentLogger } from '../../src/server/logger';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { openSqliteStore } from '../../src/store/open';
 import type { ChangeSet, Store } from '../../src/store/store';
+import type { DirectoryProvider } from '../../src/providers/provider';
+import { SyncEngine } from '../../src/sync/engine';
 
 export const APP_PASSWORD = 'app-secret:with-colon';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -32,6 +34,7 @@ export interface TestCrowdgate {
 export async function startTestCrowdgate(
   directories: Array<{ name: string; changes: ChangeSet }>,
   overrides: Partial<Config['server']> = {},
+  options: { providers?: readonly DirectoryProvider[] } = {},
 ): Promise<TestCrowdgate> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-test-'));
   const store = openSqliteStore(dataDir);
@@ -50,12 +53,21 @@ export async function startTestCrowdgate(
     ],
     trustedProxies: [],
   };
+  // With providers (one per directory, in order), a sync engine backs password checks and syncs.
+  const engine = options.providers
+    ? new SyncEngine(
+        store,
+        registered.map((directory, index) => ({ directory, provider: options.providers![index]!, settings: config.directories[index]! })),
+        silentLogger,
+      )
+    : undefined;
   const server: RunningServer = await startServer({
     config,
     store,
     schema: await buildCrowdgateSchema(),
     directories: registered,
     logger: silentLogger,
+    ...(engine ? { engine } : {}),
   });
   return {
     url: server.url,

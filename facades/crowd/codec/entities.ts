@@ -38,8 +38,8 @@ export interface ListWriter<T> {
   end(): string;
 }
 
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -149,11 +149,11 @@ export function userJson(user: CrowdUserView, links: LinkBase, expandAttributes:
 }
 
 /** Minimal user of unexpanded lists (§3.9.1 "Minimal user"): name and self link. */
-function minimalUserXml(name: string, links: LinkBase): string {
+export function minimalUserXml(name: string, links: LinkBase): string {
   return `<user name="${escapeXmlAttribute(name)}">${xmlLink('self', userLinks.self(links, name))}</user>`;
 }
 
-function minimalUserJson(name: string, links: LinkBase): JsonObject {
+export function minimalUserJson(name: string, links: LinkBase): JsonObject {
   return { link: jsonLink('self', userLinks.self(links, name)), name };
 }
 
@@ -207,6 +207,19 @@ export function renderGroup(group: CrowdGroupView, format: WireFormat, links: Li
   return format === 'xml'
     ? XML_PROLOGUE + groupXml(group, links, expandAttributes)
     : JSON.stringify(groupJson(group, links, expandAttributes));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute lists (§3.9.4; GET /user/attribute, GET /group/attribute)
+
+export function renderUserAttributes(name: string, attributes: readonly AttributeView[], format: WireFormat, links: LinkBase): string {
+  const l = userAttributeLinks(links, name);
+  return format === 'xml' ? XML_PROLOGUE + xmlAttributes(attributes, l) : JSON.stringify(jsonAttributes(attributes, l));
+}
+
+export function renderGroupAttributes(name: string, attributes: readonly AttributeView[], format: WireFormat, links: LinkBase): string {
+  const l = groupAttributeLinks(links, name);
+  return format === 'xml' ? XML_PROLOGUE + xmlAttributes(attributes, l) : JSON.stringify(jsonAttributes(attributes, l));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 import type { TenantState } from '../../emulators/core/tenant-state';
 import type { LiveGroup, LiveUser } from '../../emulators/core/tenant-state';
+import { checkDemoPassword } from './demo-password';
 import type {
   ConnectionReport,
   DeltaCapable,
   DeltaResult,
   DirectoryProvider,
+  PasswordCapable,
+  PasswordCheck,
   ProviderChange,
   ProviderGroup,
   ProviderMember,
@@ -14,12 +17,19 @@ import type {
 /**
  * A provider over an in-process live tenant (src/emulators/core/tenant-state.ts): the `demo`
  * directory, and the provider double of tests and benchmarks. Its change feed is the tenant's
- * journal, so a change made to the tenant shows up in the next incremental run.
+ * journal, so a change made to the tenant shows up in the next incremental run. It can check
+ * passwords (demo only: every active user's password is `demo`).
  */
-export class TenantProvider implements DirectoryProvider, DeltaCapable {
+export class TenantProvider implements DirectoryProvider, DeltaCapable, PasswordCapable {
   readonly kind = 'demo';
 
-  constructor(private readonly state: TenantState) {}
+  /** `state` is the live tenant: tests and benchmarks change it to play upstream changes. */
+  constructor(readonly state: TenantState) {}
+
+  /** DEMO ONLY: every active user's password is `demo` (see demo-password.ts). */
+  async checkPassword(login: string, password: string): Promise<PasswordCheck> {
+    return checkDemoPassword(this.state, login, password);
+  }
 
   async *users(): AsyncIterable<ProviderUser> {
     for (const user of this.state.users.values()) yield toProviderUser(user);

@@ -1,0 +1,124 @@
+/**
+ * The server side of the Crowd benchmarks, run as a CHILD process so the parent can sample its RSS
+ * and the load generator does not share its event loop.
+ *
+ *   node dist/bench/crowd-bench-server.js --data DIR [--fill USERS,GROUPS,MEMBERSHIPS] [--fill-only]
+ *
+ * --fill fills the store in DIR with the sync engine over a generated tenant (TenantProvider over
+ * TenantState, as bench/sync-engine.ts does). Then, unless --fill-only, it serves the store with
+ * the real crowdgate server (application `bench` / `bench` from loopback; no sync engine) and a
+ * bare Koa route `GET /bare/user?username=` that reads the same store directly and renders the
+ * same bytes with the facade's codec (the baseline of crowd-user-lookup). It prints one line
+ * `READY {"crowd":URL,"bare":URL}` when both listen.
+ */
+import 'reflect-metadata';
+import Koa from 'koa';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { renderUser } from '../facades/crowd/codec/entities';
+import { buildCrowdgateSchema } from '../resolvers/schema';
+import type { Config } from '../src/config/schema';
+import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
+import { foldName } from '../src/domain/names';
+import { userKey } from '../src/domain/user';
+import { TenantState } from '../src/emulators/core/tenant-state';
+import { generateTenant } from '../src/emulators/tenant';
+import { TenantProvider } from '../src/providers/demo/tenant-provider';
+import { parseCidr } from '../src/security/cidr';
+import { hashPassword } from '../src/security/password-hash';
+import { silentLogger } from '../src/server/logger';
+import { startServer } from '../src/server/server';
+import { openSqliteStore } from '../src/store/open';
+import type { Store } from '../src/store/store';
+import { SyncEngine } from '../src/sync/engine';
+
+export const BENCH_APPLICATION = { name: 'bench', password: 'bench' } as const;
+
+async function fill(store: Store, users: number, groups: number, memberships: number): Promise<void> {
+  const [directory] = await store.upsertDirectories([{ name: 'bench', provider: 'demo' }]);
+  const state = new TenantState(generateTenant({ seed: 'crowd-bench', users, groups, memberships }));
+  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: ['jira-software-users'], safety: { maxRemovalShare: 1, maxRemovals: 10_000_000 } };
+  const engine = new SyncEngine(store, [{ directory: directory!, provider: new TenantProvider(state), settings }], silentLogger);
+  const run = await engine.sync('bench', { mode: 'full', trigger: 'manual' });
+  if (run.status !== 'succeeded') throw new Error(`fill failed: ${run.status} ${run.error ?? ''}`);
+}
+
+async function serve(store: Store, dataDir: string): Promise<void> {
+  const directories = await store.listDirectories();
+  const names = directories.map((d) => d.name);
+  const config: Config = {
+    server: { host: '127.0.0.1', port: 0, contextPath: '' },
+    dataDir,
+    adminTokens: [],
+    directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } })),
+    applications: [
+      { name: BENCH_APPLICATION.name, passwordHash: await hashPassword(BENCH_APPLICATION.password), allowedAddresses: [parseCidr('127.0.0.1/32')], directories: names },
+    ],
+    trustedProxies: [],
+  };
+  const crowd = await startServer({ config, store, schema: await buildCrowdgateSchema(), directories, logger: silentLogger });
+
+  // Baseline: the same lookup and the same bytes, without GraphQL, auth or the facade's layers.
+  const ids = directories.map((d) => d.id);
+  const bare = new Koa();
+  bare.use(async (ctx) => {
+    const name = String(ctx.query.username ?? '');
+    const found = (await store.findUsersByName(ids, [foldName(name)]))[0];
+    if (!found) {
+      ctx.status = 404;
+      return;
+    }
+    const view = {
+      name: found.name,
+      key: userKey(found),
+      firstName: found.firstName,
+      lastName: found.lastName,
+      displayName: found.displayName,
+      email: found.email,
+      active: found.active,
+      createdAt: found.createdAt.toISOString(),
+      updatedAt: found.updatedAt.toISOString(),
+    };
+    ctx.set('X-Embedded-Crowd-Version', 'Crowd/5.1.6');
+    ctx.set('Content-Type', 'application/xml');
+    ctx.body = renderUser(view, 'xml', { baseUrl: `http://${ctx.host}/rest/usermanagement/1` }, false);
+  });
+  const bareServer = bare.listen(0, '127.0.0.1');
+  await once(bareServer, 'listening');
+  const barePort = (bareServer.address() as AddressInfo).port;
+  if (process.env.CROWD_BENCH_MEMORY) {
+    // Heap breakdown once a second, to tell JS heap from native memory (SQLite page cache, buffers).
+    const m = (n: number) => `${Math.round(n / 1048576)}`;
+    setInterval(() => {
+      const u = process.memoryUsage();
+      process.stdout.write(`MEM rss=${m(u.rss)} heapUsed=${m(u.heapUsed)} heapTotal=${m(u.heapTotal)} external=${m(u.external)} arrayBuffers=${m(u.arrayBuffers)} MB\n`);
+    }, 1000).unref();
+  }
+  process.once('SIGTERM', () => process.exit(0)); // a normal exit, so --cpu-prof can write its profile
+  process.stdout.write(`READY ${JSON.stringify({ crowd: crowd.url, bare: `http://127.0.0.1:${barePort}` })}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, fill: { type: 'string' }, 'fill-only': { type: 'boolean' } }, strict: true });
+  if (!values.data) throw new Error('--data DIR is required');
+  const store = openSqliteStore(values.data);
+  if (values.fill) {
+    const [users = 0, groups = 0, memberships = 0] = values.fill.split(',').map(Number);
+    const started = Date.now();
+    await fill(store, users, groups, memberships);
+    process.stdout.write(`FILLED ${users} users, ${groups} groups, ${memberships} memberships in ${Date.now() - started} ms\n`);
+  }
+  if (values['fill-only']) {
+    await store.close();
+    return;
+  }
+  await serve(store, values.data);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
