@@ -45,6 +45,11 @@ const GROUP_FILTER_COLUMNS: FilterColumns<'name' | 'description' | 'externalId',
   booleans: { active: 'active', local: 'local' },
 };
 
+/** SQLite page cache while serving (negative: KiB), and during bulk writes. */
+const SERVING_CACHE_KIB = -16_384;
+const BULK_CACHE_KIB = -131_072;
+const BULK_ROWS = 50_000;
+
 /** Precedence of the queried directories: `rank` is the index in the caller's list. */
 const PRECEDENCE = 'WITH prec(dir, rank) AS (SELECT value, key FROM json_each(?))';
 
@@ -62,8 +67,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    // 64 MiB of page cache: bulk membership writes touch two B-trees in different orders.
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma(`cache_size = ${SERVING_CACHE_KIB}`);
     this.db.function('fold', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? foldName(value) : value,
     );
@@ -200,6 +204,18 @@ export class SqliteStore implements Store {
   }
 
   async apply(directoryId: number, changes: ChangeSet, extras: ApplyExtras = {}): Promise<ApplyResult> {
+    // Bulk writes touch two membership B-trees in different orders: give them a large page cache
+    // for the transaction only, so a serving process stays small.
+    const bulk = (changes.addUserMemberships?.length ?? 0) + (changes.upsertUsers?.length ?? 0) > BULK_ROWS;
+    if (bulk) this.db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+    try {
+      return this.applyTransaction(directoryId, changes, extras);
+    } finally {
+      if (bulk) this.db.pragma(`cache_size = ${SERVING_CACHE_KIB}`);
+    }
+  }
+
+  private applyTransaction(directoryId: number, changes: ChangeSet, extras: ApplyExtras): ApplyResult {
     return this.db.transaction(() => {
       const now = Date.now();
       const result = applyChangeSet(this.db, directoryId, changes, now);
