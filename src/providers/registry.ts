@@ -1,6 +1,7 @@
 import type { DirectoryConfig } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
-import { createDemoProvider } from './demo/demo-provider';
+import { EntraDemoProvider } from './demo/entra-demo';
+import { createEntraProvider, parseEntraSettings } from './entra';
 import type { DirectoryProvider } from './provider';
 
 /** A provider and whatever it started (an in-process emulator for the demo) to shut down with it. */
@@ -15,9 +16,14 @@ export interface ProviderHandle {
  */
 export async function openProvider(directory: DirectoryConfig): Promise<ProviderHandle> {
   switch (directory.provider) {
-    case 'demo':
-      return { provider: createDemoProvider(directory.demo), close: async () => {} };
-    case 'entra':
+    case 'demo': {
+      const provider = await EntraDemoProvider.start(directory.name, directory.demo);
+      return { provider, close: () => provider.close() };
+    }
+    case 'entra': {
+      const provider = createEntraProvider(parseEntraSettings(directory.entra, directory.name));
+      return { provider, close: () => provider.close() };
+    }
     case 'google':
     case 'okta':
       throw new DirectoryError(

@@ -144,10 +144,15 @@ export function userMemberships(
   };
 }
 
+/**
+ * A user as the store keeps it. The provider's login is kept as the `login` attribute: password
+ * checks at the provider (Crowd `/authentication`) need it when the username is a projection.
+ */
 export function toUserRecord(user: ProviderUser, name: string): UserRecord {
   const attributes: Record<string, string[]> = {};
-  for (const key of Object.keys(user.attributes).sort()) {
-    const value = user.attributes[key];
+  const values: Record<string, string> = { ...user.attributes, login: user.login };
+  for (const key of Object.keys(values).sort()) {
+    const value = values[key];
     if (value) attributes[key] = [value];
   }
   return {

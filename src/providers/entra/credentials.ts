@@ -1,0 +1,121 @@
+import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { Dispatcher } from 'undici';
+import { DirectoryError } from '../../domain/errors';
+import { DEFAULT_AUTHORITY_HOST, type EntraSettings } from './config';
+import { aadstsCode, describeAadsts } from './errors';
+import { trustedCas } from './http';
+
+/**
+ * App-only Graph tokens (client credentials) through @azure/identity (providers.md §A.2, §A.3).
+ *
+ * Contracts:
+ * - `token()` returns a cached token until 5 minutes before it expires; concurrent callers share
+ *   one token request.
+ * - `invalidate(token)`: Graph refused this token (401). msal would hand back the same cached
+ *   token, so the next `token()` builds a new credential (empty cache) and asks Entra again.
+ * - Failures become `DirectoryError('CONFIGURATION', …)` in an administrator's words. msal reports
+ *   an unknown tenant, an unreachable host and an untrusted certificate alike as
+ *   `endpoints_resolution_error`; the authority's metadata document is then fetched once to say which.
+ */
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export class AppTokenSource {
+  private credential: TokenCredential;
+  private current: { token: string; refreshAt: number } | undefined;
+  private pending: Promise<string> | undefined;
+
+  constructor(
+    private readonly settings: EntraSettings,
+    private readonly dispatcher: Dispatcher,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.credential = buildCredential(settings);
+  }
+
+  token(): Promise<string> {
+    if (this.current && this.now() < this.current.refreshAt) return Promise.resolve(this.current.token);
+    if (!this.pending) {
+      this.pending = this.fetch().finally(() => {
+        this.pending = undefined;
+      });
+    }
+    return this.pending;
+  }
+
+  invalidate(token: string): void {
+    if (this.current?.token !== token) return;
+    this.current = undefined;
+    this.credential = buildCredential(this.settings);
+  }
+
+  private async fetch(): Promise<string> {
+    let result;
+    try {
+      result = await this.credential.getToken(GRAPH_SCOPE);
+    } catch (error) {
+      throw await explainTokenFailure(error, this.settings, this.dispatcher);
+    }
+    if (!result) throw new DirectoryError('PROVIDER_UNAVAILABLE', `entra directory ${this.settings.directoryName}: Entra returned no access token`);
+    const expires = result.expiresOnTimestamp;
+    const refreshAt = Math.min(result.refreshAfterTimestamp ?? expires, expires - REFRESH_MARGIN_MS);
+    this.current = { token: result.token, refreshAt: Math.max(refreshAt, this.now() + 30_000) };
+    return result.token;
+  }
+}
+
+function buildCredential(s: EntraSettings): TokenCredential {
+  const ca = trustedCas(s.caCertificate);
+  const options = {
+    authorityHost: s.authorityHost,
+    // Instance discovery asks login.microsoftonline.com about the host; for any other host
+    // (sovereign clouds via metadata, private endpoints, the emulator) trust the configured one.
+    disableInstanceDiscovery: s.authorityHost !== DEFAULT_AUTHORITY_HOST,
+    ...(ca ? { tlsOptions: { ca } } : {}),
+  };
+  if (s.credential.kind === 'secret') return new ClientSecretCredential(s.tenantId, s.clientId, s.credential.clientSecret, options);
+  const config = { certificatePath: s.credential.certificatePath, ...(s.credential.certificatePassword !== undefined ? { certificatePassword: s.credential.certificatePassword } : {}) };
+  return new ClientCertificateCredential(s.tenantId, s.clientId, config, options);
+}
+
+/** The one-line reason a token request failed, as an administrator should read it. */
+export async function explainTokenFailure(error: unknown, s: EntraSettings, dispatcher: Dispatcher): Promise<DirectoryError> {
+  const message = error instanceof Error ? error.message : String(error);
+  const prefix = `entra directory ${s.directoryName}`;
+  const code = aadstsCode(message);
+  const known = code === null ? null : describeAadsts(code, s);
+  if (known) return new DirectoryError('CONFIGURATION', `${prefix}: ${known}`, { cause: error });
+  if (code !== null) return new DirectoryError('CONFIGURATION', `${prefix}: Entra refused the token request (AADSTS${code}): ${firstSentence(message)}`, { cause: error });
+  if (/endpoints_resolution_error|ENOENT|certificate/i.test(message)) {
+    const probe = await probeAuthority(s, dispatcher);
+    if (probe !== null) return new DirectoryError('CONFIGURATION', `${prefix}: ${probe}`, { cause: error });
+  }
+  return new DirectoryError('PROVIDER_UNAVAILABLE', `${prefix}: could not obtain a Graph token: ${firstSentence(message)}`, { cause: error });
+}
+
+/**
+ * Fetches `{authorityHost}/{tenant}/v2.0/.well-known/openid-configuration` (what msal reads
+ * first) and says what is wrong with it, or null when it is fine.
+ */
+export async function probeAuthority(s: EntraSettings, dispatcher: Dispatcher): Promise<string | null> {
+  const url = `${s.authorityHost}/${encodeURIComponent(s.tenantId)}/v2.0/.well-known/openid-configuration`;
+  let response: Response;
+  try {
+    response = await fetch(url, { dispatcher, signal: AbortSignal.timeout(15_000) } as RequestInit);
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+    return `cannot reach the authority host ${s.authorityHost} (${cause?.code ?? cause?.message ?? (error as Error).message}); check entra.authorityHost${s.caCertificate === undefined ? '' : ' and entra.caCertificate'}`;
+  }
+  const text = await response.text();
+  if (response.ok) return null;
+  const code = aadstsCode(text);
+  const known = code === null ? null : describeAadsts(code, s);
+  if (known) return known;
+  return `the authority host ${s.authorityHost} answered ${response.status} for tenant '${s.tenantId}': ${firstSentence(text)}`;
+}
+
+function firstSentence(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const cut = line.search(/ Trace ID:| Correlation ID:/);
+  return (cut > 0 ? line.slice(0, cut) : line).slice(0, 300);
+}

@@ -1,0 +1,222 @@
+import type { Agent } from 'undici';
+import type {
+  ConnectionReport,
+  DeltaCapable,
+  DeltaResult,
+  DirectoryProvider,
+  PasswordCapable,
+  PasswordCheck,
+  ProviderGroup,
+  ProviderMember,
+  ProviderUser,
+} from '../provider';
+import { BatchQueue } from './batch';
+import { GraphClient } from './client';
+import type { EntraSettings } from './config';
+import { AppTokenSource } from './credentials';
+import { decodeCursor, encodeCursor, fingerprint } from './cursor';
+import { latestCursor, readChanges, ResyncRequired } from './delta';
+import { toDirectoryError } from './errors';
+import { createDispatcher } from './http';
+import { pages } from './listing';
+import { ListingSession } from './listing-session';
+import { GROUP_SELECT, mapUser, USER_SELECT } from './mapper';
+import { GroupDeltaMembers, Lanes, MAX_IDS } from './member-delta';
+import { Interner, memberRecords, type MemberList } from './member-list';
+import { GroupMemberPages } from './member-pages';
+import { MemberReader, type MemberSource } from './members';
+import { PasswordChecker } from './password';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import { testConnection } from './test-connection';
+import { ResourceBucket } from './throttle';
+
+export { parseEntraSettings, type EntraSettings } from './config';
+
+/**
+ * The Microsoft Entra ID connector (ARCHITECTURE.md §3; providers.md §A).
+ *
+ * - `users()` / `groups()`: `/users` and `/groups` with `$select` of the mapped fields and
+ *   `$top=999` (the page maximum, paging.md), every next link followed. `users()` starts a
+ *   listing session: groups and members are read in the background meanwhile (listing-session.ts).
+ * - `members(group)`: direct members through `$batch`, read ahead of the engine (members.ts),
+ *   by filtered groups delta rounds (member-delta.ts) or per group (member-pages.ts).
+ * - `deltaStart()` / `delta(cursor)`: users and groups delta links in one cursor (delta.ts).
+ * - `testConnection()`: names what is wrong (test-connection.ts).
+ * - `checkPassword()` only when `passwordAuthentication` is on (password.ts).
+ * All requests of one directory share one RU bucket (throttle.ts) and one connection pool.
+ * Every failure is a DirectoryError; a listing that cannot complete throws.
+ */
+export interface EntraProviderOptions {
+  readonly retry?: Partial<RetryPolicy>;
+  /** `$batch` requests in flight while reading members. */
+  readonly batchConcurrency?: number;
+  /** Groups whose members may be fetched ahead of the engine. */
+  readonly memberWindow?: number;
+  /**
+   * How a full listing reads members: `delta` (default) — initial groups delta rounds filtered
+   * to 50 groups each (member-delta.ts, ~1 RU per 500 member entries); `pages` —
+   * `/groups/{id}/members` per group (member-pages.ts, 1–2 RU per group and page).
+   */
+  readonly memberReads?: 'delta' | 'pages';
+}
+
+const DEFAULT_BATCH_CONCURRENCY = 6;
+/** Member lists are compact (member-list.ts): a whole large tenant's may wait for the engine. */
+const DEFAULT_MEMBER_WINDOW = 50_000;
+/** Plain GETs for long delta chains at once (member-delta.ts). */
+const DIRECT_LANES = 4;
+/** The page maximum for users and groups (paging.md). */
+const PAGE_TOP = 999;
+
+export class EntraProvider implements DirectoryProvider, DeltaCapable {
+  readonly kind = 'entra';
+  protected readonly dispatcher: Agent;
+  private readonly bucket: ResourceBucket;
+  private readonly policy: RetryPolicy;
+  private readonly client: GraphClient;
+  private readonly print: string;
+  private readonly lanes = new Lanes(DIRECT_LANES);
+  private session: ListingSession | undefined;
+  /** For members() of a group no listing planned. */
+  private standalone: MemberReader | undefined;
+  private pageSource: GroupMemberPages | undefined;
+  private sizes: ReadonlyMap<string, number> = new Map();
+
+  constructor(
+    readonly settings: EntraSettings,
+    private readonly options: EntraProviderOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
+    this.dispatcher = createDispatcher(settings.caCertificate, concurrency + DIRECT_LANES + 4);
+    this.bucket = new ResourceBucket(settings.resourceUnitBudget);
+    const tokens = new AppTokenSource(settings, this.dispatcher);
+    this.client = new GraphClient({ graphBaseUrl: settings.graphBaseUrl, tokens, bucket: this.bucket, policy: this.policy, dispatcher: this.dispatcher });
+    this.print = fingerprint([settings.tenantId.toLowerCase(), settings.graphBaseUrl, USER_SELECT.join(','), GROUP_SELECT.join(','), settings.groupTypes]);
+  }
+
+  /** RU spent and 429s met so far (for benchmarks and diagnostics). */
+  get usage(): { readonly resourceUnits: number; readonly throttled: number; readonly batchItemsThrottled: number } {
+    return { resourceUnits: this.bucket.spent, throttled: this.bucket.throttles, batchItemsThrottled: this.bucket.batchItemThrottles };
+  }
+
+  /** Starts a full listing: groups and their members are read in the background from now on. */
+  async *users(): AsyncIterable<ProviderUser> {
+    const session = this.newSession();
+    try {
+      for await (const page of pages(this.client, `/users?$select=${USER_SELECT.join(',')}&$top=${PAGE_TOP}`)) {
+        for (const user of page.values) yield mapUser(user, session.ids);
+      }
+      session.usersListed();
+    } catch (error) {
+      const failure = this.fail(error);
+      session.abort(failure);
+      throw failure;
+    }
+  }
+
+  async *groups(): AsyncIterable<ProviderGroup> {
+    // The session users() started, unless its groups were already read (then a new listing).
+    const session = this.session && !this.session.groupsTaken ? this.session : this.newSession();
+    session.groupsTaken = true;
+    try {
+      yield* session.groups();
+    } catch (error) {
+      const failure = this.fail(error);
+      session.abort(failure);
+      throw failure;
+    }
+  }
+
+  async *members(group: ProviderGroup): AsyncIterable<ProviderMember> {
+    const reader = this.session?.reader ?? (this.standalone ??= this.newReader(new Interner(), 'pages'));
+    let list: MemberList;
+    try {
+      list = await reader.members(group.id);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    yield* memberRecords(list);
+  }
+
+  async deltaStart(): Promise<string> {
+    try {
+      return encodeCursor(await latestCursor(this.client), this.settings.tenantId, this.print);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  async delta(cursor: string): Promise<DeltaResult> {
+    const decoded = decodeCursor(cursor, this.settings.tenantId, this.print);
+    if ('unusable' in decoded) return { kind: 'resync', reason: decoded.unusable };
+    for (const link of [decoded.users, decoded.groups]) {
+      if (!link.startsWith(`${this.settings.graphBaseUrl}/`)) return { kind: 'resync', reason: 'the stored delta links point at another Graph host' };
+    }
+    try {
+      const result = await readChanges(this.client, decoded, this.settings.groupTypes);
+      return { kind: 'changes', changes: result.changes, cursor: encodeCursor(result.cursor, this.settings.tenantId, this.print) };
+    } catch (error) {
+      if (error instanceof ResyncRequired) return { kind: 'resync', reason: error.message };
+      throw this.fail(error);
+    }
+  }
+
+  testConnection(): Promise<ConnectionReport> {
+    return testConnection({ settings: this.settings, dispatcher: this.dispatcher, bucket: this.bucket, policy: this.policy });
+  }
+
+  /** Stops background reads and closes the connection pool (tests, shutdown). */
+  async close(): Promise<void> {
+    const closed = new Error('provider closed');
+    this.session?.abort(closed);
+    this.standalone?.abort(closed);
+    await this.dispatcher.close();
+  }
+
+  private newSession(): ListingSession {
+    this.session?.abort(new Error('superseded by a new listing'));
+    const ids = new Interner();
+    let session: ListingSession | undefined;
+    const reader = this.newReader(ids, this.options.memberReads ?? 'delta', () => session?.membersRead());
+    session = new ListingSession(this.client, this.settings.groupTypes, ids, reader);
+    this.session = session;
+    return session;
+  }
+
+  /** A member reader for one listing; the per-group source passes the sizes it saw to the next. */
+  private newReader(ids: Interner, reads: 'delta' | 'pages', onDrained?: () => void): MemberReader {
+    const queue = new BatchQueue(this.client, this.bucket, this.policy, this.options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY);
+    if (this.pageSource && this.pageSource.sizes.size > 0) this.sizes = this.pageSource.sizes;
+    const pageSource = new GroupMemberPages(queue, this.client, ids, this.sizes);
+    this.pageSource = pageSource;
+    const source: MemberSource =
+      reads === 'delta'
+        ? { chunk: MAX_IDS, read: (groupIds) => new GroupDeltaMembers(queue, this.client, ids, this.lanes, (id) => pageSource.read(id)).read(groupIds) }
+        : { chunk: 1, read: async (groupIds) => new Map([[groupIds[0] as string, await pageSource.read(groupIds[0] as string)]]) };
+    return new MemberReader(source, this.options.memberWindow ?? DEFAULT_MEMBER_WINDOW, (error) => queue.abort(error), onDrained);
+  }
+
+  private fail(error: unknown): Error {
+    return toDirectoryError(error, this.settings.directoryName);
+  }
+}
+
+/** The connector with ROPC password checks (`passwordAuthentication: true`). */
+export class EntraPasswordProvider extends EntraProvider implements PasswordCapable {
+  private readonly passwords: PasswordChecker;
+
+  constructor(settings: EntraSettings, options: EntraProviderOptions = {}) {
+    super(settings, options);
+    this.passwords = new PasswordChecker(settings, this.dispatcher);
+  }
+
+  checkPassword(login: string, password: string): Promise<PasswordCheck> {
+    return this.passwords.check(login, password);
+  }
+}
+
+/** The registry's factory: `entra: (d) => createEntraProvider(parseEntraSettings(d.entra, d.name))`. */
+export function createEntraProvider(settings: EntraSettings, options: EntraProviderOptions = {}): EntraProvider {
+  return settings.passwordAuthentication ? new EntraPasswordProvider(settings, options) : new EntraProvider(settings, options);
+}
