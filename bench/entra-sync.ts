@@ -55,6 +55,8 @@ async function serve(spec: Spec): Promise<void> {
   const tenant = generateTenant({ seed: 'bench', users: spec.users, groups: spec.groups, memberships: spec.memberships });
   const emu = await startEntraEmulator({ tenant, faults: { latencyMs: spec.latencyMs } });
   const send = (message: FromEmulator) => process.send?.(message);
+  // The benchmark process went away (crashed, killed): do not linger.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (message: ToEmulator) => {
     if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu.state, message.count) });
     else if (message.type === 'throttle') {

@@ -67,11 +67,6 @@ export class BatchQueue {
     for (const job of [...this.urgent.splice(0), ...this.normal.splice(0)]) job.reject(error);
   }
 
-  /** Requests queued, running or waiting out a Retry-After or backoff. */
-  get busy(): boolean {
-    return this.inFlight > 0 || this.timers.size > 0 || this.urgent.length > 0 || this.normal.length > 0;
-  }
-
   private pump(): void {
     while (this.failure === undefined && this.inFlight < this.concurrency && this.urgent.length + this.normal.length > 0) {
       const jobs = this.urgent.splice(0, MAX_BATCH_REQUESTS);

@@ -1,4 +1,5 @@
 import { Client, GraphError, HTTPMessageHandler, TelemetryHandler, type Context, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { Dispatcher } from 'undici';
 import type { AppTokenSource } from './credentials';
 import { describeRequest, GraphFailure } from './errors';
 import { backoffMs, DEFAULT_RETRY_AFTER_SECONDS, isTransientStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry';
@@ -19,7 +20,7 @@ export interface GraphClientDeps {
   readonly tokens: AppTokenSource;
   readonly bucket: ResourceBucket;
   readonly policy: RetryPolicy;
-  readonly dispatcher: unknown;
+  readonly dispatcher: Dispatcher;
 }
 
 /** One item of a `$batch` body (json-batching.md): relative URL, no version segment. */
@@ -38,7 +39,8 @@ export interface BatchResponseItem {
 
 /** Per-request state handed to the policy middleware through the SDK's middleware options. */
 class RequestPolicy implements MiddlewareOptions {
-  failure: GraphFailure | undefined;
+  /** Why the request failed for good, when the SDK would only see a wrapped error. */
+  failure: Error | undefined;
   /** When the last attempt left (after pacing). */
   sentAt = 0;
 
@@ -141,7 +143,14 @@ class PolicyMiddleware implements Middleware {
       attempts++;
       const sentAt = await bucket.acquire(state.cost);
       state.sentAt = sentAt;
-      const token = await tokens.token();
+      let token: string;
+      try {
+        token = await tokens.token();
+      } catch (error) {
+        // Already in an administrator's words (credentials.ts); keep them through the SDK.
+        state.failure = error instanceof Error ? error : new Error(String(error));
+        throw state.failure;
+      }
       headers['Authorization'] = `Bearer ${token}`;
       options.signal = AbortSignal.timeout(policy.requestTimeoutMs);
       try {

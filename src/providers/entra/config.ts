@@ -80,6 +80,12 @@ const settingsSchema = z
     passwordAuthentication: z.boolean().default(false),
     /** App registration used for ROPC when it is not `clientId` (it needs "Allow public client flows"). */
     publicClientId: guid('Application (client) ID of the public client').optional(),
+    /**
+     * How a full sync reads group members: `delta` — initial groups delta rounds, 50 groups each
+     * (~1 RU per few hundred memberships); `pages` — `/groups/{id}/members` per group (1–2 RU per
+     * group). An escape hatch should a tenant's Graph refuse or slow the filtered delta.
+     */
+    memberReads: z.enum(['delta', 'pages']).default('delta'),
     /** Client-side resource units per 10 s. */
     resourceUnitBudget: z
       .preprocess((v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : v), z.number().int('must be an integer').min(100, 'must be at least 100').max(MAX_RESOURCE_UNIT_BUDGET, `must be at most ${MAX_RESOURCE_UNIT_BUDGET}`))
@@ -105,6 +111,7 @@ export interface EntraSettings {
   readonly groupTypes: 'all' | 'security';
   readonly passwordAuthentication: boolean;
   readonly publicClientId?: string;
+  readonly memberReads: 'delta' | 'pages';
   readonly resourceUnitBudget: number;
 }
 
@@ -159,6 +166,7 @@ function toSettings(s: ParsedSettings, directoryName: string): EntraSettings {
     groupTypes: s.groupTypes,
     passwordAuthentication: s.passwordAuthentication,
     ...(s.publicClientId !== undefined ? { publicClientId: s.publicClientId } : {}),
+    memberReads: s.memberReads,
     resourceUnitBudget: s.resourceUnitBudget,
   };
 }

@@ -86,7 +86,10 @@ export async function explainTokenFailure(error: unknown, s: EntraSettings, disp
   const known = code === null ? null : describeAadsts(code, s);
   if (known) return new DirectoryError('CONFIGURATION', `${prefix}: ${known}`, { cause: error });
   if (code !== null) return new DirectoryError('CONFIGURATION', `${prefix}: Entra refused the token request (AADSTS${code}): ${firstSentence(message)}`, { cause: error });
-  if (/endpoints_resolution_error|ENOENT|certificate/i.test(message)) {
+  if (s.credential.kind === 'certificate' && /ENOENT|EACCES|EISDIR/.test(message)) {
+    return new DirectoryError('CONFIGURATION', `${prefix}: cannot read the certificate file ${s.credential.certificatePath} (entra.certificatePath): ${firstSentence(message)}`, { cause: error });
+  }
+  if (/endpoints_resolution_error|certificate/i.test(message)) {
     const probe = await probeAuthority(s, dispatcher);
     if (probe !== null) return new DirectoryError('CONFIGURATION', `${prefix}: ${probe}`, { cause: error });
   }

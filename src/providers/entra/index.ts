@@ -52,11 +52,7 @@ export interface EntraProviderOptions {
   readonly batchConcurrency?: number;
   /** Groups whose members may be fetched ahead of the engine. */
   readonly memberWindow?: number;
-  /**
-   * How a full listing reads members: `delta` (default) — initial groups delta rounds filtered
-   * to 50 groups each (member-delta.ts, ~1 RU per 500 member entries); `pages` —
-   * `/groups/{id}/members` per group (member-pages.ts, 1–2 RU per group and page).
-   */
+  /** Overrides `settings.memberReads` (member-delta.ts or member-pages.ts). */
   readonly memberReads?: 'delta' | 'pages';
 }
 
@@ -178,7 +174,7 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     this.session?.abort(new Error('superseded by a new listing'));
     const ids = new Interner();
     let session: ListingSession | undefined;
-    const reader = this.newReader(ids, this.options.memberReads ?? 'delta', () => session?.membersRead());
+    const reader = this.newReader(ids, this.options.memberReads ?? this.settings.memberReads, () => session?.membersRead());
     session = new ListingSession(this.client, this.settings.groupTypes, ids, reader);
     this.session = session;
     return session;

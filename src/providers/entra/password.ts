@@ -21,7 +21,9 @@ import { aadstsCode } from './errors';
 const SCOPES = ['https://graph.microsoft.com/User.Read'];
 const TIMEOUT_MS = 15_000;
 
-const OUTCOMES: ReadonlyMap<number, PasswordCheck['kind']> = new Map([
+type Verdict = Exclude<PasswordCheck, { kind: 'unavailable' }>;
+
+const OUTCOMES: ReadonlyMap<number, Verdict['kind']> = new Map([
   [50126, 'invalid'],
   [50034, 'invalid'],
   [50053, 'invalid'],
@@ -71,7 +73,7 @@ function outcome(error: unknown): PasswordCheck {
   const message = [e.errorMessage, e.message].filter((m): m is string => typeof m === 'string').join(' ');
   const code = aadstsCode(message);
   const kind = code === null ? undefined : OUTCOMES.get(code);
-  if (kind !== undefined && kind !== 'unavailable') return { kind } as PasswordCheck;
+  if (kind !== undefined) return { kind };
   const what = code !== null ? `AADSTS${code}` : typeof e.errorCode === 'string' && e.errorCode !== '' ? e.errorCode : 'error';
   const hint = code === 7000218 ? ': the app registration does not allow public client flows' : '';
   return { kind: 'unavailable', reason: `Entra password check failed (${what})${hint}` };

@@ -60,8 +60,9 @@ export const systemClock: BucketClock = {
  * When Graph answers 429 anyway (another client shares the app+tenant bucket, or the tenant is
  * smaller than the budget assumes), every caller waits until the Retry-After instant, the bucket
  * is emptied and the rate falls (multiplicative decrease): to the share of the batch Graph still
- * accepted (at least a quarter), or by half for a plain request; one decrease per Retry-After
- * period. Each full 10 s window without a 429 raises the rate by a quarter, up to the budget.
+ * accepted (at least a quarter), or by half for a plain request; only a request sent after the
+ * last decrease can cause another. Debt run up at the old rate is forgiven. Each full 10 s
+ * window without a 429 raises the rate by a quarter, up to the budget; never below 0.5 RU/s.
  */
 export class ResourceBucket {
   private readonly capacity: number;

@@ -30,6 +30,7 @@ test('defaults: public cloud hosts, all group types, no password checks, 80% of 
     graphBaseUrl: 'https://graph.microsoft.com',
     groupTypes: 'all',
     passwordAuthentication: false,
+    memberReads: 'delta',
     resourceUnitBudget: 6_400,
   });
   expect(DEFAULT_RESOURCE_UNIT_BUDGET).toBe(6_400);

@@ -57,6 +57,12 @@ test('expired secret → AADSTS7000222', async () => {
   expect(report.messages).toEqual([expect.stringMatching(/^the client secret has expired \(AADSTS7000222\)/)]);
 });
 
+test('certificate credential whose file cannot be read → named', async () => {
+  const report = await provider({ clientSecret: undefined, certificatePath: '/nonexistent/crowdgate-entra.pem' }).testConnection();
+  expect(report.ok).toBe(false);
+  expect(report.messages).toEqual([expect.stringMatching(/^cannot read the certificate file \/nonexistent\/crowdgate-entra\.pem \(entra\.certificatePath\)/)]);
+});
+
 test.each([
   [['Group.Read.All'], ['missing application permission User.Read.All']],
   [['User.Read.All'], ['missing application permission Group.Read.All', 'missing application permission GroupMember.Read.All']],
@@ -85,6 +91,19 @@ test('an authority host that cannot be reached or is not trusted is named', asyn
   const untrusted = await p.testConnection();
   expect(untrusted.ok).toBe(false);
   expect(untrusted.messages).toEqual([expect.stringMatching(/^cannot reach the authority host .*(SELF_SIGNED|certificate)/i)]);
+});
+
+test('a sync with a broken credential fails with the same words, and changes nothing', async () => {
+  const { harness } = await import('./helpers');
+  const h = await harness(emu, { entra: { clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' } });
+  try {
+    const run = await h.full();
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/^entra directory corp: the client secret is wrong \(AADSTS7000215\)/);
+    expect((await h.state()).users).toEqual([]);
+  } finally {
+    await h.close();
+  }
 });
 
 test('password authentication on: the report says what ROPC needs and cannot do', async () => {
