@@ -163,6 +163,7 @@ export class SyncEngine {
       let mirror: UpstreamMirror | undefined;
       let cursor: string | null | undefined;
       let deltaChanges: readonly ProviderChange[] | undefined;
+      let scope: Set<string> | undefined;
       if (mode === 'incremental') {
         const stored = supportsDelta(provider) ? await this.store.getCursor(directory.id) : null;
         if (!supportsDelta(provider)) report.fallback = 'the provider has no change feed';
@@ -172,6 +173,7 @@ export class SyncEngine {
           if (delta.kind === 'resync') report.fallback = `the provider asked for a full resync: ${delta.reason}`;
           else {
             mirror = state.mirror;
+            scope = affectedUsers(delta.changes, settings, mirror);
             mirror.apply(delta.changes);
             deltaChanges = delta.changes;
             progress.read.users = delta.changes.length;
@@ -200,8 +202,7 @@ export class SyncEngine {
         state.baselineVersion = version;
       }
       const baseline = state.baseline;
-      const scope = deltaChanges ? affectedUsers(deltaChanges, settings) : undefined;
-      const scoped = scope ? planForUsers(mirror, settings, baseline, scope) : undefined;
+      const scoped = deltaChanges && scope ? planForUsers(mirror, settings, baseline, scope) : undefined;
       let plan: Plan;
       let after: DirectoryPicture;
       if (scoped) {

@@ -11,11 +11,16 @@ import { projectUsername } from './username';
  * leave, change name or department) are planned for the affected users alone, so a run of a
  * thousand changes costs milliseconds, not a re-derivation of the whole tenant.
  *
- * `affectedUsers` answers undefined when a change can affect the directory beyond those users —
+ * `affectedUsers` (called before the changes are applied to `mirror`) answers undefined when a
+ * change can affect the directory beyond those users —
  * a group created, renamed or deleted, group nesting changed, or a group filter in force (which
  * decides group inclusion from every member) — and the engine then derives the whole picture.
  */
-export function affectedUsers(changes: readonly ProviderChange[], settings: DeriveSettings): Set<string> | undefined {
+export function affectedUsers(
+  changes: readonly ProviderChange[],
+  settings: DeriveSettings,
+  mirror: UpstreamMirror,
+): Set<string> | undefined {
   if (settings.filters.groups.length > 0) return undefined;
   const users = new Set<string>();
   for (const change of changes) {
@@ -31,6 +36,13 @@ export function affectedUsers(changes: readonly ProviderChange[], settings: Deri
         if (change.member.kind !== 'user') return undefined;
         users.add(change.member.id);
         break;
+      case 'groupUpserted': {
+        // Change feeds re-send a group whose members changed (Graph groups delta with
+        // members@delta): unchanged name and description affect no one beyond its members.
+        const known = mirror.groups.get(change.group.id);
+        if (!known || known.name !== change.group.name || known.description !== change.group.description) return undefined;
+        break;
+      }
       default:
         return undefined;
     }

@@ -285,6 +285,23 @@ describe('sync engine', () => {
       expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(afterIncremental);
     });
 
+    test('a group re-sent unchanged by the feed keeps the run user-scoped; a renamed group does not', async () => {
+      h = await harness(standardUpstream());
+      await full();
+      h.upstream.addMember('g-sales', { kind: 'user', id: 'u-ada' });
+      h.upstream.putGroup({ id: 'g-sales', name: 'Sales', description: '' }); // as Graph's groups delta does
+      const scopedRun = await incremental();
+      expect((scopedRun.report as { filteredOut?: number }).filteredOut).toBeUndefined(); // planned for ada alone
+      expect(await h.memberships()).toContain('ada>Sales');
+      h.upstream.putGroup({ id: 'g-sales', name: 'Sales EMEA', description: '' });
+      const wholeRun = await incremental();
+      expect((wholeRun.report as { filteredOut?: number }).filteredOut).toBe(0); // derived the whole directory
+      expect(await h.groups()).toContain('Sales EMEA');
+      const before = await h.store.loadDirectoryState(h.directoryId);
+      await full();
+      expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(before);
+    });
+
     test('a name collision in an incremental run is resolved like in a full run', async () => {
       h = await harness(standardUpstream());
       await full();
