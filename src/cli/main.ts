@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { buildCrowdgateSchema, printCrowdgateSchema } from '../../resolvers/schema';
 import { isDirectoryError } from '../domain/errors';
 import { packageRoot } from '../paths';
+import { tuneHeapGrowth } from '../server/heap-tuning';
 import { emulateCommand } from './emulate';
 import { hashPasswordCommand } from './hash-password';
 import { serve } from './serve';
@@ -116,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+tuneHeapGrowth();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

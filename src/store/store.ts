@@ -130,10 +130,21 @@ export interface ChangeSet {
   readonly removeUsers?: readonly string[];
   readonly upsertGroups?: readonly GroupRecord[];
   readonly removeGroups?: readonly string[];
-  readonly addUserMemberships?: ReadonlyArray<readonly [string, string]>;
-  readonly removeUserMemberships?: ReadonlyArray<readonly [string, string]>;
-  readonly addGroupMemberships?: ReadonlyArray<readonly [string, string]>;
-  readonly removeGroupMemberships?: ReadonlyArray<readonly [string, string]>;
+  /** `[userExternalId, groupExternalId]` pairs. */
+  readonly addUserMemberships?: PairList;
+  readonly removeUserMemberships?: PairList;
+  /** `[childExternalId, parentExternalId]` pairs. */
+  readonly addGroupMemberships?: PairList;
+  readonly removeGroupMemberships?: PairList;
+}
+
+/**
+ * Membership pairs as a backend reads them: counted, then iterated once, in order. An array of
+ * tuples is one; the sync planner passes a compact list (a first sync adds a million pairs, and
+ * a million two-element arrays cost ~70 MB of heap).
+ */
+export interface PairList extends Iterable<readonly [string, string]> {
+  readonly length: number;
 }
 
 export interface ApplyExtras {

@@ -37,9 +37,11 @@ export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: Direc
   for (const [user] of plan.changes.addUserMemberships ?? []) usersToRefresh.add(user);
   for (const [user] of plan.changes.removeUserMemberships ?? []) usersToRefresh.add(user);
   const groupsToRefresh = new Set<string>();
-  for (const [child, parent] of [...(plan.changes.addGroupMemberships ?? []), ...(plan.changes.removeGroupMemberships ?? [])]) {
-    groupsToRefresh.add(child);
-    groupsToRefresh.add(parent);
+  for (const pairs of [plan.changes.addGroupMemberships ?? [], plan.changes.removeGroupMemberships ?? []]) {
+    for (const [child, parent] of pairs) {
+      groupsToRefresh.add(child);
+      groupsToRefresh.add(parent);
+    }
   }
   if (renamedGroups.size > 0) {
     for (const [user, groups] of after.userGroups) if ([...groups].some((g) => renamedGroups.has(g))) usersToRefresh.add(user);

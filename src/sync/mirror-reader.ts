@@ -35,12 +35,13 @@ export async function readMirror(provider: DirectoryProvider, progress?: ReadPro
     while (next < groups.length) {
       const group = groups[next++]!;
       for await (const member of provider.members(group)) {
-        mirror.link(member.kind === 'user' ? mirror.userGroups : mirror.groupParents, member.id, group.id);
+        mirror.append(member.kind === 'user' ? mirror.userGroups : mirror.groupParents, member.id, group.id);
         p.memberships++;
       }
       p.groupsWithMembers++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(MEMBER_CONCURRENCY, groups.length) }, worker));
+  mirror.finishAppending();
   return mirror;
 }

@@ -2,6 +2,7 @@ import type { SyncSettings } from '../config/sync-schema';
 import type { GroupRecord } from '../domain/group';
 import type { UserRecord } from '../domain/user';
 import type { ChangeSet } from '../store/store';
+import { Pairs } from './pairs';
 import type { DirectoryPicture } from './picture';
 
 /** How many of each kind of change a plan holds. */
@@ -112,15 +113,15 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
   const nameOf = (map: Map<string, { name: string }>, fallback: Map<string, { name: string }>, id: string) =>
     map.get(id)?.name ?? fallback.get(id)?.name ?? id;
   const diffLinks = (before: Map<string, Set<string>>, after: Map<string, Set<string>>, memberIsUser: boolean) => {
-    const add: Array<readonly [string, string]> = [];
-    const remove: Array<readonly [string, string]> = [];
+    const add = new Pairs();
+    const remove = new Pairs();
     const members = memberIsUser ? desired.users : desired.groups;
     const baseMembers = memberIsUser ? baseline.users : baseline.groups;
     for (const [member, targets] of after) {
       const had = before.get(member);
       for (const target of targets) {
         if (had?.has(target)) continue;
-        add.push([member, target]);
+        add.push(member, target);
         note(details.membershipsAdded, { member: nameOf(members, baseMembers, member), group: nameOf(desired.groups, baseline.groups, target) });
       }
     }
@@ -129,7 +130,7 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
       const has = after.get(member);
       for (const target of targets) {
         if (has?.has(target) || removed.groups.has(target)) continue;
-        remove.push([member, target]);
+        remove.push(member, target);
         note(details.membershipsRemoved, { member: nameOf(members, baseMembers, member), group: nameOf(desired.groups, baseline.groups, target) });
       }
     }

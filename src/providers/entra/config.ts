@@ -14,8 +14,12 @@ import { DirectoryError } from '../../domain/errors';
 
 /** Large-tenant identity-and-access budget: 8,000 RU per 10 s per app+tenant (throttling-limits.md). */
 export const LARGE_TENANT_RU_PER_10S = 8_000;
-/** Default client-side budget: 80% of the large-tenant budget, so a healthy sync never meets a 429. */
-export const DEFAULT_RESOURCE_UNIT_BUDGET = Math.round(LARGE_TENANT_RU_PER_10S * 0.8);
+/**
+ * Default client-side budget: 90% of the large-tenant budget. The bucket is per app+tenant, so
+ * only crowdgate spends it: 10% headroom keeps a healthy sync clear of 429s (clock skew, the
+ * bucket Graph sees filling a little later than ours) while wasting little of what Graph allows.
+ */
+export const DEFAULT_RESOURCE_UNIT_BUDGET = Math.round(LARGE_TENANT_RU_PER_10S * 0.9);
 /** Per-app limit across all tenants: 150,000 RU per 20 s (throttling-limits.md); no tenant bucket is larger. */
 const MAX_RESOURCE_UNIT_BUDGET = 75_000;
 

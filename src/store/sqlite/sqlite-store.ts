@@ -47,7 +47,7 @@ const GROUP_FILTER_COLUMNS: FilterColumns<'name' | 'description' | 'externalId',
 
 /** SQLite page cache while serving (negative: KiB), and during bulk writes. */
 const SERVING_CACHE_KIB = -16_384;
-const BULK_CACHE_KIB = -131_072;
+const BULK_CACHE_KIB = -32_768;
 const BULK_ROWS = 50_000;
 
 /** Precedence of the queried directories: `rank` is the index in the caller's list. */
@@ -183,24 +183,30 @@ export class SqliteStore implements Store {
   }
 
   async loadDirectoryState(directoryId: number): Promise<DirectoryState> {
-    return this.db.transaction(() => ({
-      users: (this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).all(directoryId) as UserRow[]).map(toUser),
-      groups: (this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).all(directoryId) as GroupRow[]).map(toGroup),
-      userMemberships: this
-        .stmt(
-          `SELECT u.external_id, g.external_id FROM user_groups ug
-           JOIN users u ON u.id = ug.user_id JOIN groups g ON g.id = ug.group_id WHERE g.directory_id = ?`,
-        )
-        .raw()
-        .all(directoryId) as Array<[string, string]>,
-      groupMemberships: this
-        .stmt(
-          `SELECT c.external_id, p.external_id FROM group_groups gg
-           JOIN groups c ON c.id = gg.child_id JOIN groups p ON p.id = gg.parent_id WHERE p.directory_id = ?`,
-        )
-        .raw()
-        .all(directoryId) as Array<[string, string]>,
-    }))();
+    return this.db.transaction(() => {
+      const users = (this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).all(directoryId) as UserRow[]).map(toUser);
+      const groups = (this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).all(directoryId) as GroupRow[]).map(toGroup);
+      // Memberships are read as row-id pairs in primary-key order (no per-row join) and named
+      // here, so each external id string is shared, not copied a million times.
+      const userIds = new Map(users.map((u) => [u.id, u.externalId]));
+      const groupIds = new Map(groups.map((g) => [g.id, g.externalId]));
+      const pairs = (sql: string, first: Map<number, string>, second: Map<number, string>) =>
+        (this.stmt(sql).raw().all(directoryId) as Array<[number, number]>).map(([a, b]) => [first.get(a)!, second.get(b)!] as const);
+      return {
+        users,
+        groups,
+        userMemberships: pairs(
+          'SELECT ug.user_id, ug.group_id FROM groups g JOIN user_groups ug ON ug.group_id = g.id WHERE g.directory_id = ?',
+          userIds,
+          groupIds,
+        ),
+        groupMemberships: pairs(
+          'SELECT gg.child_id, gg.parent_id FROM groups p JOIN group_groups gg ON gg.parent_id = p.id WHERE p.directory_id = ?',
+          groupIds,
+          groupIds,
+        ),
+      };
+    })();
   }
 
   async apply(directoryId: number, changes: ChangeSet, extras: ApplyExtras = {}): Promise<ApplyResult> {

@@ -20,7 +20,7 @@ function problems(raw: unknown): string[] {
   throw new Error('expected a configuration error');
 }
 
-test('defaults: public cloud hosts, all group types, no password checks, 80% of the large-tenant budget', () => {
+test('defaults: public cloud hosts, all group types, no password checks, 90% of the large-tenant budget', () => {
   expect(parseEntraSettings(valid, 'corp')).toEqual({
     directoryName: 'corp',
     tenantId: 'contoso.onmicrosoft.com',
@@ -31,7 +31,7 @@ test('defaults: public cloud hosts, all group types, no password checks, 80% of 
     groupTypes: 'all',
     passwordAuthentication: false,
     memberReads: 'delta',
-    resourceUnitBudget: 6_400,
+    resourceUnitBudget: 7_200,
   });
   expect(DEFAULT_RESOURCE_UNIT_BUDGET).toBe(6_400);
 });

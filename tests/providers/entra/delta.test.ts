@@ -202,6 +202,6 @@ function key(change: ProviderChange): string {
 
 const byId = (x: { id: string }, y: { id: string }): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
-function links(map: Map<string, Set<string>>): string[] {
+function links(map: ReadonlyMap<string, Iterable<string>>): string[] {
   return [...map].flatMap(([from, to]) => [...to].map((t) => `${from}>${t}`)).sort();
 }
