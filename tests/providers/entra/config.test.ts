@@ -33,7 +33,7 @@ test('defaults: public cloud hosts, all group types, no password checks, 90% of 
     memberReads: 'delta',
     resourceUnitBudget: 7_200,
   });
-  expect(DEFAULT_RESOURCE_UNIT_BUDGET).toBe(6_400);
+  expect(DEFAULT_RESOURCE_UNIT_BUDGET).toBe(7_200);
 });
 
 test('URLs are normalised: trailing slash and a /v1.0 on the Graph URL are dropped', () => {
