@@ -27,6 +27,7 @@ import { generateTenant } from '../src/emulators/tenant';
 import { TenantProvider } from '../src/providers/demo/tenant-provider';
 import { parseCidr } from '../src/security/cidr';
 import { hashPassword } from '../src/security/password-hash';
+import { tuneHeapGrowth } from '../src/server/heap-tuning';
 import { silentLogger } from '../src/server/logger';
 import { startServer } from '../src/server/server';
 import { openSqliteStore } from '../src/store/open';
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  tuneHeapGrowth(); // the heap policy `crowdgate serve` runs with (src/cli/main.ts)
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

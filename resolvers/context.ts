@@ -1,7 +1,7 @@
 import type { Store } from '../src/store/store';
 import type { SyncEngine } from '../src/sync/engine';
 import type { DirectoryScope } from './directory-scope';
-import { createLoaders, type Loaders, type NameCaches } from './loaders';
+import { createLoaders, type Loaders } from './loaders';
 
 /**
  * What every resolver receives. Top-level searches use `store` (one call per query); field
@@ -17,7 +17,6 @@ export interface GraphQLContext {
   readonly engine?: SyncEngine;
 }
 
-/** `names`: id → name caches shared by the requests of one stream (see NameCaches); fresh when absent. */
-export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncEngine, names?: NameCaches): GraphQLContext {
-  return { store, loaders: createLoaders(store, names), directories, principal, ...(engine ? { engine } : {}) };
+export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncEngine): GraphQLContext {
+  return { store, loaders: createLoaders(store), directories, principal, ...(engine ? { engine } : {}) };
 }

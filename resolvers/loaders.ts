@@ -17,9 +17,6 @@ export interface Loaders {
   /** By folded name within a directory precedence list (first directory that has the name wins). */
   userByName(directoryIds: readonly number[]): DataLoader<string, User | null>;
   groupByName(directoryIds: readonly number[]): DataLoader<string, Group | null>;
-  /** Names only (stored case), for lean lists; may share a cache across requests of one stream (NameCaches). */
-  userNameById: DataLoader<number, string | null>;
-  groupNameById: DataLoader<number, string | null>;
   groupsOfUser: MembershipLoaders;
   usersOfGroup: MembershipLoaders;
   childGroups: MembershipLoaders;
@@ -33,22 +30,7 @@ export interface MembershipLoaders {
 
 const OPTIONS = { maxBatchSize: MAX_BATCH } as const;
 
-/**
- * Caches of id → name that several consecutive requests may share: the pages of one streamed
- * answer (Crowd's `/group/membership` reads ~1M member names, each user in many groups), so each
- * name is read from the store once per stream, not once per page. Holds only names (a few MB for
- * 100k users), never entities; drop it with the stream.
- */
-export interface NameCaches {
-  readonly users: Map<number, Promise<string | null>>;
-  readonly groups: Map<number, Promise<string | null>>;
-}
-
-export function createNameCaches(): NameCaches {
-  return { users: new Map(), groups: new Map() };
-}
-
-export function createLoaders(store: Store, names: NameCaches = createNameCaches()): Loaders {
+export function createLoaders(store: Store): Loaders {
   const userById = new DataLoader<number, User | null>(async (ids) => byKey(ids, await store.getUsers(ids), (u) => u.id), OPTIONS);
   const groupById = new DataLoader<number, Group | null>(async (ids) => byKey(ids, await store.getGroups(ids), (g) => g.id), OPTIONS);
 
@@ -97,26 +79,9 @@ export function createLoaders(store: Store, names: NameCaches = createNameCaches
     return { direct: loader(false), nested: loader(true) };
   };
 
-  // Batches run one after another: DataLoader starts every chunk of a 100k-key loadMany at once,
-  // and with a synchronous store that would hold 100k full entities alive together just to read
-  // their names. Serialised, at most one batch (MAX_BATCH entities) exists at a time.
-  const nameLoader = <T extends { id: number; name: string }>(get: (ids: readonly number[]) => Promise<T[]>, cacheMap: Map<number, Promise<string | null>>) => {
-    let previous: Promise<unknown> = Promise.resolve();
-    return new DataLoader<number, string | null>((ids) => {
-      const run = previous.then(async () => {
-        const found = new Map((await get(ids)).map((e) => [e.id, e.name]));
-        return ids.map((id) => found.get(id) ?? null);
-      });
-      previous = run.catch(() => undefined);
-      return run;
-    }, { ...OPTIONS, cacheMap });
-  };
-
   return {
     userById,
     groupById,
-    userNameById: nameLoader((ids) => store.getUsers(ids), names.users),
-    groupNameById: nameLoader((ids) => store.getGroups(ids), names.groups),
     userByKey,
     userByName: byName((ids, names) => store.findUsersByName(ids, names)),
     groupByName: byName((ids, names) => store.findGroupsByName(ids, names)),

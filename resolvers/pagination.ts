@@ -1,4 +1,5 @@
 import { DirectoryError } from '../src/domain/errors';
+import { foldName } from '../src/domain/names';
 import type { NamedRef } from '../src/store/store';
 import type { PageInfo } from './types/page-info.type';
 
@@ -48,7 +49,7 @@ export function sliceRefs(refs: readonly NamedRef[], args: SliceArgs): { refs: N
     let hi = refs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareFolded(refs[mid]!.foldedName, after) <= 0) lo = mid + 1;
+      if (compareFolded(foldName(refs[mid]!.name), after) <= 0) lo = mid + 1;
       else hi = mid;
     }
     start = lo;
@@ -59,6 +60,6 @@ export function sliceRefs(refs: readonly NamedRef[], args: SliceArgs): { refs: N
   const last = page[page.length - 1];
   return {
     refs: page,
-    pageInfo: { endCursor: last ? encodeCursor(last.foldedName) : null, hasNextPage: end < refs.length },
+    pageInfo: { endCursor: last ? encodeCursor(foldName(last.name)) : null, hasNextPage: end < refs.length },
   };
 }

@@ -3,15 +3,8 @@ import { join } from 'node:path';
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema, Kind } from 'graphql';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
 
-/**
- * An opaque token naming one streamed answer: the operations run for its pages pass the same
- * token, so the context factory may let them share read caches (names), e.g. the ~20 pages of a
- * 1M-membership `/group/membership`. A fresh object per stream; dropped with it.
- */
-export type StreamScope = object;
-
-/** Builds the GraphQL context of one operation run, for a principal and optionally a stream. */
-export type ContextFactory = (principal: string, stream?: StreamScope) => unknown;
+/** Builds the GraphQL context of one operation run, for a principal. */
+export type ContextFactory = (principal: string) => unknown;
 
 /**
  * The fixed GraphQL operations the Crowd facade runs, from schema/crowd/*.graphql. They are
@@ -44,14 +37,14 @@ export class CrowdOperations {
    * Executes one operation for an application. A DirectoryError raised by a resolver is rethrown
    * as is (the facade maps it to a Crowd error entity); any other error becomes INTERNAL.
    */
-  async run<T>(operationName: string, variables: Record<string, unknown>, principal: string, stream?: StreamScope): Promise<T> {
+  async run<T>(operationName: string, variables: Record<string, unknown>, principal: string): Promise<T> {
     if (!this.names.has(operationName)) throw new DirectoryError('INTERNAL', `unknown Crowd operation ${operationName}`);
     const result = await execute({
       schema: this.schema,
       document: this.document,
       operationName,
       variableValues: variables,
-      contextValue: this.contextFor(principal, stream),
+      contextValue: this.contextFor(principal),
     });
     const error = result.errors?.[0];
     if (error) {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../src/domain/errors';
 import type { CrowdApplication } from './application-auth';
 import type { LinkBase, WireFormat } from './codec/entities';
-import type { CrowdOperations, StreamScope } from './operations';
+import type { CrowdOperations } from './operations';
 
 /** Everything a route needs about the current call, built once per request by the router. */
 export interface CrowdCall {
@@ -32,13 +32,8 @@ export function isReply(answer: Answer): answer is Reply {
 }
 
 /** Runs a fixed operation as the calling application, scoped to its directories. */
-export function runAs<T>(call: CrowdCall, operation: string, variables: Record<string, unknown>, stream?: StreamScope): Promise<T> {
-  return call.operations.run<T>(
-    operation,
-    { directories: call.application.directories, ...variables },
-    `crowd:${call.application.name}`,
-    stream,
-  );
+export function runAs<T>(call: CrowdCall, operation: string, variables: Record<string, unknown>): Promise<T> {
+  return call.operations.run<T>(operation, { directories: call.application.directories, ...variables }, `crowd:${call.application.name}`);
 }
 
 /** A query parameter, once. Koa's querystring parser already decodes `+` as a space (crowd-rest.md §1). */

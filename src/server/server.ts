@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createContext, type GraphQLContext } from '../../resolvers/context';
 import { DirectoryScope } from '../../resolvers/directory-scope';
-import { createNameCaches, type NameCaches } from '../../resolvers/loaders';
 import { createErrorFormatter } from '../../resolvers/errors';
 import { crowdFacade } from '../../facades/crowd/router';
 import { CrowdOperations } from '../../facades/crowd/operations';
@@ -54,14 +53,6 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const { config, store, schema, logger } = parts;
   const scope = new DirectoryScope(parts.directories);
   const contextFor = (principal: string): GraphQLContext => createContext(store, scope, principal, parts.engine);
-  // The Crowd facade's streamed answers share name caches between their pages (NameCaches).
-  const streamCaches = new WeakMap<object, NameCaches>();
-  const crowdContextFor = (principal: string, stream?: object): GraphQLContext => {
-    if (!stream) return contextFor(principal);
-    let names = streamCaches.get(stream);
-    if (!names) streamCaches.set(stream, (names = createNameCaches()));
-    return createContext(store, scope, principal, parts.engine, names);
-  };
   const logError = (correlationId: string, error: unknown) => logger.error('unexpected error', { correlationId, ...describeError(error) });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -79,7 +70,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   app.use(graphqlEndpoint(apollo, { path: '/graphql', tokens: new AdminTokens(config.adminTokens), context: contextFor }));
   app.use(
     crowdFacade({
-      operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, crowdContextFor),
+      operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, contextFor),
       applications: config.applications,
       trustedProxies: config.trustedProxies,
       verifyPassword: (password, hash) => passwords.verify(password, hash),

@@ -104,10 +104,15 @@ export interface Page<T> {
   readonly hasMore: boolean;
 }
 
-/** A member reference: row id plus the folded name it is ordered by (for cursors). */
+/**
+ * A member reference: row id and stored name, so name-only lists (Crowd's `/group/membership`,
+ * membership checks) need no second read. Lists of references are ordered by `foldName(name)`
+ * in code-point order, the order cursors are built from. Kept to two fields on purpose: a group of
+ * 100k members is 100k references in memory at once.
+ */
 export interface NamedRef {
   readonly id: number;
-  readonly foldedName: string;
+  readonly name: string;
 }
 
 export interface DirectoryState {

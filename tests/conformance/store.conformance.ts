@@ -233,7 +233,7 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       });
       const ids = new Map((await store.loadDirectoryState(dir)).groups.map((g) => [g.externalId, g.id]));
       const users = new Map((await store.loadDirectoryState(dir)).users.map((u) => [u.externalId, u.id]));
-      const folded = (refs: readonly { foldedName: string }[] | undefined) => (refs ?? []).map((r) => r.foldedName);
+      const folded = (refs: readonly { name: string }[] | undefined) => (refs ?? []).map((r) => foldName(r.name));
 
       const direct = await store.usersOfGroups([ids.get('leaf')!, ids.get('solo')!], false);
       expect(folded(direct.get(ids.get('leaf')!))).toEqual(['amy', 'zed']);
@@ -250,6 +250,11 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       expect(folded((await store.childGroupsOfGroups([ids.get('top')!], true)).get(ids.get('top')!))).toEqual(['leaf', 'mid']);
       expect(folded((await store.parentGroupsOfGroups([ids.get('leaf')!], false)).get(ids.get('leaf')!))).toEqual(['mid']);
       expect(folded((await store.parentGroupsOfGroups([ids.get('leaf')!], true)).get(ids.get('leaf')!))).toEqual(['mid', 'top']);
+      // References carry the stored case (name-only lists need no second read).
+      const stored = (refs: readonly { name: string }[] | undefined) => (refs ?? []).map((r) => r.name);
+      expect(stored((await store.parentGroupsOfGroups([ids.get('leaf')!], true)).get(ids.get('leaf')!))).toEqual(['mid', 'Top']);
+      expect(stored((await store.childGroupsOfGroups([ids.get('top')!], true)).get(ids.get('top')!))).toEqual(['Leaf', 'mid']);
+      expect(stored(allGroups.get(users.get('u1')!))).toEqual(['Leaf', 'mid', 'Top']);
     });
 
     test('batch lookups by id and external id', async () => {

@@ -10,7 +10,7 @@ import { ALL_RESULTS, runAs, type CrowdCall } from '../request';
  * bounded, since a page holds its groups' member names in memory until written.
  */
 export const MEMBERSHIP_FIRST_PAGE = 20;
-export const MEMBERSHIP_PAGE = 200;
+export const MEMBERSHIP_PAGE = 100;
 
 interface MembershipGroupNode {
   name: string;
@@ -24,14 +24,12 @@ interface MembershipGroupNode {
  * Reads member *names* only (the lean `userNames` / `childGroupNames` fields), never entities.
  */
 export async function getMemberships(call: CrowdCall): Promise<Readable> {
-  const stream = {}; // the pages share one name cache: each member name is read once per document
   const sizes = { first: MEMBERSHIP_FIRST_PAGE, next: MEMBERSHIP_PAGE };
   return streamList<CrowdMembershipView>(membershipsWriter(), { startIndex: 0, maxResults: ALL_RESULTS }, async (page) => {
     const data = await runAs<{ groups: ConnectionView<MembershipGroupNode> }>(
       call,
       'CrowdMemberships',
       { first: page.after === undefined ? sizes.first : sizes.next, after: page.after ?? null },
-      stream,
     );
     return {
       nodes: data.groups.nodes.map((g) => ({ group: g.name, users: g.userNames, groups: g.childGroupNames })),

@@ -316,7 +316,7 @@ export class SqliteStore implements Store {
     const result = new Map<number, NamedRef[]>(ownerIds.map((id) => [id, []]));
     const sql = MEMBERSHIP_SQL[query][nested ? 'nested' : 'direct'];
     const rows = this.stmt(sql).raw().all(JSON.stringify(ownerIds)) as Array<[number, number, string]>;
-    for (const [owner, id, foldedName] of rows) result.get(owner)?.push({ id, foldedName });
+    for (const [owner, id, name] of rows) result.get(owner)?.push({ id, name });
     return result;
   }
 }
