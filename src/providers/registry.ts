@@ -1,7 +1,8 @@
 import type { DirectoryConfig } from '../config/schema';
-import { DirectoryError } from '../domain/errors';
 import { EntraDemoProvider } from './demo/entra-demo';
 import { createEntraProvider, parseEntraSettings } from './entra';
+import { createGoogleProvider, parseGoogleSettings } from './google';
+import { createOktaProvider, parseOktaSettings } from './okta';
 import type { DirectoryProvider } from './provider';
 
 /** A provider and whatever it started (an in-process emulator for the demo) to shut down with it. */
@@ -24,11 +25,13 @@ export async function openProvider(directory: DirectoryConfig): Promise<Provider
       const provider = createEntraProvider(parseEntraSettings(directory.entra, directory.name));
       return { provider, close: () => provider.close() };
     }
-    case 'google':
-    case 'okta':
-      throw new DirectoryError(
-        'CONFIGURATION',
-        `directory ${directory.name}: the ${directory.provider} connector is not available in this version of crowdgate`,
-      );
+    case 'google': {
+      const provider = createGoogleProvider(parseGoogleSettings(directory.google, directory.name));
+      return { provider, close: () => provider.close() };
+    }
+    case 'okta': {
+      const provider = createOktaProvider(parseOktaSettings(directory.okta, directory.name));
+      return { provider, close: () => provider.close() };
+    }
   }
 }

@@ -1,0 +1,134 @@
+import type { ConnectionReport, DirectoryProvider, ProviderGroup, ProviderMember, ProviderUser } from '../provider';
+import { DirectoryClient } from './client';
+import type { GoogleSettings } from './config';
+import { Credentials } from './credentials';
+import { toDirectoryError } from './errors';
+import { Pace } from './pace';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import { ListingSession, type Members } from './session';
+import { testConnection } from './test-connection';
+
+export { parseGoogleSettings, type GoogleSettings } from './config';
+
+/**
+ * The Google Workspace connector (ARCHITECTURE.md §3; providers.md §B): Admin SDK Directory API
+ * `directory_v1` through the unmodified `googleapis` client, a service account with domain-wide
+ * delegation impersonating an administrator.
+ *
+ * - `users()` / `groups()` / `members(group)`: users.list (500 a page), groups.list (200) and
+ *   members.list (200, direct members) paged to the end. `users()` starts a listing session:
+ *   groups and their members are read in the background meanwhile (session.ts). CUSTOMER members
+ *   (everyone in the account) are expanded to the listed users.
+ * - No change feed: the Directory API has none (watch channels need a public HTTPS endpoint), so
+ *   the connector is not DeltaCapable. The engine then runs every sync as a full listing and diffs
+ *   it against the store (only changed rows written, events only for real changes); the scheduler
+ *   runs no incremental syncs for it. The Reports API activity feed could tell which groups to
+ *   re-read; it is not used (it lags minutes to hours, and the emulator has none).
+ * - Nesting: members are read without includeDerivedMembership. Every group must be read once
+ *   either way, and a derived list repeats each nested member in every ancestor, so it never
+ *   saves requests; `nestedGroups: flatten` is the engine's job.
+ * - All requests of one directory share one pace (quota, concurrency; pace.ts) and one retry
+ *   policy (retry.ts). Every failure is a DirectoryError; a listing that cannot complete throws.
+ */
+export interface GoogleProviderOptions {
+  readonly retry?: Partial<RetryPolicy>;
+  /** Groups whose members are read at once in the background (default: the concurrency). */
+  readonly memberWorkers?: number;
+}
+
+export class GoogleProvider implements DirectoryProvider {
+  readonly kind = 'google';
+  readonly pace: Pace;
+  private readonly policy: RetryPolicy;
+  private readonly client: DirectoryClient;
+  private session: ListingSession | undefined;
+
+  constructor(
+    readonly settings: GoogleSettings,
+    private readonly options: GoogleProviderOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.pace = new Pace(settings.queriesPerMinute, settings.maxConcurrency);
+    this.client = new DirectoryClient(settings, new Credentials(settings), this.pace, this.policy);
+  }
+
+  /** Requests sent and quota refusals met so far (benchmarks, diagnostics). */
+  get usage(): { readonly requests: number; readonly throttled: number } {
+    return { requests: this.pace.sent, throttled: this.pace.throttles };
+  }
+
+  /** Starts a full listing: groups and their members are read in the background from now on. */
+  async *users(): AsyncIterable<ProviderUser> {
+    const session = this.newSession();
+    try {
+      yield* session.users();
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  async *groups(): AsyncIterable<ProviderGroup> {
+    // The session users() started, unless its groups were already read (then a new listing).
+    const session = this.session && !this.session.groupsTaken ? this.session : this.newSession();
+    session.groupsTaken = true;
+    try {
+      yield* session.groups();
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  /** A plain iterator over two arrays (no generator): a large tenant has a million memberships. */
+  members(group: ProviderGroup): AsyncIterable<ProviderMember> {
+    const session = this.session ?? this.newSession();
+    const fail = (error: unknown) => this.fail(error);
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<ProviderMember> => {
+        let members: Members | undefined;
+        let next = 0;
+        return {
+          next: async (): Promise<IteratorResult<ProviderMember>> => {
+            if (members === undefined) {
+              try {
+                members = await session.members(group.id);
+              } catch (error) {
+                throw fail(error);
+              }
+            }
+            const { users, groups } = members;
+            if (next < users.length) return { value: { kind: 'user', id: users[next++] as string }, done: false };
+            const g = next++ - users.length;
+            if (g < groups.length) return { value: { kind: 'group', id: groups[g] as string }, done: false };
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+
+  testConnection(): Promise<ConnectionReport> {
+    return testConnection({ settings: this.settings, pace: this.pace, policy: this.policy });
+  }
+
+  /** Stops background reads (tests, shutdown). */
+  async close(): Promise<void> {
+    this.session?.abort(new Error('provider closed'));
+    this.session = undefined;
+    this.client.close();
+  }
+
+  private newSession(): ListingSession {
+    this.session?.abort(new Error('superseded by a new listing'));
+    this.session = new ListingSession(this.client, this.settings, this.options.memberWorkers ?? this.settings.maxConcurrency);
+    return this.session;
+  }
+
+  private fail(error: unknown): Error {
+    return toDirectoryError(error, this.settings.directoryName);
+  }
+}
+
+/** The registry's factory: `google: (d) => createGoogleProvider(parseGoogleSettings(d.google, d.name))`. */
+export function createGoogleProvider(settings: GoogleSettings, options: GoogleProviderOptions = {}): GoogleProvider {
+  return new GoogleProvider(settings, options);
+}

@@ -1,0 +1,238 @@
+import type {
+  ConnectionReport,
+  DeltaCapable,
+  DeltaResult,
+  DirectoryProvider,
+  PasswordCapable,
+  PasswordCheck,
+  ProviderGroup,
+  ProviderMember,
+  ProviderUser,
+} from '../provider';
+import { OktaClient } from './client';
+import { GROUP_TYPES, type OktaGroupType, type OktaSettings, type OktaUserStatus } from './config';
+import { decodeCursor, encodeCursor, fingerprint } from './cursor';
+import { changesFrom, readLog, ResyncRequired, START_LAG_MS, startQuery } from './delta';
+import { toDirectoryError } from './errors';
+import { PacedExecutor } from './executor';
+import { ListingSession } from './listing-session';
+import { mapGroup, mapUser, statusKept, type OktaGroupJson, type OktaUserJson } from './mapper';
+import { RatePacer, type BucketReport } from './pacer';
+import { PasswordChecker } from './password';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import { testConnection } from './test-connection';
+import type { BucketName } from './buckets';
+
+export { parseOktaSettings, type OktaSettings } from './config';
+
+/**
+ * The Okta connector (ARCHITECTURE.md §3; providers.md §C), on `@okta/okta-sdk-nodejs` 8.1
+ * unmodified (client.ts says how its traps are avoided).
+ *
+ * - `users()`: `GET /api/v1/users?limit=200` (the page maximum) with `filter=status eq … or …`
+ *   naming every synced status — a filter is what makes Okta list DEPROVISIONED users, which an
+ *   unfiltered listing omits; they become inactive users instead of vanishing.
+ * - `groups()`: `GET /api/v1/groups?limit=10000` (the spec maximum), `filter=type eq …` when not
+ *   every type is synced. Okta groups are flat: no group members.
+ * - `members(group)`: `GET /api/v1/groups/{id}/users?limit=1000` (the endpoint's maximum); members
+ *   of a status not synced are skipped. Groups and members are read in the background from the
+ *   moment users() starts (listing-session.ts); the executor bounds requests in flight.
+ * - `deltaStart()` / `delta(cursor)`: the System Log (delta.ts, cursor.ts).
+ * - `testConnection()`: test-connection.ts. `checkPassword()` only with `passwordAuthentication`.
+ * Every request is paced per Okta rate-limit bucket at `rateLimitShare` of its limit (pacer.ts).
+ * Every failure is a DirectoryError; a listing that cannot complete throws.
+ */
+export interface OktaProviderOptions {
+  readonly retry?: Partial<RetryPolicy>;
+  /** Requests in flight at once (Okta: 75 concurrent requests per org for all API clients). */
+  readonly concurrency?: number;
+  /** Groups whose members are read at once during a full listing. */
+  readonly memberLanes?: number;
+}
+
+const USERS_PAGE = 200;
+const GROUPS_PAGE = 10_000;
+const MEMBERS_PAGE = 1_000;
+/** Well under Okta's 75 concurrent requests per org, which the customer's other integrations share. */
+const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_MEMBER_LANES = 12;
+/** Okta keeps the System Log for 90 days: an older position is not even asked for. */
+const LOG_RETENTION_MS = 90 * 86_400_000;
+
+export class OktaProvider implements DirectoryProvider, DeltaCapable {
+  readonly kind = 'okta';
+  protected readonly pacer: RatePacer;
+  protected readonly policy: RetryPolicy;
+  private readonly client: OktaClient;
+  private readonly statuses: ReadonlySet<OktaUserStatus>;
+  private readonly types: ReadonlySet<OktaGroupType>;
+  private readonly print: string;
+  /** Groups of the last listing, kept current by delta(): membership events of other groups are dropped. */
+  private readonly knownGroups = new Set<string>();
+  /** Id of the built-in Everyone group, from the last listing. */
+  private everyone: string | null = null;
+  private session: ListingSession | undefined;
+  private readonly ids = new Map<string, string>();
+  private readonly memberLanes: number;
+
+  constructor(
+    readonly settings: OktaSettings,
+    options: OktaProviderOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.pacer = new RatePacer(settings.rateLimitShare);
+    this.client = OktaClient.create(settings, this.pacer, this.policy, options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.statuses = new Set(settings.userStatuses);
+    this.types = new Set(settings.groupTypes);
+    this.memberLanes = options.memberLanes ?? DEFAULT_MEMBER_LANES;
+    this.print = fingerprint([[...this.types].sort().join(','), [...this.statuses].sort().join(',')]);
+  }
+
+  /** Requests, 429s and limits per rate-limit bucket so far (benchmarks, diagnostics). */
+  usage(): ReadonlyMap<BucketName, BucketReport> {
+    return this.pacer.report();
+  }
+
+  /** Starts a full listing: groups and their members are read in the background from now on. */
+  async *users(): AsyncIterable<ProviderUser> {
+    const session = this.newSession();
+    const filter = this.settings.userStatuses.map((s) => `status eq "${s}"`).join(' or ');
+    try {
+      for await (const page of this.client.pages<OktaUserJson>(`/api/v1/users?limit=${USERS_PAGE}&filter=${encodeURIComponent(filter)}`, true)) {
+        for (const user of page) if (statusKept(user, this.statuses)) yield { ...mapUser(user), id: this.intern(user.id) };
+      }
+    } catch (error) {
+      const failure = this.fail(error);
+      session.abort(failure);
+      throw failure;
+    }
+  }
+
+  async *groups(): AsyncIterable<ProviderGroup> {
+    // The session users() started, unless its groups were already taken (then a new listing).
+    const session = this.session && !this.session.groupsTaken ? this.session : this.newSession();
+    session.groupsTaken = true;
+    let groups: OktaGroupJson[];
+    try {
+      groups = await session.groups();
+    } catch (error) {
+      throw this.fail(error);
+    }
+    this.knownGroups.clear();
+    this.everyone = null;
+    for (const group of groups) {
+      this.knownGroups.add(group.id);
+      if (group.type === 'BUILT_IN' && group.profile?.['name'] === 'Everyone') this.everyone = group.id;
+    }
+    for (const group of groups) yield mapGroup(group);
+  }
+
+  async *members(group: ProviderGroup): AsyncIterable<ProviderMember> {
+    let ids: string[];
+    try {
+      ids = await (this.session?.members(group.id) ?? this.readMembers(group.id));
+    } catch (error) {
+      throw this.fail(error);
+    }
+    for (const id of ids) yield { kind: 'user', id };
+  }
+
+  /** Members of a group no listing planned. */
+  private async readMembers(groupId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const page of this.client.pages<OktaUserJson>(`/api/v1/groups/${encodeURIComponent(groupId)}/users?limit=${MEMBERS_PAGE}`, true)) {
+      for (const user of page) if (statusKept(user, this.statuses)) ids.push(user.id);
+    }
+    return ids;
+  }
+
+  /** A new listing: groups and their members are read in the background from now on. */
+  private newSession(): ListingSession {
+    this.session?.abort(new Error('superseded by a new listing'));
+    this.ids.clear();
+    const all = GROUP_TYPES.every((t) => this.types.has(t));
+    const filter = all ? '' : `&filter=${encodeURIComponent(this.settings.groupTypes.map((t) => `type eq "${t}"`).join(' or '))}`;
+    this.session = new ListingSession(this.client, {
+      statuses: this.statuses,
+      types: this.types,
+      lanes: this.memberLanes,
+      groupsPath: `/api/v1/groups?limit=${GROUPS_PAGE}${filter}`,
+      membersLimit: MEMBERS_PAGE,
+      intern: (id) => this.intern(id),
+    });
+    return this.session;
+  }
+
+  /** One string per user id across a listing (member lists hold references, not copies). */
+  private intern(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    this.ids.set(id, id);
+    return id;
+  }
+
+  async deltaStart(): Promise<string> {
+    const at = Date.now();
+    return encodeCursor({ next: startQuery(at - START_LAG_MS), at }, this.settings.orgUrl, this.print);
+  }
+
+  async delta(cursor: string): Promise<DeltaResult> {
+    const decoded = decodeCursor(cursor, this.settings.orgUrl, this.print);
+    if ('unusable' in decoded) return { kind: 'resync', reason: decoded.unusable };
+    if (Date.now() - decoded.at > LOG_RETENTION_MS) return { kind: 'resync', reason: 'the System Log position is older than the log keeps events (90 days)' };
+    try {
+      const at = Date.now();
+      const log = await readLog(this.client, decoded.next);
+      const changes = await changesFrom(log.events, { client: this.client, statuses: this.statuses, types: this.types, knownGroups: this.knownGroups, everyone: this.everyone });
+      return { kind: 'changes', changes, cursor: encodeCursor({ next: log.next, at }, this.settings.orgUrl, this.print) };
+    } catch (error) {
+      if (error instanceof ResyncRequired) return { kind: 'resync', reason: error.message };
+      throw this.fail(error);
+    }
+  }
+
+  testConnection(): Promise<ConnectionReport> {
+    // Probes must not wait long: one try for network failures, few 429 retries, a short timeout.
+    const policy: RetryPolicy = { ...this.policy, maxAttempts: 1, maxThrottleRetries: 2, requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000) };
+    const client = OktaClient.create(this.settings, this.pacer, policy, 2);
+    return testConnection({ settings: this.settings, client, pacer: this.pacer }).finally(() => client.close());
+  }
+
+  /** Closes idle connections (tests, shutdown). */
+  async close(): Promise<void> {
+    this.session?.abort(new Error('provider closed'));
+    this.client.close();
+  }
+
+  private fail(error: unknown): Error {
+    return toDirectoryError(error, this.settings, this.client.executor.tokenRefusal);
+  }
+}
+
+/** The connector with password checks through /api/v1/authn (`passwordAuthentication: true`). */
+export class OktaPasswordProvider extends OktaProvider implements PasswordCapable {
+  private readonly passwords: PasswordChecker;
+  private readonly authnExecutor: PacedExecutor;
+
+  constructor(settings: OktaSettings, options: OktaProviderOptions = {}) {
+    super(settings, options);
+    // A login must not hang for a rate-limit window: 429 → unavailable at once; one retry for 5xx.
+    this.authnExecutor = new PacedExecutor(this.pacer, { ...this.policy, maxAttempts: 2, maxThrottleRetries: 0, requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000) }, 4, settings.orgUrl.startsWith('https:'));
+    this.passwords = new PasswordChecker(settings, this.authnExecutor);
+  }
+
+  checkPassword(login: string, password: string): Promise<PasswordCheck> {
+    return this.passwords.check(login, password);
+  }
+
+  override async close(): Promise<void> {
+    this.authnExecutor.destroy();
+    await super.close();
+  }
+}
+
+/** The registry's factory: `okta: (d) => createOktaProvider(parseOktaSettings(d.okta, d.name))`. */
+export function createOktaProvider(settings: OktaSettings, options: OktaProviderOptions = {}): OktaProvider {
+  return settings.passwordAuthentication ? new OktaPasswordProvider(settings, options) : new OktaProvider(settings, options);
+}
+
