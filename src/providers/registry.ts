@@ -12,8 +12,8 @@ export interface ProviderHandle {
 }
 
 /**
- * Provider kind → factory: the only place that knows every kind. Kinds whose connector has not
- * landed yet are refused with a configuration error naming the directory, never ignored.
+ * Provider kind → factory: the only place that knows every kind. Each connector parses its own
+ * settings strictly and throws a CONFIGURATION error naming the directory and key.
  */
 export async function openProvider(directory: DirectoryConfig): Promise<ProviderHandle> {
   switch (directory.provider) {
