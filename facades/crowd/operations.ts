@@ -1,6 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execute, parse, validate, type ExecutionResult, type GraphQLSchema, Kind } from 'graphql';
+import {
+  execute,
+  getNamedType,
+  isInputObjectType,
+  Kind,
+  parse,
+  typeFromAST,
+  validate,
+  type ExecutionResult,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
 
@@ -18,8 +30,9 @@ type Runner = (context: unknown, variables: Record<string, unknown>) => Promise<
  * half (bench/crowd-user-lookup.ts). The resolvers, DataLoaders and error handling are the schema's own.
  *
  * graphql-jit 0.8 cannot compile variables of a recursive input type (our filter inputs nest
- * `and`/`or`: its coercion generator recurses without end). Those operations (the searches, where
- * the store dominates anyway) run on graphql-js's `execute`; `interpreted` names them.
+ * `and`/`or`): its coercion generator recurses until the stack overflows, after allocating ~1.5 GB.
+ * Those operations (the searches, where the store dominates anyway) are never handed to it and run
+ * on graphql-js's `execute`; `interpreted` names them.
  */
 export class CrowdOperations {
   private constructor(
@@ -42,8 +55,8 @@ export class CrowdOperations {
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;
       const operationName = definition.name.value;
-      const compiled = compileQuery(schema, document, operationName);
-      if (isCompiledQuery(compiled)) {
+      const compiled = hasRecursiveVariable(schema, definition) ? undefined : compileQuery(schema, document, operationName);
+      if (compiled && isCompiledQuery(compiled)) {
         runners.set(operationName, (context, variables) => compiled.query(undefined, context, variables));
       } else {
         interpreted.push(operationName);
@@ -72,4 +85,20 @@ export class CrowdOperations {
     }
     return result.data as T;
   }
+}
+
+/** Whether a variable of the operation has an input type that contains itself (e.g. `and: [Filter!]`). */
+function hasRecursiveVariable(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const recursive = (type: GraphQLNamedType, path: Set<GraphQLNamedType>): boolean => {
+    if (!isInputObjectType(type)) return false;
+    if (path.has(type)) return true;
+    path.add(type);
+    const found = Object.values(type.getFields()).some((field) => recursive(getNamedType(field.type), path));
+    path.delete(type);
+    return found;
+  };
+  return operation.variableDefinitions?.some((variable) => {
+    const type = typeFromAST(schema, variable.type);
+    return type !== undefined && recursive(getNamedType(type), new Set());
+  }) ?? false;
 }
