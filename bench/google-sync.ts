@@ -16,7 +16,7 @@
  *      engine runs a full listing and writes only the changes.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
 import { SyncEngine } from '../src/sync/engine';
+import { applyChanges, EmulatorLink, mb, peakRss, secs } from './provider-bench';
 
 interface Spec {
   readonly users: number;
@@ -67,7 +68,7 @@ async function serve(spec: Spec): Promise<void> {
   const send = (message: FromEmulator) => process.send?.(message);
   process.on('disconnect', () => process.exit(0));
   process.on('message', (message: ToEmulator) => {
-    if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu, message.count), expected: expected(emu) });
+    if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu.state, message.count, { domain: emu.domain, update: (i) => ({ jobTitle: `Bench ${i}`, displayName: `Bench Person ${i}` }) }), expected: expected(emu) });
     else if (message.type === 'throttle') {
       emu.faults.update({ throttle: { enabled: message.enabled, budget: null } });
       send({ type: 'done', detail: `quota ${message.enabled ? 'on' : 'off'}` });
@@ -100,75 +101,12 @@ function expected(emu: import('../src/emulators/google').RunningGoogleEmulator):
   return { users: domainUsers.size, groups: dir.groups.size, userMemberships, groupMemberships, requests };
 }
 
-/** `count` upstream changes of every kind, spread over the tenant (deterministic). */
-function applyChanges(emu: import('../src/emulators/google').RunningGoogleEmulator, count: number): string {
-  const state = emu.state;
-  const users = [...state.users.values()].filter((u) => !u.guest);
-  const groups = [...state.groups.values()].filter((g) => g.userIds.size > 0 && g.userIds.size < 500);
-  const step = Math.max(1, Math.floor(users.length / (count + 1)));
-  const kinds: Record<string, number> = {};
-  for (let i = 0; i < count; i++) {
-    const user = users[(i * step) % users.length]!;
-    const group = groups[(i * 7) % groups.length]!;
-    const kind = ['update', 'rename', 'disable', 'create', 'delete', 'join', 'leave', 'update', 'update', 'join'][i % 10]!;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-    switch (kind) {
-      case 'update':
-        state.updateUser(user.id, { jobTitle: `Bench ${i}`, displayName: `Bench Person ${i}` });
-        break;
-      case 'rename':
-        state.updateUser(user.id, { login: `renamed${i}.${user.login}`, mail: `renamed${i}.${user.login}` });
-        break;
-      case 'disable':
-        state.updateUser(user.id, { enabled: !user.enabled });
-        break;
-      case 'create': {
-        const id = `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`;
-        const login = `bench${i}@${emu.domain}`;
-        state.createUser({ id, givenName: 'Bench', surname: String(i), displayName: `Bench ${i}`, login, mail: login, mailNickname: `bench${i}`, samAccountName: null, department: 'Bench', jobTitle: 'Bench', employeeId: `7${String(i).padStart(7, '0')}`, enabled: true, guest: false });
-        state.addMember(group.id, id);
-        break;
-      }
-      case 'delete':
-        state.deleteUser(user.id);
-        break;
-      case 'join':
-        state.addMember(group.id, user.id);
-        break;
-      case 'leave': {
-        const member = [...group.userIds][0];
-        if (member !== undefined) state.removeMember(group.id, member);
-        break;
-      }
-    }
-  }
-  return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
-}
 
 // ---- crowdgate side (parent process) -------------------------------------------------------------
 
-class EmulatorLink {
-  private waiting: ((message: FromEmulator) => void)[] = [];
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (message: FromEmulator) => this.waiting.shift()?.(message));
-  }
-  next(): Promise<FromEmulator> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  async ask(message: ToEmulator): Promise<Extract<FromEmulator, { type: 'done' }>> {
-    const reply = this.next();
-    this.child.send(message);
-    const answer = await reply;
-    if (answer.type !== 'done') throw new Error('unexpected emulator message');
-    return answer;
-  }
-}
 
 /** queriesPerMinute for the quota-off phase: the settings maximum. */
 const UNPACED = 1_000_000;
-const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
-const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 interface Target {
   readonly store: Store;
@@ -195,7 +133,7 @@ async function dispose(t: Target): Promise<void> {
 }
 
 /** Runs one sync; samples the engine's phase every 250 ms (where the time goes). */
-async function timed(t: Target, mode: 'full' | 'incremental', link: EmulatorLink): Promise<{ run: SyncRun; ms: number; phases: string; cpu: string }> {
+async function timed(t: Target, mode: 'full' | 'incremental', link: EmulatorLink<ToEmulator, FromEmulator>): Promise<{ run: SyncRun; ms: number; phases: string; cpu: string }> {
   const emuCpu0 = Number((await link.ask({ type: 'cpu' })).detail);
   const cpu0 = process.cpuUsage();
   const started = Date.now();
@@ -240,7 +178,7 @@ async function main(): Promise<void> {
   const skipQuota = args.includes('--skip-quota');
 
   const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const link = new EmulatorLink(child);
+  const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
   const ready = await link.next();
   if (ready.type !== 'ready') throw new Error('emulator did not start');
   const exp = ready.expected;

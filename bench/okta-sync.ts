@@ -19,7 +19,7 @@
  *   2. incremental sync of 100 upstream changes — visible in the store ≤ 5 s.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
 import { SyncEngine } from '../src/sync/engine';
+import { applyChanges, EmulatorLink, mb, peakRss, secs } from './provider-bench';
 
 interface Spec {
   readonly users: number;
@@ -69,71 +70,10 @@ async function serve(spec: Spec): Promise<void> {
   send({ type: 'ready', okta: config.okta, users: emu.directory.users.size, groups: emu.directory.groups.size, memberships, startupMs: Date.now() - started });
 }
 
-/** `count` upstream changes of every kind, spread over the tenant (deterministic). */
-function applyChanges(state: import('../src/emulators/core/tenant-state').TenantState, count: number): string {
-  const users = [...state.users.values()].filter((u) => !u.guest);
-  const groups = [...state.groups.values()].filter((g) => g.userIds.size > 0 && g.userIds.size < 500);
-  const step = Math.max(1, Math.floor(users.length / (count + 1)));
-  const kinds: Record<string, number> = {};
-  for (let i = 0; i < count; i++) {
-    const user = users[(i * step) % users.length]!;
-    const group = groups[(i * 7) % groups.length]!;
-    const kind = ['update', 'rename', 'disable', 'create', 'delete', 'join', 'leave', 'update', 'update', 'join'][i % 10]!;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-    switch (kind) {
-      case 'update':
-        state.updateUser(user.id, { jobTitle: `Bench ${i}`, department: 'Benchmarking' });
-        break;
-      case 'rename':
-        state.updateUser(user.id, { login: `renamed${i}.${user.login}` });
-        break;
-      case 'disable':
-        state.updateUser(user.id, { enabled: !user.enabled });
-        break;
-      case 'create': {
-        const id = `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`;
-        state.createUser({ id, givenName: 'Bench', surname: String(i), displayName: `Bench ${i}`, login: `bench${i}@bench.example`, mail: `bench${i}@bench.example`, mailNickname: `bench${i}`, samAccountName: null, department: 'Bench', jobTitle: 'Bench', employeeId: `7${String(i).padStart(7, '0')}`, enabled: true, guest: false });
-        state.addMember(group.id, id);
-        break;
-      }
-      case 'delete':
-        state.deleteUser(user.id);
-        break;
-      case 'join':
-        state.addMember(group.id, user.id);
-        break;
-      case 'leave': {
-        const member = [...group.userIds][0];
-        if (member !== undefined) state.removeMember(group.id, member);
-        break;
-      }
-    }
-  }
-  return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
-}
 
 // ---- crowdgate side (parent process) -------------------------------------------------------------
 
-class EmulatorLink {
-  private waiting: ((message: FromEmulator) => void)[] = [];
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (message: FromEmulator) => this.waiting.shift()?.(message));
-  }
-  next(): Promise<FromEmulator> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  async ask(message: ToEmulator): Promise<string> {
-    const reply = this.next();
-    this.child.send(message);
-    const answer = await reply;
-    if (answer.type !== 'done') throw new Error('unexpected emulator message');
-    return answer.detail;
-  }
-}
 
-const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 interface Target {
   readonly store: Store;
@@ -198,7 +138,7 @@ async function main(): Promise<void> {
   const tuning = { ...(args.includes('--concurrency') ? { concurrency: option('--concurrency', 16) } : {}), ...(args.includes('--lanes') ? { memberLanes: option('--lanes', 12) } : {}) };
 
   const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const link = new EmulatorLink(child);
+  const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
   const ready = await link.next();
   if (ready.type !== 'ready') throw new Error('emulator did not start');
   console.log(`Okta connector benchmark — ${ready.users} users, ${ready.groups} groups (Everyone included), ${ready.memberships} memberships served (Everyone's included), ${spec.latencyMs} ms added latency per request`);
@@ -230,7 +170,7 @@ async function main(): Promise<void> {
     check(`store = org counts: ${state.users.length} users, ${state.groups.length} groups, ${state.userMemberships.length} memberships`, state.users.length === ready.users && state.groups.length === ready.groups && state.userMemberships.length === ready.memberships);
     check(`wall ≤ 1.2× the floor (${(full.ms / floorMs).toFixed(3)}×)`, full.ms <= 1.2 * floorMs);
 
-    const kinds = await link.ask({ type: 'changes', count: 100 });
+    const kinds = (await link.ask({ type: 'changes', count: 100 })).detail;
     const changedAt = Date.now();
     const incremental = await timed(t, 'incremental');
     const visibleMs = Date.now() - changedAt;
