@@ -85,8 +85,3 @@ export function timedRequest(url: string, agent: http.Agent, init: { method?: st
     request.end(init.body);
   });
 }
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}

@@ -6,14 +6,15 @@
  *   npx tsc -p tsconfig.json && node dist/bench/crowd-user-lookup.js [requests=20000] [concurrency=50] [users=20000]
  *
  * Each side: a warm-up of 2,000 requests, then `requests` requests over 50 keep-alive connections
- * (http.Agent keepAlive, maxSockets = concurrency), two alternating rounds. Goals: throughput
+ * (raw sockets, bench/http-load.ts, so the load generator takes little of the CPU), two alternating
+ * rounds. Goals: throughput
  * ratio crowd/bare ≥ 0.6, crowd p99 ≤ 15 ms.
  */
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile, runServerChild, timedRequest } from './crowd-bench-client';
+import { AUTH, runServerChild } from './crowd-bench-client';
+import { closedLoop, encodeGet, percentile, type LoadTarget } from './http-load';
 
 const [requests = 20_000, concurrency = 50, users = 20_000] = process.argv.slice(2).map(Number);
 
@@ -24,27 +25,23 @@ interface RoundResult {
   errors: number;
 }
 
-async function round(urlFor: (name: string) => string, names: readonly string[], count: number): Promise<RoundResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= count) return;
-        const result = await timedRequest(urlFor(names[(i * 7919) % names.length]!), agent);
-        if (result.status !== 200) errors++;
-        latencies.push(result.totalMs);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { rps: count / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+/** Pre-encoded `GET`s, one per name, and where to send them. */
+interface Lookups {
+  readonly target: LoadTarget;
+  readonly requests: readonly Buffer[];
+}
+
+function lookups(base: string, path: (name: string) => string, names: readonly string[]): Lookups {
+  const url = new URL(base);
+  const target = { host: url.hostname, port: Number(url.port) };
+  const prefix = url.pathname.replace(/\/$/, '');
+  return { target, requests: names.map((n) => encodeGet(target, `${prefix}${path(n)}`, { authorization: AUTH, accept: 'application/xml' })) };
+}
+
+/** `count` lookups, in a fixed scattered order, over `concurrency` connections. */
+async function round({ target, requests: encoded }: Lookups, count: number): Promise<RoundResult> {
+  const result = await closedLoop(target, (i) => encoded[(i * 7919) % encoded.length]!, count, concurrency);
+  return { rps: result.requestsPerSecond, p50: percentile(result.latenciesMs, 50), p99: percentile(result.latenciesMs, 99), errors: result.errors };
 }
 
 async function main(): Promise<void> {
@@ -53,19 +50,19 @@ async function main(): Promise<void> {
   try {
     const list = await fetch(`${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=-1`, {
       method: 'POST',
-      headers: { authorization: (await import('./crowd-bench-client')).AUTH, 'content-type': 'application/xml' },
+      headers: { authorization: AUTH, 'content-type': 'application/xml' },
       body: '<null-search-restriction/>',
     });
     const names = [...(await list.text()).matchAll(/<user name="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&apos;/g, "'"));
     console.log(`store: ${names.length} users; ${requests} requests per round over ${concurrency} keep-alive connections`);
-    const crowdUrl = (n: string) => `${server.crowd}/rest/usermanagement/1/user?username=${encodeURIComponent(n)}`;
-    const bareUrl = (n: string) => `${server.bare}/bare/user?username=${encodeURIComponent(n)}`;
-    await round(bareUrl, names, 2000);
-    await round(crowdUrl, names, 2000);
+    const crowdUrl = lookups(server.crowd, (n) => `/rest/usermanagement/1/user?username=${encodeURIComponent(n)}`, names);
+    const bareUrl = lookups(server.bare, (n) => `/bare/user?username=${encodeURIComponent(n)}`, names);
+    await round(bareUrl, 2000);
+    await round(crowdUrl, 2000);
     const results: Array<{ side: string; r: RoundResult }> = [];
     for (let i = 0; i < 2; i++) {
       for (const [side, url] of [['bare', bareUrl], ['crowd', crowdUrl]] as const) {
-        const r = await round(url, names, requests);
+        const r = await round(url, requests);
         results.push({ side, r });
         console.log(`round ${i + 1} ${side.padEnd(5)}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}`);
       }
