@@ -10,7 +10,12 @@ describe('sync scheduler', () => {
     const scheduler = new SyncScheduler(h.engine);
     scheduler.start();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Until two scheduled runs have finished (bounded): a loaded CI machine may need longer than
+      // the 50 ms interval suggests for the first, full run.
+      const deadline = Date.now() + 20_000;
+      while ((await h.store.listRuns({ directoryId: h.directoryId, limit: 100 })).filter((r) => r.finishedAt).length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     } finally {
       scheduler.stop();
     }
