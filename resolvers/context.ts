@@ -1,3 +1,4 @@
+import { DirectoryError } from '../src/domain/errors';
 import type { Store } from '../src/store/store';
 import type { SyncEngine } from '../src/sync/engine';
 import type { DirectoryScope } from './directory-scope';
@@ -19,4 +20,10 @@ export interface GraphQLContext {
 
 export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncEngine): GraphQLContext {
   return { store, loaders: createLoaders(store), directories, principal, ...(engine ? { engine } : {}) };
+}
+
+/** The sync engine of this process; INTERNAL when none runs here (an offline tool's context). */
+export function engineOf(ctx: GraphQLContext): SyncEngine {
+  if (!ctx.engine) throw new DirectoryError('INTERNAL', 'the sync engine is not running in this process');
+  return ctx.engine;
 }

@@ -2,16 +2,10 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 't
 import type { Directory } from '../src/domain/directory';
 import { DirectoryError } from '../src/domain/errors';
 import type { SyncRun } from '../src/store/sync-records';
-import type { SyncEngine } from '../src/sync/engine';
 import type { RunReport } from '../src/sync/engine';
-import type { GraphQLContext } from './context';
+import { engineOf, type GraphQLContext } from './context';
 import { DirectoryType } from './types/directory.type';
 import { NameCollision, SyncCounts, SyncDetails, SyncProgressType, SyncRunType } from './types/sync.type';
-
-function engineOf(ctx: GraphQLContext): SyncEngine {
-  if (!ctx.engine) throw new DirectoryError('INTERNAL', 'the sync engine is not running in this process');
-  return ctx.engine;
-}
 
 const report = (run: SyncRun): RunReport => (run.report ?? {}) as RunReport;
 

@@ -11,6 +11,7 @@ import { emulateCommand } from './emulate';
 import { hashPasswordCommand } from './hash-password';
 import { serve } from './serve';
 import { syncCommand } from './sync';
+import { testConnectionCommand } from './test-connection';
 
 const HELP = `crowdgate — an Atlassian Crowd server and GraphQL API over your cloud directories
 
@@ -24,6 +25,10 @@ Usage:
       print a summary. --dry-run shows the plan and changes nothing; a plan that
       would deactivate or remove more than the safety threshold is not applied
       unless --approve is given. Exit status: 0 done, 1 failed, 3 waits for approval.
+  crowdgate test-connection [--config FILE | --demo] [--directory NAME]
+      Ask each directory's identity provider whether crowdgate can read it
+      (credentials, permissions, tenant) and print what is wrong, by name.
+      Reads and writes nothing else. Exit status: 0 all OK, 1 one failed.
   crowdgate emulate entra|google|okta [--users N] [--groups M] [--seed S] [--port P]
                    [--latency-ms L] [--throttle] [--json] [--work-dir DIR]
       Serve a generated tenant through a loopback emulator of the provider's API
@@ -80,6 +85,14 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       });
       return syncCommand(values, process.stdout);
+    }
+    case 'test-connection': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { config: { type: 'string' }, demo: { type: 'boolean' }, directory: { type: 'string' } },
+        strict: true,
+      });
+      return testConnectionCommand(values, process.stdout);
     }
     case 'emulate': {
       const { values, positionals } = parseArgs({

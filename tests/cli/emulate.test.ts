@@ -1,22 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
-
-/** Starts `crowdgate emulate … --json` and resolves with its one JSON line; the process keeps running. */
-async function emulate(kind: string) {
-  const child = spawn(process.execPath, [CLI, 'emulate', kind, '--users', '25', '--groups', '4', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`emulate exited with ${code}`)));
-  });
-  return { child, line };
-}
+import { spawnSync } from 'node:child_process';
+import { CLI, emulate } from './helpers';
 
 describe('crowdgate emulate', () => {
   test.each(['entra', 'google', 'okta'])('%s --json prints one line with a complete directory entry, and serves until stopped', async (kind) => {
-    const { child, line } = await emulate(kind);
+    const running = await emulate(kind);
+    const { child, line } = running;
     try {
       const parsed = JSON.parse(line) as { kind: string; url: string; directory: Record<string, unknown> };
       expect(Object.keys(parsed)).toEqual(['kind', 'url', 'directory']);
@@ -31,8 +19,7 @@ describe('crowdgate emulate', () => {
         expect(((await response.json()) as unknown[]).length).toBeGreaterThan(20);
       }
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await running.stop();
     }
     expect(child.exitCode).toBe(0);
   });

@@ -66,4 +66,12 @@ describe('GraphQL sync API', () => {
     const again = await graphql(`mutation { approveSync(runId: ${waiting.data!.syncDirectory.id}) { status } }`);
     expect(again.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  test('testConnection asks the provider now and says what it found; an unknown directory is an error', async () => {
+    const report = await graphql<{ testConnection: { ok: boolean; messages: string[] } }>('{ testConnection(directory: "demo") { ok messages } }');
+    expect(report.data!.testConnection.ok).toBe(true);
+    expect(report.data!.testConnection.messages).toEqual(expect.arrayContaining(['can read users', 'can read groups', 'can read group members']));
+    const unknown = await graphql('{ testConnection(directory: "nope") { ok } }');
+    expect(unknown.errors?.[0]?.message).toMatch(/Directory nope does not exist/);
+  });
 });
