@@ -1,4 +1,5 @@
 import type { Context, Next } from 'koa';
+import type { Socket } from 'node:net';
 import { foldName } from '../../src/domain/names';
 import type { Cidr } from '../../src/security/cidr';
 import { addressAllowed } from '../../src/security/cidr';
@@ -37,11 +38,19 @@ export interface AuthenticatedState {
  */
 export function applicationAuth(options: ApplicationAuthOptions) {
   const byName = new Map(options.applications.map((a) => [foldName(a.name), a]));
+  const verified = new ConnectionMemo();
   return async (ctx: Context, next: Next): Promise<void> => {
-    const credentials = parseBasic(ctx.get('authorization'));
+    const header = ctx.get('authorization');
     const address = clientAddress(ctx.socket.remoteAddress ?? '', ctx.get('x-forwarded-for') || undefined, options.trustedProxies);
     // A source over its failure budget gets 401 without a password check (no hashing work, no oracle).
     if (options.failures?.blocked(address)) return unauthorized(ctx);
+    const known = verified.get(ctx.socket, header, address);
+    if (known) {
+      (ctx.state as AuthenticatedState).application = known;
+      (ctx.state as AuthenticatedState).clientAddress = address;
+      return next();
+    }
+    const credentials = parseBasic(header);
     const application = credentials ? byName.get(foldName(credentials.name)) : undefined;
     if (!credentials || !application) {
       if (credentials) options.failures?.fail(address);
@@ -57,11 +66,42 @@ export function applicationAuth(options: ApplicationAuthOptions) {
       options.failures?.fail(address);
       return unauthorized(ctx);
     }
+    verified.remember(ctx.socket, header, address, application);
     (ctx.state as AuthenticatedState).application = application;
     (ctx.state as AuthenticatedState).clientAddress = address;
     await next();
   };
 }
+
+/**
+ * The Authorization header and client address that last authenticated on each connection, and
+ * their application, for MEMO_TTL_MS. Crowd clients keep connections alive and send the same
+ * header on every request; a repeat on the same connection from the same address skips the
+ * address allow-list and the password check (even the verified-password cache's HMAC, ~25 µs of a
+ * ~300 µs `GET /user`). A different header or address (X-Forwarded-For through a proxy's
+ * connection) takes the full path. The entry belongs to the socket (a WeakMap: it goes with the
+ * connection) and holds nothing the request did not already carry.
+ */
+class ConnectionMemo {
+  private readonly bySocket = new WeakMap<Socket, { header: string; address: string; application: CrowdApplication; until: number }>();
+
+  get(socket: Socket, header: string, address: string): CrowdApplication | undefined {
+    const entry = this.bySocket.get(socket);
+    if (entry === undefined || entry.header !== header || entry.address !== address) return undefined;
+    if (entry.until <= Date.now()) {
+      this.bySocket.delete(socket);
+      return undefined;
+    }
+    return entry.application;
+  }
+
+  remember(socket: Socket, header: string, address: string, application: CrowdApplication): void {
+    this.bySocket.set(socket, { header, address, application, until: Date.now() + MEMO_TTL_MS });
+  }
+}
+
+/** As long as the verified-password cache keeps a success (src/security/password-hash.ts). */
+const MEMO_TTL_MS = 5 * 60_000;
 
 function unauthorized(ctx: Context): void {
   ctx.status = 401;

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../src/domain/errors';
 import type { CrowdApplication } from './application-auth';
@@ -36,9 +37,25 @@ export function runAs<T>(call: CrowdCall, operation: string, variables: Record<s
   return call.operations.run<T>(operation, { directories: call.application.directories, ...variables }, `crowd:${call.application.name}`);
 }
 
-/** A query parameter, once. Koa's querystring parser already decodes `+` as a space (crowd-rest.md §1). */
+const parsedQueries = new WeakMap<Context, ParsedUrlQuery>();
+
+/**
+ * The request's query parameters, parsed once per request with node's `querystring`, which decodes
+ * `+` as a space (crowd-rest.md §1) and keeps a malformed `%` escape as written. Koa 3's own
+ * `ctx.query` builds a URLSearchParams and redefines each key: ~10 µs of a ~250 µs `GET /user`.
+ */
+function queryOf(ctx: Context): ParsedUrlQuery {
+  let query = parsedQueries.get(ctx);
+  if (query === undefined) {
+    query = parseQuery(ctx.querystring);
+    parsedQueries.set(ctx, query);
+  }
+  return query;
+}
+
+/** A query parameter, once (the first when repeated). */
 export function param(ctx: Context, name: string): string | undefined {
-  const value = ctx.query[name];
+  const value = queryOf(ctx)[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
@@ -78,7 +95,7 @@ function integerParam(ctx: Context, name: string, fallback: number): number {
 
 /** `expand` may be repeated or comma-separated (`expand=user,attributes`). */
 export function expansions(ctx: Context): ReadonlySet<string> {
-  const raw = ctx.query.expand;
+  const raw = queryOf(ctx).expand;
   const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
 }

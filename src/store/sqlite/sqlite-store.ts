@@ -22,6 +22,7 @@ import { compileFilter, type FilterColumns } from './filter-sql';
 import { MEMBERSHIP_SQL, type MembershipQuery } from './membership-sql';
 import { MIGRATIONS } from './migrations';
 import { GROUP_COLUMNS, toGroup, toUser, USER_COLUMNS, type GroupRow, type UserRow } from './rows';
+import { valueList } from './value-list';
 
 const USER_FILTER_COLUMNS: FilterColumns<
   'name' | 'email' | 'firstName' | 'lastName' | 'displayName' | 'externalId',
@@ -108,26 +109,25 @@ export class SqliteStore implements Store {
   }
 
   async findUsersByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<User[]> {
+    const directories = valueList(directoryIds);
+    const names = valueList(foldedNames);
     const rows = this
-      .stmt(
-        `SELECT ${USER_COLUMNS} FROM users u
-         WHERE u.directory_id IN (SELECT value FROM json_each(?)) AND u.name_lower IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(directoryIds), JSON.stringify(foldedNames)) as UserRow[];
+      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id IN ${directories.sql} AND u.name_lower IN ${names.sql}`)
+      .all(...directories.params, ...names.params) as UserRow[];
     return rows.map(toUser);
   }
 
   async findUsersByExternalId(directoryId: number, externalIds: readonly string[]): Promise<User[]> {
+    const externals = valueList(externalIds);
     const rows = this
-      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ? AND u.external_id IN (SELECT value FROM json_each(?))`)
-      .all(directoryId, JSON.stringify(externalIds)) as UserRow[];
+      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ? AND u.external_id IN ${externals.sql}`)
+      .all(directoryId, ...externals.params) as UserRow[];
     return rows.map(toUser);
   }
 
   async getUsers(ids: readonly number[]): Promise<User[]> {
-    const rows = this
-      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(ids)) as UserRow[];
+    const list = valueList(ids);
+    const rows = this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN ${list.sql}`).all(...list.params) as UserRow[];
     return rows.map(toUser);
   }
 
@@ -141,19 +141,17 @@ export class SqliteStore implements Store {
   }
 
   async findGroupsByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<Group[]> {
+    const directories = valueList(directoryIds);
+    const names = valueList(foldedNames);
     const rows = this
-      .stmt(
-        `SELECT ${GROUP_COLUMNS} FROM groups g
-         WHERE g.directory_id IN (SELECT value FROM json_each(?)) AND g.name_lower IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(directoryIds), JSON.stringify(foldedNames)) as GroupRow[];
+      .stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id IN ${directories.sql} AND g.name_lower IN ${names.sql}`)
+      .all(...directories.params, ...names.params) as GroupRow[];
     return rows.map(toGroup);
   }
 
   async getGroups(ids: readonly number[]): Promise<Group[]> {
-    const rows = this
-      .stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(ids)) as GroupRow[];
+    const list = valueList(ids);
+    const rows = this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN ${list.sql}`).all(...list.params) as GroupRow[];
     return rows.map(toGroup);
   }
 
