@@ -2,7 +2,7 @@
  * The server side of the Crowd benchmarks, run as a CHILD process so the parent can sample its RSS
  * and the load generator does not share its event loop.
  *
- *   node dist/bench/crowd-bench-server.js --data DIR [--fill USERS,GROUPS,MEMBERSHIPS] [--fill-only]
+ *   node dist/bench/crowd-bench-server.js --data DIR [--fill USERS,GROUPS,MEMBERSHIPS] [--fill-only] [--workers N]
  *
  * --fill fills the store in DIR with the sync engine over a generated tenant (TenantProvider over
  * TenantState, as bench/sync-engine.ts does). Then, unless --fill-only, it serves the store with
@@ -10,9 +10,14 @@
  * bare Koa route `GET /bare/user?username=` that reads the same store directly and renders the
  * same bytes with the facade's codec (the baseline of crowd-user-lookup). It prints one line
  * `READY {"crowd":URL,"bare":URL}` when both listen.
+ *
+ * --workers N (N > 1) serves from N processes as `server.workers` does (node:cluster, connections
+ * handed out round-robin, each process with its own store connection): the crowdgate server AND
+ * the bare baseline, so that both sides of a comparison get the same processes.
  */
 import 'reflect-metadata';
 import Koa from 'koa';
+import cluster from 'node:cluster';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -49,7 +54,7 @@ async function serve(store: Store, dataDir: string): Promise<void> {
   const directories = await store.listDirectories();
   const names = directories.map((d) => d.name);
   const config: Config = {
-    server: { host: '127.0.0.1', port: 0, contextPath: '' },
+    server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1 },
     dataDir,
     adminTokens: [],
     directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } })),
@@ -97,12 +102,38 @@ async function serve(store: Store, dataDir: string): Promise<void> {
     }, 1000).unref();
   }
   process.once('SIGTERM', () => process.exit(0)); // a normal exit, so --cpu-prof can write its profile
-  process.stdout.write(`READY ${JSON.stringify({ crowd: crowd.url, bare: `http://127.0.0.1:${barePort}` })}\n`);
+  const ready = `READY ${JSON.stringify({ crowd: crowd.url, bare: `http://127.0.0.1:${barePort}` })}\n`;
+  if (cluster.isWorker) process.send!({ ready });
+  else process.stdout.write(ready);
+}
+
+/** Forks `count` serving processes (this file, as cluster workers) and prints their READY line once all listen. */
+async function serveFromWorkers(count: number): Promise<void> {
+  const workers = Array.from({ length: count }, () => cluster.fork());
+  const lines = await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<string>((resolve, reject) => {
+          worker.on('message', (message: { ready?: string }) => message.ready && resolve(message.ready));
+          worker.once('exit', (code) => reject(new Error(`serving worker exited with ${code}`)));
+        }),
+    ),
+  );
+  process.once('SIGTERM', () => {
+    for (const worker of workers) worker.kill('SIGTERM');
+    process.exit(0);
+  });
+  process.stdout.write(lines[0]!);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, fill: { type: 'string' }, 'fill-only': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, fill: { type: 'string' }, 'fill-only': { type: 'boolean' }, workers: { type: 'string' } },
+    strict: true,
+  });
   if (!values.data) throw new Error('--data DIR is required');
+  const workers = Number(values.workers ?? 1);
+  if (cluster.isWorker) return serve(openSqliteStore(values.data), values.data);
   const store = openSqliteStore(values.data);
   if (values.fill) {
     const [users = 0, groups = 0, memberships = 0] = values.fill.split(',').map(Number);
@@ -110,15 +141,17 @@ async function main(): Promise<void> {
     await fill(store, users, groups, memberships);
     process.stdout.write(`FILLED ${users} users, ${groups} groups, ${memberships} memberships in ${Date.now() - started} ms\n`);
   }
-  if (values['fill-only']) {
+  if (values['fill-only'] || workers > 1) {
     await store.close();
+    if (workers > 1) await serveFromWorkers(workers);
     return;
   }
   await serve(store, values.data);
 }
 
 if (require.main === module) {
-  tuneHeapGrowth(); // the heap policy `crowdgate serve` runs with (src/cli/main.ts)
+  // The heap policy `crowdgate serve` runs with (src/cli/main.ts); its serving workers keep V8's own.
+  if (!cluster.isWorker) tuneHeapGrowth();
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -3,9 +3,9 @@
  * codec) against a bare Koa route that reads the same user from the same store and writes the
  * same bytes, in the same run, same server process (a child), loopback only.
  *
- *   npx tsc -p tsconfig.json && node dist/bench/crowd-user-lookup.js [requests=20000] [concurrency=50] [users=20000]
+ *   npx tsc -p tsconfig.json && node dist/bench/crowd-user-lookup.js [requests=20000] [concurrency=50] [users=20000] [--workers N]
  *
- * Each side: a warm-up of 2,000 requests, then `requests` requests over 50 keep-alive connections
+ * Each side: a warm-up of 5,000 requests per serving process, then `requests` requests over 50 keep-alive connections
  * (raw sockets, bench/http-load.ts, so the load generator takes little of the CPU), two alternating
  * rounds. Goals: throughput
  * ratio crowd/bare ≥ 0.6, crowd p99 ≤ 15 ms.
@@ -13,10 +13,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { AUTH, runServerChild } from './crowd-bench-client';
 import { closedLoop, encodeGet, percentile, type LoadTarget } from './http-load';
 
-const [requests = 20_000, concurrency = 50, users = 20_000] = process.argv.slice(2).map(Number);
+const { values: options, positionals } = parseArgs({ options: { workers: { type: 'string', default: '1' } }, allowPositionals: true });
+const [requests = 20_000, concurrency = 50, users = 20_000] = positionals.map(Number);
+/** Serving processes on both sides (crowd-bench-server.ts --workers; crowdgate's `server.workers`). */
+const workers = Number(options.workers);
+const WARM_UP_PER_PROCESS = 5_000;
 
 interface RoundResult {
   rps: number;
@@ -46,7 +51,7 @@ async function round({ target, requests: encoded }: Lookups, count: number): Pro
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-bench-lookup-'));
-  const server = await runServerChild(['--data', dataDir, '--fill', `${users},${Math.round(users / 10)},${users * 5}`]);
+  const server = await runServerChild(['--data', dataDir, '--fill', `${users},${Math.round(users / 10)},${users * 5}`, '--workers', String(workers)]);
   try {
     const list = await fetch(`${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=-1`, {
       method: 'POST',
@@ -54,11 +59,12 @@ async function main(): Promise<void> {
       body: '<null-search-restriction/>',
     });
     const names = [...(await list.text()).matchAll(/<user name="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&apos;/g, "'"));
-    console.log(`store: ${names.length} users; ${requests} requests per round over ${concurrency} keep-alive connections`);
+    console.log(`store: ${names.length} users; ${requests} requests per round over ${concurrency} keep-alive connections; ${workers} serving process(es) per side`);
     const crowdUrl = lookups(server.crowd, (n) => `/rest/usermanagement/1/user?username=${encodeURIComponent(n)}`, names);
     const bareUrl = lookups(server.bare, (n) => `/bare/user?username=${encodeURIComponent(n)}`, names);
-    await round(bareUrl, 2000);
-    await round(crowdUrl, 2000);
+    // Warm-up: V8 optimises the hot paths per process.
+    await round(bareUrl, WARM_UP_PER_PROCESS * workers);
+    await round(crowdUrl, WARM_UP_PER_PROCESS * workers);
     const results: Array<{ side: string; r: RoundResult }> = [];
     for (let i = 0; i < 2; i++) {
       for (const [side, url] of [['bare', bareUrl], ['crowd', crowdUrl]] as const) {

@@ -2,7 +2,6 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { DirectoryError } from '../src/domain/errors';
 import { foldName } from '../src/domain/names';
 import type { User } from '../src/domain/user';
-import { supportsPassword } from '../src/providers/provider';
 import type { GraphQLContext } from './context';
 import { UserType } from './types/user.type';
 
@@ -44,12 +43,11 @@ export class AuthenticationResolver {
     const user = await ctx.loaders.userByName(scope).load(foldName(name));
     if (!user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);
     const directory = ctx.directories.get(user.directoryId);
-    const provider = ctx.engine?.directories().find((d) => d.directory.id === user.directoryId)?.provider;
-    if (!provider || !supportsPassword(provider)) {
-      throw new DirectoryError('INVALID_CREDENTIALS', `password authentication is not available for directory ${directory.name}`);
-    }
+    const unavailable = () => new DirectoryError('INVALID_CREDENTIALS', `password authentication is not available for directory ${directory.name}`);
+    if (!ctx.engine) throw unavailable();
     if (password === '') throw new DirectoryError('INVALID_CREDENTIALS', 'Failed to authenticate principal, password was invalid');
-    const check = await provider.checkPassword(providerLogin(user), password);
+    const check = await ctx.engine.checkPassword(user.directoryId, providerLogin(user), password);
+    if (check === null) throw unavailable();
     switch (check.kind) {
       case 'ok':
         if (!user.active) throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${user.name}> is inactive`);

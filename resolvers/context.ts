@@ -1,6 +1,6 @@
 import { DirectoryError } from '../src/domain/errors';
 import type { Store } from '../src/store/store';
-import type { SyncEngine } from '../src/sync/engine';
+import type { SyncControl } from '../src/sync/control';
 import type { DirectoryScope } from './directory-scope';
 import { createLoaders, type Loaders } from './loaders';
 
@@ -14,16 +14,16 @@ export interface GraphQLContext {
   readonly directories: DirectoryScope;
   /** Who is asking: an administrator token name, or `crowd:<application>` for the Crowd facade. */
   readonly principal: string;
-  /** The sync engine, when this process runs one (the server does; offline tools may not). */
-  readonly engine?: SyncEngine;
+  /** The sync engine (here, or in the primary process of serving workers); offline tools have none. */
+  readonly engine?: SyncControl;
 }
 
-export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncEngine): GraphQLContext {
+export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncControl): GraphQLContext {
   return { store, loaders: createLoaders(store), directories, principal, ...(engine ? { engine } : {}) };
 }
 
-/** The sync engine of this process; INTERNAL when none runs here (an offline tool's context). */
-export function engineOf(ctx: GraphQLContext): SyncEngine {
+/** The sync engine; INTERNAL when there is none (an offline tool's context). */
+export function engineOf(ctx: GraphQLContext): SyncControl {
   if (!ctx.engine) throw new DirectoryError('INTERNAL', 'the sync engine is not running in this process');
   return ctx.engine;
 }

@@ -23,9 +23,9 @@ export class SyncResolver {
   }
 
   @Query(() => SyncProgressType, { nullable: true, description: 'The run in progress for a directory, if any.' })
-  syncProgress(@Arg('directory', () => String) directory: string, @Ctx() ctx: GraphQLContext): SyncProgressType | null {
+  async syncProgress(@Arg('directory', () => String) directory: string, @Ctx() ctx: GraphQLContext): Promise<SyncProgressType | null> {
     const [id] = ctx.directories.resolve([directory]);
-    const progress = engineOf(ctx).progress(id!);
+    const progress = await engineOf(ctx).progress(id!);
     if (!progress) return null;
     return {
       runId: progress.runId,

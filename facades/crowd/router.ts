@@ -19,7 +19,7 @@ import { getMemberships } from './routes/memberships';
 import { getRelation, RELATIONS } from './routes/relations';
 import { getSearch, postSearch } from './routes/search';
 import { deleteSession, deleteUserSessions, getSession, postSession, renewSession, type SessionDeps } from './routes/sessions';
-import { SessionStore } from './session-store';
+import { localSessions, SessionStore, type Sessions } from './session-store';
 
 export interface CrowdFacadeOptions extends ApplicationAuthOptions {
   readonly operations: CrowdOperations;
@@ -29,8 +29,8 @@ export interface CrowdFacadeOptions extends ApplicationAuthOptions {
   readonly crowdVersion: string;
   /** Logs an unexpected error; the answer carries only the correlation id. */
   readonly logError: (correlationId: string, error: unknown) => void;
-  /** SSO sessions; default: a fresh in-memory store (single node, lost on restart). */
-  readonly sessions?: SessionStore;
+  /** SSO sessions; default: a fresh in-memory store of this process (lost on restart). */
+  readonly sessions?: Sessions;
 }
 
 /** Failed application logins per source address: 10 a minute, then 401 at once (rate-limit.ts). */
@@ -53,7 +53,7 @@ type Method = 'get' | 'post' | 'delete';
  */
 export function crowdFacade(options: CrowdFacadeOptions): Middleware {
   const deps: SessionDeps = {
-    sessions: options.sessions ?? new SessionStore(),
+    sessions: options.sessions ?? localSessions(new SessionStore()),
     limiter: new FailureLimiter(USER_FAILURE_LIMIT.failures, USER_FAILURE_LIMIT.windowMs),
   };
   const appFailures = options.failures ?? new FailureLimiter(APPLICATION_FAILURE_LIMIT.failures, APPLICATION_FAILURE_LIMIT.windowMs);

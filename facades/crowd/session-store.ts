@@ -21,6 +21,30 @@ export interface SessionStoreOptions {
   readonly now?: () => number;
 }
 
+/**
+ * The SSO sessions the facade works with: this process's SessionStore (`localSessions`), or the
+ * primary's when crowdgate runs serving workers (src/server/cluster/), so a token made on one
+ * worker is valid on all. Asynchronous for that reason; sessions come back as plain copies.
+ */
+export interface Sessions {
+  open(username: string, factors: string, durationSeconds?: number): Promise<{ session: Session; reused: boolean }>;
+  get(token: string): Promise<Session | undefined>;
+  renew(token: string): Promise<Session | undefined>;
+  remove(token: string): Promise<void>;
+  removeUser(username: string, exclude?: string): Promise<void>;
+}
+
+/** A SessionStore of this process as Sessions. */
+export function localSessions(store: SessionStore): Sessions {
+  return {
+    open: async (username, factors, durationSeconds) => store.open(username, factors, durationSeconds),
+    get: async (token) => store.get(token),
+    renew: async (token) => store.renew(token),
+    remove: async (token) => store.remove(token),
+    removeUser: async (username, exclude) => store.removeUser(username, exclude),
+  };
+}
+
 export const DEFAULT_SESSION_OPTIONS: SessionStoreOptions = { maxTtlMs: 30 * 60_000, maxSessions: 100_000 };
 
 /**

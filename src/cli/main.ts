@@ -16,8 +16,9 @@ import { testConnectionCommand } from './test-connection';
 const HELP = `crowdgate — an Atlassian Crowd server and GraphQL API over your cloud directories
 
 Usage:
-  crowdgate serve [--config FILE] [--demo] [--host H] [--port N] [--data DIR]
+  crowdgate serve [--config FILE] [--demo] [--host H] [--port N] [--data DIR] [--workers N]
       Serve the Crowd REST API (/rest/usermanagement/1) and GraphQL (/graphql).
+      --workers N serves from N processes (server.workers; default 1).
       --demo serves the embedded demo (SQLite under ./data, 127.0.0.1:8095,
       application demo/demo, GraphQL token demo).
   crowdgate sync [--config FILE | --demo] [--directory NAME] [--full] [--dry-run] [--approve]
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
           host: { type: 'string' },
           port: { type: 'string' },
           data: { type: 'string' },
+          workers: { type: 'string' },
         },
         strict: true,
       });

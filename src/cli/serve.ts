@@ -3,6 +3,7 @@ import { loadConfigFile } from '../config/load';
 import type { Config } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
 import { startCrowdgate } from '../server/bootstrap';
+import { startCrowdgateCluster } from '../server/cluster/primary';
 import { createLogger } from '../server/logger';
 
 export interface ServeOptions {
@@ -11,6 +12,7 @@ export interface ServeOptions {
   host?: string;
   port?: string;
   data?: string;
+  workers?: string;
 }
 
 /** `crowdgate serve`: runs until SIGINT or SIGTERM. */
@@ -20,8 +22,10 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  const crowdgate = await startCrowdgate(config, createLogger());
-  out.write(banner(config, crowdgate.server.url, Boolean(options.demo)));
+  const logger = createLogger();
+  const crowdgate = config.server.workers > 1 ? await startCrowdgateCluster(config, logger) : await startCrowdgate(config, logger);
+  const url = 'server' in crowdgate ? crowdgate.server.url : crowdgate.url;
+  out.write(banner(config, url, Boolean(options.demo)));
   await stopped;
   await crowdgate.stop();
 }
@@ -29,21 +33,21 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
 async function resolveConfig(options: ServeOptions): Promise<Config> {
   if (options.demo && options.config) throw new DirectoryError('CONFIGURATION', '--demo and --config cannot be used together');
   if (!options.demo && !options.config) throw new DirectoryError('CONFIGURATION', 'give --config FILE, or --demo for the embedded demo');
-  const port = options.port === undefined ? undefined : parsePort(options.port);
+  const port = options.port === undefined ? undefined : parseInteger('--port', options.port, 0, 65535);
+  const workers = options.workers === undefined ? undefined : parseInteger('--workers', options.workers, 1, 64);
   const overrides = { ...(options.host ? { host: options.host } : {}), ...(port !== undefined ? { port } : {}), ...(options.data ? { dataDir: options.data } : {}) };
-  if (options.demo) return demoConfig(overrides);
-  const config = await loadConfigFile(options.config!);
+  const config = options.demo ? await demoConfig(overrides) : await loadConfigFile(options.config!);
   return {
     ...config,
-    server: { ...config.server, ...(overrides.host ? { host: overrides.host } : {}), ...(port !== undefined ? { port } : {}) },
-    ...(overrides.dataDir ? { dataDir: overrides.dataDir } : {}),
+    server: { ...config.server, ...(overrides.host ? { host: overrides.host } : {}), ...(port !== undefined ? { port } : {}), ...(workers !== undefined ? { workers } : {}) },
+    ...(overrides.dataDir && !options.demo ? { dataDir: overrides.dataDir } : {}),
   };
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new DirectoryError('CONFIGURATION', `--port: expected a port number 0-65535, not "${text}"`);
-  return port;
+function parseInteger(option: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new DirectoryError('CONFIGURATION', `${option}: expected a whole number ${min}-${max}, not "${text}"`);
+  return value;
 }
 
 function banner(config: Config, url: string, demo: boolean): string {

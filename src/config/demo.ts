@@ -18,7 +18,7 @@ export const DEMO_ADMIN_TOKEN = 'demo';
  */
 export async function demoConfig(overrides: { host?: string; port?: number; dataDir?: string } = {}): Promise<Config> {
   return {
-    server: { host: overrides.host ?? '127.0.0.1', port: overrides.port ?? 8095, contextPath: '' },
+    server: { host: overrides.host ?? '127.0.0.1', port: overrides.port ?? 8095, contextPath: '', workers: 1 },
     dataDir: path.resolve(process.cwd(), overrides.dataDir ?? './data'),
     adminTokens: [{ name: 'demo', token: DEMO_ADMIN_TOKEN }],
     directories: [

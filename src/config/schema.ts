@@ -63,6 +63,12 @@ const serverSchema = z.strictObject({
     .default('127.0.0.1'),
   /** 0 asks the OS for a free port (tests). */
   port: integer(0, 65535).default(8095),
+  /**
+   * Serving processes. 1: one process does everything. N > 1: the primary runs the sync engine and
+   * the schedule, and N workers (node:cluster, connections shared round-robin) serve HTTP from
+   * the same store (src/server/cluster/).
+   */
+  workers: integer(1, 64).default(1),
   /** "" (served at the root) or "/segment[/segment...]"; "/" is read as "". */
   contextPath: z
     .string()

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema';
 import { openProvider, type ProviderHandle } from '../providers/registry';
 import { openSqliteStore } from '../store/open';
 import type { Store } from '../store/store';
+import { localControl } from '../sync/control';
 import { SyncEngine } from '../sync/engine';
 import { SyncScheduler } from '../sync/scheduler';
 import type { Logger } from './logger';
@@ -57,13 +58,19 @@ export async function openEngine(config: Config, logger: Logger): Promise<OpenEn
   }
 }
 
+/** The engine side of a running crowdgate: opened, first runs done or under way, on schedule. */
+export interface RunningEngine extends OpenEngine {
+  /** Stops the schedule, waits for runs in progress, closes the store and the providers. */
+  stop(): Promise<void>;
+}
+
 /**
- * Starts crowdgate: the store, the sync engine and its schedule, and the HTTP server. A directory
- * that has never been synchronised is synchronised before serving (so the demo is ready when its
- * URL is printed); the others are served from the store at once and refreshed in the background:
- * Jira is served from the store, never live, and must not wait for a slow provider.
+ * Opens the engine and starts it: a directory that has never been synchronised is synchronised
+ * before this resolves (so the demo is ready when its URL is printed); the others are refreshed
+ * in the background: Jira is served from the store, never live, and must not wait for a slow
+ * provider. Then the schedule starts.
  */
-export async function startCrowdgate(config: Config, logger: Logger): Promise<Crowdgate> {
+export async function startEngine(config: Config, logger: Logger): Promise<RunningEngine> {
   const opened = await openEngine(config, logger);
   const { store, engine } = opened;
   const scheduler = new SyncScheduler(engine);
@@ -75,21 +82,39 @@ export async function startCrowdgate(config: Config, logger: Logger): Promise<Cr
     });
     await Promise.all(startup);
     scheduler.start();
+  } catch (error) {
+    scheduler.stop();
+    await opened.close();
+    throw error;
+  }
+  return {
+    ...opened,
+    stop: async () => {
+      scheduler.stop();
+      await Promise.all(engine.directories().map((d) => engine.idle(d.directory.id)));
+      await opened.close();
+    },
+  };
+}
+
+/** Starts crowdgate in one process: the engine (startEngine) and the HTTP server. */
+export async function startCrowdgate(config: Config, logger: Logger): Promise<Crowdgate> {
+  const running = await startEngine(config, logger);
+  const { store, engine } = running;
+  try {
     const schema = await buildCrowdgateSchema();
-    const server = await startServer({ config, store, schema, directories: engine.directories().map((d) => d.directory), engine, logger });
+    const directories = engine.directories().map((d) => d.directory);
+    const server = await startServer({ config, store, schema, directories, engine: localControl(engine), logger });
     return {
       server,
       engine,
       stop: async () => {
-        scheduler.stop();
         await server.close();
-        await Promise.all(engine.directories().map((d) => engine.idle(d.directory.id)));
-        await opened.close();
+        await running.stop();
       },
     };
   } catch (error) {
-    scheduler.stop();
-    await opened.close();
+    await running.stop();
     throw error;
   }
 }

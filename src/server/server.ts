@@ -16,7 +16,8 @@ import { packageRoot } from '../paths';
 import type { Directory } from '../domain/directory';
 import { VerifiedPasswordCache } from '../security/password-hash';
 import type { Store } from '../store/store';
-import type { SyncEngine } from '../sync/engine';
+import type { SyncControl } from '../sync/control';
+import type { Sessions } from '../../facades/crowd/session-store';
 import { AdminTokens } from './admin-auth';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { describeError, type Logger } from './logger';
@@ -40,8 +41,10 @@ export interface ServerParts {
   readonly schema: GraphQLSchema;
   readonly directories: readonly Directory[];
   readonly logger: Logger;
-  /** The sync engine behind GraphQL's sync queries and mutations. */
-  readonly engine?: SyncEngine;
+  /** The sync engine behind GraphQL's sync queries, mutations and password checks. */
+  readonly engine?: SyncControl;
+  /** Crowd SSO sessions; default: in this process. Serving workers share the primary's. */
+  readonly sessions?: Sessions;
 }
 
 /**
@@ -76,6 +79,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       verifyPassword: (password, hash) => passwords.verify(password, hash),
       contextPath: config.server.contextPath,
       crowdVersion: CROWD_VERSION,
+      ...(parts.sessions ? { sessions: parts.sessions } : {}),
       logError,
     }),
   );

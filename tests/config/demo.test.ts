@@ -9,7 +9,7 @@ describe('demoConfig', () => {
     const config = await demoConfig({});
     const [application] = config.applications;
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 8095, contextPath: '' },
+      server: { host: '127.0.0.1', port: 8095, contextPath: '', workers: 1 },
       dataDir: path.resolve(process.cwd(), 'data'),
       adminTokens: [{ name: 'demo', token: 'demo' }],
       directories: [
@@ -41,7 +41,7 @@ describe('demoConfig', () => {
 
   it('applies overrides, resolving a relative dataDir against the working directory', async () => {
     const config = await demoConfig({ host: '0.0.0.0', port: 0, dataDir: 'tmp/demo' });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 0, contextPath: '' });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 0, contextPath: '', workers: 1 });
     expect(config.dataDir).toBe(path.resolve(process.cwd(), 'tmp/demo'));
   });
 });

@@ -20,7 +20,7 @@ applications:
 `;
 
 const FULL = `
-server: { host: 0.0.0.0, port: 9000, contextPath: /crowd }
+server: { host: 0.0.0.0, port: 9000, contextPath: /crowd, workers: 4 }
 dataDir: /var/lib/crowdgate
 adminTokens:
   - { name: ops, token: "\${ADMIN_TOKEN}" }
@@ -59,7 +59,7 @@ describe('parseConfig: valid files', () => {
   it('fills defaults', () => {
     const config = parse(MINIMAL);
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 8095, contextPath: '' },
+      server: { host: '127.0.0.1', port: 8095, contextPath: '', workers: 1 },
       dataDir: './data',
       adminTokens: [],
       directories: [{ name: 'corp', provider: 'entra', localGroups: [], ...DEFAULT_SYNC_SETTINGS, entra: {} }],
@@ -77,7 +77,7 @@ describe('parseConfig: valid files', () => {
 
   it('reads every field, interpolates, parses CIDRs and canonicalises directory references', () => {
     const config = parse(FULL);
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, contextPath: '/crowd' });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, contextPath: '/crowd', workers: 4 });
     expect(config.dataDir).toBe('/var/lib/crowdgate');
     expect(config.adminTokens).toEqual([{ name: 'ops', token: 'a-long-enough-admin-token' }]);
     expect(config.directories).toEqual([
@@ -138,7 +138,7 @@ describe('parseConfig: valid files', () => {
     const config = parse('server: { port: "${PORT}", contextPath: / }\ndirectories: [{ name: d, provider: demo }]', {
       PORT: '18095',
     });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 18095, contextPath: '' });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 18095, contextPath: '', workers: 1 });
   });
 
   it('keeps an interpolated value with YAML syntax as a plain string', () => {
@@ -223,7 +223,7 @@ applications:
 
   it('field rules: names, tokens, hashes, groups, context path', () => {
     const text = `
-server: { contextPath: "crowd/" }
+server: { contextPath: "crowd/", workers: 0 }
 adminTokens: [{ name: "bad name", token: short }]
 directories:
   - { name: d, provider: demo, localGroups: ["", " padded", "x\\ty", jira, JIRA] }
@@ -231,6 +231,7 @@ applications:
   - { name: jira, passwordHash: "plaintext", directories: [] }
 `;
     expect(problems(text)).toEqual([
+      'crowdgate.yaml: server.workers: must be at least 1',
       'crowdgate.yaml: server.contextPath: must be "" or a path such as "/crowd" (leading "/", no trailing "/")',
       'crowdgate.yaml: adminTokens[0].name: must be 1 to 64 characters from A-Z a-z 0-9 . _ -',
       'crowdgate.yaml: adminTokens[0].token: must be at least 16 characters',

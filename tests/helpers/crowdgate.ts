@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../src/server/server';
 import { openSqliteStore } from '../../src/store/open';
 import type { ChangeSet, Store } from '../../src/store/store';
 import type { DirectoryProvider } from '../../src/providers/provider';
+import { localControl } from '../../src/sync/control';
 import { SyncEngine } from '../../src/sync/engine';
 
 export const APP_PASSWORD = 'app-secret:with-colon';
@@ -43,7 +44,7 @@ export async function startTestCrowdgate(
   const passwordHash = await hashPassword(APP_PASSWORD);
   const names = directories.map((d) => d.name);
   const config: Config = {
-    server: { host: '127.0.0.1', port: 0, contextPath: '', ...overrides },
+    server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1, ...overrides },
     dataDir,
     adminTokens: [{ name: 'tests', token: ADMIN_TOKEN }],
     directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } })),
@@ -67,7 +68,7 @@ export async function startTestCrowdgate(
     schema: await buildCrowdgateSchema(),
     directories: registered,
     logger: silentLogger,
-    ...(engine ? { engine } : {}),
+    ...(engine ? { engine: localControl(engine) } : {}),
   });
   return {
     url: server.url,

@@ -6,15 +6,15 @@ import { withCrowdStatus } from '../errors';
 import type { CrowdUserView } from '../graphql-types';
 import type { FailureLimiter } from '../rate-limit';
 import { expansions, param, requiredParam, runAs, type CrowdCall, type Reply } from '../request';
-import { canonicalFactors, type Session, type SessionStore } from '../session-store';
+import { canonicalFactors, type Session, type Sessions } from '../session-store';
 import { authenticate } from './authentication';
 
 /**
- * The SSO token resource `/session` (crowd-rest.md §3.5), over the in-memory SessionStore.
+ * The SSO token resource `/session` (crowd-rest.md §3.5), over the facade's Sessions.
  * Every answer carries `Cache-Control: no-cache, no-store` (set by the router for all answers).
  */
 export interface SessionDeps {
-  readonly sessions: SessionStore;
+  readonly sessions: Sessions;
   readonly limiter: FailureLimiter;
 }
 
@@ -62,7 +62,7 @@ export async function postSession(call: CrowdCall, body: RequestBody, deps: Sess
     if (!found.active) throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${found.name}> is inactive`);
     user = found;
   }
-  const { session } = deps.sessions.open(user.name, canonicalFactors(context.factors), durationRaw === undefined ? undefined : Number(durationRaw));
+  const { session } = await deps.sessions.open(user.name, canonicalFactors(context.factors), durationRaw === undefined ? undefined : Number(durationRaw));
   return {
     status: 201,
     location: sessionLink(call.links, session.token),
@@ -72,15 +72,15 @@ export async function postSession(call: CrowdCall, body: RequestBody, deps: Sess
 
 /** Resolves a token to its session and live user; a deactivated or removed user ends the session. */
 async function sessionWithUser(call: CrowdCall, token: string, deps: SessionDeps, renew: boolean) {
-  const session = deps.sessions.get(token);
+  const session = await deps.sessions.get(token);
   if (!session) throw invalidToken(token);
   const attributes = expansions(call.ctx).has('attributes');
   const user = await liveUser(call, session.username, attributes);
   if (!user || !user.active) {
-    deps.sessions.remove(token);
+    await deps.sessions.remove(token);
     throw invalidToken(token);
   }
-  if (renew) deps.sessions.renew(token);
+  if (renew) await deps.sessions.renew(token);
   return { session, user, attributes };
 }
 
@@ -97,7 +97,7 @@ export async function getSession(call: CrowdCall, token: string, deps: SessionDe
  */
 export async function renewSession(call: CrowdCall, token: string, body: RequestBody, deps: SessionDeps): Promise<string> {
   const factors = factorsFromBody(body);
-  const current = deps.sessions.get(token);
+  const current = await deps.sessions.get(token);
   if (!current) throw invalidToken(token);
   if (!factorsMatch(current, factors)) throw new DirectoryError('INVALID_TOKEN', `Token <${token}> does not match the validation factors`);
   const { session, user, attributes } = await sessionWithUser(call, token, deps, true);
@@ -106,13 +106,13 @@ export async function renewSession(call: CrowdCall, token: string, body: Request
 
 /** DELETE /session/{token} → 204, known or not. */
 export async function deleteSession(token: string, deps: SessionDeps): Promise<Reply> {
-  deps.sessions.remove(token);
+  await deps.sessions.remove(token);
   return { status: 204 };
 }
 
 /** DELETE /session?username=U[&exclude=T] → 204 (API 1.3). */
 export async function deleteUserSessions(call: CrowdCall, deps: SessionDeps): Promise<Reply> {
   const username = requiredParam(call.ctx, 'username');
-  deps.sessions.removeUser(username, param(call.ctx, 'exclude'));
+  await deps.sessions.removeUser(username, param(call.ctx, 'exclude'));
   return { status: 204 };
 }

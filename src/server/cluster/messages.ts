@@ -1,0 +1,21 @@
+import type { Config } from '../../config/schema';
+import type { Directory } from '../../domain/directory';
+
+/** Primary → worker, once after the fork: what to serve. */
+export interface StartMessage {
+  readonly type: 'start';
+  readonly config: Config;
+  readonly directories: readonly Directory[];
+}
+
+/** Primary → worker: close the server and the store, then exit. */
+export interface StopMessage {
+  readonly type: 'stop';
+}
+
+/** Worker → primary: serving at `url`, or could not start. */
+export type WorkerStatus = { readonly type: 'listening'; readonly url: string } | { readonly type: 'failed'; readonly message: string };
+
+export function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+}

@@ -1,0 +1,34 @@
+import type { ConnectionReport, PasswordCheck } from '../providers/provider';
+import { supportsPassword } from '../providers/provider';
+import type { SyncRun } from '../store/sync-records';
+import type { SyncEngine, SyncProgress, SyncRequest } from './engine';
+
+/**
+ * What the GraphQL API asks of the sync engine and the providers behind it. One process runs the
+ * engine; with serving workers (src/server/cluster/) the workers reach it through the primary,
+ * so every method is asynchronous and takes and returns plain data.
+ */
+export interface SyncControl {
+  sync(name: string, request: SyncRequest): Promise<SyncRun>;
+  approve(runId: number): Promise<SyncRun>;
+  drop(runId: number): Promise<SyncRun>;
+  progress(directoryId: number): Promise<SyncProgress | undefined>;
+  testConnection(directoryName: string): Promise<ConnectionReport>;
+  /** The provider's verdict on a password; null when the directory's provider cannot check passwords. */
+  checkPassword(directoryId: number, login: string, password: string): Promise<PasswordCheck | null>;
+}
+
+/** The engine of this process as a SyncControl. */
+export function localControl(engine: SyncEngine): SyncControl {
+  return {
+    sync: (name, request) => engine.sync(name, request),
+    approve: (runId) => engine.approve(runId),
+    drop: (runId) => engine.drop(runId),
+    progress: async (directoryId) => engine.progress(directoryId),
+    testConnection: (directoryName) => engine.lookup(directoryName).provider.testConnection(),
+    checkPassword: async (directoryId, login, password) => {
+      const provider = engine.directories().find((d) => d.directory.id === directoryId)?.provider;
+      return provider && supportsPassword(provider) ? provider.checkPassword(login, password) : null;
+    },
+  };
+}
