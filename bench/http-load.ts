@@ -61,25 +61,42 @@ export async function closedLoop(target: LoadTarget, request: (i: number) => Buf
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 
-/** One keep-alive socket; `exchange` resolves with the status once the whole answer has arrived. */
+/**
+ * One keep-alive socket; `exchange` resolves with the status once the whole answer has arrived.
+ * Reads land in one buffer per connection (net's `onread`), not in a new Buffer and a stream
+ * event per read; bytes are copied only while an answer is incomplete.
+ */
 class Connection {
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (status: number) => void; reject: (error: Error) => void } | null = null;
+  private socket!: Socket;
 
-  private constructor(private readonly socket: Socket) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-      this.tryComplete();
-    });
-    socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('connection closed by the server')));
+  private received(bytes: Buffer): void {
+    // `bytes` is the connection's read buffer, reused by the next read: keep a copy of a partial answer.
+    this.buffered = this.buffered.length === 0 ? bytes : Buffer.concat([this.buffered, bytes]);
+    this.tryComplete();
+    if (this.buffered.length > 0 && this.buffered.buffer === bytes.buffer) this.buffered = Buffer.from(this.buffered);
   }
 
   static open(target: LoadTarget): Promise<Connection> {
+    const connection = new Connection();
+    const readBuffer = Buffer.alloc(64 * 1024);
     return new Promise((resolve, reject) => {
-      const socket = connect(target.port, target.host, () => resolve(new Connection(socket)));
+      const socket = connect({
+        port: target.port,
+        host: target.host,
+        onread: { buffer: readBuffer, callback: (size: number, buffer: Uint8Array) => {
+          connection.received(Buffer.from(buffer.buffer, buffer.byteOffset, size));
+          return true;
+        },
+        },
+      });
+      socket.setNoDelay(true);
+      socket.once('connect', () => resolve(connection));
       socket.once('error', reject);
+      socket.on('error', (error) => connection.fail(error));
+      socket.on('close', () => connection.fail(new Error('connection closed by the server')));
+      connection.socket = socket;
     });
   }
 

@@ -76,7 +76,17 @@ export function createLoaders(store: Store): Loaders {
         const result = await load(ids, nested);
         return ids.map((id) => result.get(id) ?? []);
       }, OPTIONS);
-    return { direct: loader(false), nested: loader(true) };
+    // Made on first use: most requests (a Crowd `GET /user`) never read a membership.
+    let direct: DataLoader<number, NamedRef[]> | undefined;
+    let nested: DataLoader<number, NamedRef[]> | undefined;
+    return {
+      get direct() {
+        return (direct ??= loader(false));
+      },
+      get nested() {
+        return (nested ??= loader(true));
+      },
+    };
   };
 
   return {

@@ -7,12 +7,17 @@ import { SyncResolver } from './sync.resolver';
 import { UserResolver } from './user.resolver';
 import { AuthenticationResolver } from './authentication.resolver';
 import { ConnectionTestResolver } from './connection-test.resolver';
+import { DateTimeISO } from './date-time-scalar';
 import { EventsResolver } from './events.resolver';
 import { GroupMemberNamesResolver, UserMemberNamesResolver } from './member-names.resolver';
 
 /** Builds the one GraphQL schema of crowdgate from the type-graphql classes. */
 export async function buildCrowdgateSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver, EventsResolver, AuthenticationResolver, ConnectionTestResolver, UserMemberNamesResolver, GroupMemberNamesResolver], validate: false });
+  return buildSchema({
+    resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver, EventsResolver, AuthenticationResolver, ConnectionTestResolver, UserMemberNamesResolver, GroupMemberNamesResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
+    validate: false,
+  });
 }
 
 /** The SDL checked in at schema/schema.graphql (sorted, so diffs are stable). */

@@ -1,10 +1,10 @@
 import type { Context } from 'koa';
-import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../src/domain/errors';
 import type { CrowdApplication } from './application-auth';
 import type { LinkBase, WireFormat } from './codec/entities';
 import type { CrowdOperations } from './operations';
+import { parseQueryString, type QueryParameters } from './query';
 
 /** Everything a route needs about the current call, built once per request by the router. */
 export interface CrowdCall {
@@ -37,17 +37,16 @@ export function runAs<T>(call: CrowdCall, operation: string, variables: Record<s
   return call.operations.run<T>(operation, { directories: call.application.directories, ...variables }, `crowd:${call.application.name}`);
 }
 
-const parsedQueries = new WeakMap<Context, ParsedUrlQuery>();
+const parsedQueries = new WeakMap<Context, QueryParameters>();
 
 /**
- * The request's query parameters, parsed once per request with node's `querystring`, which decodes
- * `+` as a space (crowd-rest.md §1) and keeps a malformed `%` escape as written. Koa 3's own
- * `ctx.query` builds a URLSearchParams and redefines each key: ~10 µs of a ~250 µs `GET /user`.
+ * The request's query parameters, parsed once per request (query.ts). Koa 3's own `ctx.query`
+ * builds a URLSearchParams and redefines each key: ~10 µs of a ~250 µs `GET /user`.
  */
-function queryOf(ctx: Context): ParsedUrlQuery {
+function queryOf(ctx: Context): QueryParameters {
   let query = parsedQueries.get(ctx);
   if (query === undefined) {
-    query = parseQuery(ctx.querystring);
+    query = parseQueryString(ctx.querystring);
     parsedQueries.set(ctx, query);
   }
   return query;
@@ -55,8 +54,7 @@ function queryOf(ctx: Context): ParsedUrlQuery {
 
 /** A query parameter, once (the first when repeated). */
 export function param(ctx: Context, name: string): string | undefined {
-  const value = queryOf(ctx)[name];
-  return Array.isArray(value) ? value[0] : value;
+  return queryOf(ctx).get(name)?.[0];
 }
 
 export function requiredParam(ctx: Context, name: string): string {
@@ -95,7 +93,6 @@ function integerParam(ctx: Context, name: string, fallback: number): number {
 
 /** `expand` may be repeated or comma-separated (`expand=user,attributes`). */
 export function expansions(ctx: Context): ReadonlySet<string> {
-  const raw = queryOf(ctx).expand;
-  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const values = queryOf(ctx).get('expand') ?? [];
   return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
 }

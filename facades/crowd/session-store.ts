@@ -48,8 +48,9 @@ export function localSessions(store: SessionStore): Sessions {
 export const DEFAULT_SESSION_OPTIONS: SessionStoreOptions = { maxTtlMs: 30 * 60_000, maxSessions: 100_000 };
 
 /**
- * SSO sessions, in memory of this process: a bounded map with expiry. Single node only: sessions
- * are lost on restart and not shared between crowdgate instances (documented). Tokens are 24
+ * SSO sessions, in memory of this process: a bounded map with expiry. With serving workers the
+ * primary holds the one store all workers use. Sessions are lost on restart and not shared
+ * between separate crowdgate instances (documented). Tokens are 24
  * random bytes (192 bits) in base64url: URL-safe, so they travel unchanged as a path segment.
  * A request for a session with the same user and factors as a live one returns that one
  * ("If an ongoing session exists for the same credentials and factors, that token is returned").
