@@ -13,7 +13,8 @@
  * 60 s to S seconds (same calls per window), so that the limit-bound full sync takes minutes
  * instead of an hour and a half; the floor is computed for the window used. With shorter windows
  * the same work must be done at a higher request rate, so the run becomes CPU- and latency-bound
- * (the ratio then measures the machine, not the pacing). Phases:
+ * (the ratio then measures the machine, not the pacing). `--window 60` is Okta's own window: the
+ * honest measure of the pacing, 82 minutes for the full tenant (0.99× on 2026-11-23). Phases:
  *   1. full sync, rate limits on — no failed run; wall time against the floor the configured
  *      share of the limits allows: max over buckets of calls ÷ (share × limit) windows — goal ≤ 1.2×;
  *   2. incremental sync of 100 upstream changes — visible in the store ≤ 5 s.
