@@ -65,7 +65,7 @@ describe('serving workers', () => {
 
   const crowd = (path: string) => `${base}/rest/usermanagement/1${path}`;
 
-  test('two worker processes serve; a session made on one is valid and ended on every worker', async () => {
+  test('two worker processes serve; a session made on one is valid, renewed and ended on every worker', async () => {
     expect(childrenOf(primary.pid!)).toHaveLength(2);
     const created = await request(crowd('/session?validate-password=false'), {
       method: 'POST',
@@ -73,7 +73,14 @@ describe('serving workers', () => {
       body: JSON.stringify({ username: 'ada.white', 'validation-factors': { 'validation-factors': [{ name: 'remote_address', value: '127.0.0.1' }] } }),
     });
     expect(created.status).toBe(201);
-    const token = (JSON.parse(created.body) as { token: string }).token;
+    const { token, 'expiry-date': expiry } = JSON.parse(created.body) as { token: string; 'expiry-date': number };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const factors = JSON.stringify({ 'validation-factors': [{ name: 'remote_address', value: '127.0.0.1' }] });
+    for (let i = 0; i < 2; i++) {
+      const renewed = await request(crowd(`/session/${token}`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: factors });
+      expect(renewed.status).toBe(200);
+      expect((JSON.parse(renewed.body) as { 'expiry-date': number })['expiry-date']).toBeGreaterThan(expiry); // the renewed session, not the old copy
+    }
     // Round-robin over two workers: eight fresh connections reach both.
     for (let i = 0; i < 8; i++) {
       const found = await request(crowd(`/session/${token}`));

@@ -80,8 +80,10 @@ async function sessionWithUser(call: CrowdCall, token: string, deps: SessionDeps
     await deps.sessions.remove(token);
     throw invalidToken(token);
   }
-  if (renew) await deps.sessions.renew(token);
-  return { session, user, attributes };
+  // The renewed session is a new value when sessions live in the primary (serving workers).
+  const current = renew ? await deps.sessions.renew(token) : session;
+  if (!current) throw invalidToken(token);
+  return { session: current, user, attributes };
 }
 
 /** GET /session/{token}[?expand=user] → 200 session entity with the complete user; unknown → 404 INVALID_SSO_TOKEN. */
