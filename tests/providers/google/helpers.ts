@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../../src/config/sync-schema';
+import type { SyncSettings } from '../../../src/config/sync-schema';
 import { startGoogleEmulator, type GoogleEmulatorOptions, type RunningGoogleEmulator } from '../../../src/emulators/google';
 import { orgUnitPath } from '../../../src/emulators/google/mapping';
 import type { TenantSpec } from '../../../src/emulators/tenant';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider, type GoogleProviderOptions } from '../../../src/providers/google';
-import { silentLogger } from '../../../src/server/logger';
-import { openSqliteStore } from '../../../src/store/open';
-import type { DirectoryState, Store } from '../../../src/store/store';
-import type { SyncRun } from '../../../src/store/sync-records';
-import { SyncEngine } from '../../../src/sync/engine';
+import { connectorHarness, expectStorePicture, type Harness as ConnectorHarness, type Picture } from '../connector-harness';
+
+export { sorted, storePicture, type Picture } from '../connector-harness';
 
 /**
  * Test plumbing for the Google connector: an emulator per test file, and the REAL sync engine over
@@ -27,16 +22,7 @@ export function startEmulator(extra: Partial<GoogleEmulatorOptions> = {}): Promi
 /** Fast retries so fault tests finish quickly. */
 export const FAST_RETRY: GoogleProviderOptions['retry'] = { baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 5_000 };
 
-export interface Harness {
-  readonly store: Store;
-  readonly engine: SyncEngine;
-  readonly provider: GoogleProvider;
-  readonly directoryId: number;
-  full(): Promise<SyncRun>;
-  incremental(): Promise<SyncRun>;
-  state(): Promise<DirectoryState>;
-  close(): Promise<void>;
-}
+export type Harness = ConnectorHarness<GoogleProvider>;
 
 export interface HarnessOptions {
   readonly google?: Record<string, unknown>;
@@ -49,35 +35,8 @@ export function provider(emu: RunningGoogleEmulator, google: Record<string, unkn
   return createGoogleProvider(parseGoogleSettings({ ...config.google, ...google }, config.name), { retry: FAST_RETRY, ...options });
 }
 
-export async function harness(emu: RunningGoogleEmulator, options: HarnessOptions = {}): Promise<Harness> {
-  const root = mkdtempSync(join(tmpdir(), 'crowdgate-google-connector-'));
-  const store = openSqliteStore(root);
-  const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'google' }]);
-  const p = provider(emu, options.google, options.provider);
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1e9 }, ...options.sync };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider: p, settings }], silentLogger);
-  return {
-    store,
-    engine,
-    provider: p,
-    directoryId: directory!.id,
-    full: () => engine.sync('corp', { mode: 'full', trigger: 'manual' }),
-    incremental: () => engine.sync('corp', { mode: 'incremental', trigger: 'manual' }),
-    state: () => store.loadDirectoryState(directory!.id),
-    close: async () => {
-      await p.close();
-      await store.close();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A comparable picture: users, groups and direct memberships keyed by immutable (Google) id. */
-export interface Picture {
-  readonly users: Map<string, { name: string; email: string; firstName: string; lastName: string; displayName: string; active: boolean; attributes: Record<string, string> }>;
-  readonly groups: Map<string, { name: string; description: string }>;
-  readonly userMemberships: Set<string>;
-  readonly groupMemberships: Set<string>;
+export function harness(emu: RunningGoogleEmulator, options: HarnessOptions = {}): Promise<Harness> {
+  return connectorHarness('google', provider(emu, options.google, options.provider), options.sync);
 }
 
 /**
@@ -128,36 +87,9 @@ export function tenantPicture(emu: RunningGoogleEmulator): Picture {
   return { users, groups, userMemberships, groupMemberships };
 }
 
-export function storePicture(state: DirectoryState): Picture {
-  const users: Picture['users'] = new Map();
-  for (const u of state.users) {
-    const attributes: Record<string, string> = {};
-    for (const [key, values] of Object.entries(u.attributes)) attributes[key] = values.join('|');
-    users.set(u.externalId, { name: u.name, email: u.email, firstName: u.firstName, lastName: u.lastName, displayName: u.displayName, active: u.active, attributes });
-  }
-  const groups: Picture['groups'] = new Map();
-  for (const g of state.groups) groups.set(g.externalId, { name: g.name, description: g.description });
-  return {
-    users,
-    groups,
-    userMemberships: new Set(state.userMemberships.map(([u, g]) => `${u}>${g}`)),
-    groupMemberships: new Set(state.groupMemberships.map(([c, p]) => `${c}>${p}`)),
-  };
-}
-
-/** Asserts the store shows exactly the tenant (sorted arrays give readable diffs). */
-export async function expectStoreEqualsTenant(h: Harness, emu: RunningGoogleEmulator): Promise<void> {
-  const actual = storePicture(await h.state());
-  const expected = tenantPicture(emu);
-  expect(actual.users.size).toBe(expected.users.size);
-  expect(sorted(actual.users)).toEqual(sorted(expected.users));
-  expect(sorted(actual.groups)).toEqual(sorted(expected.groups));
-  expect([...actual.userMemberships].sort()).toEqual([...expected.userMemberships].sort());
-  expect([...actual.groupMemberships].sort()).toEqual([...expected.groupMemberships].sort());
-}
-
-export function sorted<V>(map: Map<string, V>): [string, V][] {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/** Asserts the store shows exactly the tenant. */
+export function expectStoreEqualsTenant(h: Harness, emu: RunningGoogleEmulator): Promise<void> {
+  return expectStorePicture(h, tenantPicture(emu));
 }
 
 /** Google id of a tenant user or group. */

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../../src/config/sync-schema';
+import type { SyncSettings } from '../../../src/config/sync-schema';
 import { isEnabledStatus, startOktaEmulator, type OktaEmulatorOptions, type RunningOktaEmulator } from '../../../src/emulators/okta';
 import type { TenantSpec } from '../../../src/emulators/tenant';
 import { createOktaProvider, parseOktaSettings, type OktaProvider, type OktaProviderOptions } from '../../../src/providers/okta';
-import { silentLogger } from '../../../src/server/logger';
-import { openSqliteStore } from '../../../src/store/open';
-import type { DirectoryState, Store } from '../../../src/store/store';
-import type { SyncRun } from '../../../src/store/sync-records';
-import { SyncEngine } from '../../../src/sync/engine';
+import type { DirectoryState } from '../../../src/store/store';
 import { scrubOktaEnvironment } from '../../emulators/okta/helpers';
+import { connectorHarness, sorted, type Harness as ConnectorHarness } from '../connector-harness';
+
+export { sorted } from '../connector-harness';
 
 /**
  * Test plumbing for the Okta connector: an emulator per test file, and the REAL sync engine over
@@ -28,16 +24,7 @@ export function startEmulator(extra: Partial<OktaEmulatorOptions> = {}): Promise
 /** Fast retries so fault tests finish quickly. */
 export const FAST_RETRY: OktaProviderOptions['retry'] = { baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 5_000 };
 
-export interface Harness {
-  readonly store: Store;
-  readonly engine: SyncEngine;
-  readonly provider: OktaProvider;
-  readonly directoryId: number;
-  full(): Promise<SyncRun>;
-  incremental(): Promise<SyncRun>;
-  state(): Promise<DirectoryState>;
-  close(): Promise<void>;
-}
+export type Harness = ConnectorHarness<OktaProvider>;
 
 export interface HarnessOptions {
   readonly auth?: 'ssws' | 'oauth';
@@ -50,27 +37,9 @@ export function oktaConfig(emu: RunningOktaEmulator, auth: 'ssws' | 'oauth' = 's
   return (emu.directoryConfig('corp', auth) as { okta: Record<string, unknown> }).okta;
 }
 
-export async function harness(emu: RunningOktaEmulator, options: HarnessOptions = {}): Promise<Harness> {
-  const root = mkdtempSync(join(tmpdir(), 'crowdgate-okta-connector-'));
-  const store = openSqliteStore(root);
-  const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'okta' }]);
+export function harness(emu: RunningOktaEmulator, options: HarnessOptions = {}): Promise<Harness> {
   const provider = createOktaProvider(parseOktaSettings({ ...oktaConfig(emu, options.auth), ...options.okta }, 'corp'), { retry: FAST_RETRY, ...options.provider });
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1e9 }, ...options.sync };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
-  return {
-    store,
-    engine,
-    provider,
-    directoryId: directory!.id,
-    full: () => engine.sync('corp', { mode: 'full', trigger: 'manual' }),
-    incremental: () => engine.sync('corp', { mode: 'incremental', trigger: 'manual' }),
-    state: () => store.loadDirectoryState(directory!.id),
-    close: async () => {
-      await provider.close();
-      await store.close();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  return connectorHarness('okta', provider, options.sync);
 }
 
 export interface Picture {
@@ -126,10 +95,6 @@ export async function expectStoreEqualsOrg(h: Harness, emu: RunningOktaEmulator)
   expect(sorted(actual.users)).toEqual(sorted(expected.users));
   expect(sorted(actual.groups)).toEqual(sorted(expected.groups));
   expect([...actual.userMemberships].sort()).toEqual([...expected.userMemberships].sort());
-}
-
-export function sorted<V>(map: Map<string, V>): [string, V][] {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** A new tenant user in the shape TenantState.createUser takes. */
