@@ -33,7 +33,7 @@ import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
 import { SyncEngine } from '../src/sync/engine';
-import { applyChanges, EmulatorLink, mb, peakRss, secs } from './provider-bench';
+import { applyChanges, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
 interface Spec {
   readonly users: number;
@@ -159,11 +159,8 @@ async function main(): Promise<void> {
   if (ready.type !== 'ready') throw new Error('emulator did not start');
   console.log(`Entra connector benchmark — ${ready.users} users, ${ready.groups} groups, ${ready.memberships} memberships (+${ready.nested} nested links), ${spec.latencyMs} ms added latency per request`);
   console.log(`  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included)`);
-  let failures = 0;
-  const check = (label: string, ok: boolean): void => {
-    console.log(`  ${ok ? 'ok  ' : 'MISS'} ${label}`);
-    if (!ok) failures++;
-  };
+  const goals = new Goals();
+  const { check } = goals;
   let unthrottledMs = 0;
   try {
     console.log(`  RSS of this process before the first run: ${mb(process.memoryUsage().rss)}`);
@@ -242,18 +239,7 @@ async function main(): Promise<void> {
     child.send({ type: 'stop' } satisfies ToEmulator);
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  console.log(failures === 0 ? '\n  all goals met' : `\n  ${failures} goal(s) missed`);
-  process.exit(failures === 0 ? 0 : 1);
+  goals.finish();
 }
 
-if (process.argv[2] === '--serve') {
-  serve(JSON.parse(process.argv[3] ?? '{}') as Spec).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBench(serve, main);

@@ -28,7 +28,7 @@ import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
 import { SyncEngine } from '../src/sync/engine';
-import { applyChanges, EmulatorLink, mb, peakRss, secs } from './provider-bench';
+import { applyChanges, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
 interface Spec {
   readonly users: number;
@@ -184,11 +184,8 @@ async function main(): Promise<void> {
   const exp = ready.expected;
   console.log(`Google connector benchmark — tenant: ${exp.users} domain users, ${exp.groups} groups, ${exp.userMemberships} user memberships (CUSTOMER expanded) + ${exp.groupMemberships} nested links; ${spec.latencyMs} ms added latency per request`);
   console.log(`  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included); requests a full listing needs: ${exp.requests}`);
-  let failures = 0;
-  const check = (label: string, ok: boolean): void => {
-    console.log(`  ${ok ? 'ok  ' : 'MISS'} ${label}`);
-    if (!ok) failures++;
-  };
+  const goals = new Goals();
+  const { check } = goals;
   const storeMatches = async (t: Target, e: Expected): Promise<string> => {
     const state = await t.store.loadDirectoryState(t.directoryId);
     const ok = state.users.length === e.users && state.groups.length === e.groups && state.userMemberships.length === e.userMemberships && state.groupMemberships.length === e.groupMemberships;
@@ -246,18 +243,7 @@ async function main(): Promise<void> {
     child.send({ type: 'stop' } satisfies ToEmulator);
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  console.log(failures === 0 ? '\n  all goals met' : `\n  ${failures} goal(s) missed`);
-  process.exit(failures === 0 ? 0 : 1);
+  goals.finish();
 }
 
-if (process.argv[2] === '--serve') {
-  serve(JSON.parse(process.argv[3] ?? '{}') as Spec).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBench(serve, main);

@@ -31,7 +31,7 @@ import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
 import { SyncEngine } from '../src/sync/engine';
-import { applyChanges, EmulatorLink, mb, peakRss, secs } from './provider-bench';
+import { applyChanges, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
 interface Spec {
   readonly users: number;
@@ -145,11 +145,8 @@ async function main(): Promise<void> {
   console.log(`Okta connector benchmark — ${ready.users} users, ${ready.groups} groups (Everyone included), ${ready.memberships} memberships served (Everyone's included), ${spec.latencyMs} ms added latency per request`);
   console.log(`  rate limits ON: Okta's per-bucket limits per ${spec.windowSeconds} s window (Okta: 60 s); crowdgate's share ${share}`);
   console.log(`  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included)`);
-  let failures = 0;
-  const check = (label: string, ok: boolean): void => {
-    console.log(`  ${ok ? 'ok  ' : 'MISS'} ${label}`);
-    if (!ok) failures++;
-  };
+  const goals = new Goals();
+  const { check } = goals;
   try {
     const t = await target(ready.okta, share, tuning);
     const full = await timed(t, 'full');
@@ -185,18 +182,7 @@ async function main(): Promise<void> {
     child.send({ type: 'stop' } satisfies ToEmulator);
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  console.log(failures === 0 ? '\n  all goals met' : `\n  ${failures} goal(s) missed`);
-  process.exit(failures === 0 ? 0 : 1);
+  goals.finish();
 }
 
-if (process.argv[2] === '--serve') {
-  serve(JSON.parse(process.argv[3] ?? '{}') as Spec).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBench(serve, main);

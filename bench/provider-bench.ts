@@ -83,3 +83,27 @@ export class EmulatorLink<To, From extends { readonly type: string }> {
     return answer as Extract<From, { type: 'done' }>;
   }
 }
+
+/** The goals of one bench run: `check` prints `ok` or `MISS` per goal; `finish` says whether all were met and exits 0 or 1. */
+export class Goals {
+  private missed = 0;
+
+  readonly check = (label: string, ok: boolean): void => {
+    console.log(`  ${ok ? 'ok  ' : 'MISS'} ${label}`);
+    if (!ok) this.missed++;
+  };
+
+  finish(): never {
+    console.log(this.missed === 0 ? '\n  all goals met' : `\n  ${this.missed} goal(s) missed`);
+    process.exit(this.missed === 0 ? 0 : 1);
+  }
+}
+
+/** Entry of a provider bench: `--serve SPEC` runs the emulator side (the child process), anything else the bench. */
+export function runBench<Spec>(serve: (spec: Spec) => Promise<void>, main: () => Promise<void>): void {
+  const run = process.argv[2] === '--serve' ? serve(JSON.parse(process.argv[3] ?? '{}') as Spec) : main();
+  run.catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

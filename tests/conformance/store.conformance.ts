@@ -267,6 +267,19 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       expect(names(await store.getGroups([group.id]))).toEqual(['g']);
       expect(byId[0]).toMatchObject({ firstName: 'two-first', email: 'two@example.com', active: true, attributes: {} });
     });
+
+    test('batch lookups answer the same for one key, a few and many (short and long key lists)', async () => {
+      const all = Array.from({ length: 40 }, (_, i) => `user${String(i).padStart(2, '0')}`);
+      await store.apply(dir, { upsertUsers: all.map((name) => userRecord(`x-${name}`, name)), upsertGroups: all.map((name) => groupRecord(`g-${name}`, `G-${name}`)) });
+      for (const size of [1, 2, 7, 8, 40]) { // one key more ("nobody"): 2, 3, 8 (bound one by one), 9 and 41 (json_each)
+        const wanted = [...all.slice(0, size - 1), 'nobody', ...all.slice(size - 1, size)];
+        expect(names(await store.findUsersByName([dir], wanted)).sort()).toEqual(all.slice(0, size));
+        expect(names(await store.findGroupsByName([dir], wanted.map((n) => `g-${n}`))).sort()).toEqual(all.slice(0, size).map((n) => `G-${n}`));
+        const users = await store.findUsersByExternalId(dir, wanted.map((n) => `x-${n}`));
+        expect(names(users).sort()).toEqual(all.slice(0, size));
+        expect(names(await store.getUsers([...users.map((u) => u.id), 999_999])).sort()).toEqual(all.slice(0, size));
+      }
+    });
   });
 }
 

@@ -92,3 +92,22 @@ export async function expectStorePicture(h: Harness<DirectoryProvider>, expected
 export function sorted<V>(map: Map<string, V>): [string, V][] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** A new tenant user in the shape TenantState.createUser takes. */
+export function newUser(id: string, login: string, extra: Partial<{ enabled: boolean; guest: boolean; mail: string; department: string }> = {}) {
+  return {
+    id,
+    givenName: 'Nova',
+    surname: 'Tester',
+    displayName: 'Nova Tester',
+    login,
+    mail: extra.mail ?? login,
+    mailNickname: login.split('@')[0]!,
+    samAccountName: null,
+    department: extra.department ?? 'Research',
+    jobTitle: 'Engineer',
+    employeeId: '99990001',
+    enabled: extra.enabled ?? true,
+    guest: extra.guest ?? false,
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DirectoryError } from '../../domain/errors';
+import { parseSettingsBlock } from '../settings';
 
 /**
  * The `entra:` settings of a directory (crowdgate.yaml, after `${ENV}` interpolation).
@@ -125,23 +125,8 @@ export interface EntraSettings {
  * problem found, one per line.
  */
 export function parseEntraSettings(raw: unknown, directoryName: string): EntraSettings {
-  const prefix = `directories[${directoryName}].entra`;
-  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DirectoryError('CONFIGURATION', `${prefix}: missing; an Entra directory needs at least tenantId, clientId and clientSecret`);
-  }
-  const given = raw as Record<string, unknown>;
-  const result = settingsSchema.safeParse(raw);
-  const lines = result.success
-    ? []
-    : result.error.issues.flatMap((issue) => {
-        if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${prefix}.${key}: unknown setting`);
-        const key = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-        const absent = issue.path.length === 1 && given[String(issue.path[0])] === undefined;
-        return [`${prefix}${key}: ${issue.code === 'invalid_type' && absent ? 'missing' : issue.message}`];
-      });
-  for (const [key, problem] of credentialProblems(given)) lines.push(`${prefix}.${key}: ${problem}`);
-  if (!result.success || lines.length > 0) throw new DirectoryError('CONFIGURATION', lines.join('\n'));
-  return toSettings(result.data, directoryName);
+  const { settings } = parseSettingsBlock('entra', directoryName, raw, settingsSchema, 'an Entra directory needs at least tenantId, clientId and clientSecret', credentialProblems);
+  return toSettings(settings, directoryName);
 }
 
 /** Exactly one credential: a client secret, or a certificate (with its optional password). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DirectoryError } from '../../domain/errors';
+import { parseSettingsBlock } from '../settings';
 
 /**
  * The `google:` settings of a directory (crowdgate.yaml, after `${ENV}` interpolation). Only the
@@ -120,23 +120,8 @@ export function accountScope(settings: Pick<GoogleSettings, 'customerId' | 'doma
  * problem found, one per line.
  */
 export function parseGoogleSettings(raw: unknown, directoryName: string): GoogleSettings {
-  const prefix = `directories[${directoryName}].google`;
-  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DirectoryError('CONFIGURATION', `${prefix}: missing; a Google directory needs at least domain (or customerId), serviceAccountKeyFile (or serviceAccountKey) and adminEmail`);
-  }
-  const given = raw as Record<string, unknown>;
-  const result = settingsSchema.safeParse(raw);
-  const lines = result.success
-    ? []
-    : result.error.issues.flatMap((issue) => {
-        if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${prefix}.${key}: unknown setting`);
-        const key = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-        const absent = issue.path.length === 1 && given[String(issue.path[0])] === undefined;
-        return [`${prefix}${key}: ${issue.code === 'invalid_type' && absent ? 'missing' : issue.message}`];
-      });
-  for (const [key, problem] of exclusiveProblems(given)) lines.push(`${prefix}.${key}: ${problem}`);
-  if (!result.success || lines.length > 0) throw new DirectoryError('CONFIGURATION', lines.join('\n'));
-  return toSettings(result.data, directoryName);
+  const { settings } = parseSettingsBlock('google', directoryName, raw, settingsSchema, 'a Google directory needs at least domain (or customerId), serviceAccountKeyFile (or serviceAccountKey) and adminEmail', exclusiveProblems);
+  return toSettings(settings, directoryName);
 }
 
 function exclusiveProblems(raw: Record<string, unknown>): [string, string][] {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DirectoryError } from '../../domain/errors';
+import { parseSettingsBlock } from '../settings';
 
 /**
  * The `okta:` settings of a directory (crowdgate.yaml, after `${ENV}` interpolation). Only the
@@ -119,23 +120,8 @@ export interface OktaSettings {
  * problem found, one per line.
  */
 export function parseOktaSettings(raw: unknown, directoryName: string): OktaSettings {
-  const prefix = `directories[${directoryName}].okta`;
-  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DirectoryError('CONFIGURATION', `${prefix}: missing; an Okta directory needs orgUrl and either apiToken or clientId with privateKey`);
-  }
-  const given = raw as Record<string, unknown>;
-  const result = settingsSchema.safeParse(raw);
-  const lines = result.success
-    ? []
-    : result.error.issues.flatMap((issue) => {
-        if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${prefix}.${key}: unknown setting`);
-        const key = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-        const absent = issue.path.length === 1 && given[String(issue.path[0])] === undefined;
-        return [`${prefix}${key}: ${issue.code === 'invalid_type' && absent ? 'missing' : issue.message}`];
-      });
-  for (const [key, problem] of credentialProblems(given)) lines.push(`${prefix}.${key}: ${problem}`);
-  if (!result.success || lines.length > 0) throw new DirectoryError('CONFIGURATION', lines.join('\n'));
-  return toSettings(result.data, directoryName, prefix);
+  const { settings, prefix } = parseSettingsBlock('okta', directoryName, raw, settingsSchema, 'an Okta directory needs orgUrl and either apiToken or clientId with privateKey', credentialProblems);
+  return toSettings(settings, directoryName, prefix);
 }
 
 /** Exactly one credential kind, complete. */

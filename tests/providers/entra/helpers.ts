@@ -4,7 +4,7 @@ import type { TenantSpec } from '../../../src/emulators/tenant';
 import { createEntraProvider, parseEntraSettings, type EntraProvider, type EntraProviderOptions } from '../../../src/providers/entra';
 import { connectorHarness, expectStorePicture, type Harness as ConnectorHarness, type Picture } from '../connector-harness';
 
-export { sorted, storePicture, type Picture } from '../connector-harness';
+export { newUser, sorted, storePicture, type Picture } from '../connector-harness';
 
 /**
  * Test plumbing for the Entra connector: an emulator per test file, and the REAL sync engine over
@@ -68,23 +68,4 @@ export function tenantPicture(emu: RunningEntraEmulator, only?: (group: { securi
 /** Asserts the store shows exactly the tenant. */
 export function expectStoreEqualsTenant(h: Harness, emu: RunningEntraEmulator): Promise<void> {
   return expectStorePicture(h, tenantPicture(emu));
-}
-
-/** A new tenant user in the shape TenantState.createUser takes. */
-export function newUser(id: string, login: string, extra: Partial<{ enabled: boolean; guest: boolean; mail: string; department: string }> = {}) {
-  return {
-    id,
-    givenName: 'Nova',
-    surname: 'Tester',
-    displayName: 'Nova Tester',
-    login,
-    mail: extra.mail ?? login,
-    mailNickname: login.split('@')[0]!,
-    samAccountName: null,
-    department: extra.department ?? 'Research',
-    jobTitle: 'Engineer',
-    employeeId: '99990001',
-    enabled: extra.enabled ?? true,
-    guest: extra.guest ?? false,
-  };
 }

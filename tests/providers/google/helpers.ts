@@ -5,7 +5,7 @@ import type { TenantSpec } from '../../../src/emulators/tenant';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider, type GoogleProviderOptions } from '../../../src/providers/google';
 import { connectorHarness, expectStorePicture, type Harness as ConnectorHarness, type Picture } from '../connector-harness';
 
-export { sorted, storePicture, type Picture } from '../connector-harness';
+export { newUser, sorted, storePicture, type Picture } from '../connector-harness';
 
 /**
  * Test plumbing for the Google connector: an emulator per test file, and the REAL sync engine over
@@ -97,23 +97,4 @@ export function gid(emu: RunningGoogleEmulator, tenantId: string): string {
   const record = emu.directory.users.get(tenantId) ?? emu.directory.groups.get(tenantId);
   if (!record) throw new Error(`no Google record for ${tenantId}`);
   return record.googleId;
-}
-
-/** A new tenant user in the shape TenantState.createUser takes. */
-export function newUser(id: string, login: string, extra: Partial<{ enabled: boolean; department: string }> = {}) {
-  return {
-    id,
-    givenName: 'Nova',
-    surname: 'Tester',
-    displayName: 'Nova Tester',
-    login,
-    mail: login,
-    mailNickname: login.split('@')[0]!,
-    samAccountName: null,
-    department: extra.department ?? 'Research',
-    jobTitle: 'Engineer',
-    employeeId: '99990001',
-    enabled: extra.enabled ?? true,
-    guest: false,
-  };
 }

@@ -6,7 +6,7 @@ import type { DirectoryState } from '../../../src/store/store';
 import { scrubOktaEnvironment } from '../../emulators/okta/helpers';
 import { connectorHarness, sorted, type Harness as ConnectorHarness } from '../connector-harness';
 
-export { sorted } from '../connector-harness';
+export { newUser, sorted } from '../connector-harness';
 
 /**
  * Test plumbing for the Okta connector: an emulator per test file, and the REAL sync engine over
@@ -95,23 +95,4 @@ export async function expectStoreEqualsOrg(h: Harness, emu: RunningOktaEmulator)
   expect(sorted(actual.users)).toEqual(sorted(expected.users));
   expect(sorted(actual.groups)).toEqual(sorted(expected.groups));
   expect([...actual.userMemberships].sort()).toEqual([...expected.userMemberships].sort());
-}
-
-/** A new tenant user in the shape TenantState.createUser takes. */
-export function newUser(id: string, login: string, extra: Partial<{ enabled: boolean; guest: boolean; department: string }> = {}) {
-  return {
-    id,
-    givenName: 'Nova',
-    surname: 'Tester',
-    displayName: 'Nova Tester',
-    login,
-    mail: login,
-    mailNickname: login.split('@')[0]!,
-    samAccountName: null,
-    department: extra.department ?? 'Research',
-    jobTitle: 'Engineer',
-    employeeId: '99990001',
-    enabled: extra.enabled ?? true,
-    guest: extra.guest ?? false,
-  };
 }
