@@ -33,6 +33,14 @@ async function withBackoff<T>(call: () => Promise<T>, onRetry: () => void): Prom
   }
 }
 
+/** Spends the impersonated user's budget: calls until the first 403. */
+async function drainBudget(): Promise<void> {
+  for (;;) {
+    const outcome = await admin.users.list({ customer: 'my_customer', maxResults: 1 }).then(() => 'ok', () => 'refused');
+    if (outcome === 'refused') return;
+  }
+}
+
 test('403 userRateLimitExceeded storm: not retried by the library, ridden out by a backoff loop', async () => {
   // 300 queries per minute = a burst of 300, then 5 per second.
   emu.faults.update({ throttle: { enabled: true, budget: 300 } });
@@ -54,13 +62,19 @@ test('403 userRateLimitExceeded storm: not retried by the library, ridden out by
   expect(firstReason(first403?.data)).toMatchObject({ code: 403, reason: 'userRateLimitExceeded', domain: 'usageLimits', status: 'PERMISSION_DENIED' });
   expect(firstReason(first403?.data).message).toMatch(/^Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'/);
 
-  // One failing call is exactly one request on the wire: gaxios does not retry 403.
+  // One failing call is exactly one request on the wire: gaxios does not retry 403. A budget of
+  // one query per minute keeps the bucket empty however slow the machine is (5/s would refill).
+  emu.faults.update({ throttle: { enabled: true, budget: 1 } });
+  await admin.users.list({ customer: 'my_customer', maxResults: 1 });
   const before = emu.stats.apiRequests;
   const again = await caught(admin.users.list({ customer: 'my_customer', maxResults: 1 }));
   expect(again.status).toBe(403);
   expect(emu.stats.apiRequests).toBe(before + 1);
 
-  // Our own backoff pages every user (600 at 100 per page) through the storm.
+  // Our own backoff pages every user (600 at 100 per page) through the storm. At 60 per minute
+  // the drained bucket refills one query a second, so six pages cannot all pass without a 403.
+  emu.faults.update({ throttle: { enabled: true, budget: 60 } });
+  await drainBudget();
   let retries = 0;
   const emails: string[] = [];
   let pageToken: string | undefined;
