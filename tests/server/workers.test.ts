@@ -155,8 +155,8 @@ test('a port already taken: the workers cannot listen, crowdgate says so and exi
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(2);
     expect(stderr).toContain(`crowdgate: a serving worker could not start: bind EADDRINUSE 127.0.0.1:${port}`);
+    expect(code).toBe(2);
   } finally {
     taken.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -44,6 +44,9 @@ export async function startCrowdgateCluster(config: Config, logger: Logger): Pro
   const fork = (): Promise<string> => {
     const worker = cluster.fork();
     workers.add(worker);
+    // A message sent to a worker that is exiting fails with ERR_IPC_CHANNEL_CLOSED, emitted as
+    // 'error' on the worker: without a listener that would end the primary. Its 'exit' follows.
+    worker.on('error', (error) => logger.warn('serving worker channel error', { pid: worker.process.pid, error: String(error) }));
     worker.on('message', (message: unknown) => {
       if (isCall(message)) void answerCall(message, handlers, (result) => worker.isConnected() && worker.send(result));
     });
@@ -60,7 +63,12 @@ export async function startCrowdgateCluster(config: Config, logger: Logger): Pro
       });
       worker.once('exit', (code, signal) => {
         workers.delete(worker);
-        if (!serving) return reject(new DirectoryError('INTERNAL', `a serving worker exited while starting (${signal ?? code})`));
+        if (!serving) {
+          // Its last messages (a 'failed' with the reason) may still be in the IPC channel when
+          // 'exit' fires; 'close' comes after the channel is drained, so the reason wins.
+          worker.process.once('close', () => reject(new DirectoryError('INTERNAL', `a serving worker exited while starting (${signal ?? code})`)));
+          return;
+        }
         if (stopping) return;
         logger.error('serving worker exited; starting another', { pid: worker.process.pid, code, signal });
         setTimeout(() => {

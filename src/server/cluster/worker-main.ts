@@ -13,11 +13,12 @@ import { remoteServices } from './shared-services';
  * a single process does, with the sync engine and the Crowd SSO sessions reached in the primary.
  * Exits when told to stop or when the primary goes away.
  */
-const channel = process as unknown as Channel & { send(message: unknown): boolean };
+const channel = process as unknown as Channel;
 const logger = createLogger();
 
-function report(status: WorkerStatus): void {
-  channel.send(status);
+/** Sends a status to the primary; resolves once it is written to the channel. */
+function report(status: WorkerStatus): Promise<void> {
+  return new Promise((resolve) => process.send!(status, undefined, {}, () => resolve()));
 }
 
 async function serve(start: StartMessage): Promise<void> {
@@ -47,14 +48,15 @@ async function serve(start: StartMessage): Promise<void> {
   process.once('disconnect', () => void stop());
   // Ctrl+C reaches the whole process group; the primary decides when workers stop.
   process.on('SIGINT', () => {});
-  report({ type: 'listening', url: server.url });
+  await report({ type: 'listening', url: server.url });
 }
 
 process.once('message', (message) => {
   if (!isMessage<StartMessage>(message, 'start')) return;
-  serve(message).catch((error: unknown) => {
+  serve(message).catch(async (error: unknown) => {
     logger.error('serving worker failed to start', describeError(error));
-    report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    // Exit only once the reason is on its way: process.exit drops unsent IPC messages.
+    await report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     process.exit(1);
   });
 });
