@@ -10,96 +10,133 @@ import { MAX_BATCH, type NamedRef, type Store } from '../src/store/store';
  * N. Created fresh in the context factory for each request: nothing is cached across requests.
  */
 export interface Loaders {
-  userById: DataLoader<number, User | null>;
-  groupById: DataLoader<number, Group | null>;
+  readonly userById: DataLoader<number, User | null>;
+  readonly groupById: DataLoader<number, Group | null>;
   /** By Crowd user key `{directoryId}:{externalId}`. */
-  userByKey: DataLoader<string, User | null>;
+  readonly userByKey: DataLoader<string, User | null>;
   /** By folded name within a directory precedence list (first directory that has the name wins). */
   userByName(directoryIds: readonly number[]): DataLoader<string, User | null>;
   groupByName(directoryIds: readonly number[]): DataLoader<string, Group | null>;
-  groupsOfUser: MembershipLoaders;
-  usersOfGroup: MembershipLoaders;
-  childGroups: MembershipLoaders;
-  parentGroups: MembershipLoaders;
+  readonly groupsOfUser: MembershipLoaders;
+  readonly usersOfGroup: MembershipLoaders;
+  readonly childGroups: MembershipLoaders;
+  readonly parentGroups: MembershipLoaders;
 }
 
 export interface MembershipLoaders {
-  direct: DataLoader<number, NamedRef[]>;
-  nested: DataLoader<number, NamedRef[]>;
+  readonly direct: DataLoader<number, NamedRef[]>;
+  readonly nested: DataLoader<number, NamedRef[]>;
 }
 
 const OPTIONS = { maxBatchSize: MAX_BATCH } as const;
 
+/**
+ * Made per request, and each loader on first use: a Crowd `GET /user` reads one loader of the
+ * nine, and building the others (a DataLoader, its cache Map and closures each) was ~2 KB of
+ * garbage per request (a heap-sampling profile of bench/crowd-user-lookup.ts).
+ */
 export function createLoaders(store: Store): Loaders {
-  const userById = new DataLoader<number, User | null>(async (ids) => byKey(ids, await store.getUsers(ids), (u) => u.id), OPTIONS);
-  const groupById = new DataLoader<number, Group | null>(async (ids) => byKey(ids, await store.getGroups(ids), (g) => g.id), OPTIONS);
+  return new RequestLoaders(store);
+}
 
-  const userByKey = new DataLoader<string, User | null>(async (keys) => {
-    const wanted = new Map<number, string[]>();
-    for (const key of keys) {
-      const parsed = parseUserKey(key);
-      if (parsed) wanted.set(parsed.directoryId, [...(wanted.get(parsed.directoryId) ?? []), parsed.externalId]);
-    }
-    const found = (
-      await Promise.all([...wanted].map(([directoryId, externalIds]) => store.findUsersByExternalId(directoryId, externalIds)))
-    ).flat();
-    return byKey(keys, found, (u) => `${u.directoryId}:${u.externalId}`);
-  }, OPTIONS);
+class RequestLoaders implements Loaders {
+  private byId?: { users: DataLoader<number, User | null>; groups: DataLoader<number, Group | null> };
+  private byKey?: DataLoader<string, User | null>;
+  private readonly usersByName = new ScopedByName((ids, names) => this.store.findUsersByName(ids, names));
+  private readonly groupsByName = new ScopedByName((ids, names) => this.store.findGroupsByName(ids, names));
+  readonly groupsOfUser = new LazyMembership((ids, nested) => this.store.groupsOfUsers(ids, nested));
+  readonly usersOfGroup = new LazyMembership((ids, nested) => this.store.usersOfGroups(ids, nested));
+  readonly childGroups = new LazyMembership((ids, nested) => this.store.childGroupsOfGroups(ids, nested));
+  readonly parentGroups = new LazyMembership((ids, nested) => this.store.parentGroupsOfGroups(ids, nested));
 
-  const byName = <T extends { name: string; directoryId: number }>(
-    find: (directoryIds: readonly number[], names: readonly string[]) => Promise<T[]>,
-  ) => {
-    const perScope = new Map<string, DataLoader<string, T | null>>();
-    return (directoryIds: readonly number[]) => {
-      const scope = directoryIds.join(',');
-      let loader = perScope.get(scope);
-      if (!loader) {
-        loader = new DataLoader<string, T | null>(async (names) => {
-          const rank = new Map(directoryIds.map((id, index) => [id, index]));
-          const best = new Map<string, T>();
-          for (const entity of await find(directoryIds, names)) {
-            const folded = foldName(entity.name);
-            const current = best.get(folded);
-            if (!current || rank.get(entity.directoryId)! < rank.get(current.directoryId)!) best.set(folded, entity);
-          }
-          return names.map((name) => best.get(name) ?? null);
-        }, OPTIONS);
-        perScope.set(scope, loader);
+  constructor(private readonly store: Store) {}
+
+  get userById(): DataLoader<number, User | null> {
+    return this.idLoaders().users;
+  }
+
+  get groupById(): DataLoader<number, Group | null> {
+    return this.idLoaders().groups;
+  }
+
+  get userByKey(): DataLoader<string, User | null> {
+    return (this.byKey ??= new DataLoader<string, User | null>(async (keys) => {
+      const wanted = new Map<number, string[]>();
+      for (const key of keys) {
+        const parsed = parseUserKey(key);
+        if (parsed) wanted.set(parsed.directoryId, [...(wanted.get(parsed.directoryId) ?? []), parsed.externalId]);
       }
-      return loader;
-    };
-  };
+      const found = (
+        await Promise.all([...wanted].map(([directoryId, externalIds]) => this.store.findUsersByExternalId(directoryId, externalIds)))
+      ).flat();
+      return byKey(keys, found, (u) => `${u.directoryId}:${u.externalId}`);
+    }, OPTIONS));
+  }
 
-  const membership = (load: (ids: readonly number[], nested: boolean) => Promise<Map<number, NamedRef[]>>): MembershipLoaders => {
-    const loader = (nested: boolean) =>
-      new DataLoader<number, NamedRef[]>(async (ids) => {
-        const result = await load(ids, nested);
-        return ids.map((id) => result.get(id) ?? []);
+  userByName(directoryIds: readonly number[]): DataLoader<string, User | null> {
+    return this.usersByName.in(directoryIds);
+  }
+
+  groupByName(directoryIds: readonly number[]): DataLoader<string, Group | null> {
+    return this.groupsByName.in(directoryIds);
+  }
+
+  private idLoaders() {
+    return (this.byId ??= {
+      users: new DataLoader<number, User | null>(async (ids) => byKey(ids, await this.store.getUsers(ids), (u) => u.id), OPTIONS),
+      groups: new DataLoader<number, Group | null>(async (ids) => byKey(ids, await this.store.getGroups(ids), (g) => g.id), OPTIONS),
+    });
+  }
+}
+
+/** One name loader per directory precedence list: the first directory that has the name wins. */
+class ScopedByName<T extends { name: string; directoryId: number }> {
+  private perScope?: Map<string, DataLoader<string, T | null>>;
+
+  constructor(private readonly find: (directoryIds: readonly number[], names: readonly string[]) => Promise<T[]>) {}
+
+  in(directoryIds: readonly number[]): DataLoader<string, T | null> {
+    const scope = directoryIds.join(',');
+    this.perScope ??= new Map();
+    let loader = this.perScope.get(scope);
+    if (!loader) {
+      loader = new DataLoader<string, T | null>(async (names) => {
+        const rank = new Map(directoryIds.map((id, index) => [id, index]));
+        const best = new Map<string, T>();
+        for (const entity of await this.find(directoryIds, names)) {
+          const folded = foldName(entity.name);
+          const current = best.get(folded);
+          if (!current || rank.get(entity.directoryId)! < rank.get(current.directoryId)!) best.set(folded, entity);
+        }
+        return names.map((name) => best.get(name) ?? null);
       }, OPTIONS);
-    // Made on first use: most requests (a Crowd `GET /user`) never read a membership.
-    let direct: DataLoader<number, NamedRef[]> | undefined;
-    let nested: DataLoader<number, NamedRef[]> | undefined;
-    return {
-      get direct() {
-        return (direct ??= loader(false));
-      },
-      get nested() {
-        return (nested ??= loader(true));
-      },
-    };
-  };
+      this.perScope.set(scope, loader);
+    }
+    return loader;
+  }
+}
 
-  return {
-    userById,
-    groupById,
-    userByKey,
-    userByName: byName((ids, names) => store.findUsersByName(ids, names)),
-    groupByName: byName((ids, names) => store.findGroupsByName(ids, names)),
-    groupsOfUser: membership((ids, nested) => store.groupsOfUsers(ids, nested)),
-    usersOfGroup: membership((ids, nested) => store.usersOfGroups(ids, nested)),
-    childGroups: membership((ids, nested) => store.childGroupsOfGroups(ids, nested)),
-    parentGroups: membership((ids, nested) => store.parentGroupsOfGroups(ids, nested)),
-  };
+/** Direct and nested membership loaders of one relation, each made on first use. */
+class LazyMembership implements MembershipLoaders {
+  private directLoader?: DataLoader<number, NamedRef[]>;
+  private nestedLoader?: DataLoader<number, NamedRef[]>;
+
+  constructor(private readonly load: (ids: readonly number[], nested: boolean) => Promise<Map<number, NamedRef[]>>) {}
+
+  get direct(): DataLoader<number, NamedRef[]> {
+    return (this.directLoader ??= this.loader(false));
+  }
+
+  get nested(): DataLoader<number, NamedRef[]> {
+    return (this.nestedLoader ??= this.loader(true));
+  }
+
+  private loader(nested: boolean): DataLoader<number, NamedRef[]> {
+    return new DataLoader<number, NamedRef[]>(async (ids) => {
+      const result = await this.load(ids, nested);
+      return ids.map((id) => result.get(id) ?? []);
+    }, OPTIONS);
+  }
 }
 
 function byKey<K, T>(keys: readonly K[], found: readonly T[], keyOf: (value: T) => K): Array<T | null> {

@@ -47,9 +47,9 @@ type Method = 'get' | 'post' | 'delete';
 /**
  * The Crowd REST facade: a Koa middleware that answers `/rest/usermanagement/{1,latest}/...` under
  * the optional context path. Every route translates the call into a fixed GraphQL operation
- * (see operations.ts); nothing here reads the store. Layers, outermost first: version headers
- * (on every answer, errors and 401 included), error entities, application authentication,
- * routes, and a 404 entity for unknown resources.
+ * (see operations.ts); nothing here reads the store. Layers, outermost first: the envelope
+ * (version headers on every answer, errors and 401 included; error entities), application
+ * authentication, routes, and a 404 entity for unknown resources.
  */
 export function crowdFacade(options: CrowdFacadeOptions): Middleware {
   const deps: SessionDeps = {
@@ -89,12 +89,14 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
   ];
 
   // One router per mount point, chosen by a prefix test: a request outside the facade costs one
-  // string comparison, and one inside is matched against its own version's routes only.
+  // string comparison, and one inside is matched against its own version's routes only. The
+  // envelope and authentication wrap the router instead of being router layers: @koa/router
+  // matches every layer's path on each request and composes a chain of the matches.
+  const envelope = crowdEnvelope(options.crowdVersion, options.logError);
   const mounts: Array<{ base: string; dispatch: Middleware }> = [];
   for (const version of VERSIONS) {
     const base = `${options.contextPath}/rest/usermanagement/${version}`;
     const scoped = new Router({ prefix: base });
-    scoped.use(versionHeaders(options.crowdVersion), errorEntities(options.logError), auth);
     for (const [method, path, handler, xmlOnly] of routes) {
       scoped[method](path, async (ctx) => {
         const format = xmlOnly ? 'xml' : negotiateFormat(ctx.get('accept') || undefined);
@@ -113,10 +115,11 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
         // A stream that fails after the first page must not end like a complete answer.
         if (reply.body !== undefined && typeof reply.body !== 'string') reply.body.once('error', () => ctx.res.destroy());
         ctx.status = reply.status;
-        if (reply.location !== undefined) ctx.set('Location', reply.location);
+        if (reply.location !== undefined) ctx.res.setHeader('Location', reply.location);
         if (reply.body !== undefined) {
+          // Before the body: Koa then keeps it instead of sniffing one. Exactly, no charset: crowd-rest.md §1.
+          ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);
           ctx.body = reply.body;
-          ctx.set('Content-Type', CONTENT_TYPES[format]); // exactly, no charset: crowd-rest.md §1
         }
       });
     }
@@ -127,7 +130,8 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
       }
       throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
     });
-    mounts.push({ base, dispatch: scoped.routes() as unknown as Middleware });
+    const routed = scoped.routes() as unknown as Middleware;
+    mounts.push({ base, dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => routed(ctx, next))) });
   }
   return async (ctx: Context, next: Next) => {
     const path = ctx.path;
@@ -147,27 +151,21 @@ function isKnownWritePath(path: string): boolean {
   return /^\/(user|group)(\/|$)/.test(path);
 }
 
-function versionHeaders(crowdVersion: string): Middleware {
-  return async (ctx: Context, next: Next) => {
-    ctx.set('X-Embedded-Crowd-Version', crowdVersion);
-    ctx.set('X-Crowd-User-Management-Version', '1.4');
-    ctx.set('Cache-Control', 'no-cache, no-store');
-    try {
-      await next();
-    } finally {
-      // Koa drops headers set before an error it handles itself; set them again.
-      ctx.set('X-Embedded-Crowd-Version', crowdVersion);
-    }
-  };
-}
-
 /**
- * Turns every error into a Crowd error entity with the status of the table in errors.ts (checklist
- * item 5). Unknown paths get a 404 entity. Unexpected errors are masked: OPERATION_FAILED with a
- * correlation id, the details only in the log.
+ * What every answer of the facade carries (checklist item 5): the version headers, errors and
+ * 401 included, and every error as a Crowd error entity with the status of the table in
+ * errors.ts. Unknown paths get a 404 entity. Unexpected errors are masked: OPERATION_FAILED with
+ * a correlation id, the details only in the log. Headers go straight to node's response: Koa's
+ * `ctx.set` allocates two arrays per header.
  */
-function errorEntities(logError: (correlationId: string, error: unknown) => void): Middleware {
+function crowdEnvelope(crowdVersion: string, logError: (correlationId: string, error: unknown) => void): Middleware {
+  const versionHeaders = (ctx: Context) => {
+    ctx.res.setHeader('X-Embedded-Crowd-Version', crowdVersion);
+    ctx.res.setHeader('X-Crowd-User-Management-Version', '1.4');
+    ctx.res.setHeader('Cache-Control', 'no-cache, no-store');
+  };
   return async (ctx: Context, next: Next) => {
+    versionHeaders(ctx);
     try {
       await next();
     } catch (error) {
@@ -186,8 +184,8 @@ function errorEntities(logError: (correlationId: string, error: unknown) => void
         message = `Internal error (correlation id ${correlationId})`;
       }
       ctx.status = status;
+      ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);
       ctx.body = renderError(reason, message, format);
-      ctx.set('Content-Type', CONTENT_TYPES[format]);
     }
   };
 }
