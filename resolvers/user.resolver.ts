@@ -19,7 +19,8 @@ export class UserResolver {
     nullable: true,
     description: 'One user by name (case-insensitive; the first directory that has it wins) or by Crowd key.',
   })
-  async user(
+  // Not `async`: the hot path (Crowd `GET /user`) hands the loader's promise straight through.
+  user(
     @Ctx() ctx: GraphQLContext,
     @Arg('name', () => String, { nullable: true }) name?: string | null,
     @Arg('key', () => String, { nullable: true }) key?: string | null,
@@ -27,10 +28,9 @@ export class UserResolver {
   ): Promise<User | null> {
     const scope = ctx.directories.resolve(directories);
     if (key !== null && key !== undefined) {
-      const user = await ctx.loaders.userByKey.load(key);
-      return user && scope.includes(user.directoryId) ? user : null;
+      return ctx.loaders.userByKey.load(key).then((user) => (user && scope.includes(user.directoryId) ? user : null));
     }
-    if (name === null || name === undefined) return null;
+    if (name === null || name === undefined) return Promise.resolve(null);
     return ctx.loaders.userByName(scope).load(foldName(name));
   }
 

@@ -35,6 +35,7 @@ export const GROUP_COLUMNS =
   'g.id, g.directory_id, g.external_id, g.name, g.description, g.active, g.local, g.created_at, g.updated_at, g.attributes';
 
 export function toUser(row: UserRow): User {
+  const attributes = lazyAttributes(row.attributes);
   return {
     id: row.id,
     directoryId: row.directory_id,
@@ -47,11 +48,14 @@ export function toUser(row: UserRow): User {
     active: row.active === 1,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
-    attributes: parseAttributes(row.attributes),
+    get attributes() {
+      return attributes();
+    },
   };
 }
 
 export function toGroup(row: GroupRow): Group {
+  const attributes = lazyAttributes(row.attributes);
   return {
     id: row.id,
     directoryId: row.directory_id,
@@ -62,11 +66,24 @@ export function toGroup(row: GroupRow): Group {
     local: row.local === 1,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
-    attributes: parseAttributes(row.attributes),
+    get attributes() {
+      return attributes();
+    },
   };
 }
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
+
+/**
+ * `attributes` parsed on first read: most reads (a Crowd `GET /user` without
+ * `expand=attributes`, a membership check) never look at them, and parsing was ~2% of the CPU of
+ * `GET /user` (bench/crowd-user-lookup.ts). Spreading, JSON and structured clone read the getter
+ * like a plain property.
+ */
+function lazyAttributes(json: string): () => Attributes {
+  let parsed: Attributes | undefined;
+  return () => (parsed ??= parseAttributes(json));
+}
 
 function parseAttributes(json: string): Attributes {
   return json === '{}' ? NO_ATTRIBUTES : (JSON.parse(json) as Attributes);
