@@ -96,7 +96,8 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
   const mounts: Array<{ base: string; dispatch: Middleware }> = [];
   for (const version of VERSIONS) {
     const base = `${options.contextPath}/rest/usermanagement/${version}`;
-    const scoped = new Router({ prefix: base });
+    // Only the most specific match runs (a route, not also the catch-all below): a shorter chain.
+    const scoped = new Router({ prefix: base, exclusive: 'specificity' });
     for (const [method, path, handler, xmlOnly] of routes) {
       scoped[method](path, async (ctx) => {
         const format = xmlOnly ? 'xml' : negotiateFormat(ctx.get('accept') || undefined);
