@@ -52,6 +52,8 @@ function mulberry32(seed: number): () => number {
 
 export class Faults {
   settings: FaultSettings;
+  /** Requests left unanswered by `hangPathPattern` so far. */
+  hung = 0;
   private readonly random: () => number;
 
   constructor(initial: Partial<FaultSettings> = {}, seed = 1) {
@@ -77,7 +79,10 @@ export class Faults {
     const delay = s.latencyMs + (s.jitterMs > 0 ? this.random() * s.jitterMs : 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (s.hangPathPattern !== null && new RegExp(s.hangPathPattern).test(path)) return true; // never answered
+    if (s.hangPathPattern !== null && new RegExp(s.hangPathPattern).test(path)) {
+      this.hung++;
+      return true; // never answered
+    }
     if (s.resetRate > 0 && this.random() < s.resetRate) {
       req.socket.destroy();
       return true;

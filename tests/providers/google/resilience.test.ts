@@ -30,14 +30,22 @@ function whenRequests(after: number, action: () => void): () => void {
 
 test('403 userRateLimitExceeded storm (quota far below the pace) is ridden out: backoff, slower pace, run succeeds', async () => {
   h = await harness(emu, { google: { queriesPerMinute: 100_000 } });
-  // A bucket of 10 queries: the run hits 403s at once; the quota is raised again after a while.
+  // A bucket of 10 queries: the run hits 403s at once; the quota is raised again a while after the
+  // third refusal (counted, not timed: a slow machine may take long to spend the 10 queries).
   emu.faults.update({ throttle: { enabled: true, budget: 10 } });
-  const raise = setTimeout(() => emu.faults.update({ throttle: { enabled: true, budget: 100_000 } }), 1_500);
+  const refusedBefore = emu.stats.userRateLimited;
+  let raise: NodeJS.Timeout | undefined;
+  const watch = setInterval(() => {
+    if (emu.stats.userRateLimited - refusedBefore < 3) return;
+    clearInterval(watch);
+    raise = setTimeout(() => emu.faults.update({ throttle: { enabled: true, budget: 100_000 } }), 1_000);
+  }, 5);
   try {
     const run = await h.full();
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
   } finally {
+    clearInterval(watch);
     clearTimeout(raise);
   }
   expect(h.provider.usage.throttled).toBeGreaterThan(0);
@@ -121,9 +129,20 @@ test('a failure mid-run (delegation withdrawn, token revoked) fails the run; the
 test('a hanging request times out, is retried, and the run succeeds', async () => {
   h = await harness(emu, { provider: { retry: { requestTimeoutMs: 300, baseDelayMs: 10, maxDelayMs: 50 } } });
   emu.faults.update({ hangPathPattern: '/groups$' });
-  setTimeout(() => emu.faults.update({ hangPathPattern: null }), 700);
-  const run = await h.full();
-  expect(run.error).toBeNull();
+  // Two group listings left hanging (each timed out and retried), then the emulator answers again.
+  const hungBefore = emu.faults.hung;
+  const watch = setInterval(() => {
+    if (emu.faults.hung - hungBefore < 2) return;
+    clearInterval(watch);
+    emu.faults.update({ hangPathPattern: null });
+  }, 5);
+  try {
+    const run = await h.full();
+    expect(run.error).toBeNull();
+  } finally {
+    clearInterval(watch);
+  }
+  expect(emu.faults.hung - hungBefore).toBeGreaterThanOrEqual(2);
   await expectStoreEqualsTenant(h, emu);
 });
 
