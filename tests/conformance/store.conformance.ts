@@ -268,6 +268,21 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       expect(byId[0]).toMatchObject({ firstName: 'two-first', email: 'two@example.com', active: true, attributes: {} });
     });
 
+    test('users and groups read back carry their stored attributes, also through a spread, JSON and a structured clone', async () => {
+      const department = { department: ['R&D', 'Ops'] };
+      await store.apply(dir, {
+        upsertUsers: [userRecord('a-1', 'attributed', { attributes: department }), userRecord('a-2', 'plain')],
+        upsertGroups: [groupRecord('ga-1', 'tagged', { attributes: { cost: ['42'] } })],
+      });
+      const [attributed, plain] = (await store.findUsersByName([dir], ['attributed', 'plain'])).sort((a, b) => a.name.localeCompare(b.name));
+      expect(attributed!.attributes).toEqual(department);
+      expect(plain!.attributes).toEqual({});
+      expect({ ...attributed! }.attributes).toEqual(department);
+      expect((JSON.parse(JSON.stringify(attributed)) as { attributes: unknown }).attributes).toEqual(department);
+      expect(structuredClone(attributed!).attributes).toEqual(department);
+      expect((await store.findGroupsByName([dir], ['tagged']))[0]!.attributes).toEqual({ cost: ['42'] });
+    });
+
     test('batch lookups answer the same for one key, a few and many (short and long key lists)', async () => {
       const all = Array.from({ length: 40 }, (_, i) => `user${String(i).padStart(2, '0')}`);
       await store.apply(dir, { upsertUsers: all.map((name) => userRecord(`x-${name}`, name)), upsertGroups: all.map((name) => groupRecord(`g-${name}`, `G-${name}`)) });

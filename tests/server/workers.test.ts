@@ -145,21 +145,21 @@ describe('serving workers', () => {
     expect(workers.filter(alive)).toEqual([]);
   }, 90_000);
 
-test('a port already taken: the workers cannot listen, crowdgate says so and exits 2', async () => {
-  const taken = createServer().listen(0, '127.0.0.1');
-  await once(taken, 'listening');
-  const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-workers-taken-'));
-  try {
-    const port = (taken.address() as AddressInfo).port;
-    const child = spawn(process.execPath, [CLI, 'serve', '--demo', '--workers', '2', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(stderr).toContain(`crowdgate: a serving worker could not start: bind EADDRINUSE 127.0.0.1:${port}`);
-    expect(code).toBe(2);
-  } finally {
-    taken.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}, 60_000);
+  test('a port already taken: the workers cannot listen, crowdgate says so and exits 2', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-workers-taken-'));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const child = spawn(process.execPath, [CLI, 'serve', '--demo', '--workers', '2', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(stderr).toContain(`crowdgate: a serving worker could not start: bind EADDRINUSE 127.0.0.1:${port}`);
+      expect(code).toBe(2);
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
