@@ -8,16 +8,21 @@ import { UserResolver } from './user.resolver';
 import { AuthenticationResolver } from './authentication.resolver';
 import { ConnectionTestResolver } from './connection-test.resolver';
 import { DateTimeISO } from './date-time-scalar';
+import { withDirectResolvers } from './direct-resolvers';
 import { EventsResolver } from './events.resolver';
 import { GroupMemberNamesResolver, UserMemberNamesResolver } from './member-names.resolver';
 
-/** Builds the one GraphQL schema of crowdgate from the type-graphql classes. */
-export async function buildCrowdgateSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+/**
+ * Builds the one GraphQL schema of crowdgate from the type-graphql classes, with direct resolve
+ * functions for the hottest lookups (direct-resolvers.ts) unless `direct` is false.
+ */
+export async function buildCrowdgateSchema({ direct = true }: { direct?: boolean } = {}): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver, EventsResolver, AuthenticationResolver, ConnectionTestResolver, UserMemberNamesResolver, GroupMemberNamesResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     validate: false,
   });
+  return direct ? withDirectResolvers(schema) : schema;
 }
 
 /** The SDL checked in at schema/schema.graphql (sorted, so diffs are stable). */

@@ -42,11 +42,15 @@ export function applicationAuth(options: ApplicationAuthOptions) {
   // Not `async`: the common case (a kept-alive connection seen before) hands over to the routes
   // without a promise of its own.
   return (ctx: Context, next: Next): Promise<void> => {
-    const header = ctx.get('authorization');
-    const address = clientAddress(ctx.socket.remoteAddress ?? '', ctx.get('x-forwarded-for') || undefined, options.trustedProxies);
+    // Node's header names are lower case already; ctx.get would delegate and lower-case again.
+    const headers = ctx.req.headers;
+    const header = headers.authorization ?? '';
+    const forwardedFor = headers['x-forwarded-for']; // repeated headers arrive joined with ", "
+    const peer = ctx.req.socket.remoteAddress ?? '';
+    const address = clientAddress(peer, typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined, options.trustedProxies);
     // A source over its failure budget gets 401 without a password check (no hashing work, no oracle).
     if (options.failures?.blocked(address)) return Promise.resolve(unauthorized(ctx));
-    const known = verified.get(ctx.socket, header, address);
+    const known = verified.get(ctx.req.socket, header, address);
     if (!known) return authenticate(ctx, next, header, address);
     (ctx.state as AuthenticatedState).application = known;
     (ctx.state as AuthenticatedState).clientAddress = address;
@@ -70,7 +74,7 @@ export function applicationAuth(options: ApplicationAuthOptions) {
       options.failures?.fail(address);
       return unauthorized(ctx);
     }
-    verified.remember(ctx.socket, header, address, application);
+    verified.remember(ctx.req.socket, header, address, application);
     (ctx.state as AuthenticatedState).application = application;
     (ctx.state as AuthenticatedState).clientAddress = address;
     await next();

@@ -9,6 +9,7 @@ import { CROWD_ERRORS, crowdStatusOverride, withCrowdStatus } from './errors';
 import { CONTENT_TYPES, negotiateFormat } from './negotiation';
 import type { CrowdOperations } from './operations';
 import { FailureLimiter } from './rate-limit';
+import { parseQueryString } from './query';
 import { isReply, type Answer, type CrowdCall } from './request';
 import { getGroupAttributes, getUserAttributes } from './routes/attributes';
 import { postAuthentication, postAuthenticationNotify } from './routes/authentication';
@@ -93,18 +94,19 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
   // envelope and authentication wrap the router instead of being router layers: @koa/router
   // matches every layer's path on each request and composes a chain of the matches.
   const envelope = crowdEnvelope(options.crowdVersion, options.logError);
-  const mounts: Array<{ base: string; dispatch: Middleware }> = [];
+  const mounts: Array<{ base: string; under: string; dispatch: Middleware }> = [];
   for (const version of VERSIONS) {
     const base = `${options.contextPath}/rest/usermanagement/${version}`;
     // Only the most specific match runs (a route, not also the catch-all below): a shorter chain.
     const scoped = new Router({ prefix: base, exclusive: 'specificity' });
     for (const [method, path, handler, xmlOnly] of routes) {
       scoped[method](path, async (ctx) => {
-        const format = xmlOnly ? 'xml' : negotiateFormat(ctx.get('accept') || undefined);
+        const format = xmlOnly ? 'xml' : negotiateFormat(ctx.req.headers.accept);
         const body = method === 'post' ? await readBody(ctx) : ({ kind: 'empty' } as const);
         const state = ctx.state as AuthenticatedState;
         const call: CrowdCall = {
           ctx,
+          query: parseQueryString(ctx.querystring),
           format,
           links: { baseUrl: `${ctx.protocol}://${ctx.host}${base}` },
           application: state.application,
@@ -115,12 +117,13 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
         const reply = isReply(answer) ? answer : { status: 200, body: answer };
         // A stream that fails after the first page must not end like a complete answer.
         if (reply.body !== undefined && typeof reply.body !== 'string') reply.body.once('error', () => ctx.res.destroy());
-        ctx.status = reply.status;
+        // Through ctx.response: ctx's delegating setters cost a slow keyed store each.
+        ctx.response.status = reply.status;
         if (reply.location !== undefined) ctx.res.setHeader('Location', reply.location);
         if (reply.body !== undefined) {
           // Before the body: Koa then keeps it instead of sniffing one. Exactly, no charset: crowd-rest.md §1.
           ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);
-          ctx.body = reply.body;
+          ctx.response.body = reply.body;
         }
       });
     }
@@ -132,12 +135,12 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
       throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
     });
     const routed = scoped.routes() as unknown as Middleware;
-    mounts.push({ base, dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => routed(ctx, next))) });
+    mounts.push({ base, under: `${base}/`, dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => routed(ctx, next))) });
   }
-  return async (ctx: Context, next: Next) => {
+  return (ctx: Context, next: Next) => {
     const path = ctx.path;
     for (const mount of mounts) {
-      if (path === mount.base || path.startsWith(`${mount.base}/`)) return mount.dispatch(ctx, next);
+      if (path === mount.base || path.startsWith(mount.under)) return mount.dispatch(ctx, next);
     }
     return next();
   };
@@ -170,7 +173,7 @@ function crowdEnvelope(crowdVersion: string, logError: (correlationId: string, e
     try {
       await next();
     } catch (error) {
-      const format = ctx.path.endsWith('/group/membership') ? 'xml' : negotiateFormat(ctx.get('accept') || undefined);
+      const format = ctx.path.endsWith('/group/membership') ? 'xml' : negotiateFormat(ctx.req.headers.accept);
       let status: number;
       let reason: string;
       let message: string;
@@ -184,9 +187,9 @@ function crowdEnvelope(crowdVersion: string, logError: (correlationId: string, e
         ({ status, reason } = CROWD_ERRORS.INTERNAL);
         message = `Internal error (correlation id ${correlationId})`;
       }
-      ctx.status = status;
+      ctx.response.status = status;
       ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);
-      ctx.body = renderError(reason, message, format);
+      ctx.response.body = renderError(reason, message, format);
     }
   };
 }

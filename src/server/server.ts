@@ -70,7 +70,6 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const app = new Koa();
   app.proxy = false;
   app.on('error', (error: unknown) => logger.warn('request failed', describeError(error)));
-  app.use(graphqlEndpoint(apollo, { path: '/graphql', tokens: new AdminTokens(config.adminTokens), context: contextFor }));
   app.use(
     crowdFacade({
       operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, contextFor),
@@ -83,6 +82,8 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       logError,
     }),
   );
+  // After the facade: Crowd calls are the hot path, and the facade passes on anything outside its mount points.
+  app.use(graphqlEndpoint(apollo, { path: '/graphql', tokens: new AdminTokens(config.adminTokens), context: contextFor }));
 
   const server: Server = app.listen(config.server.port, config.server.host);
   await once(server, 'listening');

@@ -37,8 +37,8 @@ export async function authenticate(call: CrowdCall, limiter: FailureLimiter, nam
  * Never 401: Jira would read that as the *application* failing.
  */
 export async function postAuthentication(call: CrowdCall, body: RequestBody, limiter: FailureLimiter): Promise<string> {
-  const name = requiredParam(call.ctx, 'username');
-  const attributes = expansions(call.ctx).has('attributes');
+  const name = requiredParam(call, 'username');
+  const attributes = expansions(call).has('attributes');
   const user = await authenticate(call, limiter, name, passwordFromBody(body), attributes);
   return renderUser(user, call.format, call.links, attributes);
 }
@@ -50,8 +50,8 @@ export async function postAuthentication(call: CrowdCall, body: RequestBody, lim
  * (crowd-rest.md §3.4, §4.4). The body is not used: no password is checked.
  */
 export async function postAuthenticationNotify(call: CrowdCall): Promise<string> {
-  const name = requiredParam(call.ctx, 'username');
-  const attributes = expansions(call.ctx).has('attributes');
+  const name = requiredParam(call, 'username');
+  const attributes = expansions(call).has('attributes');
   const data = await runAs<{ user: CrowdUserView | null }>(call, 'CrowdUserByName', { name, attributes });
   if (!data.user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);
   if (!data.user.active) throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${data.user.name}> is inactive`);

@@ -5,14 +5,14 @@ import { expansions, param, requiredParam, runAs, type CrowdCall } from '../requ
 
 /** GET /user?username=U | ?key=K [&expand=attributes] → user entity (crowd-rest.md §3.1). */
 export async function getUser(call: CrowdCall): Promise<string> {
-  const attributes = expansions(call.ctx).has('attributes');
-  const key = param(call.ctx, 'key');
-  if (key !== undefined && param(call.ctx, 'username') === undefined) {
+  const attributes = expansions(call).has('attributes');
+  const key = param(call, 'key');
+  if (key !== undefined && param(call, 'username') === undefined) {
     const data = await runAs<{ user: CrowdUserView | null }>(call, 'CrowdUserByKey', { key, attributes });
     if (!data.user) throw new DirectoryError('USER_NOT_FOUND', `User with key <${key}> does not exist`);
     return renderUser(data.user, call.format, call.links, attributes);
   }
-  const name = requiredParam(call.ctx, 'username');
+  const name = requiredParam(call, 'username');
   const data = await runAs<{ user: CrowdUserView | null }>(call, 'CrowdUserByName', { name, attributes });
   if (!data.user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);
   return renderUser(data.user, call.format, call.links, attributes);
@@ -20,8 +20,8 @@ export async function getUser(call: CrowdCall): Promise<string> {
 
 /** GET /group?groupname=G [&expand=attributes] → group entity (crowd-rest.md §3.2). */
 export async function getGroup(call: CrowdCall): Promise<string> {
-  const attributes = expansions(call.ctx).has('attributes');
-  const name = requiredParam(call.ctx, 'groupname');
+  const attributes = expansions(call).has('attributes');
+  const name = requiredParam(call, 'groupname');
   const data = await runAs<{ group: CrowdGroupView | null }>(call, 'CrowdGroupByName', { name, attributes });
   if (!data.group) throw new DirectoryError('GROUP_NOT_FOUND', `Group <${name}> does not exist`);
   return renderGroup(data.group, call.format, call.links, attributes);

@@ -115,9 +115,9 @@ function notFound(subject: 'user' | 'group', name: string): DirectoryError {
 }
 
 export async function getRelation(call: CrowdCall, relation: Relation, nested: boolean): Promise<string | Readable> {
-  const name = requiredParam(call.ctx, relation.subjectParam);
-  const memberName = relation.memberParams.map((p) => param(call.ctx, p)).find((v) => v !== undefined && v !== '');
-  const expand = expansions(call.ctx);
+  const name = requiredParam(call, relation.subjectParam);
+  const memberName = relation.memberParams.map((p) => param(call, p)).find((v) => v !== undefined && v !== '');
+  const expand = expansions(call);
   const attributes = expand.has('attributes');
 
   if (memberName !== undefined) {
@@ -144,7 +144,7 @@ export async function getRelation(call: CrowdCall, relation: Relation, nested: b
   }
 
   const entity = expand.has(relation.member);
-  const pages = paging(call.ctx);
+  const pages = paging(call);
   const all = { startIndex: 0, maxResults: ALL_RESULTS };
   if (!entity) {
     // Minimal entries (name and link): read names only, then page them here.

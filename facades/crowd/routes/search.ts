@@ -17,7 +17,7 @@ export async function postSearch(call: CrowdCall, body: RequestBody): Promise<Re
 
 /** GET /search?restriction=<CQL>: a blank restriction matches everything; unknown properties are errors. */
 export async function getSearch(call: CrowdCall): Promise<Readable> {
-  return search(call, parseCql(param(call.ctx, 'restriction') ?? ''), { unknownPropertyAs: 'error' });
+  return search(call, parseCql(param(call, 'restriction') ?? ''), { unknownPropertyAs: 'error' });
 }
 
 function restrictionFromBody(body: RequestBody): SearchRestriction {
@@ -36,11 +36,11 @@ function restrictionFromBody(body: RequestBody): SearchRestriction {
  * `expand=user|group` only names are read and written (crowd-rest.md §3.3).
  */
 async function search(call: CrowdCall, restriction: SearchRestriction, options: TranslateOptions): Promise<Readable> {
-  const entityType = param(call.ctx, 'entity-type');
+  const entityType = param(call, 'entity-type');
   if (!entityType) throw new DirectoryError('INVALID_ARGUMENT', 'entity-type query parameter required.');
-  const expand = expansions(call.ctx);
+  const expand = expansions(call);
   const attributes = expand.has('attributes');
-  const pages = paging(call.ctx);
+  const pages = paging(call);
   switch (entityType.toLowerCase()) {
     case 'user': {
       const filter: UserFilterInput = restrictionToUserFilter(restriction, options);

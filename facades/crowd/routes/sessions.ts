@@ -49,9 +49,9 @@ function factorsMatch(session: Session, given: readonly ValidationFactor[]): boo
  */
 export async function postSession(call: CrowdCall, body: RequestBody, deps: SessionDeps): Promise<Reply> {
   const context = authenticationContextFromBody(body);
-  const attributes = expansions(call.ctx).has('attributes');
-  const validate = (param(call.ctx, 'validate-password') ?? 'true').toLowerCase() !== 'false';
-  const durationRaw = param(call.ctx, 'duration');
+  const attributes = expansions(call).has('attributes');
+  const validate = (param(call, 'validate-password') ?? 'true').toLowerCase() !== 'false';
+  const durationRaw = param(call, 'duration');
   if (durationRaw !== undefined && !/^\d{1,9}$/.test(durationRaw)) throw new DirectoryError('INVALID_ARGUMENT', 'duration must be a number of seconds');
   let user: CrowdUserView;
   if (validate) {
@@ -74,7 +74,7 @@ export async function postSession(call: CrowdCall, body: RequestBody, deps: Sess
 async function sessionWithUser(call: CrowdCall, token: string, deps: SessionDeps, renew: boolean) {
   const session = await deps.sessions.get(token);
   if (!session) throw invalidToken(token);
-  const attributes = expansions(call.ctx).has('attributes');
+  const attributes = expansions(call).has('attributes');
   const user = await liveUser(call, session.username, attributes);
   if (!user || !user.active) {
     await deps.sessions.remove(token);
@@ -114,7 +114,7 @@ export async function deleteSession(token: string, deps: SessionDeps): Promise<R
 
 /** DELETE /session?username=U[&exclude=T] → 204 (API 1.3). */
 export async function deleteUserSessions(call: CrowdCall, deps: SessionDeps): Promise<Reply> {
-  const username = requiredParam(call.ctx, 'username');
-  await deps.sessions.removeUser(username, param(call.ctx, 'exclude'));
+  const username = requiredParam(call, 'username');
+  await deps.sessions.removeUser(username, param(call, 'exclude'));
   return { status: 204 };
 }
