@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import Router, { type Layer } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
@@ -91,14 +91,14 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
 
   // One router per mount point, chosen by a prefix test: a request outside the facade costs one
   // string comparison, and one inside is matched against its own version's routes only. The
-  // envelope and authentication wrap the router instead of being router layers: @koa/router
-  // matches every layer's path on each request and composes a chain of the matches.
+  // envelope and authentication wrap the routes instead of being router layers: @koa/router
+  // matches every layer's path on each request.
   const envelope = crowdEnvelope(options.crowdVersion, options.logError);
   const mounts: Array<{ base: string; under: string; dispatch: Middleware }> = [];
   for (const version of VERSIONS) {
     const base = `${options.contextPath}/rest/usermanagement/${version}`;
-    // Only the most specific match runs (a route, not also the catch-all below): a shorter chain.
-    const scoped = new Router({ prefix: base, exclusive: 'specificity' });
+    // Only the most specific match runs: a route, not also the catch-all below (mostSpecificRoute).
+    const scoped = new Router({ prefix: base });
     for (const [method, path, handler, xmlOnly] of routes) {
       scoped[method](path, async (ctx) => {
         const format = xmlOnly ? 'xml' : negotiateFormat(ctx.req.headers.accept);
@@ -134,8 +134,8 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
       }
       throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
     });
-    const routed = scoped.routes() as unknown as Middleware;
-    mounts.push({ base, under: `${base}/`, dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => routed(ctx, next))) });
+    const route = mostSpecificRoute(scoped);
+    mounts.push({ base, under: `${base}/`, dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => route(ctx, next))) });
   }
   return (ctx: Context, next: Next) => {
     const path = ctx.path;
@@ -143,6 +143,33 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
       if (path === mount.base || path.startsWith(mount.under)) return mount.dispatch(ctx, next);
     }
     return next();
+  };
+}
+
+/**
+ * Runs the most specific route of `router` that matches the request: a route before the
+ * catch-all, as `exclusive: 'specificity'` would choose. @koa/router matches; the facade runs the
+ * chosen handler itself, because the router's own middleware also reads `ctx.host` for host
+ * matching, records the matched layers on the context and composes a chain on every request,
+ * ~4% of a `GET /user` (bench/crowd-user-lookup.ts) that the facade has no use for. Path
+ * parameters are decoded into `ctx.params` as the router does.
+ */
+function mostSpecificRoute(router: Router): Middleware {
+  const handlers = new Map<Layer, Middleware>();
+  for (const layer of router.stack) {
+    if (layer.stack.length !== 1) throw new DirectoryError('INTERNAL', `route ${layer.path} must have exactly one handler`);
+    handlers.set(layer, layer.stack[0] as unknown as Middleware);
+  }
+  return (ctx, next) => {
+    const path = ctx.path;
+    let chosen: Layer | undefined;
+    for (const layer of router.match(path, ctx.method).pathAndMethod) {
+      if (!chosen || layer.paramNames.length < chosen.paramNames.length) chosen = layer;
+    }
+    const handler = chosen && handlers.get(chosen);
+    if (!chosen || !handler) return next();
+    (ctx as unknown as { params: Record<string, string> }).params = chosen.params(path, chosen.captures(path));
+    return handler(ctx, next);
   };
 }
 
