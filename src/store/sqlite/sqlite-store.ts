@@ -117,7 +117,7 @@ export class SqliteStore implements Store {
   async findUsersByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<User[]> {
     const directories = valueList(directoryIds);
     const names = valueList(foldedNames);
-    const rows = this.shapedStmt(USERS_BY_NAME, directories.sql, names.sql).all(...directories.params, ...names.params) as UserRow[];
+    const rows = this.shapedStmt(USERS_BY_NAME, directories.sql, names.sql).raw().all(...directories.params, ...names.params) as UserRow[];
     return rows.map(toUser);
   }
 
@@ -125,13 +125,14 @@ export class SqliteStore implements Store {
     const externals = valueList(externalIds);
     const rows = this
       .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ? AND u.external_id IN ${externals.sql}`)
+      .raw()
       .all(directoryId, ...externals.params) as UserRow[];
     return rows.map(toUser);
   }
 
   async getUsers(ids: readonly number[]): Promise<User[]> {
     const list = valueList(ids);
-    const rows = this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN ${list.sql}`).all(...list.params) as UserRow[];
+    const rows = this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN ${list.sql}`).raw().all(...list.params) as UserRow[];
     return rows.map(toUser);
   }
 
@@ -147,13 +148,13 @@ export class SqliteStore implements Store {
   async findGroupsByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<Group[]> {
     const directories = valueList(directoryIds);
     const names = valueList(foldedNames);
-    const rows = this.shapedStmt(GROUPS_BY_NAME, directories.sql, names.sql).all(...directories.params, ...names.params) as GroupRow[];
+    const rows = this.shapedStmt(GROUPS_BY_NAME, directories.sql, names.sql).raw().all(...directories.params, ...names.params) as GroupRow[];
     return rows.map(toGroup);
   }
 
   async getGroups(ids: readonly number[]): Promise<Group[]> {
     const list = valueList(ids);
-    const rows = this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN ${list.sql}`).all(...list.params) as GroupRow[];
+    const rows = this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN ${list.sql}`).raw().all(...list.params) as GroupRow[];
     return rows.map(toGroup);
   }
 
@@ -184,8 +185,8 @@ export class SqliteStore implements Store {
 
   async loadDirectoryState(directoryId: number): Promise<DirectoryState> {
     return this.db.transaction(() => {
-      const users = (this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).all(directoryId) as UserRow[]).map(toUser);
-      const groups = (this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).all(directoryId) as GroupRow[]).map(toGroup);
+      const users = (this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).raw().all(directoryId) as UserRow[]).map(toUser);
+      const groups = (this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).raw().all(directoryId) as GroupRow[]).map(toGroup);
       // Memberships are read as row-id pairs in primary-key order (no per-row join) and named
       // here, so each external id string is shared, not copied a million times.
       const userIds = new Map(users.map((u) => [u.id, u.externalId]));
@@ -291,6 +292,7 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  /** One page of users or groups in name order, rows in raw mode (rows.ts). */
   private search<Row>(
     table: 'users' | 'groups',
     alias: string,
@@ -310,6 +312,7 @@ export class SqliteStore implements Store {
         `${PRECEDENCE} SELECT ${columns} FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
          WHERE ${where.join(' AND ')} ORDER BY ${alias}.name_lower LIMIT ? OFFSET ?`,
       )
+      .raw()
       .all(...params) as Row[];
   }
 
