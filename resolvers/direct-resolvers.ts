@@ -12,7 +12,6 @@ interface LookupArgs {
   readonly directories?: string[] | null;
 }
 
-
 /**
  * Direct resolve functions for the fields that every Crowd lookup runs (`GET /user`, `GET /group`
  * and the user in most other calls), calling the same resolver methods that type-graphql calls.

@@ -35,8 +35,10 @@ export type GroupRow = [
   attributes: string,
 ];
 
+/** The columns of UserRow, in its order. */
 export const USER_COLUMNS =
   'u.id, u.directory_id, u.external_id, u.name, u.first_name, u.last_name, u.display_name, u.email, u.active, u.created_at, u.updated_at, u.attributes';
+/** The columns of GroupRow, in its order. */
 export const GROUP_COLUMNS =
   'g.id, g.directory_id, g.external_id, g.name, g.description, g.active, g.local, g.created_at, g.updated_at, g.attributes';
 
