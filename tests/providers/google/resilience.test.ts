@@ -16,11 +16,11 @@ afterEach(async () => {
 });
 afterAll(() => emu.close());
 
-/** Calls `action` once the emulator has answered `after` more API requests. */
-function whenRequests(after: number, action: () => void): () => void {
-  const start = emu.stats.apiRequests;
+/** Calls `action` once `count()` has grown by `after` (counted, not timed: slow machines stay correct); returns a stop. */
+function whenCounted(count: () => number, after: number, action: () => void): () => void {
+  const start = count();
   const timer = setInterval(() => {
-    if (emu.stats.apiRequests - start >= after) {
+    if (count() - start >= after) {
       clearInterval(timer);
       action();
     }
@@ -28,24 +28,26 @@ function whenRequests(after: number, action: () => void): () => void {
   return () => clearInterval(timer);
 }
 
+/** Calls `action` once the emulator has answered `after` more API requests. */
+function whenRequests(after: number, action: () => void): () => void {
+  return whenCounted(() => emu.stats.apiRequests, after, action);
+}
+
 test('403 userRateLimitExceeded storm (quota far below the pace) is ridden out: backoff, slower pace, run succeeds', async () => {
   h = await harness(emu, { google: { queriesPerMinute: 100_000 } });
   // A bucket of 10 queries: the run hits 403s at once; the quota is raised again a while after the
   // third refusal (counted, not timed: a slow machine may take long to spend the 10 queries).
   emu.faults.update({ throttle: { enabled: true, budget: 10 } });
-  const refusedBefore = emu.stats.userRateLimited;
   let raise: NodeJS.Timeout | undefined;
-  const watch = setInterval(() => {
-    if (emu.stats.userRateLimited - refusedBefore < 3) return;
-    clearInterval(watch);
+  const stop = whenCounted(() => emu.stats.userRateLimited, 3, () => {
     raise = setTimeout(() => emu.faults.update({ throttle: { enabled: true, budget: 100_000 } }), 1_000);
-  }, 5);
+  });
   try {
     const run = await h.full();
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
   } finally {
-    clearInterval(watch);
+    stop();
     clearTimeout(raise);
   }
   expect(h.provider.usage.throttled).toBeGreaterThan(0);
@@ -131,16 +133,12 @@ test('a hanging request times out, is retried, and the run succeeds', async () =
   emu.faults.update({ hangPathPattern: '/groups$' });
   // Two group listings left hanging (each timed out and retried), then the emulator answers again.
   const hungBefore = emu.faults.hung;
-  const watch = setInterval(() => {
-    if (emu.faults.hung - hungBefore < 2) return;
-    clearInterval(watch);
-    emu.faults.update({ hangPathPattern: null });
-  }, 5);
+  const stop = whenCounted(() => emu.faults.hung, 2, () => emu.faults.update({ hangPathPattern: null }));
   try {
     const run = await h.full();
     expect(run.error).toBeNull();
   } finally {
-    clearInterval(watch);
+    stop();
   }
   expect(emu.faults.hung - hungBefore).toBeGreaterThanOrEqual(2);
   await expectStoreEqualsTenant(h, emu);
