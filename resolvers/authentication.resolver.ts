@@ -2,6 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { DirectoryError } from '../src/domain/errors';
 import { foldName } from '../src/domain/names';
 import type { User } from '../src/domain/user';
+import { isWellFormedText } from '../src/security/well-formed';
 import type { GraphQLContext } from './context';
 import { UserType } from './types/user.type';
 
@@ -28,7 +29,9 @@ export function providerLogin(user: User): string {
  * INVALID_CREDENTIALS (wrong password, MFA required, or no password capability for the
  * directory); INACTIVE_ACCOUNT (inactive in the store or at the provider); EXPIRED_CREDENTIAL;
  * PROVIDER_UNAVAILABLE. The inactive check comes after the password check so that the account
- * state is not revealed to someone without the password.
+ * state is not revealed to someone without the password. A name or password that is not
+ * well-formed text (a lone UTF-16 surrogate) is INVALID_CREDENTIALS before anything is looked up
+ * or asked: it has no UTF-8 form, so it cannot be anybody's.
  */
 @Resolver()
 export class AuthenticationResolver {
@@ -39,6 +42,9 @@ export class AuthenticationResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('directories', () => [String], { nullable: true }) directories?: string[] | null,
   ): Promise<User> {
+    if (!isWellFormedText(name) || !isWellFormedText(password)) {
+      throw new DirectoryError('INVALID_CREDENTIALS', 'Failed to authenticate principal: the username or password is not well-formed text');
+    }
     const scope = ctx.directories.resolve(directories);
     const user = await ctx.loaders.userByName(scope).load(foldName(name));
     if (!user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);

@@ -1,4 +1,5 @@
 import { DirectoryError } from '../src/domain/errors';
+import type { AnswerBudget } from '../src/graphql/answer-budget';
 import type { Store } from '../src/store/store';
 import type { SyncControl } from '../src/sync/control';
 import type { DirectoryScope } from './directory-scope';
@@ -16,6 +17,8 @@ export interface GraphQLContext {
   readonly principal: string;
   /** The sync engine (here, or in the primary process of serving workers); offline tools have none. */
   readonly engine?: SyncControl;
+  /** The list entries the answer may still hold: set by the /graphql endpoint, absent for the Crowd facade. */
+  readonly answer?: AnswerBudget;
 }
 
 export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncControl): GraphQLContext {

@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { isDirectoryError, type ErrorCode } from '../src/domain/errors';
+import { isDirectoryError, type DirectoryError, type ErrorCode } from '../src/domain/errors';
 
 /**
  * One of the two tables that translate the error model (the other is the Crowd facade's):
@@ -32,21 +32,26 @@ export type ErrorLogger = (correlationId: string, error: unknown) => void;
 
 /**
  * Apollo `formatError`: DirectoryErrors keep their message and get their code; GraphQL's own
- * errors (syntax, validation, bad variables) pass through; anything else is masked and logged
- * with a correlation id that the answer carries, so no stack trace or secret leaks.
+ * errors (syntax, validation, bad variables, limits) pass through. Every answer that would say
+ * INTERNAL_SERVER_ERROR — a DirectoryError INTERNAL, anything unknown a resolver threw, and
+ * errors raised outside resolvers (while coercing variables, serialising a value, in a plugin,
+ * a stack overflow) — is masked and logged with a correlation id that the answer carries, so no
+ * stack trace or secret leaks and every such answer can be found in the log.
  */
 export function createErrorFormatter(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (isDirectoryError(original)) {
-      return { ...formatted, message: original.message, extensions: { code: GRAPHQL_ERROR_CODES[original.code], reason: original.code } };
+    const directoryError = directoryErrorIn(original);
+    if (directoryError && directoryError.code !== 'INTERNAL') {
+      return { ...formatted, message: directoryError.message, extensions: { code: GRAPHQL_ERROR_CODES[directoryError.code], reason: directoryError.code } };
     }
-    if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
+    const code = directoryError ? 'INTERNAL_SERVER_ERROR' : formatted.extensions?.code;
+    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     const correlationId = randomUUID();
-    log(correlationId, original);
+    log(correlationId, original instanceof GraphQLError && original.originalError ? original.originalError : original);
     return {
       message: `Internal server error (correlation id ${correlationId})`,
       ...(formatted.locations ? { locations: formatted.locations } : {}),
@@ -54,4 +59,10 @@ export function createErrorFormatter(log: ErrorLogger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
     };
   };
+}
+
+/** The DirectoryError thrown, also when graphql-js wrapped it outside a resolver (no path). */
+function directoryErrorIn(error: unknown): DirectoryError | undefined {
+  if (isDirectoryError(error)) return error;
+  return error instanceof GraphQLError && isDirectoryError(error.originalError) ? error.originalError : undefined;
 }

@@ -29,6 +29,7 @@ export class GroupResolver {
     checkPageArgs(args.first, args.offset, MAX_PAGE_SIZE);
     const directoryIds = ctx.directories.resolve(args.directories);
     const filter = toGroupFilter(args.filter);
+    await ctx.loaders.turn();
     const page = await ctx.store.searchGroups({
       directoryIds,
       filter,
@@ -36,7 +37,14 @@ export class GroupResolver {
       ...(args.after ? { afterName: decodeCursor(args.after) } : {}),
       ...(args.offset ? { offset: args.offset } : {}),
     });
-    return searchConnection(page, () => ctx.store.countGroups(directoryIds, filter));
+    return searchConnection(
+      page,
+      async () => {
+        await ctx.loaders.turn();
+        return ctx.store.countGroups(directoryIds, filter);
+      },
+      ctx.answer,
+    );
   }
 
   @FieldResolver(() => DirectoryType)
@@ -52,18 +60,18 @@ export class GroupResolver {
   @FieldResolver(() => UserConnection, { description: 'User members, direct or including members of nested groups.' })
   async users(@Root() group: Group, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<User>> {
     const refs = await ctx.loaders.usersOfGroup[args.nested ? 'nested' : 'direct'].load(group.id);
-    return memberConnection(refs, args, ctx.loaders.userById);
+    return memberConnection(refs, args, ctx.loaders.userById, ctx.answer);
   }
 
   @FieldResolver(() => GroupConnection, { description: 'Child groups (members that are groups), direct or all descendants.' })
   async childGroups(@Root() group: Group, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<Group>> {
     const refs = await ctx.loaders.childGroups[args.nested ? 'nested' : 'direct'].load(group.id);
-    return memberConnection(refs, args, ctx.loaders.groupById);
+    return memberConnection(refs, args, ctx.loaders.groupById, ctx.answer);
   }
 
   @FieldResolver(() => GroupConnection, { description: 'Groups this group is a member of, direct or all ancestors.' })
   async parentGroups(@Root() group: Group, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<Group>> {
     const refs = await ctx.loaders.parentGroups[args.nested ? 'nested' : 'direct'].load(group.id);
-    return memberConnection(refs, args, ctx.loaders.groupById);
+    return memberConnection(refs, args, ctx.loaders.groupById, ctx.answer);
   }
 }

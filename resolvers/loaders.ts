@@ -3,11 +3,17 @@ import type { Group } from '../src/domain/group';
 import { foldName } from '../src/domain/names';
 import { parseUserKey, type User } from '../src/domain/user';
 import { MAX_BATCH, type NamedRef, type Store } from '../src/store/store';
+import { Turns } from './turns';
 
 /**
  * Per-request DataLoaders: every field resolver reads through these, so a query for N users and
  * their groups costs a bounded number of store calls (one per batch of up to MAX_BATCH keys), not
  * N. Created fresh in the context factory for each request: nothing is cached across requests.
+ *
+ * The batches of lists (memberships, entities by id) wait for the request's next turn of the
+ * event loop before they read (turns.ts), so a large document leaves room for other clients. The
+ * single lookups by name and key do not: they are the Crowd facade's hot path (`GET /user`), one
+ * small read each.
  */
 export interface Loaders {
   readonly userById: DataLoader<number, User | null>;
@@ -21,6 +27,8 @@ export interface Loaders {
   readonly usersOfGroup: MembershipLoaders;
   readonly childGroups: MembershipLoaders;
   readonly parentGroups: MembershipLoaders;
+  /** Waits for this request's next turn of the event loop; top-level searches call it before they read. */
+  turn(): Promise<void>;
 }
 
 export interface MembershipLoaders {
@@ -42,14 +50,24 @@ export function createLoaders(store: Store): Loaders {
 class RequestLoaders implements Loaders {
   private byId?: { users: DataLoader<number, User | null>; groups: DataLoader<number, Group | null> };
   private byKey?: DataLoader<string, User | null>;
+  private turns?: Turns;
   private readonly usersByName = new ScopedByName((ids, names) => this.store.findUsersByName(ids, names));
   private readonly groupsByName = new ScopedByName((ids, names) => this.store.findGroupsByName(ids, names));
-  readonly groupsOfUser = new LazyMembership((ids, nested) => this.store.groupsOfUsers(ids, nested));
-  readonly usersOfGroup = new LazyMembership((ids, nested) => this.store.usersOfGroups(ids, nested));
-  readonly childGroups = new LazyMembership((ids, nested) => this.store.childGroupsOfGroups(ids, nested));
-  readonly parentGroups = new LazyMembership((ids, nested) => this.store.parentGroupsOfGroups(ids, nested));
+  readonly groupsOfUser = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.groupsOfUsers(ids, nested)));
+  readonly usersOfGroup = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.usersOfGroups(ids, nested)));
+  readonly childGroups = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.childGroupsOfGroups(ids, nested)));
+  readonly parentGroups = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.parentGroupsOfGroups(ids, nested)));
 
   constructor(private readonly store: Store) {}
+
+  turn(): Promise<void> {
+    return (this.turns ??= new Turns()).next();
+  }
+
+  private async afterTurn<T>(read: () => Promise<T>): Promise<T> {
+    await this.turn();
+    return read();
+  }
 
   get userById(): DataLoader<number, User | null> {
     return this.idLoaders().users;
@@ -83,8 +101,8 @@ class RequestLoaders implements Loaders {
 
   private idLoaders() {
     return (this.byId ??= {
-      users: new DataLoader<number, User | null>(async (ids) => byKey(ids, await this.store.getUsers(ids), (u) => u.id), OPTIONS),
-      groups: new DataLoader<number, Group | null>(async (ids) => byKey(ids, await this.store.getGroups(ids), (g) => g.id), OPTIONS),
+      users: new DataLoader<number, User | null>(async (ids) => byKey(ids, await this.afterTurn(() => this.store.getUsers(ids)), (u) => u.id), OPTIONS),
+      groups: new DataLoader<number, Group | null>(async (ids) => byKey(ids, await this.afterTurn(() => this.store.getGroups(ids)), (g) => g.id), OPTIONS),
     });
   }
 }

@@ -3,8 +3,15 @@ import { foldName } from '../src/domain/names';
 import type { NamedRef } from '../src/store/store';
 import type { PageInfo } from './types/page-info.type';
 
-/** Largest page a top-level search returns at once. */
+/** Largest page a top-level search returns at once; also the largest nested page on /graphql. */
 export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * A nested connection's page when `first` is absent (`User.groups`, `Group.users`, …), so that a
+ * list inside a list is always bounded. An explicit `first: null` still means the whole list: the
+ * Crowd facade's fixed operations ask for it (`max-results=-1`); /graphql refuses it (src/graphql/cost.ts).
+ */
+export const NESTED_PAGE_SIZE = 100;
 
 /**
  * Cursors are the folded name of the last row, base64url-encoded: portable between backends
@@ -39,7 +46,7 @@ function compareFolded(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** One page of an already loaded, name-ordered member list. `first` absent means to the end. */
+/** One page of an already loaded, name-ordered member list. `first` null means to the end. */
 export function sliceRefs(refs: readonly NamedRef[], args: SliceArgs): { refs: NamedRef[]; pageInfo: PageInfo } {
   checkPageArgs(args.first, args.offset, Number.MAX_SAFE_INTEGER);
   let start = 0;

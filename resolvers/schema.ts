@@ -11,6 +11,7 @@ import { DateTimeISO } from './date-time-scalar';
 import { withDirectResolvers } from './direct-resolvers';
 import { EventsResolver } from './events.resolver';
 import { GroupMemberNamesResolver, UserMemberNamesResolver } from './member-names.resolver';
+import { LoginLimitsResolver } from './login-limits.resolver';
 
 /**
  * Builds the one GraphQL schema of crowdgate from the type-graphql classes, with direct resolve
@@ -18,7 +19,7 @@ import { GroupMemberNamesResolver, UserMemberNamesResolver } from './member-name
  */
 export async function buildCrowdgateSchema({ direct = true }: { direct?: boolean } = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver, EventsResolver, AuthenticationResolver, ConnectionTestResolver, UserMemberNamesResolver, GroupMemberNamesResolver],
+    resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver, EventsResolver, AuthenticationResolver, ConnectionTestResolver, UserMemberNamesResolver, GroupMemberNamesResolver, LoginLimitsResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     validate: false,
   });

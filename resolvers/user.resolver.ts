@@ -39,6 +39,7 @@ export class UserResolver {
     checkPageArgs(args.first, args.offset, MAX_PAGE_SIZE);
     const directoryIds = ctx.directories.resolve(args.directories);
     const filter = toUserFilter(args.filter);
+    await ctx.loaders.turn();
     const page = await ctx.store.searchUsers({
       directoryIds,
       filter,
@@ -46,7 +47,14 @@ export class UserResolver {
       ...(args.after ? { afterName: decodeCursor(args.after) } : {}),
       ...(args.offset ? { offset: args.offset } : {}),
     });
-    return searchConnection(page, () => ctx.store.countUsers(directoryIds, filter));
+    return searchConnection(
+      page,
+      async () => {
+        await ctx.loaders.turn();
+        return ctx.store.countUsers(directoryIds, filter);
+      },
+      ctx.answer,
+    );
   }
 
   @FieldResolver(() => String, { description: 'Crowd key `{directoryId}:{externalId}`: stable across renames.' })
@@ -67,6 +75,6 @@ export class UserResolver {
   @FieldResolver(() => GroupConnection, { description: "The user's groups, direct or including inherited ones." })
   async groups(@Root() user: User, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<Group>> {
     const refs = await ctx.loaders.groupsOfUser[args.nested ? 'nested' : 'direct'].load(user.id);
-    return memberConnection(refs, args, ctx.loaders.groupById);
+    return memberConnection(refs, args, ctx.loaders.groupById, ctx.answer);
   }
 }

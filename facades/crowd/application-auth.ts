@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import { foldName } from '../../src/domain/names';
 import type { Cidr } from '../../src/security/cidr';
 import { addressAllowed } from '../../src/security/cidr';
+import type { ApplicationLoginLimit } from '../../src/security/login-limits';
 import { clientAddress } from './client-address';
-import type { FailureLimiter } from './rate-limit';
 
 /** A Crowd application: who may call the facade, from where, and which directories it sees. */
 export interface CrowdApplication {
@@ -19,8 +19,14 @@ export interface ApplicationAuthOptions {
   readonly applications: readonly CrowdApplication[];
   readonly trustedProxies: readonly Cidr[];
   readonly verifyPassword: (password: string, hash: string) => Promise<boolean>;
-  /** Failed application logins per client address (see rate-limit.ts); none when absent. */
-  readonly failures?: FailureLimiter;
+  /**
+   * True when the password already verified against the hash (VerifiedPasswordCache.knownGood):
+   * answered without a check, it lets a known-good credential through from an address over its
+   * failure budget. Without it only the connection memo does.
+   */
+  readonly knownGood?: (password: string, hash: string) => boolean;
+  /** Failed application logins per client address (src/security/application-login-limit.ts); none when absent. */
+  readonly failures?: ApplicationLoginLimit;
 }
 
 /** State the authentication middleware leaves for the routes. */
@@ -35,10 +41,21 @@ export interface AuthenticatedState {
  * password. Unknown application or wrong password → 401 text/plain with `WWW-Authenticate` (not an
  * error entity). The application's address allow-list is checked after the application is found
  * and before its password, as Crowd's ClientValidationManager does → 403 text/plain.
+ *
+ * Failed-login limit (`failures`): a credential already proven — the one this keep-alive
+ * connection authenticated with, or one `knownGood` says verified before — is accepted without a
+ * check, whatever the address's budget says. Any other credential must reserve a check first;
+ * when the address has no budget left it gets 401 without one. So failures sent from Jira's
+ * address cannot lock out Jira, and a burst of guesses gets exactly the budget's checks.
+ * Requests with the same header from the same address while its check runs wait for that check
+ * and share its reservation (a client opening many connections at once, e.g. Jira starting up,
+ * spends one check, not one per connection).
  */
 export function applicationAuth(options: ApplicationAuthOptions) {
   const byName = new Map(options.applications.map((a) => [foldName(a.name), a]));
   const verified = new ConnectionMemo();
+  /** Checks running, by address and Authorization header; each holds one reservation. */
+  const running = new Map<string, Promise<boolean>>();
   // Not `async`: the common case (a kept-alive connection seen before) hands over to the routes
   // without a promise of its own.
   return (ctx: Context, next: Next): Promise<void> => {
@@ -48,8 +65,6 @@ export function applicationAuth(options: ApplicationAuthOptions) {
     const forwardedFor = headers['x-forwarded-for']; // repeated headers arrive joined with ", "
     const peer = ctx.req.socket.remoteAddress ?? '';
     const address = clientAddress(peer, typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined, options.trustedProxies);
-    // A source over its failure budget gets 401 without a password check (no hashing work, no oracle).
-    if (options.failures?.blocked(address)) return Promise.resolve(unauthorized(ctx));
     const known = verified.get(ctx.req.socket, header, address);
     if (!known) return authenticate(ctx, next, header, address);
     (ctx.state as AuthenticatedState).application = known;
@@ -60,19 +75,40 @@ export function applicationAuth(options: ApplicationAuthOptions) {
   async function authenticate(ctx: Context, next: Next, header: string, address: string): Promise<void> {
     const credentials = parseBasic(header);
     const application = credentials ? byName.get(foldName(credentials.name)) : undefined;
-    if (!credentials || !application) {
-      if (credentials) options.failures?.fail(address);
-      return unauthorized(ctx);
-    }
+    // Unknown names are not counted: no password is checked, and names are no secret (403 tells them).
+    if (!credentials || !application) return unauthorized(ctx);
     if (!addressAllowed(address, application.allowedAddresses)) {
       ctx.status = 403;
       ctx.type = 'text/plain;charset=UTF-8';
       ctx.body = `Client with address '${address}' is forbidden from making requests to application '${application.name}'`;
       return;
     }
-    if (!(await options.verifyPassword(credentials.password, application.passwordHash))) {
-      options.failures?.fail(address);
-      return unauthorized(ctx);
+    if (options.knownGood?.(credentials.password, application.passwordHash)) {
+      options.failures?.acceptedKnownGood(address);
+    } else {
+      const key = `${address} ${header}`;
+      let check = running.get(key);
+      if (check === undefined) {
+        // Reserved before the slow check: a concurrent burst cannot pass the budget. Over it → 401, unchecked.
+        const attempt = options.failures?.reserve(address);
+        if (options.failures && !attempt) return unauthorized(ctx);
+        const started: Promise<boolean> = options.verifyPassword(credentials.password, application.passwordHash).then(
+          (ok) => {
+            if (ok) attempt?.succeed();
+            else attempt?.fail();
+            return ok;
+          },
+          (error: unknown) => {
+            attempt?.release();
+            throw error;
+          },
+        );
+        check = started.finally(() => {
+          if (running.get(key) === check) running.delete(key);
+        });
+        running.set(key, check);
+      }
+      if (!(await check)) return unauthorized(ctx);
     }
     verified.remember(ctx.req.socket, header, address, application);
     (ctx.state as AuthenticatedState).application = application;

@@ -70,7 +70,8 @@ export class CrowdOperations {
 
   /**
    * Executes one operation for an application. A DirectoryError raised by a resolver is rethrown
-   * as is (the facade maps it to a Crowd error entity); any other error becomes INTERNAL.
+   * as is (the facade maps it to a Crowd error entity); any other error becomes INTERNAL, which
+   * the facade answers as 500 OPERATION_FAILED with a correlation id it logs (router.ts).
    */
   async run<T>(operationName: string, variables: Record<string, unknown>, principal: string): Promise<T> {
     const runner = this.runners.get(operationName);
@@ -81,7 +82,8 @@ export class CrowdOperations {
       const original = error.originalError;
       if (isDirectoryError(original)) throw original;
       if (!original) throw new DirectoryError('INVALID_ARGUMENT', error.message); // bad variables
-      throw new DirectoryError('INTERNAL', `operation ${operationName} failed`, { cause: original });
+      // The message is for the log only (the facade masks INTERNAL answers): name the cause there.
+      throw new DirectoryError('INTERNAL', `operation ${operationName} failed: ${original.message}`, { cause: original });
     }
     return result.data as T;
   }

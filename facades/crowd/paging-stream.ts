@@ -21,7 +21,8 @@ export type PageFetcher<T> = (page: { first: number; offset?: number; after?: st
  * bad request still gets a proper error status), later pages are read as the socket drains, so
  * memory stays flat however large the answer (`max-results=-1` on 100k users). A failure after
  * the first page destroys the stream: the client sees a truncated answer, never a short list
- * that looks complete.
+ * that looks complete, and the router logs the error with a correlation id (the status line is
+ * gone by then, so the id cannot reach the client).
  */
 export async function streamList<T>(writer: ListWriter<T>, paging: Paging, fetch: PageFetcher<T>): Promise<Readable> {
   let remaining = paging.maxResults === ALL_RESULTS ? Number.POSITIVE_INFINITY : paging.maxResults;

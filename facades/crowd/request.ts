@@ -63,21 +63,31 @@ export interface Paging {
   readonly maxResults: number;
 }
 
-/** `start-index` ≥ 0 and `max-results` ≥ 1 or exactly -1, else 400 (EntityQuery's rules, crowd-rest.md §3). */
+/**
+ * The largest `start-index` and `max-results`: Crowd reads both as a Java `int`, and GraphQL's
+ * `Int` (the `offset` and `first` the facade passes on) is 32-bit too. Larger values are 400,
+ * not an overflow deeper down.
+ */
+export const MAX_PAGING_VALUE = 2_147_483_647;
+
+/** `start-index` 0…2^31−1 and `max-results` 1…2^31−1 or exactly -1, else 400 (EntityQuery's rules, crowd-rest.md §3). */
 export function paging(call: CrowdCall): Paging {
   const startIndex = integerParam(call, 'start-index', 0);
   const maxResults = integerParam(call, 'max-results', DEFAULT_MAX_RESULTS);
   if (startIndex < 0) throw new DirectoryError('INVALID_ARGUMENT', 'start-index must not be negative');
+  if (startIndex > MAX_PAGING_VALUE) throw new DirectoryError('INVALID_ARGUMENT', `start-index must be at most ${MAX_PAGING_VALUE}`);
   if (maxResults === 0 || maxResults < ALL_RESULTS) {
     throw new DirectoryError('INVALID_ARGUMENT', 'max-results must be greater than 0, or -1 for all results');
   }
+  if (maxResults > MAX_PAGING_VALUE) throw new DirectoryError('INVALID_ARGUMENT', `max-results must be at most ${MAX_PAGING_VALUE}, or -1 for all results`);
   return { startIndex, maxResults };
 }
 
+/** An optional decimal integer (Java's `Integer.parseInt` syntax: an optional sign, digits). */
 function integerParam(call: CrowdCall, name: string, fallback: number): number {
   const raw = param(call, name);
   if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d{1,10}$/.test(raw)) throw new DirectoryError('INVALID_ARGUMENT', `${name} must be an integer, not "${raw}"`);
+  if (!/^[-+]?\d+$/.test(raw)) throw new DirectoryError('INVALID_ARGUMENT', `${name} must be an integer, not "${raw.slice(0, 100)}"`);
   return Number(raw);
 }
 

@@ -2,13 +2,13 @@ import Router, { type Layer } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
+import { LoginLimits } from '../../src/security/login-limits';
 import { applicationAuth, type ApplicationAuthOptions, type AuthenticatedState } from './application-auth';
 import { readBody, type RequestBody } from './body';
 import { renderError } from './codec/entities';
 import { CROWD_ERRORS, crowdStatusOverride, withCrowdStatus } from './errors';
 import { CONTENT_TYPES, negotiateFormat } from './negotiation';
 import type { CrowdOperations } from './operations';
-import { FailureLimiter } from './rate-limit';
 import { parseQueryString } from './query';
 import { isReply, type Answer, type CrowdCall } from './request';
 import { getGroupAttributes, getUserAttributes } from './routes/attributes';
@@ -32,12 +32,9 @@ export interface CrowdFacadeOptions extends ApplicationAuthOptions {
   readonly logError: (correlationId: string, error: unknown) => void;
   /** SSO sessions; default: a fresh in-memory store of this process (lost on restart). */
   readonly sessions?: Sessions;
+  /** Failed-login limits (application and user, src/security/login-limits.ts); default: fresh ones with the default budgets. */
+  readonly loginLimits?: LoginLimits;
 }
-
-/** Failed application logins per source address: 10 a minute, then 401 at once (rate-limit.ts). */
-export const APPLICATION_FAILURE_LIMIT = { failures: 10, windowMs: 60_000 } as const;
-/** Failed user password checks per username + source address: 5 a minute. */
-export const USER_FAILURE_LIMIT = { failures: 5, windowMs: 60_000 } as const;
 
 /** The mount points: `/rest/usermanagement/1` and its `latest` alias (crowd-rest.md §1). */
 const VERSIONS = ['1', 'latest'] as const;
@@ -53,12 +50,12 @@ type Method = 'get' | 'post' | 'delete';
  * authentication, routes, and a 404 entity for unknown resources.
  */
 export function crowdFacade(options: CrowdFacadeOptions): Middleware {
+  const limits = options.loginLimits ?? new LoginLimits();
   const deps: SessionDeps = {
     sessions: options.sessions ?? localSessions(new SessionStore()),
-    limiter: new FailureLimiter(USER_FAILURE_LIMIT.failures, USER_FAILURE_LIMIT.windowMs),
+    limiter: limits.user,
   };
-  const appFailures = options.failures ?? new FailureLimiter(APPLICATION_FAILURE_LIMIT.failures, APPLICATION_FAILURE_LIMIT.windowMs);
-  const auth = applicationAuth({ ...options, failures: appFailures });
+  const auth = applicationAuth({ ...options, failures: options.failures ?? limits.application });
   // @koa/router leaves decoded path parameters on ctx.params (a URL-encoded token arrives decoded).
   const token = (call: CrowdCall) => (call.ctx as unknown as { params?: Record<string, string> }).params?.['token'] ?? '';
   const routes: Array<[method: Method, path: string, handler: Handler, xmlOnly?: boolean]> = [
@@ -116,7 +113,13 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
         const answer = await handler(call, body);
         const reply = isReply(answer) ? answer : { status: 200, body: answer };
         // A stream that fails after the first page must not end like a complete answer.
-        if (reply.body !== undefined && typeof reply.body !== 'string') reply.body.once('error', () => ctx.res.destroy());
+        // Headers are gone by then: the failure is logged with a correlation id, the answer cut.
+        if (reply.body !== undefined && typeof reply.body !== 'string') {
+          reply.body.once('error', (error) => {
+            options.logError(randomUUID(), error);
+            ctx.res.destroy();
+          });
+        }
         // Through ctx.response: ctx's delegating setters cost a slow keyed store each.
         ctx.response.status = reply.status;
         if (reply.location !== undefined) ctx.res.setHeader('Location', reply.location);
@@ -209,10 +212,17 @@ function crowdEnvelope(crowdVersion: string, logError: (correlationId: string, e
         status = crowdStatusOverride(error) ?? status;
         message = error.message;
       } else {
+        ({ status, reason } = CROWD_ERRORS.INTERNAL);
+        message = '';
+      }
+      // Every 5xx — a thrown bug, a store failure that came back through GraphQL as INTERNAL, a
+      // provider outage — is logged with a correlation id that the answer carries. INTERNAL
+      // details stay in the log; other 5xx messages are ours and are kept.
+      if (status >= 500) {
         const correlationId = randomUUID();
         logError(correlationId, error);
-        ({ status, reason } = CROWD_ERRORS.INTERNAL);
-        message = `Internal error (correlation id ${correlationId})`;
+        const masked = !isDirectoryError(error) || error.code === 'INTERNAL';
+        message = masked ? `Internal error (correlation id ${correlationId})` : `${message} (correlation id ${correlationId})`;
       }
       ctx.response.status = status;
       ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);

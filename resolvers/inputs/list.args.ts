@@ -1,9 +1,10 @@
 import { ArgsType, Field, Int } from 'type-graphql';
+import { MAX_PAGE_SIZE, NESTED_PAGE_SIZE } from '../pagination';
 import { GroupFilterInput, UserFilterInput } from './filter.input';
 
 @ArgsType()
 export class SearchArgs {
-  @Field(() => Int, { defaultValue: 100, description: 'Page size, 0 to 1000.' })
+  @Field(() => Int, { defaultValue: 100, description: `Page size, 0 to ${MAX_PAGE_SIZE}.` })
   first!: number;
 
   @Field(() => String, { nullable: true, description: "The previous page's `pageInfo.endCursor`." })
@@ -36,7 +37,11 @@ export class MemberListArgs {
   @Field(() => Boolean, { defaultValue: false, description: 'Include memberships inherited through nested groups.' })
   nested!: boolean;
 
-  @Field(() => Int, { nullable: true, description: 'Page size; absent means the whole list.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: NESTED_PAGE_SIZE,
+    description: `Page size, 0 to ${MAX_PAGE_SIZE} (default ${NESTED_PAGE_SIZE}); page on with \`after\`. A query's estimated cost multiplies the entries' cost by it.`,
+  })
   first?: number | null;
 
   @Field(() => String, { nullable: true })

@@ -10,12 +10,16 @@ import {
 } from '../../src/domain/filter';
 import type { AttributeCondition, DateCondition, GroupFilterInput, StringCondition, UserFilterInput } from './filter.input';
 
-/** Depth bound for nested and/or: a hostile query cannot make the translation or the SQL explode. */
-const MAX_DEPTH = 16;
+/**
+ * Depth bound for nested and/or: a hostile query cannot make the translation or the SQL explode.
+ * (Before this translation, /graphql refuses input nested deeper than `graphql.maxInputDepth`
+ * levels — src/graphql/document-shape.ts — so graphql-js's recursive coercion is safe too.)
+ */
+export const MAX_FILTER_DEPTH = 16;
 
 /** Translates the GraphQL filter input into the domain filter algebra (see src/domain/filter.ts). */
 export function toUserFilter(input: UserFilterInput | null | undefined): UserFilter {
-  return translate<UserFilterInput, (typeof USER_STRING_FIELDS)[number], 'active'>(input, USER_STRING_FIELDS, ['active'], 0);
+  return translate<UserFilterInput, (typeof USER_STRING_FIELDS)[number], 'active'>(input, USER_STRING_FIELDS, ['active'], 'filter', 0);
 }
 
 export function toGroupFilter(input: GroupFilterInput | null | undefined): GroupFilter {
@@ -23,6 +27,7 @@ export function toGroupFilter(input: GroupFilterInput | null | undefined): Group
     input,
     GROUP_STRING_FIELDS,
     ['active', 'local'],
+    'filter',
     0,
   );
 }
@@ -39,10 +44,13 @@ function translate<I extends FilterInput<S, B>, S extends string, B extends stri
   input: I | null | undefined,
   stringFields: readonly S[],
   booleanFields: readonly B[],
+  path: string,
   depth: number,
 ): Filter<S, B> {
   if (!input) return { kind: 'all' };
-  if (depth > MAX_DEPTH) throw new DirectoryError('INVALID_ARGUMENT', `filter nesting deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_FILTER_DEPTH) {
+    throw new DirectoryError('INVALID_ARGUMENT', `${path}: filter nesting deeper than ${MAX_FILTER_DEPTH} levels of and/or`);
+  }
   const terms: Filter<S, B>[] = [];
   for (const field of stringFields) {
     const condition = input[field] as StringCondition | undefined;
@@ -66,8 +74,8 @@ function translate<I extends FilterInput<S, B>, S extends string, B extends stri
     const empty: Filter<S, B> = { kind: 'not', filter: { kind: 'attribute', name, match: 'contains', value: '' } };
     terms.push(...stringTerms<S, B>(attribute, (match, value) => ({ kind: 'attribute', name, match, value }), empty));
   }
-  if (input.and) terms.push(andFilters(input.and.map((f) => translate(f as I, stringFields, booleanFields, depth + 1))));
-  if (input.or) terms.push({ kind: 'or', of: input.or.map((f) => translate(f as I, stringFields, booleanFields, depth + 1)) });
+  if (input.and) terms.push(andFilters(input.and.map((f, i) => translate(f as I, stringFields, booleanFields, `${path}.and[${i}]`, depth + 1))));
+  if (input.or) terms.push({ kind: 'or', of: input.or.map((f, i) => translate(f as I, stringFields, booleanFields, `${path}.or[${i}]`, depth + 1)) });
   return andFilters(terms);
 }
 

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
 import { startCrowdgate } from '../server/bootstrap';
 import { startCrowdgateCluster } from '../server/cluster/primary';
-import { createLogger } from '../server/logger';
+import { createLogger, logLevelFromEnv } from '../server/logger';
 
 export interface ServeOptions {
   config?: string;
@@ -17,12 +17,13 @@ export interface ServeOptions {
 
 /** `crowdgate serve`: runs until SIGINT or SIGTERM. */
 export async function serve(options: ServeOptions, out: NodeJS.WritableStream): Promise<void> {
+  // First: a wrong CROWDGATE_LOG_LEVEL is a configuration error before anything starts.
+  const logger = createLogger(undefined, logLevelFromEnv());
   const config = await resolveConfig(options);
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  const logger = createLogger();
   const crowdgate = config.server.workers > 1 ? await startCrowdgateCluster(config, logger) : await startCrowdgate(config, logger);
   const url = 'server' in crowdgate ? crowdgate.server.url : crowdgate.url;
   out.write(banner(config, url, Boolean(options.demo)));

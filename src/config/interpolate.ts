@@ -54,7 +54,7 @@ export function interpolateString(text: string, env: Env, path: ConfigPath, prob
       problems.push({ path, message: `invalid variable reference "${match}" (expected \${NAME}; write "$\${" for a literal "\${")` });
       return match;
     }
-    const replacement = env[name];
+    const replacement = Object.hasOwn(env, name) ? env[name] : undefined;
     if (replacement === undefined) {
       problems.push({ path, message: `environment variable ${name} is not set` });
       return match;

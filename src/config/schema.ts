@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { foldName } from '../domain/names';
+import { DEFAULT_SERVER_LIMITS } from '../http/server-limits';
 import { parseCidr, type Cidr } from '../security/cidr';
 import { isPasswordHash } from '../security/password-hash';
 import { syncSettingsShape, type SyncSettings } from './sync-schema';
@@ -82,6 +83,39 @@ const serverSchema = z.strictObject({
         ),
     )
     .default(''),
+  // HTTP limits (src/http/server-limits.ts, DEFAULT_SERVER_LIMITS). Optional rather than defaulted
+  // here, so that a Config built in code may leave them out; the server fills in the defaults.
+  /** Time to receive a request's line and headers (default 10 s; Node's is 60 s). */
+  headersTimeoutMs: integer(1_000, 600_000).optional(),
+  /** Time to receive a whole request, body included (default 30 s; Node's is 300 s). Not the answer. */
+  requestTimeoutMs: integer(1_000, 3_600_000).optional(),
+  /** Idle keep-alive connections are closed after this long (default 65 s, above proxies' 60 s). */
+  keepAliveTimeoutMs: integer(1_000, 3_600_000).optional(),
+  /** Concurrent connections per remote address (default 256); 0 = unlimited. */
+  maxConnectionsPerAddress: integer(0, 1_000_000).optional(),
+  /** Request line plus headers, bytes (default 65536; Node's is 16384). */
+  maxHeaderBytes: integer(16_384, 1_048_576).optional(),
+}).superRefine((server, ctx) => {
+  // Node refuses a headers timeout longer than the request timeout; defaults count.
+  const headers = server.headersTimeoutMs ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs;
+  const request = server.requestTimeoutMs ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs;
+  if (headers > request) {
+    ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: `must not exceed requestTimeoutMs (${request})` });
+  }
+});
+
+/**
+ * Limits of the GraphQL API (src/graphql/limits.ts, DEFAULT_GRAPHQL_LIMITS): every key optional,
+ * the server fills in the defaults, so a Config built in code may leave the block out.
+ */
+const graphqlLimitsSchema = z.strictObject({
+  maxTokens: integer(100, 10_000_000).optional(),
+  maxDepth: integer(2, 1_000).optional(),
+  maxFields: integer(1, 1_000_000).optional(),
+  maxCost: integer(1, 1_000_000_000).optional(),
+  maxInputDepth: integer(4, 1_000).optional(),
+  maxAnswerEntries: integer(1, 100_000_000).optional(),
+  maxAnswerBytes: integer(1_024, 1_073_741_824).optional(),
 });
 
 const adminTokenSchema = z.strictObject({
@@ -193,6 +227,8 @@ export const configSchema = z
     server: serverSchema.default(() => serverSchema.parse({})),
     dataDir: z.string().min(1, 'must not be empty').default('./data'),
     adminTokens: z.array(adminTokenSchema).default([]),
+    /** GraphQL API limits (depth, fields, cost, input nesting, answer size); absent = defaults. */
+    graphql: graphqlLimitsSchema.optional(),
     directories: z.array(directorySchema).min(1, 'must list at least one directory'),
     applications: z.array(applicationSchema).default([]),
     /** Peers whose X-Forwarded-For header is believed. */

@@ -104,8 +104,10 @@ function derive(password: string, salt: Buffer, params: ScryptParams, keylen: nu
 export interface VerifiedPasswordCacheOptions {
   /** Most entries kept; the least recently used is evicted first. Default 1,000. */
   readonly maxEntries?: number;
-  /** Lifetime of an entry from the verification that created it, in ms. Default 5 minutes. */
+  /** How long a success spares `verify` the slow check, from the verification, in ms. Default 5 minutes. */
   readonly ttlMs?: number;
+  /** How long a success stays `knownGood`, from the verification, in ms. Default 24 hours; never shorter than `ttlMs`. */
+  readonly knownGoodTtlMs?: number;
   /** Clock, for tests. Default `Date.now`. */
   readonly now?: () => number;
   /** The slow check, for tests. Default `verifyPassword`. */
@@ -120,19 +122,28 @@ export interface VerifiedPasswordCacheOptions {
  * this process. Because the stored hash is part of the key, changing an application's password in
  * the configuration invalidates its entries. Concurrent verifications of the same pair share one
  * scrypt run.
+ *
+ * `knownGood` answers from the same entries, without the slow check and for longer (a day): the
+ * failed-login limit lets a credential that already verified through from an address that is over
+ * its budget (facades/crowd/application-auth.ts), so failures sent from Jira's address cannot lock
+ * out Jira, even after a quiet spell. A verification's result depends only on the password and the
+ * stored hash, both part of the key, so a remembered success stays true; the lifetimes only bound
+ * how long digests are kept.
  */
 export class VerifiedPasswordCache {
   private readonly pepper = randomBytes(32);
-  private readonly entries = new Map<string, number>(); // key -> expiry; Map order = LRU order
+  private readonly entries = new Map<string, number>(); // key -> when verified; Map order = LRU order
   private readonly pending = new Map<string, Promise<boolean>>();
   private readonly maxEntries: number;
   private readonly ttlMs: number;
+  private readonly knownGoodTtlMs: number;
   private readonly now: () => number;
   private readonly slowVerify: (password: string, stored: string) => Promise<boolean>;
 
   constructor(options: VerifiedPasswordCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? 1000;
     this.ttlMs = options.ttlMs ?? 5 * 60 * 1000;
+    this.knownGoodTtlMs = Math.max(options.knownGoodTtlMs ?? 24 * 60 * 60 * 1000, this.ttlMs);
     this.now = options.now ?? Date.now;
     this.slowVerify = options.verify ?? verifyPassword;
   }
@@ -140,7 +151,7 @@ export class VerifiedPasswordCache {
   /** Same result as `verifyPassword(password, stored)`, answered from the cache when possible. */
   async verify(password: string, stored: string): Promise<boolean> {
     const key = this.key(password, stored);
-    if (this.hit(key)) return true;
+    if (this.hit(key, this.ttlMs)) return true;
     const inFlight = this.pending.get(key);
     if (inFlight !== undefined) return inFlight;
     const run = this.slowVerify(password, stored)
@@ -151,6 +162,14 @@ export class VerifiedPasswordCache {
       .finally(() => this.pending.delete(key));
     this.pending.set(key, run);
     return run;
+  }
+
+  /**
+   * True when `password` verified against `stored` within the known-good lifetime: one HMAC, no
+   * slow check, no verification started (false for anything not verified yet).
+   */
+  knownGood(password: string, stored: string): boolean {
+    return this.hit(this.key(password, stored), this.knownGoodTtlMs);
   }
 
   /** Number of live-or-expired entries currently held (expired ones are dropped lazily). */
@@ -168,18 +187,20 @@ export class VerifiedPasswordCache {
     return `${stored}\u0000${digest}`;
   }
 
-  private hit(key: string): boolean {
-    const expiry = this.entries.get(key);
-    if (expiry === undefined) return false;
+  /** A success verified less than `ttlMs` ago. */
+  private hit(key: string, ttlMs: number): boolean {
+    const verifiedAt = this.entries.get(key);
+    if (verifiedAt === undefined) return false;
+    const now = this.now();
     this.entries.delete(key);
-    if (expiry <= this.now()) return false;
-    this.entries.set(key, expiry); // most recently used goes last
-    return true;
+    if (now - verifiedAt >= this.knownGoodTtlMs) return false; // too old for anything: forgotten
+    this.entries.set(key, verifiedAt); // most recently used goes last
+    return now - verifiedAt < ttlMs;
   }
 
   private remember(key: string): void {
     this.entries.delete(key);
-    this.entries.set(key, this.now() + this.ttlMs);
+    this.entries.set(key, this.now());
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done === true) break;

@@ -2,8 +2,12 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context, Middleware, Next } from 'koa';
 import { Readable } from 'node:stream';
 import type { GraphQLContext } from '../../resolvers/context';
+import { AnswerBudget } from '../graphql/answer-budget';
+import { GraphQLLimitError } from '../graphql/limit-error';
+import { LIMIT_KEYS } from '../graphql/limits';
+import type { GraphQLRequestText, RequestLimits } from '../graphql/request-limits';
 import { BodyTooLargeError, readLimitedText } from '../http/read-limited';
-import type { AdminTokens } from './admin-auth';
+import { ADMIN_TOKEN_FAILURES, type AdminTokens } from './admin-auth';
 import { serveIde, serveIdeAsset, wantsIde } from './graphql-ide';
 
 /** Largest GraphQL request body (queries and variables), 1 MiB. */
@@ -13,11 +17,21 @@ export interface GraphQLEndpointOptions {
   readonly path: string;
   readonly tokens: AdminTokens;
   readonly context: (principal: string) => GraphQLContext;
+  /** The limits of documents (checked before Apollo sees them) and of answers. */
+  readonly limits: RequestLimits;
+  /** The client's address, for the limit on wrong tokens; default the connection's peer. */
+  readonly clientAddress?: (ctx: Context) => string;
 }
 
 /**
  * Apollo Server on Koa at `path`. Browsers asking for HTML get the offline IDE; every GraphQL
- * request needs an administrator bearer token, else 401 (before any parsing or execution).
+ * request needs an administrator bearer token, else 401 (before any parsing or execution), and
+ * an address that presented too many wrong tokens is refused without a check (admin-auth.ts).
+ * Then the document's limits (src/graphql/request-limits.ts) are checked before Apollo parses
+ * it: a refusal is 400 BAD_USER_INPUT and nothing runs. An answer with more list entries than
+ * `maxAnswerEntries` (counted while it is built) or more bytes than `maxAnswerBytes` is replaced
+ * by one BAD_USER_INPUT error (400). Apollo's persisted queries are off (server.ts): the query
+ * text is always in the request, so nothing reaches execution unchecked.
  */
 export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: GraphQLEndpointOptions): Middleware {
   const assetPrefix = `${options.path}/ide/`;
@@ -26,8 +40,18 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
     if (ctx.path !== options.path) return next();
     if (wantsIde(ctx)) return serveIde(ctx, options.path);
 
-    const principal = options.tokens.authenticate(ctx.get('authorization') || undefined);
-    if (!principal) return graphqlError(ctx, 401, 'UNAUTHENTICATED', 'An administrator token is required: Authorization: Bearer <token>');
+    const source = options.clientAddress?.(ctx) ?? ctx.request.socket.remoteAddress ?? '';
+    const auth = options.tokens.authenticate(ctx.get('authorization') || undefined, source);
+    if (auth.kind === 'too-many') {
+      return graphqlError(
+        ctx,
+        401,
+        'UNAUTHENTICATED',
+        `Too many wrong administrator tokens from this address (${ADMIN_TOKEN_FAILURES.failures} a minute); try again later`,
+      );
+    }
+    if (auth.kind !== 'admin') return graphqlError(ctx, 401, 'UNAUTHENTICATED', 'An administrator token is required: Authorization: Bearer <token>');
+    const principal = auth.name;
 
     let body: unknown = undefined;
     if (ctx.method === 'POST') {
@@ -39,18 +63,59 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
         return graphqlError(ctx, 400, 'BAD_REQUEST', `Request body is not valid JSON: ${(error as Error).message}`);
       }
     }
+    const text = requestText(ctx, body);
+    if (text) {
+      try {
+        options.limits.check(text);
+      } catch (error) {
+        if (error instanceof GraphQLLimitError) return graphqlError(ctx, 400, 'BAD_USER_INPUT', error.message);
+        throw error;
+      }
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(ctx.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const { maxAnswerEntries, maxAnswerBytes: maxBytes } = options.limits.limits;
+    const answer = new AnswerBudget(maxAnswerEntries);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: ctx.method.toUpperCase(), headers, search: ctx.search, body },
-      context: async () => options.context(principal),
+      context: async () => ({ ...options.context(principal), answer }),
     });
+    if (answer.exceeded) return graphqlError(ctx, 400, 'BAD_USER_INPUT', answer.message());
+    if (result.body.kind === 'complete' && result.body.string.length > maxBytes / 3 && Buffer.byteLength(result.body.string) > maxBytes) {
+      return graphqlError(ctx, 400, 'BAD_USER_INPUT', `The answer would be larger than ${maxBytes} bytes; the limit is ${maxBytes} (${LIMIT_KEYS.maxAnswerBytes}): select fewer fields, or page with a smaller \`first\``);
+    }
     for (const [name, value] of result.headers) ctx.set(name, value);
     ctx.status = result.status ?? 200;
     ctx.body = result.body.kind === 'complete' ? result.body.string : Readable.from(result.body.asyncIterator);
   };
+}
+
+/**
+ * The query, variables and operation name of a POST body or GET parameters; undefined when the
+ * request has no query text (Apollo then answers it: a batch, a missing query, bad variables).
+ */
+function requestText(ctx: Context, body: unknown): GraphQLRequestText | undefined {
+  if (ctx.method === 'POST') {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+    const { query, variables, operationName } = body as Record<string, unknown>;
+    if (typeof query !== 'string') return undefined;
+    return { query, variables: isRecord(variables) ? variables : undefined, operationName: typeof operationName === 'string' ? operationName : undefined };
+  }
+  const { query, variables, operationName } = ctx.query;
+  if (typeof query !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = typeof variables === 'string' ? JSON.parse(variables) : undefined;
+  } catch {
+    return undefined; // Apollo refuses the malformed variables before anything runs
+  }
+  return { query, variables: isRecord(parsed) ? parsed : undefined, operationName: typeof operationName === 'string' ? operationName : undefined };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function graphqlError(ctx: Context, status: number, code: string, message: string): void {

@@ -7,19 +7,25 @@ import type { Context } from 'koa';
  * works offline (nothing from a CDN). The page holds no data; every query it sends needs an
  * administrator token, which the user enters in GraphiQL's headers pane.
  */
-const ASSETS: Readonly<Record<string, { pkg: string; file: string; type: string }>> = {
-  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'application/javascript' },
-  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'application/javascript' },
-  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'application/javascript' },
-  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
-};
+interface AssetSpec {
+  readonly pkg: string;
+  readonly file: string;
+  readonly type: string;
+}
+
+/** A Map, not an object: the name comes from the URL, and `constructor` or `__proto__` must not be found. */
+const ASSETS: ReadonlyMap<string, AssetSpec> = new Map([
+  ['react.js', { pkg: 'react', file: 'umd/react.production.min.js', type: 'application/javascript' }],
+  ['react-dom.js', { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'application/javascript' }],
+  ['graphiql.js', { pkg: 'graphiql', file: 'graphiql.min.js', type: 'application/javascript' }],
+  ['graphiql.css', { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' }],
+]);
 
 const cache = new Map<string, Buffer>();
 
-function asset(name: string): Buffer {
+function asset(name: string, { pkg, file }: AssetSpec): Buffer {
   let content = cache.get(name);
   if (!content) {
-    const { pkg, file } = ASSETS[name]!;
     // Resolve the package folder (UMD builds are not in the packages' `exports`).
     content = readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), file));
     cache.set(name, content);
@@ -56,10 +62,10 @@ export function serveIde(ctx: Context, endpoint: string): void {
 
 /** Serves one IDE asset; false when the name is not one of ours. */
 export function serveIdeAsset(ctx: Context, name: string): boolean {
-  const spec = ASSETS[name];
+  const spec = ASSETS.get(name);
   if (!spec) return false;
   ctx.type = spec.type;
   ctx.set('Cache-Control', 'public, max-age=86400');
-  ctx.body = asset(name);
+  ctx.body = asset(name, spec);
   return true;
 }

@@ -3,7 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLSchema } from 'graphql';
 import Koa from 'koa';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createContext, type GraphQLContext } from '../../resolvers/context';
@@ -11,9 +11,16 @@ import { DirectoryScope } from '../../resolvers/directory-scope';
 import { createErrorFormatter } from '../../resolvers/errors';
 import { crowdFacade } from '../../facades/crowd/router';
 import { CrowdOperations } from '../../facades/crowd/operations';
+import { crowdProtocolErrorAnswer } from '../../facades/crowd/protocol-error';
+import { clientAddress } from '../../facades/crowd/client-address';
 import type { Config } from '../config/schema';
+import { graphqlLimits } from '../graphql/limits';
+import { RequestLimits } from '../graphql/request-limits';
+import { answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
+import { capConnectionsPerAddress, httpServerOptions, serverLimits } from '../http/server-limits';
 import { packageRoot } from '../paths';
 import type { Directory } from '../domain/directory';
+import { LoginLimits } from '../security/login-limits';
 import { VerifiedPasswordCache } from '../security/password-hash';
 import type { Store } from '../store/store';
 import type { SyncControl } from '../sync/control';
@@ -45,6 +52,8 @@ export interface ServerParts {
   readonly engine?: SyncControl;
   /** Crowd SSO sessions; default: in this process. Serving workers share the primary's. */
   readonly sessions?: Sessions;
+  /** Failed-login limits of the Crowd facade; default: this process's own (per serving worker). */
+  readonly loginLimits?: LoginLimits;
 }
 
 /**
@@ -56,26 +65,41 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const { config, store, schema, logger } = parts;
   const scope = new DirectoryScope(parts.directories);
   const contextFor = (principal: string): GraphQLContext => createContext(store, scope, principal, parts.engine);
-  const logError = (correlationId: string, error: unknown) => logger.error('unexpected error', { correlationId, ...describeError(error) });
+  // A client that hangs up mid-request is not a server error: debug, without a stack.
+  const logError = (correlationId: string, error: unknown) =>
+    isClientDisconnect(error)
+      ? logger.debug('client went away', { correlationId, ...describeDisconnect(error) })
+      : logger.error('unexpected error', { correlationId, ...describeError(error) });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: createErrorFormatter(logError),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Off: every document must arrive as text, to be checked against the limits (graphql-endpoint.ts).
+    persistedQueries: false,
   });
   await apollo.start();
 
   const passwords = new VerifiedPasswordCache();
+  const loginLimits = parts.loginLimits ?? new LoginLimits();
   const app = new Koa();
   app.proxy = false;
-  app.on('error', (error: unknown) => logger.warn('request failed', describeError(error)));
+  // Koa reports a hang-up up to twice per request (the response's end and its body stream): one line.
+  const hungUp = new WeakSet<object>();
+  app.on('error', (error: unknown, ctx?: object) => {
+    if (!isClientDisconnect(error)) logger.warn('request failed', describeError(error));
+    else if (!ctx || !hungUp.has(ctx)) logger.debug('client went away', describeDisconnect(error));
+    if (ctx) hungUp.add(ctx);
+  });
   app.use(
     crowdFacade({
       operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, contextFor),
       applications: config.applications,
       trustedProxies: config.trustedProxies,
       verifyPassword: (password, hash) => passwords.verify(password, hash),
+      knownGood: (password, hash) => passwords.knownGood(password, hash),
+      loginLimits,
       contextPath: config.server.contextPath,
       crowdVersion: CROWD_VERSION,
       ...(parts.sessions ? { sessions: parts.sessions } : {}),
@@ -83,9 +107,28 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     }),
   );
   // After the facade: Crowd calls are the hot path, and the facade passes on anything outside its mount points.
-  app.use(graphqlEndpoint(apollo, { path: '/graphql', tokens: new AdminTokens(config.adminTokens), context: contextFor }));
+  app.use(
+    graphqlEndpoint(apollo, {
+      path: '/graphql',
+      tokens: new AdminTokens(config.adminTokens),
+      context: (principal) => Object.assign(contextFor(principal), { loginLimits }),
+      limits: new RequestLimits(schema, graphqlLimits(config.graphql)),
+      clientAddress: (ctx) => clientAddress(ctx.request.socket.remoteAddress ?? '', ctx.get('x-forwarded-for') || undefined, config.trustedProxies),
+    }),
+  );
 
-  const server: Server = app.listen(config.server.port, config.server.host);
+  // The HTTP limits (src/http/server-limits.ts) and the answers to unparseable requests, which
+  // carry the Crowd version headers like every other answer.
+  const httpLimits = serverLimits(config.server);
+  const server: Server = createServer(httpServerOptions(httpLimits), app.callback());
+  capConnectionsPerAddress(server, httpLimits.maxConnectionsPerAddress, logger);
+  answerClientErrors(server, {
+    answer: (status, message) => crowdProtocolErrorAnswer(status, message, CROWD_VERSION),
+    logger,
+    maxHeaderBytes: httpLimits.maxHeaderBytes,
+    requestTimeoutMs: httpLimits.requestTimeoutMs,
+  });
+  server.listen(config.server.port, config.server.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;

@@ -15,10 +15,15 @@ export interface Collision {
  * name, the user who already holds it in the store keeps it (so nobody's account flips between
  * people), else the smallest external id; every other gets `<name>-<first 8 id characters>`,
  * stable across runs. Nobody is dropped or merged.
+ *
+ * `reserved` (folded name → external id) are names held by users who are not claimants but stay
+ * in the directory (vanished upstream and kept deactivated, `deprovisioning.deleted: deactivate`):
+ * they keep their names, and every claimant of one gets a variant.
  */
 export function resolveNameCollisions(
   users: ReadonlyArray<{ externalId: string; name: string }>,
   currentNames: ReadonlyMap<string, string>,
+  reserved: ReadonlyMap<string, string> = new Map(),
 ): { names: Map<string, string>; collisions: Collision[] } {
   const byName = new Map<string, Array<{ externalId: string; name: string }>>();
   for (const user of users) {
@@ -28,9 +33,23 @@ export function resolveNameCollisions(
     else byName.set(folded, [user]);
   }
   const names = new Map<string, string>();
-  const taken = new Set(byName.keys());
+  const taken = new Set([...byName.keys(), ...reserved.keys()]);
   const collisions: Collision[] = [];
-  for (const [folded, claimants] of byName) {
+  // In folded-name order, not listing order: two contested names can compete for one fallback
+  // variant (`a` → `a-b-4`, `a-b` → `a-b-4`), and the provider's listing order changes between runs.
+  const contested = [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [folded, claimants] of contested) {
+    const keeper = reserved.get(folded);
+    if (keeper !== undefined) {
+      claimants.sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
+      const renamed = claimants.map((other) => {
+        const name = uniqueVariant(other, taken);
+        names.set(other.externalId, name);
+        return { externalId: other.externalId, name };
+      });
+      collisions.push({ kind: 'user', name: claimants[0]!.name, keptBy: keeper, renamed });
+      continue;
+    }
     if (claimants.length === 1) {
       names.set(claimants[0]!.externalId, claimants[0]!.name);
       continue;

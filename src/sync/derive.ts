@@ -47,9 +47,14 @@ export function derive(mirror: UpstreamMirror, settings: DeriveSettings, current
     else included.push({ user, name });
   }
 
+  // Under `deprovisioning.deleted: deactivate`, users left out stay in the store (deactivated)
+  // and keep their names: a newcomer projecting to one gets a variant (else the apply conflicts).
+  const includedIds = new Set(included.map(({ user }) => user.id));
+  const kept = settings.deprovisioning.deleted === 'deactivate' ? new Map([...currentNames].filter(([, id]) => !includedIds.has(id))) : undefined;
   const { names, collisions } = resolveNameCollisions(
     included.map(({ user, name }) => ({ externalId: user.id, name })),
     currentNames,
+    kept,
   );
   const picture = emptyPicture();
   for (const { user } of included) picture.users.set(user.id, toUserRecord(user, names.get(user.id)!));
@@ -103,7 +108,7 @@ export function userFilter(
     (user.enabled || keepDisabled) &&
     (!user.guest || settings.filters.guests === 'include') &&
     predicates.every(({ name, test }) => {
-      const value = name === 'domain' ? loginDomain(user) : name === 'email' ? user.email : (user.attributes[name] ?? '');
+      const value = name === 'domain' ? loginDomain(user) : name === 'email' ? user.email : ((Object.hasOwn(user.attributes, name) ? user.attributes[name] : undefined) ?? '');
       return test instanceof Set ? test.has(foldName(value)) : test.test(value);
     }) &&
     (filterGroups.size === 0 || [...(mirror.userGroups.get(user.id) ?? [])].some((g) => [...ancestors(g)].some((a) => filterGroups.has(a))));
@@ -222,12 +227,26 @@ function resolveGroupNames(
     else byName.set(folded, [id]);
   }
   const names = new Map<string, string>();
-  for (const [folded, ids] of byName) {
+  // Variants must not take a name in use (ids can share their first 8 characters; a group may be
+  // named like another's variant), and are handed out in name order, whatever the listing order.
+  const used = new Set([...taken, ...byName.keys()]);
+  const variant = (name: string, id: string): string => {
+    const alnum = id.replace(/[^A-Za-z0-9]/g, '') || 'x';
+    const candidates = [`${name} (${alnum.slice(0, 8)})`, `${name} (${alnum})`];
+    for (let n = 2; ; n++) {
+      const candidate = candidates.shift() ?? `${name} (${alnum}) ${n}`;
+      if (!used.has(foldName(candidate))) {
+        used.add(foldName(candidate));
+        return candidate;
+      }
+    }
+  };
+  for (const [folded, ids] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     ids.sort();
     ids.forEach((id, index) => {
       const name = mirror.groups.get(id)!.name;
       const loses = index > 0 || taken.has(folded);
-      names.set(id, loses ? `${name} (${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)})` : name);
+      names.set(id, loses ? variant(name, id) : name);
     });
     if (ids.length > 1 || taken.has(folded)) {
       collisions.push({

@@ -218,7 +218,7 @@ export class SyncEngine {
           filteredOut: derived.filteredOut,
           withoutUsername: derived.withoutUsername.length,
         });
-        after = pictureAfter(derived.picture, plan);
+        after = pictureAfter(derived.picture, plan, baseline);
       }
 
       if (request.dryRun) {

@@ -1,14 +1,24 @@
 import { MAX_EVENTS_PER_CHANGE, type CrowdEvent, type EventBatch, type EventUser } from '../domain/events';
+import { foldName } from '../domain/names';
 import type { UserRecord } from '../domain/user';
 import type { DirectoryPicture } from './picture';
 import type { Plan } from './plan';
 
 /**
  * The Crowd events that describe an applied plan exactly (crowd-rest.md §3.7), in an order the
- * Crowd client can replay: group creations and updates, user creations and updates, membership
- * events (one UPDATED per affected user with their complete direct group set, one per affected
- * group with its complete parents and children), then user and group deletions. A group rename
- * is a DELETED and a CREATED (Crowd groups have no key), and refreshes its members' sets.
+ * Crowd client can replay: user and group deletions first, then group creations and updates,
+ * user creations and updates, membership events (one UPDATED per affected user with their
+ * complete direct group set, one per affected group with its complete parents and children). A
+ * group rename is a DELETED and a CREATED (Crowd groups have no key), and refreshes its members'
+ * sets.
+ *
+ * Deletions come first because a client deletes by name (`deleteCachedUser(name)`, groups by
+ * name): a name freed in this change set and taken by another user or group (a leaver's login
+ * given to a new hire, "Team" renamed "Team (old)" and "Team New" renamed "Team") would
+ * otherwise be deleted right after its new holder was written. For the same reason a user
+ * renamed onto a name another user gives up in this set comes after that user's rename; only a
+ * cycle of renames (two users swapping names) cannot be ordered, and a client then falls back to
+ * a full sync. Found by the sync fault matrix (tests/sync/fault-matrix.test.ts).
  *
  * `after` is the directory as it will be once the plan is applied.
  */
@@ -29,7 +39,7 @@ export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: Direc
       events.push({ type: 'group', operation: 'CREATED', group: entity });
     } else events.push({ type: 'group', operation: previous ? 'UPDATED' : 'CREATED', group: entity });
   }
-  for (const user of plan.changes.upsertUsers ?? []) {
+  for (const user of renamesInOrder(plan.changes.upsertUsers ?? [], before)) {
     events.push({ type: 'user', operation: before.users.has(user.externalId) ? 'UPDATED' : 'CREATED', user: eventUser(user, directoryId) });
   }
 
@@ -73,15 +83,39 @@ export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: Direc
     }
   }
 
+  const userDeletions: CrowdEvent[] = [];
   for (const id of plan.changes.removeUsers ?? []) {
     const user = before.users.get(id);
-    if (user) events.push({ type: 'user', operation: 'DELETED', user: eventUser(user, directoryId) });
+    if (user) userDeletions.push({ type: 'user', operation: 'DELETED', user: eventUser(user, directoryId) });
   }
   for (const id of plan.changes.removeGroups ?? []) {
     const group = before.groups.get(id);
     if (group) deletions.push({ type: 'group', operation: 'DELETED', group: { name: group.name, description: group.description, active: group.active } });
   }
-  return [...events, ...deletions];
+  return [...userDeletions, ...deletions, ...events];
+}
+
+/**
+ * User upserts ordered so that a user taking a name another upserted user gives up comes after
+ * that one (a rename chain); users on a cycle of renames keep the plan's order.
+ */
+function renamesInOrder(users: readonly UserRecord[], before: DirectoryPicture): UserRecord[] {
+  const holderOf = new Map<string, string>();
+  for (const u of before.users.values()) holderOf.set(foldName(u.name), u.externalId);
+  const upserted = new Map(users.map((u) => [u.externalId, u]));
+  const out: UserRecord[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (user: UserRecord): void => {
+    if (state.has(user.externalId)) return; // done, or a cycle: leave it where it is
+    state.set(user.externalId, 'visiting');
+    const holder = holderOf.get(foldName(user.name));
+    const previous = holder !== undefined && holder !== user.externalId ? upserted.get(holder) : undefined;
+    if (previous) visit(previous);
+    state.set(user.externalId, 'done');
+    out.push(user);
+  };
+  for (const user of users) visit(user);
+  return out;
 }
 
 function eventUser(user: UserRecord, directoryId: number): EventUser {
@@ -96,9 +130,16 @@ function eventUser(user: UserRecord, directoryId: number): EventUser {
   };
 }
 
-/** The directory once `plan` is applied: the desired picture plus users kept but deactivated. */
-export function pictureAfter(desired: DirectoryPicture, plan: Plan): DirectoryPicture {
+/**
+ * The directory once `plan` is applied to `baseline`: the desired picture plus the users kept
+ * though not desired (`deprovisioning.deleted: deactivate`), deactivated by this plan or already
+ * inactive. The engine diffs the next run against this picture, so a kept user missing here
+ * would lose its name to a newcomer and the next apply would conflict.
+ */
+export function pictureAfter(desired: DirectoryPicture, plan: Plan, baseline: DirectoryPicture): DirectoryPicture {
   const users = new Map(desired.users);
+  const removed = new Set(plan.changes.removeUsers ?? []);
+  for (const [id, user] of baseline.users) if (!users.has(id) && !removed.has(id)) users.set(id, user);
   for (const user of plan.changes.upsertUsers ?? []) users.set(user.externalId, user); // kept-but-deactivated users
   return { users, groups: desired.groups, userGroups: desired.userGroups, groupParents: desired.groupParents };
 }

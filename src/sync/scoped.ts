@@ -67,6 +67,14 @@ export function planForUsers(
 
   const holders = new Map<string, string>();
   for (const user of baseline.users.values()) if (!scope.has(user.externalId)) holders.set(foldName(user.name), user.externalId);
+  // Affected users who leave the picture but stay deactivated (`deprovisioning.deleted: deactivate`) keep their names.
+  if (settings.deprovisioning.deleted === 'deactivate') {
+    for (const id of scope) {
+      const old = baseline.users.get(id);
+      const user = mirror.users.get(id);
+      if (old && (!user || !keep(user) || projectUsername(user, settings.username) === '')) holders.set(foldName(old.name), id);
+    }
+  }
 
   const before: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
   const desired: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
@@ -95,8 +103,11 @@ export function planForUsers(
     userGroups: new Map(baseline.userGroups),
     groupParents: baseline.groupParents,
   };
+  // Affected users leave the picture only when removed: one kept (deactivated now or already
+  // inactive) stays, so its membership events are written and the next run sees its name.
+  const removed = new Set(plan.changes.removeUsers ?? []);
   for (const id of scope) {
-    after.users.delete(id);
+    if (removed.has(id)) after.users.delete(id);
     after.userGroups.delete(id);
   }
   for (const [id, record] of desired.users) after.users.set(id, record);

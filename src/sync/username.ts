@@ -20,7 +20,7 @@ export function projectUsername(user: ProviderUser, settings: SyncSettings['user
 function sourceValue(user: ProviderUser, source: string): string {
   if (source === 'login') return user.login;
   if (source === 'email') return user.email;
-  return user.attributes[source] ?? '';
+  return (Object.hasOwn(user.attributes, source) ? user.attributes[source] : undefined) ?? '';
 }
 
 /** The domain of a user's login (`corp.example` for `ada@corp.example`), for attribute filters. */

@@ -172,6 +172,54 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       expect(await store.countUsers([dir], { kind: 'boolean', field: 'active', value: true })).toBe(3);
     });
 
+    test('filters of any size: wide AND/OR lists, equality lists, long values, empty values; too many values is INVALID_ARGUMENT', async () => {
+      const long = 'ä'.repeat(30_000); // 60,000 UTF-8 bytes: over SQLite's 50,000-byte LIKE pattern limit
+      await store.apply(dir, {
+        upsertUsers: [
+          userRecord('u1', 'alice', { displayName: `A${long}Z`, attributes: { bio: [`x${long}y`, 'short'], team: ['Core'] } }),
+          userRecord('u2', 'bob', { displayName: 'Bob 100%_done', attributes: { team: ['Edge'] } }),
+          userRecord('u3', 'carol', { displayName: `${long}`, attributes: {} }),
+        ],
+      });
+      type UserFilter = Parameters<Store['countUsers']>[1];
+      const search = async (filter: UserFilter) => names((await store.searchUsers({ directoryIds: [dir], filter, limit: 100 })).items);
+      const s = (field: 'name' | 'displayName', match: 'equals' | 'startsWith' | 'endsWith' | 'contains', value: string): UserFilter => ({ kind: 'string', field, match, value });
+      const attr = (name: string, match: 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan', value: string): UserFilter => ({ kind: 'attribute', name, match, value });
+
+      // SQLite refuses expression trees deeper than 1000: lists of thousands of terms still work.
+      const misses = (n: number, make: (i: number) => UserFilter) => Array.from({ length: n }, (_, i) => make(i));
+      expect(await search({ kind: 'or', of: [...misses(5000, (i) => s('name', 'startsWith', `zz${i}`)), s('name', 'equals', 'BOB')] })).toEqual(['bob']);
+      expect(await search({ kind: 'or', of: [...misses(12_000, (i) => s('name', 'equals', `nobody${i}`)), s('name', 'equals', 'Carol'), s('name', 'equals', 'ALICE')] })).toEqual(['alice', 'carol']);
+      expect(await search({ kind: 'and', of: misses(3000, () => ({ kind: 'boolean', field: 'active', value: true })) })).toEqual(['alice', 'bob', 'carol']);
+      expect(await search({ kind: 'or', of: [...misses(3000, (i) => attr('team', 'equals', `t${i}`)), attr('team', 'startsWith', 'CO'), attr('bio', 'equals', 'SHORT')] })).toEqual(['alice']);
+      expect(await search({ kind: 'or', of: [{ kind: 'or', of: [s('name', 'equals', 'bob')] }, { kind: 'or', of: [s('name', 'equals', 'carol'), { kind: 'and', of: [] }] }] })).toEqual(['alice', 'bob', 'carol']);
+      expect(await search({ kind: 'not', filter: { kind: 'or', of: [s('name', 'equals', 'bob'), s('name', 'equals', 'carol')] } })).toEqual(['alice']);
+
+      // Values longer than SQLite's LIKE pattern limit, in columns and attributes.
+      expect(await search(s('displayName', 'contains', long.toUpperCase()))).toEqual(['alice', 'carol']);
+      expect(await search(s('displayName', 'startsWith', `a${long}`))).toEqual(['alice']);
+      expect(await search(s('displayName', 'endsWith', `${long}z`))).toEqual(['alice']);
+      expect(await search(s('displayName', 'equals', long))).toEqual(['carol']);
+      expect(await search(attr('bio', 'contains', `${long}Y`))).toEqual(['alice']);
+      expect(await search(attr('bio', 'startsWith', `X${long}`))).toEqual(['alice']);
+      expect(await search(attr('bio', 'endsWith', `${long}y`))).toEqual(['alice']);
+      expect(await search(s('displayName', 'contains', `${long}${long}`))).toEqual([]);
+      // Wildcards are literal; the empty value starts, ends and is contained in every value.
+      expect(await search(s('displayName', 'contains', '0%_D'))).toEqual(['bob']);
+      expect(await search(s('displayName', 'contains', '%'))).toEqual(['bob']);
+      expect(await search(s('displayName', 'endsWith', '_'))).toEqual([]);
+      for (const match of ['startsWith', 'endsWith', 'contains'] as const) {
+        expect(await search(s('displayName', match, ''))).toEqual(['alice', 'bob', 'carol']);
+        expect(await search(attr('team', match, ''))).toEqual(['alice', 'bob']);
+      }
+
+      // More values than SQLite binds in one statement: a clear INVALID_ARGUMENT, not a SQLite error.
+      await expect(search({ kind: 'and', of: misses(20_000, (i) => s('name', 'startsWith', `a${i}`)) })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^The filter is too large/),
+      });
+    });
+
     test('group filters and lookups', async () => {
       await store.apply(dir, {
         upsertGroups: [groupRecord('g1', 'jira-users', { local: true }), groupRecord('g2', 'Engineering', { description: 'Builders' })],

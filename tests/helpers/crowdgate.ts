@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../src/store/open';
 import type { ChangeSet, Store } from '../../src/store/store';
 import type { DirectoryProvider } from '../../src/providers/provider';
 import { localControl } from '../../src/sync/control';
+import type { LoginLimits } from '../../src/security/login-limits';
 import { SyncEngine } from '../../src/sync/engine';
 
 export const APP_PASSWORD = 'app-secret:with-colon';
@@ -35,7 +36,7 @@ export interface TestCrowdgate {
 export async function startTestCrowdgate(
   directories: Array<{ name: string; changes: ChangeSet }>,
   overrides: Partial<Config['server']> = {},
-  options: { providers?: readonly DirectoryProvider[] } = {},
+  options: { providers?: readonly DirectoryProvider[]; loginLimits?: LoginLimits } = {},
 ): Promise<TestCrowdgate> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-test-'));
   const store = openSqliteStore(dataDir);
@@ -69,6 +70,7 @@ export async function startTestCrowdgate(
     directories: registered,
     logger: silentLogger,
     ...(engine ? { engine: localControl(engine) } : {}),
+    ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
   });
   return {
     url: server.url,

@@ -27,12 +27,12 @@ function childrenOf(pid: number): number[] {
 }
 
 /** One request on a connection of its own (no keep-alive), so that consecutive calls spread over the workers. */
-function request(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+function request(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; version?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? 'GET', agent: false, headers: { authorization: AUTH, accept: 'application/json', ...init.headers } }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, version: res.headers['x-embedded-crowd-version'] as string | undefined }));
     });
     req.on('error', reject);
     req.end(init.body);
@@ -112,6 +112,18 @@ describe('serving workers', () => {
       const bad = await request(crowd('/authentication?username=ada.white'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":"wrong"}' });
       expect(bad.status).toBe(400);
       expect(JSON.parse(bad.body)).toMatchObject({ reason: 'INVALID_USER_AUTHENTICATION' });
+    }
+  });
+
+  test('the HTTP limits hold in every worker: a 32 KiB URL is served, a 70 KiB one gets 431 with the Crowd version header', async () => {
+    for (let i = 0; i < 4; i++) {
+      // Several connections: round-robin reaches both workers.
+      const long = await request(`${base}/rest/usermanagement/1/user?username=${'a'.repeat(32 * 1024)}`, { headers: { accept: 'application/xml' } });
+      expect([400, 404]).toContain(long.status); // the facade's answer (no such user), never 431
+      expect(long.version).toMatch(/^Crowd\//);
+      const over = await request(`${base}/rest/usermanagement/1/user?username=${'a'.repeat(70 * 1024)}`);
+      expect([over.status, over.version]).toEqual([431, expect.stringMatching(/^Crowd\//)]);
+      expect(over.body).toContain('<reason>ILLEGAL_ARGUMENT</reason>');
     }
   });
 

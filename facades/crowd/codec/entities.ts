@@ -54,11 +54,16 @@ function jsonLink(rel: 'self' | 'edit', href: string): JsonObject {
 
 const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/;
 
-/** The ISO string as given when it is already an `xsd:dateTime`, else normalised; undefined if unparseable. */
+/**
+ * The ISO string as given when it is already an `xsd:dateTime`, else normalised; undefined if unparseable.
+ * ISO's extended years (`+010000`, `-000001`, as `toISOString` writes years outside 0–9999) become
+ * xsd's `10000` and `-0001`: xsd:dateTime has no `+` and no leading zeros beyond four digits.
+ */
 function xmlDate(iso: string): string | undefined {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return undefined;
-  return XSD_DATE_TIME.test(iso) ? iso : new Date(ms).toISOString();
+  const out = XSD_DATE_TIME.test(iso) ? iso : new Date(ms).toISOString();
+  return out.replace(/^([+-]?)0*(\d{4,})/, (_, sign: string, year: string) => `${sign === '-' ? '-' : ''}${year}`);
 }
 
 function jsonDate(iso: string): number | undefined {

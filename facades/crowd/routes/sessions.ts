@@ -1,10 +1,10 @@
 import { DirectoryError } from '../../../src/domain/errors';
+import type { UserLoginDelays } from '../../../src/security/login-limits';
 import type { RequestBody } from '../body';
 import { authenticationContextFromBody, factorsFromBody, type ValidationFactor } from '../codec/credentials';
 import { renderSession, sessionLink } from '../codec/session';
 import { withCrowdStatus } from '../errors';
 import type { CrowdUserView } from '../graphql-types';
-import type { FailureLimiter } from '../rate-limit';
 import { expansions, param, requiredParam, runAs, type CrowdCall, type Reply } from '../request';
 import { canonicalFactors, type Session, type Sessions } from '../session-store';
 import { authenticate } from './authentication';
@@ -15,7 +15,7 @@ import { authenticate } from './authentication';
  */
 export interface SessionDeps {
   readonly sessions: Sessions;
-  readonly limiter: FailureLimiter;
+  readonly limiter: UserLoginDelays;
 }
 
 function invalidToken(token: string): DirectoryError {
@@ -40,10 +40,27 @@ function factorsMatch(session: Session, given: readonly ValidationFactor[]): boo
   return given.every((f) => !COMPARED_FACTORS.has(f.name.toLowerCase()) || !stored.has(f.name.toLowerCase()) || stored.get(f.name.toLowerCase()) === f.value);
 }
 
+/** Longest end-user source kept as a limit key (factors come from the application, unchecked). */
+const MAX_SOURCE_LENGTH = 200;
+
+/**
+ * The end user's address path from a session's validation factors, for the failed-login limit:
+ * the `X-Forwarded-For` factor's addresses, then `remote_address` (what the product saw), as a
+ * proxy would append them; undefined when neither is given. The whole path, not its first entry,
+ * is the source: an end user can write any X-Forwarded-For but cannot change what the product's
+ * own side saw, so nobody can pass for another user's familiar source.
+ */
+export function endUserSource(factors: readonly ValidationFactor[]): string | undefined {
+  const factor = (name: string) => factors.find((f) => f.name.toLowerCase() === name)?.value.trim() || undefined;
+  const path = [factor('x-forwarded-for'), factor('remote_address')].filter((part) => part !== undefined).join(', ');
+  return path === '' ? undefined : path.slice(0, MAX_SOURCE_LENGTH);
+}
+
 /**
  * POST /session[?validate-password=false][&duration=S][&expand=user|attributes] → 201, Location
  * `{B}/session/{token}`, session entity. With validation (default) the password is checked like
- * POST /authentication (same errors, same failure limit); without it the user must exist (400
+ * POST /authentication (same errors, same failure limit, the source being the end user's address
+ * from the validation factors when they hold one: endUserSource); without it the user must exist (400
  * USER_NOT_FOUND) and be active (400 INACTIVE_ACCOUNT). A live session of the same user and
  * factors is returned again (still 201, as Crowd does).
  */
@@ -55,7 +72,7 @@ export async function postSession(call: CrowdCall, body: RequestBody, deps: Sess
   if (durationRaw !== undefined && !/^\d{1,9}$/.test(durationRaw)) throw new DirectoryError('INVALID_ARGUMENT', 'duration must be a number of seconds');
   let user: CrowdUserView;
   if (validate) {
-    user = await authenticate(call, deps.limiter, context.username, context.password ?? '', attributes);
+    user = await authenticate(call, deps.limiter, context.username, context.password ?? '', attributes, endUserSource(context.factors));
   } else {
     const found = await liveUser(call, context.username, attributes);
     if (!found) throw withCrowdStatus(new DirectoryError('USER_NOT_FOUND', `User <${context.username}> does not exist`), 400);

@@ -46,9 +46,18 @@ export type SearchRestriction =
 
 export type PropertyRestriction = Extract<SearchRestriction, { kind: 'property' }>;
 
-/** Deepest nesting of boolean restrictions accepted (the root counts as 1). */
-export const MAX_RESTRICTION_DEPTH = 32;
-/** Most restrictions (of any kind) in one body. */
+/**
+ * Deepest nesting of restrictions accepted (the root counts as 1). The restriction becomes a
+ * GraphQL filter one level per boolean, plus one for `LESS_THAN_OR_EQUAL` / `GREATER_THAN_OR_EQUAL`
+ * on strings (an `or`), and the schema refuses filters nested deeper than 16 levels
+ * (resolvers/inputs/to-filter.ts): 16 here keeps every accepted restriction within it, so the
+ * client gets this message rather than GraphQL's. Jira's restrictions are 1–3 levels deep.
+ */
+export const MAX_RESTRICTION_DEPTH = 16;
+/**
+ * Most restrictions (of any kind) in one body: bounds the parsers' work. What a search may hold
+ * is bounded further when it becomes a filter (MAX_SEARCH_TERMS in to-filter.ts).
+ */
 export const MAX_RESTRICTION_NODES = 10_000;
 
 export const NULL_RESTRICTION: SearchRestriction = { kind: 'null' };

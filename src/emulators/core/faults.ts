@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mulberry32 } from './mulberry32';
 
 /**
  * Faults every emulator can inject on demand, changeable while it runs. Vendor-specific signals
@@ -38,18 +39,6 @@ export const DEFAULT_FAULTS: FaultSettings = {
   forceResync: false,
 };
 
-/** Deterministic PRNG for fault decisions, so a test with a seed sees the same fault sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Faults {
   settings: FaultSettings;
   /** Requests left unanswered by `hangPathPattern` so far. */
@@ -58,6 +47,7 @@ export class Faults {
 
   constructor(initial: Partial<FaultSettings> = {}, seed = 1) {
     this.settings = { ...DEFAULT_FAULTS, ...initial };
+    // Deterministic, so a test with a seed sees the same fault sequence.
     this.random = mulberry32(seed);
   }
 

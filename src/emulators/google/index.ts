@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const domain = tenant.spec.domain.toLowerCase();
   const customerId = options.customerId ?? customerIdFor(String(tenant.spec.seed));
   const host = options.host ?? '127.0.0.1';
+  // A work directory we made (it holds the service-account key file) is removed on close.
+  const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'crowdgate-google-')));
 
   const state = new TenantState(tenant);
@@ -215,11 +217,13 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
       provider: 'google',
       google: { domain, customerId, serviceAccountKeyFile: keyFile, adminEmail, tokenUrl, rootUrl },
     }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    },
   };
   return emulator;
 }

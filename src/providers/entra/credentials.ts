@@ -29,6 +29,8 @@ export class AppTokenSource {
     private readonly settings: EntraSettings,
     private readonly dispatcher: Dispatcher,
     private readonly now: () => number = Date.now,
+    /** A token request that gets no answer within this fails (the retry policy's request timeout). */
+    private readonly timeoutMs: number = 60_000,
   ) {
     this.credential = buildCredential(settings);
   }
@@ -52,7 +54,10 @@ export class AppTokenSource {
   private async fetch(): Promise<string> {
     let result;
     try {
-      result = await this.credential.getToken(GRAPH_SCOPE);
+      // Without a deadline a token endpoint that never answers hangs the whole run: msal's
+      // network client has no timeout of its own and ignores getToken's abortSignal (found by
+      // tests/sync/fault-matrix.test.ts). The request left behind ends with its connection.
+      result = await withDeadline(this.credential.getToken(GRAPH_SCOPE), this.timeoutMs);
     } catch (error) {
       throw await explainTokenFailure(error, this.settings, this.dispatcher);
     }
@@ -62,6 +67,14 @@ export class AppTokenSource {
     this.current = { token: result.token, refreshAt: Math.max(refreshAt, this.now() + 30_000) };
     return result.token;
   }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the token endpoint gave no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function buildCredential(s: EntraSettings): TokenCredential {

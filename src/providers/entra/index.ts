@@ -86,7 +86,7 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     const concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.dispatcher = createDispatcher(settings.caCertificate, concurrency + DIRECT_LANES + 4);
     this.bucket = new ResourceBucket(settings.resourceUnitBudget);
-    const tokens = new AppTokenSource(settings, this.dispatcher);
+    const tokens = new AppTokenSource(settings, this.dispatcher, Date.now, this.policy.requestTimeoutMs);
     this.client = new GraphClient({ graphBaseUrl: settings.graphBaseUrl, tokens, bucket: this.bucket, policy: this.policy, dispatcher: this.dispatcher });
     this.print = fingerprint([settings.tenantId.toLowerCase(), settings.graphBaseUrl, USER_SELECT.join(','), GROUP_SELECT.join(','), settings.groupTypes]);
   }

@@ -45,7 +45,11 @@ const GOOGLE_TOKEN_ORIGIN = new URL(DEFAULT_TOKEN_URL).origin;
 export class Credentials {
   private key: Promise<ServiceAccountKey> | undefined;
 
-  constructor(private readonly settings: GoogleSettings) {}
+  constructor(
+    private readonly settings: GoogleSettings,
+    /** Token requests that get no answer within this fail (the retry policy's request timeout). */
+    private readonly tokenTimeoutMs: number = 60_000,
+  ) {}
 
   /** The parsed key (read and checked once). */
   serviceAccount(): Promise<ServiceAccountKey> {
@@ -67,16 +71,22 @@ export class Credentials {
       transporterOptions: { fetchImplementation: globalThis.fetch },
     });
     const tokenUrl = this.settings.tokenUrl;
-    if (tokenUrl !== DEFAULT_TOKEN_URL) {
-      const target = new URL(tokenUrl);
-      auth.transporter.interceptors.request.add({
-        resolved: async (opts) => {
-          const u = opts.url instanceof URL ? opts.url : new URL(String(opts.url));
-          if (u.origin === GOOGLE_TOKEN_ORIGIN && u.pathname === '/token') opts.url = new URL(target.href);
-          return opts;
-        },
-      });
-    }
+    const target = tokenUrl !== DEFAULT_TOKEN_URL ? new URL(tokenUrl) : undefined;
+    const timeout = this.tokenTimeoutMs;
+    auth.transporter.interceptors.request.add({
+      resolved: async (opts) => {
+        const u = opts.url instanceof URL ? opts.url : new URL(String(opts.url));
+        if (u.origin === GOOGLE_TOKEN_ORIGIN && u.pathname === '/token') {
+          if (target) opts.url = new URL(target.href);
+          // gtoken sets no timeout, so a token endpoint that never answers would hang the run
+          // (found by tests/sync/fault-matrix.test.ts). gaxios turns `timeout` into a signal
+          // before interceptors run, so the deadline is added to the signal here.
+          const deadline = AbortSignal.timeout(timeout);
+          opts.signal = opts.signal ? AbortSignal.any([opts.signal as AbortSignal, deadline]) : deadline;
+        }
+        return opts;
+      },
+    });
     return auth;
   }
 }

@@ -49,7 +49,7 @@ export class GoogleProvider implements DirectoryProvider {
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.pace = new Pace(settings.queriesPerMinute, settings.maxConcurrency);
-    this.client = new DirectoryClient(settings, new Credentials(settings), this.pace, this.policy);
+    this.client = new DirectoryClient(settings, new Credentials(settings, this.policy.requestTimeoutMs), this.pace, this.policy);
   }
 
   /** Requests sent and quota refusals met so far (benchmarks, diagnostics). */

@@ -30,7 +30,7 @@ const STOP_TIMEOUT_MS = 10_000;
  * schedule and the Crowd SSO sessions, and forks that many serving workers (worker-main.ts). The
  * workers share the listening port through node:cluster (connections handed out round-robin) and
  * read the same SQLite store; they reach the engine and the sessions here (shared-services.ts).
- * Failed-login limits (facades/crowd/rate-limit.ts) stay per worker. A worker that dies is
+ * Failed-login limits (src/security/login-limits.ts) stay per worker. A worker that dies is
  * replaced; the primary's stop stops them all first.
  */
 export async function startCrowdgateCluster(config: Config, logger: Logger): Promise<CrowdgateCluster> {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../../resolvers/schema';
 import { openSqliteStore } from '../../store/open';
-import { createLogger, describeError } from '../logger';
+import { createLogger, describeError, logLevelFromEnv } from '../logger';
 import { startServer } from '../server';
 import { isMessage, type StartMessage, type WorkerStatus } from './messages';
 import { PrimaryLink, type Channel } from './rpc';
@@ -14,7 +14,8 @@ import { remoteServices } from './shared-services';
  * Exits when told to stop or when the primary goes away.
  */
 const channel = process as unknown as Channel;
-const logger = createLogger();
+// The primary checked CROWDGATE_LOG_LEVEL; workers inherit its environment.
+const logger = createLogger(undefined, logLevelFromEnv());
 
 /** Sends a status to the primary; resolves once it is written to the channel. */
 function report(status: WorkerStatus): Promise<void> {

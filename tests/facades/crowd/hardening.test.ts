@@ -99,12 +99,15 @@ describe('a crowdgate under the context path /crowd', () => {
     expect((await fetch(`${cg.url}/rest/usermanagement/1/user?username=alice`, { headers: { authorization: cg.basic() } })).status).toBe(404);
   });
 
-  test('failed application logins are limited per source address: 401 even with the right password', async () => {
+  test('failed application logins are limited per source address, but a proven password keeps working', async () => {
     const url = `${cg.url}/crowd/rest/usermanagement/1/user?username=alice`;
-    for (let i = 0; i < 10; i++) expect((await fetch(url, { headers: { authorization: cg.basic('jira', 'wrong') } })).status).toBe(401);
-    const blocked = await fetch(url, { headers: { authorization: cg.basic() } });
+    for (let i = 0; i < 10; i++) expect((await fetch(url, { headers: { authorization: cg.basic('jira', `wrong-${i}`) } })).status).toBe(401);
+    // An eleventh guess is refused without a check (and so is indistinguishable from a wrong one)…
+    const blocked = await fetch(url, { headers: { authorization: cg.basic('jira', 'wrong-10') } });
     expect(blocked.status).toBe(401);
     expect(blocked.headers.get('www-authenticate')).toBe('BASIC realm="Crowd REST Service"');
     expect(await blocked.text()).toBe('Application failed to authenticate');
+    // …while the application's own password, which verified earlier in this file, still passes.
+    expect((await fetch(url, { headers: { authorization: cg.basic() } })).status).toBe(200);
   });
 });

@@ -1,19 +1,23 @@
 import type { ConnectionReport, DirectoryProvider, PasswordCapable, PasswordCheck, ProviderGroup, ProviderMember, ProviderUser } from '../../../src/providers/provider';
 
-/**
- * A provider double for SMALL_DIRECTORY with a password capability: alice/wonderland is ok,
- * carol's password is expired, "Bob Smith" needs MFA, dave is inactive, `down` is unavailable.
- * It lists nothing (the tests fill the store directly and never sync).
- */
-export class PasswordProvider implements DirectoryProvider, PasswordCapable {
+/** A provider double that lists nothing (tests fill the store directly and never sync) and is always reachable. */
+export abstract class ListsNothingProvider implements DirectoryProvider {
   readonly kind = 'demo';
-  readonly logins: string[] = [];
   async *users(): AsyncIterable<ProviderUser> {}
   async *groups(): AsyncIterable<ProviderGroup> {}
   async *members(): AsyncIterable<ProviderMember> {}
   async testConnection(): Promise<ConnectionReport> {
     return { ok: true, messages: [] };
   }
+}
+
+/**
+ * A provider double for SMALL_DIRECTORY with a password capability: alice/wonderland is ok,
+ * carol's password is expired, "Bob Smith" needs MFA, dave is inactive, `down` is unavailable.
+ * It lists nothing (the tests fill the store directly and never sync).
+ */
+export class PasswordProvider extends ListsNothingProvider implements PasswordCapable {
+  readonly logins: string[] = [];
   async checkPassword(login: string, password: string): Promise<PasswordCheck> {
     this.logins.push(login);
     if (password !== 'wonderland') return { kind: 'invalid' };
@@ -33,12 +37,4 @@ export class PasswordProvider implements DirectoryProvider, PasswordCapable {
 }
 
 /** A provider without the password capability. */
-export class NoPasswordProvider implements DirectoryProvider {
-  readonly kind = 'demo';
-  async *users(): AsyncIterable<ProviderUser> {}
-  async *groups(): AsyncIterable<ProviderGroup> {}
-  async *members(): AsyncIterable<ProviderMember> {}
-  async testConnection(): Promise<ConnectionReport> {
-    return { ok: true, messages: [] };
-  }
-}
+export class NoPasswordProvider extends ListsNothingProvider {}

@@ -22,8 +22,15 @@ describe('parseQueryString', () => {
   });
 
   test('a malformed escape is kept as written, never an exception (as node querystring does)', () => {
-    for (const text of ['u=100%', 'u=%E0%A4%A', 'u=%zz+1', 'u=%C3%28']) {
+    for (const text of ['u=100%', 'u=%zz+1', 'u=%4', 'u=%C3%A9%zz']) {
       expect(parseQueryString(text).get('u')).toEqual([parse(text)['u']]);
     }
+  });
+
+  test('well-formed escapes that are not UTF-8 are an INVALID_ARGUMENT naming the parameter, never U+FFFD', () => {
+    for (const text of ['u=%FF', 'u=%C0%AF', 'u=%ED%A0%80', 'u=%E0%A4%A', 'u=%C3%28', 'u=%zz%FF']) {
+      expect(() => parseQueryString(text)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Query parameter u is not valid UTF-8/) }));
+    }
+    expect(() => parseQueryString('%FF=1')).toThrow(/name of query parameter "%FF" is not valid UTF-8/);
   });
 });

@@ -109,3 +109,93 @@ describe('client call patterns: authentication, sessions, cookie config', () => 
     expect([...(await groups.text()).matchAll(/<group name="([^"]+)"/g)].map((m) => m[1])).toEqual(['developers', 'jira-software-users']);
   });
 });
+
+/** The callback API of the npm `atlassian-crowd` family (lib/index.js, user.js, groups.js, session.js); no types ship with it. */
+type CrowdCallback = (error: (Error & { type?: string }) | null, result?: unknown) => void;
+interface PatchedCrowdClient {
+  ping(callback: CrowdCallback): void;
+  search(type: 'user' | 'group', restriction: string, callback: CrowdCallback): void;
+  user: {
+    find(username: string, callback: CrowdCallback): void;
+    active(username: string, callback: CrowdCallback): void;
+    groups(username: string, callback: CrowdCallback): void;
+    authenticate(username: string, password: string, callback: CrowdCallback): void;
+    attributes(username: string, callback: CrowdCallback): void;
+    create(first: string, last: string, display: string, email: string, username: string, password: string, callback: CrowdCallback): void;
+  };
+  groups: {
+    find(group: string, callback: CrowdCallback): void;
+    active(group: string, callback: CrowdCallback): void;
+    directmembers(group: string, callback: CrowdCallback): void;
+    nestedmembers(group: string, callback: CrowdCallback): void;
+  };
+  session: {
+    create(username: string, password: string, callback: CrowdCallback): void;
+    find(token: string, callback: CrowdCallback): void;
+    authenticate(token: string, callback: CrowdCallback): void;
+    destroy(token: string, callback: CrowdCallback): void;
+  };
+}
+type PatchedCrowdConstructor = new (options: { crowd: { base: string }; application: { name: string; password: string } }) => PatchedCrowdClient;
+
+/** Calls a callback-style client function; resolves with its result, rejects with its error. */
+function called(invoke: (callback: CrowdCallback) => void): Promise<unknown> {
+  return new Promise((resolve, reject) => invoke((error, result) => (error ? reject(error) : resolve(result))));
+}
+
+/**
+ * The npm `atlassian-crowd-patched@0.5.1` (JSON; same code as `atlassian-crowd@0.5.0` but for a
+ * lenient content-type check). Its `user.attributes` sends `GET /user/attribute` with a `{}` body
+ * and no Content-Length: the `{}` reaches the server as the start of a broken second request,
+ * which must not spoil the answer to the GET (src/http/client-errors.ts). Its settings are module
+ * globals, so one client at a time.
+ */
+describe('atlassian-crowd-patched', () => {
+  let cg: TestCrowdgate;
+  let crowd: PatchedCrowdClient;
+  const AtlassianCrowd = require('atlassian-crowd-patched') as PatchedCrowdConstructor;
+  beforeAll(async () => {
+    cg = await startTestCrowdgate([{ name: 'corp', changes: SMALL_DIRECTORY }], {}, { providers: [new PasswordProvider()] });
+    crowd = new AtlassianCrowd({ crowd: { base: `${cg.url}/` }, application: { name: 'jira', password: APP_PASSWORD } });
+  });
+  afterAll(() => cg.stop());
+
+  test('users: find, active, nested groups, attributes (GET with a {} body), password authentication', async () => {
+    expect(await called((cb) => crowd.user.find('alice', cb))).toMatchObject({ name: 'alice', 'first-name': 'Alice', email: 'alice@example.com', active: true });
+    expect(await called((cb) => crowd.user.active('dave', cb))).toBe(false);
+    expect(await called((cb) => crowd.user.groups('carol', cb))).toEqual(['backend', 'developers', 'jira-software-users']);
+    // Several times in a row: the kept-alive connections must each stay usable.
+    for (let i = 0; i < 5; i++) expect(await called((cb) => crowd.user.attributes('alice', cb))).toEqual({ department: ['R&D'] });
+    expect(await called((cb) => crowd.user.attributes('carol', cb))).toEqual({});
+    expect(await called((cb) => crowd.user.authenticate('alice', 'wonderland', cb))).toMatchObject({ name: 'alice', active: true });
+    await expect(called((cb) => crowd.user.authenticate('alice', 'nope', cb))).rejects.toMatchObject({ type: 'INVALID_USER_AUTHENTICATION' });
+  });
+
+  test('groups: find, active, direct and nested members', async () => {
+    expect(await called((cb) => crowd.groups.find('developers', cb))).toMatchObject({ name: 'developers', description: 'All developers', active: true });
+    expect(await called((cb) => crowd.groups.active('developers', cb))).toBe(true);
+    expect(await called((cb) => crowd.groups.directmembers('developers', cb))).toEqual(['alice', 'Bob Smith']);
+    expect(await called((cb) => crowd.groups.nestedmembers('developers', cb))).toEqual(['alice', 'Bob Smith', 'carol']);
+  });
+
+  test('search, ping (cookie config), SSO sessions', async () => {
+    expect(await called((cb) => crowd.search('user', 'email="carol@example.org"', cb))).toMatchObject({ users: [{ name: 'carol' }] });
+    expect(await called((cb) => crowd.ping(cb))).toMatchObject({ name: 'crowd.token_key' });
+    const token = (await called((cb) => crowd.session.create('alice', 'wonderland', cb))) as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(await called((cb) => crowd.session.find(token, cb))).toMatchObject({ token, user: { name: 'alice' } });
+    expect(await called((cb) => crowd.session.authenticate(token, cb))).toMatchObject({ token });
+    expect(await called((cb) => crowd.session.destroy(token, cb))).toBe(204);
+    await expect(called((cb) => crowd.session.find(token, cb))).rejects.toMatchObject({ type: 'INVALID_SSO_TOKEN' });
+  });
+
+  test('errors: unknown user and group, refused write, wrong application password', async () => {
+    await expect(called((cb) => crowd.user.find('nobody', cb))).rejects.toMatchObject({ type: 'USER_NOT_FOUND' });
+    await expect(called((cb) => crowd.user.attributes('nobody', cb))).rejects.toMatchObject({ type: 'USER_NOT_FOUND' });
+    await expect(called((cb) => crowd.groups.find('nogroup', cb))).rejects.toMatchObject({ type: 'GROUP_NOT_FOUND' });
+    await expect(called((cb) => crowd.user.create('N', 'U', 'N U', 'n@example.com', 'newbie', 'pw', cb))).rejects.toMatchObject({ type: 'APPLICATION_PERMISSION_DENIED' });
+    // Last: a new client replaces the module's global settings.
+    const wrong = new AtlassianCrowd({ crowd: { base: `${cg.url}/` }, application: { name: 'jira', password: 'nope' } });
+    await expect(called((cb) => wrong.user.find('alice', cb))).rejects.toMatchObject({ type: 'APPLICATION_ACCESS_DENIED' });
+  });
+});

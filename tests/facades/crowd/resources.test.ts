@@ -1,5 +1,6 @@
 import { SMALL_DIRECTORY } from '../../helpers/fixtures';
 import { startTestCrowdgate, type TestCrowdgate } from '../../helpers/crowdgate';
+import { LoginLimits } from '../../../src/security/login-limits';
 import { userRecord, groupRecord } from '../../conformance/fixtures';
 import { child, strictDocument, strictGroup, strictUser, text } from './jaxb';
 import { NoPasswordProvider, PasswordProvider } from './password-provider';
@@ -26,7 +27,8 @@ describe('Crowd resources', () => {
         },
       ],
       {},
-      { providers: [passwords, new NoPasswordProvider()] },
+      // A clock that stands still: a delayed login stays delayed however slow the machine is.
+      { providers: [passwords, new NoPasswordProvider()], loginLimits: new LoginLimits({ now: () => 0 }) },
     );
   });
   afterAll(() => cg.stop());
@@ -150,8 +152,9 @@ describe('Crowd resources', () => {
     expect(reason((await xmlPost('/authentication?username=alice', '<user name="x"/>')).body)).toBe('ILLEGAL_ARGUMENT');
   });
 
-  test('failed user authentications are limited per username and source', async () => {
-    for (let i = 0; i < 5; i++) await xmlPost('/authentication?username=Bob+Smith', '<password><value>bad</value></password>');
+  test('failed user authentications are delayed per username and source', async () => {
+    // Through POST /authentication the source is the product itself: 20 failures before delays.
+    for (let i = 0; i < 20; i++) await xmlPost('/authentication?username=Bob+Smith', '<password><value>bad</value></password>');
     const asked = passwords.logins.length;
     const limited = await xmlPost('/authentication?username=Bob+Smith', '<password><value>wonderland</value></password>');
     expect([limited.status, reason(limited.body)]).toEqual([400, 'INVALID_USER_AUTHENTICATION']);

@@ -1,4 +1,3 @@
-import { FailureLimiter } from '../../../facades/crowd/rate-limit';
 import { canonicalFactors, SessionStore } from '../../../facades/crowd/session-store';
 
 describe('SessionStore', () => {
@@ -39,24 +38,5 @@ describe('SessionStore', () => {
     sessions.removeUser('U2', third);
     expect(sessions.get(second)).toBeUndefined();
     expect(sessions.get(third)).toBeDefined();
-  });
-});
-
-describe('FailureLimiter', () => {
-  test('blocks after the limit within the window, forgets after it, success resets', () => {
-    let now = 0;
-    const limiter = new FailureLimiter(3, 1000, 2, () => now);
-    for (let i = 0; i < 3; i++) limiter.fail('a');
-    expect(limiter.blocked('a')).toBe(true);
-    now = 1000;
-    expect(limiter.blocked('a')).toBe(false);
-    limiter.fail('b');
-    limiter.succeed('b');
-    expect(limiter.blocked('b')).toBe(false);
-    limiter.fail('c');
-    limiter.fail('d');
-    limiter.fail('e'); // bounded to 2 keys: c is dropped
-    for (let i = 0; i < 3; i++) limiter.fail('e');
-    expect(limiter.blocked('e')).toBe(true);
   });
 });

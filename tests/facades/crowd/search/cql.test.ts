@@ -1,5 +1,5 @@
 import { MAX_CQL_LENGTH, parseCql } from '../../../../facades/crowd/search/cql';
-import type { SearchRestriction } from '../../../../facades/crowd/search/restriction';
+import { MAX_RESTRICTION_DEPTH, type SearchRestriction } from '../../../../facades/crowd/search/restriction';
 import { expectInvalid } from './expect-invalid';
 
 const p = (name: string, matchMode: string, value: string): SearchRestriction =>
@@ -115,9 +115,11 @@ describe('parseCql (crowd-rest.md §3.3)', () => {
   });
 
   it('bounds nesting and length', () => {
-    expect(parseCql(`${'('.repeat(31)}name=a${')'.repeat(31)}`)).toEqual(p('name', 'EXACTLY_MATCHES', 'a'));
-    expectInvalid(() => parseCql(`${'('.repeat(32)}name=a${')'.repeat(32)}`), /nested deeper than 32 levels/);
-    expectInvalid(() => parseCql('('.repeat(10_000)), /nested deeper than 32 levels/);
+    const deepest = MAX_RESTRICTION_DEPTH - 1;
+    const deeper = new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`);
+    expect(parseCql(`${'('.repeat(deepest)}name=a${')'.repeat(deepest)}`)).toEqual(p('name', 'EXACTLY_MATCHES', 'a'));
+    expectInvalid(() => parseCql(`${'('.repeat(deepest + 1)}name=a${')'.repeat(deepest + 1)}`), deeper);
+    expectInvalid(() => parseCql('('.repeat(10_000)), deeper);
     expectInvalid(() => parseCql(`name=${'a'.repeat(MAX_CQL_LENGTH)}`), /longer than 16384 characters/);
   });
 

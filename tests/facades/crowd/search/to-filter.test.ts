@@ -1,7 +1,8 @@
 import { parseXml } from '../../../../facades/crowd/codec/xml-reader';
 import { parseCql } from '../../../../facades/crowd/search/cql';
-import { parseJsonRestriction, parseXmlRestriction, type SearchRestriction } from '../../../../facades/crowd/search/restriction';
+import { MAX_RESTRICTION_DEPTH, parseJsonRestriction, parseXmlRestriction, type SearchRestriction } from '../../../../facades/crowd/search/restriction';
 import {
+  MAX_SEARCH_TERMS,
   restrictionToGroupFilter,
   restrictionToUserFilter,
   type TranslateOptions,
@@ -181,5 +182,27 @@ describe('restrictionToGroupFilter', () => {
       ],
     });
     expect(restrictionToGroupFilter(r, POST)).toEqual({ and: [{ name: { startsWith: 'jira-' } }, { active: true }, {}] });
+  });
+});
+
+describe('search bounds', () => {
+  const or = (restrictions: SearchRestriction[]): SearchRestriction => ({ kind: 'boolean', logic: 'OR', restrictions });
+  it(`allows ${MAX_SEARCH_TERMS} property restrictions, nulls not counted; one more is INVALID_ARGUMENT`, () => {
+    const terms = Array.from({ length: MAX_SEARCH_TERMS }, (_, i) => prop('name', 'EXACTLY_MATCHES', `u${i}`));
+    expect(restrictionToUserFilter(or([...terms, { kind: 'null' }]), POST)).toMatchObject({ or: expect.any(Array) });
+    expectInvalid(() => restrictionToUserFilter(or([...terms, prop('email', 'CONTAINS', 'x')]), POST), new RegExp(`^Search restriction is invalid: more than ${MAX_SEARCH_TERMS} property restrictions`));
+    expectInvalid(() => restrictionToGroupFilter(or([...terms, prop('name', 'CONTAINS', 'x')]), CQL), /more than/);
+  });
+
+  it(`checks the real depth of CQL, where one pair of parentheses can hold two levels (at most ${MAX_RESTRICTION_DEPTH})`, () => {
+    const cql = (pairs: number): string => {
+      let text = 'name=x';
+      for (let i = 0; i < pairs; i += 1) text = `name=a or name=b and (${text})`;
+      return text;
+    };
+    // n pairs: restrictions 2n + 1 deep.
+    const fits = (MAX_RESTRICTION_DEPTH - 1) / 2;
+    expect(restrictionToUserFilter(parseCql(cql(Math.floor(fits))), CQL)).toMatchObject({ or: expect.any(Array) });
+    expectInvalid(() => restrictionToUserFilter(parseCql(cql(Math.floor(fits) + 1)), CQL), new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`));
   });
 });
