@@ -93,6 +93,28 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
   });
 }
 
+/**
+ * The two answers node's http.Server would otherwise write by itself, bare (no Crowd headers, no
+ * entity), for requests that parsed: an `Expect` other than `100-continue` (RFC 9110 §10.1.1:
+ * 417) and an HTTP/1.1 request without `Host` (RFC 9112 §3.2: 400). The server must be created
+ * with `requireHostHeader: false` (httpServerOptions) and its request handler wrapped with the
+ * returned function, which costs one header read per request.
+ */
+export function answerBareRefusals(server: Server, answer: ProtocolErrorAnswer): (handler: RequestHandler) => RequestHandler {
+  server.on('checkExpectation', (request: IncomingMessage) => {
+    answerAndClose(request.socket, answer(417, `Expectation "${String(request.headers.expect).slice(0, 100)}" is not supported; only 100-continue is`));
+  });
+  return (handler) => (request, response) => {
+    if (request.headers.host === undefined && request.httpVersion === '1.1') {
+      answerAndClose(request.socket, answer(400, 'An HTTP/1.1 request must carry a Host header'));
+      return;
+    }
+    handler(request, response);
+  };
+}
+
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
 function protocolAnswer(code: string | undefined, options: ClientErrorOptions): { status: number; message: string } | undefined {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':

@@ -59,6 +59,8 @@ export function httpServerOptions(limits: ServerLimits): ServerOptions {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     maxHeaderSize: limits.maxHeaderBytes,
+    // Refused by client-errors.ts's answerBareRefusals instead, with the Crowd headers and entity.
+    requireHostHeader: false,
     // Node checks the two timeouts above only this often (default 30 s, which would let a 10 s
     // limit run to 40 s). The check walks the connections still receiving a request: cheap.
     connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),

@@ -16,7 +16,7 @@ import { clientAddress } from '../../facades/crowd/client-address';
 import type { Config } from '../config/schema';
 import { graphqlLimits } from '../graphql/limits';
 import { RequestLimits } from '../graphql/request-limits';
-import { answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
+import { answerBareRefusals, answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
 import { capConnectionsPerAddress, httpServerOptions, serverLimits } from '../http/server-limits';
 import { packageRoot } from '../paths';
 import type { Directory } from '../domain/directory';
@@ -120,10 +120,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   // The HTTP limits (src/http/server-limits.ts) and the answers to unparseable requests, which
   // carry the Crowd version headers like every other answer.
   const httpLimits = serverLimits(config.server);
-  const server: Server = createServer(httpServerOptions(httpLimits), app.callback());
+  const protocolError = (status: number, message: string) => crowdProtocolErrorAnswer(status, message, CROWD_VERSION);
+  const server: Server = createServer(httpServerOptions(httpLimits));
+  server.on('request', answerBareRefusals(server, protocolError)(app.callback()));
   capConnectionsPerAddress(server, httpLimits.maxConnectionsPerAddress, logger);
   answerClientErrors(server, {
-    answer: (status, message) => crowdProtocolErrorAnswer(status, message, CROWD_VERSION),
+    answer: protocolError,
     logger,
     maxHeaderBytes: httpLimits.maxHeaderBytes,
     requestTimeoutMs: httpLimits.requestTimeoutMs,

@@ -278,6 +278,30 @@ describe('garbage after a complete request', () => {
     expect(rest).toEqual([]);
   });
 
+  test.each([
+    ['an Expect other than 100-continue', `GET ${CROWD}/user?username=alice HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${BASIC}\r\nExpect: 200-ok\r\n\r\n`, 417],
+    ['an HTTP/1.1 request without Host', `GET ${CROWD}/user?username=alice HTTP/1.1\r\nAuthorization: ${BASIC}\r\n\r\n`, 400],
+  ])('%s is refused with the Crowd headers and an error entity, not node\'s bare answer', async (_what, request, status) => {
+    const socket = await rawSocket(cg.port);
+    const result = readUntilClose(socket, 8_000);
+    socket.write(request);
+    const { data, closed } = await result;
+    expect(closed).toBe(true);
+    const [answer, ...rest] = splitAnswers(data);
+    expect(answer!.head.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer!.head).toMatch(VERSION_HEADER);
+    expect(answer!.body).toContain('<reason>ILLEGAL_ARGUMENT</reason>');
+    expect(rest).toEqual([]);
+  });
+
+  test('an HTTP/1.0 request without Host is still served', async () => {
+    const socket = await rawSocket(cg.port);
+    const result = readUntilClose(socket, 8_000);
+    socket.write(`GET ${CROWD}/user?username=alice HTTP/1.0\r\nAuthorization: ${BASIC}\r\nAccept: application/json\r\n\r\n`);
+    const { data } = await result;
+    expect(data).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
   test('protocol errors are logged at debug only', () => {
     expect(cg.lines.filter((l) => l.level !== 'debug')).toEqual([]);
   });
