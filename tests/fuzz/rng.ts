@@ -3,21 +3,10 @@
  * Every case has its own generator, seeded from (run seed, case index), so any single case can be
  * regenerated and replayed from those two numbers alone (`CROWDGATE_FUZZ_SEED`, `CROWDGATE_FUZZ_ONLY`).
  */
+import { mulberry32 } from '../../src/emulators/core/mulberry32';
 
 /** Seed of a run when `CROWDGATE_FUZZ_SEED` is not set. */
 export const DEFAULT_FUZZ_SEED = 13013;
-
-/** mulberry32: 32 bits of state, good enough to pick cases, and identical on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 32-bit seed for case `index` of a run seeded with `seed` (a murmur3 finaliser over both). */
 export function caseSeed(seed: number, index: number): number {
