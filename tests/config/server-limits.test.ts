@@ -39,7 +39,7 @@ describe('server limits in the configuration', () => {
   });
 
   test('node options: the timeouts are checked often enough to hold', () => {
-    expect(httpServerOptions(DEFAULT_SERVER_LIMITS)).toEqual({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 65_000, maxHeaderSize: 65_536, connectionsCheckingInterval: 1_000 });
+    expect(httpServerOptions(DEFAULT_SERVER_LIMITS)).toEqual({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 65_000, maxHeaderSize: 65_536, connectionsCheckingInterval: 1_000, requireHostHeader: false });
     expect(httpServerOptions(serverLimits({ headersTimeoutMs: 300, requestTimeoutMs: 600 })).connectionsCheckingInterval).toBe(75);
     // A Config built in code is not validated: the headers timeout is capped at the request timeout.
     expect(serverLimits({ headersTimeoutMs: 9_000, requestTimeoutMs: 1_000 }).headersTimeoutMs).toBe(1_000);
