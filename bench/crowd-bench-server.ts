@@ -33,7 +33,7 @@ import { TenantProvider } from '../src/providers/demo/tenant-provider';
 import { parseCidr } from '../src/security/cidr';
 import { hashPassword } from '../src/security/password-hash';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';
-import { silentLogger } from '../src/server/logger';
+import { silentLogger } from '../src/logging/logger';
 import { startServer } from '../src/server/server';
 import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';

@@ -28,7 +28,7 @@ import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import type { EntraDirectoryConfig } from '../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider } from '../src/providers/entra';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';
-import { silentLogger } from '../src/server/logger';
+import { silentLogger } from '../src/logging/logger';
 import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';

@@ -14,7 +14,7 @@ import { demoConfig } from '../src/config/demo';
 import { loadConfigFile } from '../src/config/load';
 import { startCrowdgate } from '../src/server/bootstrap';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';
-import { createLogger } from '../src/server/logger';
+import { createLogger } from '../src/logging/logger';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import { createOktaProvider, parseOktaSettings, type OktaProvider } from '../src/providers/okta';
-import { silentLogger } from '../src/server/logger';
+import { silentLogger } from '../src/logging/logger';
 import { openSqliteStore } from '../src/store/open';
 import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';

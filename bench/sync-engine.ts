@@ -20,7 +20,7 @@ import { TenantState } from '../src/emulators/core/tenant-state';
 import { generateTenant } from '../src/emulators/tenant';
 import { foldName } from '../src/domain/names';
 import { TenantProvider } from '../src/providers/demo/tenant-provider';
-import { silentLogger } from '../src/server/logger';
+import { silentLogger } from '../src/logging/logger';
 import { MIGRATIONS } from '../src/store/sqlite/migrations';
 import { openSqliteStore } from '../src/store/open';
 import { SyncEngine } from '../src/sync/engine';

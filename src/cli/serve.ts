@@ -4,7 +4,7 @@ import type { Config } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
 import { startCrowdgate } from '../server/bootstrap';
 import { startCrowdgateCluster } from '../server/cluster/primary';
-import { createLogger, logLevelFromEnv } from '../server/logger';
+import { createLogger, logLevelFromEnv } from '../logging/logger';
 
 export interface ServeOptions {
   config?: string;

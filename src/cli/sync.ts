@@ -3,7 +3,7 @@ import { demoConfig } from '../config/demo';
 import type { Config } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
 import { openEngine } from '../server/bootstrap';
-import { createLogger, silentLogger } from '../server/logger';
+import { createLogger, silentLogger } from '../logging/logger';
 import type { SyncRun } from '../store/sync-records';
 import type { RunReport, SyncEngine } from '../sync/engine';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../logging/logger';
 
 /**
  * Error codes that mean the client went away or could not be heard: a reset or closed

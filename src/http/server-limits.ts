@@ -1,6 +1,6 @@
 import type { ServerOptions } from 'node:http';
 import type { Server as NetServer, Socket } from 'node:net';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../logging/logger';
 
 /**
  * How long and how many: the limits of crowdgate's HTTP server, sized for Crowd traffic (small

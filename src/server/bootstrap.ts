@@ -7,7 +7,7 @@ import type { Store } from '../store/store';
 import { localControl } from '../sync/control';
 import { SyncEngine } from '../sync/engine';
 import { SyncScheduler } from '../sync/scheduler';
-import type { Logger } from './logger';
+import type { Logger } from '../logging/logger';
 import { startServer, type RunningServer } from './server';
 
 export interface Crowdgate {

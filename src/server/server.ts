@@ -27,7 +27,7 @@ import type { SyncControl } from '../sync/control';
 import type { Sessions } from '../../facades/crowd/session-store';
 import { AdminTokens } from './admin-auth';
 import { graphqlEndpoint } from './graphql-endpoint';
-import { describeError, type Logger } from './logger';
+import { describeError, type Logger } from '../logging/logger';
 
 /** What Crowd clients see in `X-Embedded-Crowd-Version` (the 5.1 line current products ship). */
 export const CROWD_VERSION = 'Crowd/5.1.6';

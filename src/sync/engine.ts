@@ -2,7 +2,7 @@ import type { Directory } from '../domain/directory';
 import { DirectoryError } from '../domain/errors';
 import { foldName } from '../domain/names';
 import { supportsDelta, type DirectoryProvider, type ProviderChange } from '../providers/provider';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import type { RunMode, RunTrigger, SyncRun } from '../store/sync-records';
 import type { Collision } from './collisions';

@@ -1,6 +1,6 @@
 import { parseConfig } from '../../src/config/load';
 import { DEFAULT_SERVER_LIMITS, httpServerOptions, serverLimits } from '../../src/http/server-limits';
-import { createLogger, logLevelFromEnv } from '../../src/server/logger';
+import { createLogger, logLevelFromEnv } from '../../src/logging/logger';
 
 const HASH = 'scrypt$N=32768,r=8,p=1$+8+PGQhhvq7yN9xF1YjSxg==$SWOSQ9XHPLCpXRkAc71O6UGf/N7ik9B574ntLrchsNk=';
 const withServer = (server: string) => `

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { demoConfig, DEMO_ADMIN_TOKEN, DEMO_APPLICATION_PASSWORD } from '../../src/config/demo';
 import { DEMO_USER_PASSWORD } from '../../src/providers/demo/demo-password';
 import { startCrowdgate, type Crowdgate } from '../../src/server/bootstrap';
-import type { Logger } from '../../src/server/logger';
+import type { Logger } from '../../src/logging/logger';
 import { fuzzBudget, fuzzOnly, fuzzSeed } from './rng';
 import { formatReport, readVocabulary, runFuzz, type FuzzReport } from './runner';
 

@@ -7,7 +7,7 @@ import { DEFAULT_SYNC_SETTINGS } from '../../src/config/sync-schema';
 import { parseCidr } from '../../src/security/cidr';
 import { hashPassword } from '../../src/security/password-hash';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
-import { silentLogger } from '../../src/server/logger';
+import { silentLogger } from '../../src/logging/logger';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { openSqliteStore } from '../../src/store/open';
 import type { ChangeSet, Store } from '../../src/store/store';

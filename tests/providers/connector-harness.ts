@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../src/config/sync-schema';
 import type { DirectoryProvider } from '../../src/providers/provider';
-import { silentLogger } from '../../src/server/logger';
+import { silentLogger } from '../../src/logging/logger';
 import { openSqliteStore } from '../../src/store/open';
 import type { DirectoryState, Store } from '../../src/store/store';
 import type { SyncRun } from '../../src/store/sync-records';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoConfig } from '../../src/config/demo';
 import { startCrowdgate } from '../../src/server/bootstrap';
-import { silentLogger } from '../../src/server/logger';
+import { silentLogger } from '../../src/logging/logger';
 
 /** `crowdgate serve --demo`, through the real provider → sync → store path, twice on one data dir. */
 describe('the embedded demo', () => {

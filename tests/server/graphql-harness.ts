@@ -6,7 +6,7 @@ import type { Config } from '../../src/config/schema';
 import { DEFAULT_SYNC_SETTINGS } from '../../src/config/sync-schema';
 import type { GraphQLLimits } from '../../src/graphql/limits';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
-import type { Logger } from '../../src/server/logger';
+import type { Logger } from '../../src/logging/logger';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { openSqliteStore } from '../../src/store/open';
 import type { ChangeSet, Store } from '../../src/store/store';

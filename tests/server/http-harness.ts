@@ -8,7 +8,7 @@ import { DEFAULT_SYNC_SETTINGS } from '../../src/config/sync-schema';
 import { parseCidr } from '../../src/security/cidr';
 import { hashPassword } from '../../src/security/password-hash';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
-import { createLogger } from '../../src/server/logger';
+import { createLogger } from '../../src/logging/logger';
 import { startServer } from '../../src/server/server';
 import { openSqliteStore } from '../../src/store/open';
 import type { ChangeSet } from '../../src/store/store';

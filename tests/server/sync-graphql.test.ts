@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoConfig } from '../../src/config/demo';
 import { startCrowdgate, type Crowdgate } from '../../src/server/bootstrap';
-import { silentLogger } from '../../src/server/logger';
+import { silentLogger } from '../../src/logging/logger';
 
 /** The sync engine through GraphQL: runs, dry runs, approval. */
 describe('GraphQL sync API', () => {

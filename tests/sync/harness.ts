@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../src/config/sync-schema';
 import type { CrowdEvent } from '../../src/domain/events';
-import { silentLogger } from '../../src/server/logger';
+import { silentLogger } from '../../src/logging/logger';
 import { openSqliteStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import { SyncEngine } from '../../src/sync/engine';

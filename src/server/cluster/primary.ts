@@ -6,7 +6,7 @@ import { DirectoryError } from '../../domain/errors';
 import { localControl } from '../../sync/control';
 import type { SyncEngine } from '../../sync/engine';
 import { startEngine } from '../bootstrap';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logging/logger';
 import { isMessage, type StartMessage, type StopMessage, type WorkerStatus } from './messages';
 import { answerCall, isCall } from './rpc';
 import { serviceHandlers } from './shared-services';

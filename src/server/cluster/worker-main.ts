@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../../resolvers/schema';
 import { openSqliteStore } from '../../store/open';
-import { createLogger, describeError, logLevelFromEnv } from '../logger';
+import { createLogger, describeError, logLevelFromEnv } from '../../logging/logger';
 import { startServer } from '../server';
 import { isMessage, type StartMessage, type WorkerStatus } from './messages';
 import { PrimaryLink, type Channel } from './rpc';

@@ -8,7 +8,7 @@ import { DEFAULT_SYNC_SETTINGS } from '../../../src/config/sync-schema';
 import { DirectoryError } from '../../../src/domain/errors';
 import { parseCidr } from '../../../src/security/cidr';
 import { hashPassword } from '../../../src/security/password-hash';
-import type { Logger } from '../../../src/server/logger';
+import type { Logger } from '../../../src/logging/logger';
 import { startServer, type RunningServer } from '../../../src/server/server';
 import { openSqliteStore } from '../../../src/store/open';
 import type { ChangeSet, Store } from '../../../src/store/store';

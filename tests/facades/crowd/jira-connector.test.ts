@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { demoConfig } from '../../../src/config/demo';
 import type { TenantProvider } from '../../../src/providers/demo/tenant-provider';
 import { startCrowdgate, type Crowdgate } from '../../../src/server/bootstrap';
-import { silentLogger } from '../../../src/server/logger';
+import { silentLogger } from '../../../src/logging/logger';
 import { child, strictDocument, strictGroup, strictUser, text } from './jaxb';
 
 /**

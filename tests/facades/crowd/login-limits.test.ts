@@ -10,7 +10,7 @@ import type { PasswordCapable, PasswordCheck } from '../../../src/providers/prov
 import { parseCidr } from '../../../src/security/cidr';
 import { LoginLimits } from '../../../src/security/login-limits';
 import { hashPassword } from '../../../src/security/password-hash';
-import { silentLogger } from '../../../src/server/logger';
+import { silentLogger } from '../../../src/logging/logger';
 import { startServer, type RunningServer } from '../../../src/server/server';
 import { openSqliteStore } from '../../../src/store/open';
 import type { Store } from '../../../src/store/store';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_SYNC_SETTINGS } from '../../../src/config/sync-schema';
 import type { FaultSettings } from '../../../src/emulators/core/faults';
 import type { TenantSpec } from '../../../src/emulators/tenant';
-import { silentLogger } from '../../../src/server/logger';
+import { silentLogger } from '../../../src/logging/logger';
 import { openSqliteStore } from '../../../src/store/open';
 import type { Store } from '../../../src/store/store';
 import type { SyncRun } from '../../../src/store/sync-records';
