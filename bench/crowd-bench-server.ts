@@ -29,7 +29,7 @@ import { foldName } from '../src/domain/names';
 import { userKey } from '../src/domain/user';
 import { TenantState } from '../src/emulators/core/tenant-state';
 import { generateTenant } from '../src/emulators/tenant';
-import { TenantProvider } from '../src/providers/demo/tenant-provider';
+import { TenantProvider } from '../tests/helpers/tenant-provider';
 import { parseCidr } from '../src/security/cidr';
 import { hashPassword } from '../src/security/password-hash';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';

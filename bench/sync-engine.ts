@@ -19,7 +19,7 @@ import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import { TenantState } from '../src/emulators/core/tenant-state';
 import { generateTenant } from '../src/emulators/tenant';
 import { foldName } from '../src/domain/names';
-import { TenantProvider } from '../src/providers/demo/tenant-provider';
+import { TenantProvider } from '../tests/helpers/tenant-provider';
 import { silentLogger } from '../src/logging/logger';
 import { MIGRATIONS } from '../src/store/sqlite/migrations';
 import { openSqliteStore } from '../src/store/open';

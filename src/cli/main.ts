@@ -7,7 +7,6 @@ import { buildCrowdgateSchema, printCrowdgateSchema } from '../../resolvers/sche
 import { isDirectoryError } from '../domain/errors';
 import { packageRoot } from '../paths';
 import { tuneHeapGrowth } from '../server/heap-tuning';
-import { emulateCommand } from './emulate';
 import { hashPasswordCommand } from './hash-password';
 import { serve } from './serve';
 import { syncCommand } from './sync';
@@ -112,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
         allowPositionals: true,
         strict: true,
       });
+      // Loaded on demand: the emulators are development tools, never part of a serving process.
+      const { emulateCommand } = await import('./emulate');
       await emulateCommand(positionals[0], values, process.stdout, process.stderr);
       return 0;
     }

@@ -3,7 +3,7 @@ import { loadConfigFile } from '../config/load';
 import type { Config, DirectoryConfig } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
 import type { ConnectionReport } from '../providers/provider';
-import { openProvider } from '../providers/registry';
+import { openDirectoryProvider } from '../server/open-provider';
 
 export interface TestConnectionOptions {
   config?: string;
@@ -31,7 +31,7 @@ export async function testConnectionCommand(options: TestConnectionOptions, out:
 }
 
 async function testDirectory(directory: DirectoryConfig): Promise<ConnectionReport> {
-  const handle = await openProvider(directory);
+  const handle = await openDirectoryProvider(directory);
   try {
     return await handle.provider.testConnection();
   } catch (error) {

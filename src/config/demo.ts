@@ -9,6 +9,13 @@ export const DEMO_APPLICATION_PASSWORD = 'demo';
 export const DEMO_ADMIN_TOKEN = 'demo';
 
 /**
+ * DEMO ONLY. The password of every demo user is `demo`: the in-process tenant has no secrets, and
+ * the demo must let a person log into Jira through crowdgate's `/authentication`. Never use the
+ * demo provider for real accounts.
+ */
+export const DEMO_USER_PASSWORD = 'demo';
+
+/**
  * The embedded configuration of `crowdgate serve --demo`.
  *
  * Built as a typed `Config` directly, NOT through `configSchema`: the demo's admin token `demo` is

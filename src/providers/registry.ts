@@ -1,5 +1,4 @@
 import type { DirectoryConfig } from '../config/schema';
-import { EntraDemoProvider } from './demo/entra-demo';
 import { createEntraProvider, parseEntraSettings } from './entra';
 import { createGoogleProvider, parseGoogleSettings } from './google';
 import { createOktaProvider, parseOktaSettings } from './okta';
@@ -11,16 +10,16 @@ export interface ProviderHandle {
   close(): Promise<void>;
 }
 
+/** The directories a connector serves: every kind but `demo`, which the composition root wires. */
+export type VendorDirectoryConfig = Exclude<DirectoryConfig, { provider: 'demo' }>;
+
 /**
- * Provider kind → factory: the only place that knows every kind. Each connector parses its own
- * settings strictly and throws a CONFIGURATION error naming the directory and key.
+ * Provider kind → factory: the only place that knows every vendor kind. Each connector parses its
+ * own settings strictly and throws a CONFIGURATION error naming the directory and key. The `demo`
+ * kind is not here: src/server/open-provider.ts loads it on demand.
  */
-export async function openProvider(directory: DirectoryConfig): Promise<ProviderHandle> {
+export async function openProvider(directory: VendorDirectoryConfig): Promise<ProviderHandle> {
   switch (directory.provider) {
-    case 'demo': {
-      const provider = await EntraDemoProvider.start(directory.name, directory.demo);
-      return { provider, close: () => provider.close() };
-    }
     case 'entra': {
       const provider = createEntraProvider(parseEntraSettings(directory.entra, directory.name));
       return { provider, close: () => provider.close() };

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
 import type { Config } from '../config/schema';
-import { openProvider, type ProviderHandle } from '../providers/registry';
+import type { ProviderHandle } from '../providers/registry';
+import { openDirectoryProvider } from './open-provider';
 import { openSqliteStore } from '../store/open';
 import type { Store } from '../store/store';
 import { localControl } from '../sync/control';
@@ -30,7 +31,7 @@ export async function openEngine(config: Config, logger: Logger): Promise<OpenEn
     await Promise.all(handles.map((h) => h.close()));
   };
   try {
-    for (const directory of config.directories) handles.push(await openProvider(directory));
+    for (const directory of config.directories) handles.push(await openDirectoryProvider(directory));
   } catch (error) {
     await closeProviders();
     throw error;

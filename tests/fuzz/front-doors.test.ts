@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoConfig, DEMO_ADMIN_TOKEN, DEMO_APPLICATION_PASSWORD } from '../../src/config/demo';
-import { DEMO_USER_PASSWORD } from '../../src/providers/demo/demo-password';
+import { demoConfig, DEMO_ADMIN_TOKEN, DEMO_APPLICATION_PASSWORD, DEMO_USER_PASSWORD } from '../../src/config/demo';
 import { startCrowdgate, type Crowdgate } from '../../src/server/bootstrap';
 import type { Logger } from '../../src/logging/logger';
 import { fuzzBudget, fuzzOnly, fuzzSeed } from './rng';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoConfig } from '../../../src/config/demo';
-import type { TenantProvider } from '../../../src/providers/demo/tenant-provider';
+import type { TenantProvider } from '../../helpers/tenant-provider';
 import { startCrowdgate, type Crowdgate } from '../../../src/server/bootstrap';
 import { silentLogger } from '../../../src/logging/logger';
 import { child, strictDocument, strictGroup, strictUser, text } from './jaxb';

@@ -1,7 +1,8 @@
+import { DEMO_USER_PASSWORD } from '../../config/demo';
 import type { DemoSettings } from '../../config/schema';
 import type { TenantState } from '../../emulators/core/tenant-state';
 import { startEntraEmulator } from '../../emulators/entra';
-import { createEntraProvider, parseEntraSettings } from '../entra';
+import { createEntraProvider, parseEntraSettings } from '../../providers/entra';
 import type {
   ConnectionReport,
   DeltaCapable,
@@ -12,12 +13,15 @@ import type {
   ProviderGroup,
   ProviderMember,
   ProviderUser,
-} from '../provider';
-import { DEMO_USER_PASSWORD } from './demo-password';
+} from '../../providers/provider';
+import type { ProviderHandle } from '../../providers/registry';
 
 /**
  * The `demo` directory, fed the real way: the generated tenant is served by an in-process Entra ID
- * emulator (HTTPS on loopback) and read through the Entra connector, Graph SDK and all (issue 5).
+ * emulator (HTTPS on loopback) and read through the Entra connector, Graph SDK and all.
+ * Part of the composition root, not of the connectors: connectors know vendors, not our fakes of
+ * them. It is loaded with a dynamic `import()` only when a directory says `provider: demo`, so a
+ * production start never loads the emulators (see open-provider.ts).
  * DEMO ONLY: every user's password is `demo`, checked by the connector's ROPC path. `state` is the
  * emulator's live tenant, so a change to it shows up in the next sync.
  */
@@ -64,4 +68,10 @@ export class EntraDemoProvider implements DirectoryProvider, DeltaCapable, Passw
     await this.inner.close();
     await this.stopEmulator();
   }
+}
+
+/** Starts the demo directory's emulator and provider, and returns them as one handle. */
+export async function openDemoProvider(directoryName: string, settings: DemoSettings): Promise<ProviderHandle> {
+  const provider = await EntraDemoProvider.start(directoryName, settings);
+  return { provider, close: () => provider.close() };
 }

@@ -1,6 +1,4 @@
-import type { TenantState } from '../../emulators/core/tenant-state';
-import type { LiveGroup, LiveUser } from '../../emulators/core/tenant-state';
-import { checkDemoPassword } from './demo-password';
+import type { LiveGroup, LiveUser, TenantState } from '../../src/emulators/core/tenant-state';
 import type {
   ConnectionReport,
   DeltaCapable,
@@ -12,13 +10,14 @@ import type {
   ProviderGroup,
   ProviderMember,
   ProviderUser,
-} from '../provider';
+} from '../../src/providers/provider';
+import { DEMO_USER_PASSWORD } from '../../src/config/demo';
 
 /**
- * A provider over an in-process live tenant (src/emulators/core/tenant-state.ts): the `demo`
- * directory, and the provider double of tests and benchmarks. Its change feed is the tenant's
- * journal, so a change made to the tenant shows up in the next incremental run. It can check
- * passwords (demo only: every active user's password is `demo`).
+ * The provider double of tests and benchmarks: a provider over an in-process live tenant
+ * (src/emulators/core/tenant-state.ts), with no HTTP in between. Its change feed is the tenant's
+ * journal, so a change made to the tenant shows up in the next incremental run. It checks passwords
+ * like the demo (every active user's password is `demo`).
  */
 export class TenantProvider implements DirectoryProvider, DeltaCapable, PasswordCapable {
   readonly kind = 'demo';
@@ -26,7 +25,7 @@ export class TenantProvider implements DirectoryProvider, DeltaCapable, Password
   /** `state` is the live tenant: tests and benchmarks change it to play upstream changes. */
   constructor(readonly state: TenantState) {}
 
-  /** DEMO ONLY: every active user's password is `demo` (see demo-password.ts). */
+  /** Every active user's password is `demo`. */
   async checkPassword(login: string, password: string): Promise<PasswordCheck> {
     return checkDemoPassword(this.state, login, password);
   }
@@ -114,4 +113,20 @@ function toProviderUser(user: LiveUser): ProviderUser {
 
 function toProviderGroup(group: LiveGroup): ProviderGroup {
   return { id: group.id, name: group.name, description: group.description };
+}
+
+/**
+ * `login` is matched case-insensitively against the tenant login, the local part of the login (the
+ * demo directory strips the domain from usernames) or the mail, because the store keeps the Crowd
+ * username, not the provider login. Unknown login or wrong password → invalid; disabled → inactive.
+ */
+function checkDemoPassword(state: TenantState, login: string, password: string): PasswordCheck {
+  const wanted = login.toLowerCase();
+  const users = [...state.users.values()];
+  const user =
+    users.find((u) => u.login.toLowerCase() === wanted) ??
+    users.find((u) => u.login.toLowerCase().split('@')[0] === wanted) ??
+    users.find((u) => u.mail.toLowerCase() === wanted);
+  if (!user || password !== DEMO_USER_PASSWORD) return { kind: 'invalid' };
+  return user.enabled ? { kind: 'ok' } : { kind: 'inactive' };
 }
