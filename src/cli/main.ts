@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCrowdgateSchema, printCrowdgateSchema } from '../../resolvers/schema';
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     case '--version':
-      process.stdout.write(`${(require(join(packageRoot(), 'package.json')) as { version: string }).version}\n`);
+      process.stdout.write(`${(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version}\n`);
       return 0;
     case 'serve': {
       const { values } = parseArgs({

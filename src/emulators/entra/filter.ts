@@ -63,7 +63,7 @@ function tokenize(text: string): Token[] {
     } else {
       const start = i;
       const numeric = /[0-9-]/.test(ch);
-      while (i < text.length && (/[A-Za-z0-9_.+\-]/.test(text.charAt(i)) || (numeric && text.charAt(i) === ':'))) i++;
+      while (i < text.length && (/[A-Za-z0-9_.+-]/.test(text.charAt(i)) || (numeric && text.charAt(i) === ':'))) i++;
       if (i === start) throw graphErrors.invalidFilter(`Invalid filter clause: unexpected '${ch}'.`);
       out.push({ t: 'word', v: text.slice(start, i) });
     }

@@ -129,7 +129,7 @@ test('a tampered or foreign page token → 400; a token only continues its own l
   // maxResults may change between pages.
   const next = await admin.users.list({ customer: 'my_customer', maxResults: 25, pageToken: token });
   expect(next.data.users).toHaveLength(25);
-  expect(next.data.users?.[0]?.primaryEmail! > (page.data.users?.[9]?.primaryEmail as string)).toBe(true);
+  expect(next.data.users![0]!.primaryEmail! > page.data.users![9]!.primaryEmail!).toBe(true);
 });
 
 test('an empty page has no array, like the real API', async () => {
