@@ -9,8 +9,9 @@ import { syncSettingsShape, type SyncSettings } from './sync-schema';
  * The crowdgate configuration schema (the shape of `crowdgate.yaml` after `${ENV}` interpolation).
  *
  * Contracts:
- *  - Every object is strict (unknown keys are errors) except the provider settings objects
- *    (`entra`, `google`, `okta`), which accept anything until their providers define them.
+ *  - Every object is strict (unknown keys are errors). The provider settings objects (`entra`,
+ *    `google`, `okta`) pass through here as mappings and are parsed just as strictly by their
+ *    connector (`parseEntraSettings` and its siblings), which names the directory and the key.
  *  - Messages are written for `load.ts`, which prefixes file and key path; they never echo secrets.
  *  - Integers (`port`, demo `users`/`groups`) also accept a decimal string, so `port: ${PORT}` works.
  *  - CIDR lists are parsed into `Cidr` objects (see security/cidr.ts).
@@ -132,7 +133,7 @@ const demoSettingsSchema = z.strictObject({
   groups: integer(0, 100_000).default(30),
 });
 
-/** Provider settings: any mapping for now; later issues replace these with strict schemas. */
+/** Provider settings: a mapping here; each connector's own parser checks its keys strictly when the provider opens. */
 const providerSettingsSchema = z.looseObject({});
 
 export type DemoSettings = z.output<typeof demoSettingsSchema>;

@@ -1,5 +1,5 @@
 /**
- * Crowd change events (crowd-rest.md §3.7), as the sync engine appends them to the event log and
+ * Crowd change events (`/event`, https://docs.atlassian.com/atlassian-crowd/latest/REST/), as the sync engine appends them to the event log and
  * the Crowd facade serves them from `/event/{token}`. Each carries what the client needs at the
  * time of the change: a complete user or group, or a user's complete direct group set.
  */

@@ -34,7 +34,7 @@ export interface UserRecord {
   readonly attributes: Attributes;
 }
 
-/** The Crowd `key` of a user: `{directoryId}:{externalId}`, stable across renames (crowd-rest.md §3.9.1). */
+/** The Crowd `key` of a user: `{directoryId}:{externalId}`, stable across renames. */
 export function userKey(user: Pick<User, 'directoryId' | 'externalId'>): string {
   return `${user.directoryId}:${user.externalId}`;
 }

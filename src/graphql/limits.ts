@@ -4,7 +4,7 @@
  * `BAD_USER_INPUT` with a message that names the limit, its configuration key and its value.
  *
  * The defaults let every query of the README and GraphiQL's introspection through, and refuse
- * the documents that exhausted the heap before these limits existed (issue 13): a 117-byte
+ * the documents that exhausted the heap before these limits existed: a 117-byte
  * `users(first: 1000) → groups → users → groups` nest (estimated cost ~10^9) and 10,000 aliases of
  * `users(first: 1000)` (50,000+ tokens). The Crowd facade runs its fixed operations without
  * these limits (they are not untrusted documents); see facades/crowd/operations.ts.

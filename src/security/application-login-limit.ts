@@ -24,7 +24,7 @@ interface Window {
 }
 
 /**
- * Failed application logins (HTTP Basic, crowd-rest.md §2) per client address, in a fixed window:
+ * Failed application logins (the application's HTTP Basic credentials) per client address, in a fixed window:
  * at most `failures` checks may fail per address and window. A check is reserved before the
  * password is verified and counted as a failure while it runs, so a concurrent burst gets exactly
  * `failures` verifications and the rest answer 401 at once, without one; the budget only frees

@@ -18,7 +18,7 @@ function problem(server: string): string {
   throw new Error('expected a configuration error');
 }
 
-/** The `server:` HTTP limits (issue 13): optional keys, defaults filled in by the server. */
+/** The `server:` HTTP limits: optional keys, defaults filled in by the server. */
 describe('server limits in the configuration', () => {
   test('absent keys take the defaults: 10 s headers, 30 s request, 65 s keep-alive, 256 connections, 64 KiB headers', () => {
     const config = parse('{ port: 8095 }');

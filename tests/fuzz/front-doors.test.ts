@@ -8,7 +8,7 @@ import { fuzzBudget, fuzzOnly, fuzzSeed } from './rng';
 import { formatReport, readVocabulary, runFuzz, type FuzzReport } from './runner';
 
 /**
- * Issue 13, "make it hard to reintroduce": random and mutated requests at both front doors of a
+ * Random and mutated requests at both front doors of a
  * real crowdgate serving the embedded demo (Entra emulator → connector → sync → store), checked
  * against the invariants of invariants.ts: no 5xx but masked internal errors with a correlation
  * id, no stack traces, Crowd's headers and error entities, every well-framed request answered,

@@ -8,7 +8,7 @@
  *  - no stack trace in any answer;
  *  - a GraphQL INTERNAL_SERVER_ERROR in any answer carries its correlation id;
  *  - every Crowd answer carries `X-Embedded-Crowd-Version`, and every Crowd 4xx/5xx other than
- *    401/403 is an error entity with a reason (crowd-rest.md §6 items 2 and 5);
+ *    401/403 is an error entity with a reason, as Crowd's own server answers;
  *  - a well-framed request is answered (not left hanging, not dropped), and the server never
  *    stays silent past the deadline;
  *  - a GraphQL document far over the limits gets 400 BAD_USER_INPUT.

@@ -6,7 +6,7 @@ const CROWD = '/rest/usermanagement/1';
 const LARGE_SEARCH = `${CROWD}/search?entity-type=user&max-results=-1&expand=user`;
 
 /**
- * Clients that hang up (issue 13, finding 9) are not server errors: a hostile session of 100
+ * Clients that hang up are not server errors: a hostile session of 100
  * disconnecting clients (mid-body, mid-stream with FIN or RST, mid-headers) leaves no warn or
  * error line and no stack; what it leaves is a small number of debug lines.
  */

@@ -1,6 +1,6 @@
 import { ADMIN, SECOND_ADMIN, startGraphQLHarness, type GraphQLHarness } from './graphql-harness';
 
-/** Issue 13, finding 11: wrong GraphQL bearer tokens are limited per address like application passwords. */
+/** Wrong GraphQL bearer tokens are limited per address like application passwords. */
 describe('GraphQL administrator tokens: failed attempts are limited per address', () => {
   let h: GraphQLHarness;
   beforeAll(async () => {

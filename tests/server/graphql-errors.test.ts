@@ -1,6 +1,6 @@
 import { startGraphQLHarness } from './graphql-harness';
 
-/** Issue 13: every INTERNAL_SERVER_ERROR answer carries a correlation id that is in the log. */
+/** Every INTERNAL_SERVER_ERROR answer carries a correlation id that is in the log. */
 describe('GraphQL internal errors outside resolvers', () => {
   test('a value that fails to serialise is masked, with a correlation id logged with the cause', async () => {
     // countUsers answers 2^40: GraphQL's Int cannot represent it (an error raised while serialising).

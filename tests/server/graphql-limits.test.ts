@@ -5,7 +5,7 @@ import { configSchema } from '../../src/config/schema';
 import { ADMIN, startGraphQLHarness, type Answer, type GraphQLHarness } from './graphql-harness';
 
 /**
- * Issue 13: the limits of the GraphQL front door. Every refusal must happen before the store is
+ * The limits of the GraphQL front door (README.md#security-and-limits). Every refusal must happen before the store is
  * read (counted, not timed), answer BAD_USER_INPUT and name the limit with its value.
  */
 describe('GraphQL limits (defaults)', () => {

@@ -45,7 +45,7 @@ function splitAnswers(data: string): Array<{ head: string; body: string }> {
 }
 
 /**
- * Slow clients (issue 13, finding 8): with small timeouts configured (Node's defaults are 60 s for
+ * Slow clients: with small timeouts configured (Node's defaults are 60 s for
  * headers and 300 s per request), a client that trickles its headers or body, or sends nothing,
  * is answered 408 and closed by the server. Margins are generous: the limits are 300/600 ms, the
  * assertions allow 8 s.

@@ -4,7 +4,7 @@ import type { ProviderUser } from '../../src/providers/provider';
 import { projectUsername } from '../../src/sync/username';
 
 /**
- * Issue 13, finding 5 (audit): a name from a request, a configuration or a provider is never
+ * A name from a request, a configuration or a provider is never
  * looked up in a plain object's prototype (`constructor`, `toString`, `__proto__`, …).
  * The GraphQL IDE's assets are covered in graphql-limits.test.ts.
  */

@@ -11,7 +11,7 @@ export interface ServerCertificate {
  * Makes a fresh self-signed certificate for `IP:127.0.0.1, DNS:localhost` (plus `host` when it is
  * another loopback address), valid from yesterday for ten years. It is marked as a CA so that it
  * can be passed as the only trust anchor (`ca`) to Node's TLS, undici and @azure/identity's
- * `tlsOptions` (see providers.md §0: the SDKs only reach an emulator over HTTPS).
+ * `tlsOptions` (the SDKs only reach an emulator over HTTPS: msal refuses plain-HTTP authorities).
  * EC P-256 keeps generation to a few milliseconds (RSA-2048 in pure JS takes far longer).
  */
 export async function makeServerCertificate(host: string): Promise<ServerCertificate> {

@@ -9,7 +9,8 @@ import type { Reply } from './http';
 import { GRAPH_APP_ID, GRAPH_AUDIENCE, type TokenSigner } from './tokens';
 
 /**
- * Microsoft identity platform v2.0 endpoints for one tenant (providers.md §A.2, §A.3):
+ * Microsoft identity platform v2.0 endpoints for one tenant
+ * (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow):
  *   GET  /{tenant}/v2.0/.well-known/openid-configuration   (issuer on this host, so msal accepts it)
  *   GET  /{tenant}/discovery/v2.0/keys
  *   POST /{tenant}/oauth2/v2.0/token   (query string ignored: MSAL appends ?client-request-id=…)

@@ -34,7 +34,7 @@ export type { TenantSize } from './throttle';
 /**
  * Microsoft Entra ID + Microsoft Graph v1.0 emulator: one HTTPS listener on loopback serving the
  * identity platform (`/{tenant}/…`), Graph (`/v1.0/…`) and the control API (`/_emulator/…`).
- * Drive it with the official SDKs unmodified (see tests/emulators/entra and providers.md §0).
+ * Drive it with the official SDKs unmodified (see tests/emulators/entra/helpers.ts).
  */
 export interface EntraEmulatorOptions extends EmulatorOptions {
   /** Default: a GUID derived from the tenant seed. */

@@ -19,7 +19,8 @@ import { AccessTokenStore, DEFAULT_TOKEN_LIFETIME_SECONDS } from './token';
 /**
  * Google Workspace Admin SDK Directory API emulator: a loopback HTTP server that the unmodified
  * `googleapis` client reaches with `rootUrl` (API) and a gaxios request interceptor on its `JWT`
- * transporter that sends https://oauth2.googleapis.com/token to `tokenUrl` (providers.md §B.3).
+ * transporter that sends https://oauth2.googleapis.com/token to `tokenUrl`
+ * (https://github.com/googleapis/gaxios#interceptors).
  */
 
 export { DIRECTORY_SCOPES, READONLY_SYNC_SCOPES } from './delegation';

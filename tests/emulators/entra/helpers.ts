@@ -6,7 +6,7 @@ import { startEntraEmulator, type EntraEmulatorOptions, type RunningEntraEmulato
 
 /**
  * Test plumbing: every connection goes through the documented options of the official SDKs
- * (providers.md §0, §A.3) — ClientSecretCredential { authorityHost, disableInstanceDiscovery,
+ * — ClientSecretCredential { authorityHost, disableInstanceDiscovery,
  * tlsOptions.ca } and Client.initWithMiddleware { authProvider, baseUrl, customHosts,
  * fetchOptions.dispatcher = undici Agent trusting the emulator's CA }.
  */

@@ -9,7 +9,7 @@ import {
 /**
  * Drives the emulator the way crowdgate's connector will: googleapis' own `google.auth.JWT`
  * (domain-wide delegation) and `google.admin('directory_v1')`, unmodified. The only wiring is
- * the providers.md §B.3 recipe: a request interceptor on the JWT's gaxios transporter that sends
+ * a request interceptor on the JWT's gaxios transporter that sends
  * the hard-coded https://oauth2.googleapis.com/token to the emulator, and `rootUrl`.
  */
 
