@@ -7,8 +7,12 @@ import { verifyPassword } from '../../src/security/password-hash';
 /** The compiled CLI, as `npx crowdgate` runs it (`npm test` builds first). */
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
+// A demo sync in a child process takes a few seconds alone and far longer on a loaded CI machine:
+// the margins are generous, the assertions count outcomes, not time.
+jest.setTimeout(300_000);
+
 function crowdgate(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 20000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 120_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
