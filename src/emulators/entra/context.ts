@@ -37,8 +37,6 @@ export interface GraphEnv {
   readonly json: JsonCache;
 }
 
-export type GraphHandler = (call: GraphCall, env: GraphEnv) => Reply;
-
 export const JSON_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
 };
