@@ -21,26 +21,13 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import type { EntraDirectoryConfig } from '../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider } from '../src/providers/entra';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';
-import { silentLogger } from '../src/logging/logger';
-import { openSqliteStore } from '../src/store/open';
-import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
-import { SyncEngine } from '../src/sync/engine';
-import { applyChanges, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
-interface Spec {
-  readonly users: number;
-  readonly groups: number;
-  readonly memberships: number;
-  readonly latencyMs: number;
-}
+type Spec = BenchSpec;
 
 type ToEmulator =
   | { readonly type: 'changes'; readonly count: number }
@@ -55,9 +42,8 @@ type FromEmulator =
 
 async function serve(spec: Spec): Promise<void> {
   const { startEntraEmulator } = await import('../src/emulators/entra');
-  const { generateTenant } = await import('../src/emulators/tenant');
   const started = Date.now();
-  const tenant = generateTenant({ seed: 'bench', users: spec.users, groups: spec.groups, memberships: spec.memberships });
+  const tenant = await benchTenant(spec);
   const emu = await startEntraEmulator({ tenant, faults: { latencyMs: spec.latencyMs } });
   const send = (message: FromEmulator) => process.send?.(message);
   // The benchmark process went away (crashed, killed): do not linger.
@@ -78,32 +64,15 @@ async function serve(spec: Spec): Promise<void> {
 
 
 
-interface Target {
-  readonly store: Store;
-  readonly engine: SyncEngine;
-  readonly provider: EntraProvider;
-  readonly root: string;
-  readonly directoryId: number;
-}
+type Provider = EntraProvider;
 
-async function target(config: EntraDirectoryConfig, budget?: number, memberReads: 'delta' | 'pages' = 'delta'): Promise<Target> {
-  const root = mkdtempSync(join(tmpdir(), 'crowdgate-entra-bench-'));
-  const store = openSqliteStore(root);
-  const [directory] = await store.upsertDirectories([{ name: 'bench', provider: 'entra' }]);
-  const provider = createEntraProvider(parseEntraSettings({ ...config.entra, ...(budget !== undefined ? { resourceUnitBudget: budget } : {}) }, 'bench'), { memberReads });
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 } };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
-  return { store, engine, provider, root, directoryId: directory!.id };
-}
-
-async function dispose(t: Target): Promise<void> {
-  await t.provider.close();
-  await t.store.close();
-  rmSync(t.root, { recursive: true, force: true });
+function target(config: EntraDirectoryConfig, budget?: number, memberReads: 'delta' | 'pages' = 'delta'): Promise<BenchTarget<Provider>> {
+  const settings = parseEntraSettings({ ...config.entra, ...(budget !== undefined ? { resourceUnitBudget: budget } : {}) }, 'bench');
+  return benchTarget('entra', createEntraProvider(settings, { memberReads }));
 }
 
 /** Runs one sync; samples RSS and the engine's phase every 100 ms (where the time and memory go). */
-async function timed(t: Target, mode: 'full' | 'incremental'): Promise<{ run: SyncRun; ms: number; phases: string }> {
+async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental'): Promise<{ run: SyncRun; ms: number; phases: string }> {
   const started = Date.now();
   const seen = new Map<string, { from: number; to: number; rss: number }>();
   const marks: string[] = [];
@@ -134,24 +103,12 @@ async function timed(t: Target, mode: 'full' | 'incremental'): Promise<{ run: Sy
   return { run, ms: Date.now() - started, phases };
 }
 
-function describe(run: SyncRun): string {
-  if (run.status !== 'succeeded') return `${run.status}: ${run.error ?? ''}`;
-  const c = run.counts;
-  return `${run.status} (${run.mode}); users +${c['usersAdded'] ?? 0} ~${c['usersUpdated'] ?? 0} r${c['usersRenamed'] ?? 0} -${c['usersRemoved'] ?? 0}, groups +${c['groupsAdded'] ?? 0} -${c['groupsRemoved'] ?? 0}, memberships +${c['membershipsAdded'] ?? 0} -${c['membershipsRemoved'] ?? 0}`;
-}
-
 async function main(): Promise<void> {
   // The heap policy `crowdgate` runs with (src/cli/main.ts); `--default-heap` measures V8's own.
-  const args = process.argv.slice(2);
-  if (!args.includes('--default-heap')) tuneHeapGrowth();
-  const option = (name: string, fallback: number): number => {
-    const at = args.indexOf(name);
-    return at >= 0 ? Number(args[at + 1]) : fallback;
-  };
-  const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-  const num = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
-  const fullOnly = args.includes('--full-only');
-  const spec: Spec = { users: num(0, 100_000), groups: num(1, 20_000), memberships: num(2, 1_000_000), latencyMs: option('--latency', 20) };
+  const args = benchArgs(['--latency']);
+  if (!args.has('--default-heap')) tuneHeapGrowth();
+  const fullOnly = args.has('--full-only');
+  const spec: Spec = { ...args.tenant(), latencyMs: args.option('--latency', 20) };
 
   const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
@@ -172,7 +129,7 @@ async function main(): Promise<void> {
     const peak1 = peakRss();
     const state = await first.store.loadDirectoryState(first.directoryId);
     const usage1 = first.provider.usage;
-    console.log(`\n  1. full sync (default client budget ${first.provider.settings.resourceUnitBudget} RU/10 s): ${describe(full.run)}`);
+    console.log(`\n  1. full sync (default client budget ${first.provider.settings.resourceUnitBudget} RU/10 s): ${describeRun(full.run)}`);
     console.log(`     wall ${secs(full.ms)}, RU spent ${usage1.resourceUnits}, 429s ${usage1.throttled + usage1.batchItemsThrottled}; peak RSS of this process ${mb(peak1)}`);
     console.log(`     engine phases: ${full.phases}`);
     console.log(`     RU floor at the client budget: ${secs(Math.max(0, usage1.resourceUnits - first.provider.settings.resourceUnitBudget) / (first.provider.settings.resourceUnitBudget / 10_000))} (bucket starts full)`);
@@ -194,11 +151,11 @@ async function main(): Promise<void> {
       }
     };
     const incremental = await timed(first, 'incremental');
-    console.log(`\n  2. incremental sync of 100 changes (${kinds}): ${describe(incremental.run)}`);
+    console.log(`\n  2. incremental sync of 100 changes (${kinds}): ${describeRun(incremental.run)}`);
     console.log(`     wall ${secs(incremental.ms)}, of which the connector's delta() ${secs(deltaMs)}; engine phases: ${incremental.phases}`);
     check(`incremental ran as incremental and ≤ 2 s (${secs(incremental.ms)})`, incremental.run.status === 'succeeded' && incremental.run.mode === 'incremental' && incremental.ms <= 2_000);
     }
-    await dispose(first);
+    await disposeTarget(first);
     }
 
     // 3. Full sync into a fresh store with Graph throttling at the large-tenant budget.
@@ -209,7 +166,7 @@ async function main(): Promise<void> {
     const usage3 = throttled.provider.usage;
     const floorMs = (usage3.resourceUnits / 8_000) * 10_000;
     const serverMinMs = (Math.max(0, usage3.resourceUnits - 8_000) / 8_000) * 10_000;
-    console.log(`\n  3. full sync, Graph throttling at 8,000 RU/10 s: ${describe(slow.run)}`);
+    console.log(`\n  3. full sync, Graph throttling at 8,000 RU/10 s: ${describeRun(slow.run)}`);
     console.log(`     wall ${secs(slow.ms)}, RU spent ${usage3.resourceUnits}, 429s ${usage3.throttled} requests + ${usage3.batchItemsThrottled} batch items`);
     console.log(`     floor (RU / 8,000 per 10 s) ${secs(floorMs)} → ratio ${(slow.ms / floorMs).toFixed(2)}×; (floor counting Graph's initially full bucket: ${secs(serverMinMs)} → ${(slow.ms / Math.max(1, serverMinMs)).toFixed(2)}×)`);
     const floor3 = Math.max(floorMs, unthrottledMs);
@@ -217,7 +174,7 @@ async function main(): Promise<void> {
     check('throttled full sync succeeded', slow.run.status === 'succeeded');
     check(`no 429 reached the run (${usage3.throttled + usage3.batchItemsThrottled})`, usage3.throttled + usage3.batchItemsThrottled === 0);
     check(`wall ≤ 1.2× the floor (${(slow.ms / floor3).toFixed(2)}×)`, slow.ms <= 1.2 * floor3);
-    await dispose(throttled);
+    await disposeTarget(throttled);
     }
 
     // 4. The same with per-group member pages (/groups/{id}/members): RU-bound, so the ratio
@@ -228,16 +185,15 @@ async function main(): Promise<void> {
     const pagedRun = await timed(paged, 'full');
     const usage4 = paged.provider.usage;
     const floor4 = (usage4.resourceUnits / 8_000) * 10_000;
-    console.log(`\n  4. full sync with per-group member pages (memberReads: pages), Graph throttling at 8,000 RU/10 s: ${describe(pagedRun.run)}`);
+    console.log(`\n  4. full sync with per-group member pages (memberReads: pages), Graph throttling at 8,000 RU/10 s: ${describeRun(pagedRun.run)}`);
     console.log(`     wall ${secs(pagedRun.ms)}, RU spent ${usage4.resourceUnits}, 429s ${usage4.throttled} requests + ${usage4.batchItemsThrottled} batch items`);
     console.log(`     floor (RU / 8,000 per 10 s) ${secs(floor4)} → ratio ${(pagedRun.ms / floor4).toFixed(2)}×; peak RSS of this process so far ${mb(peakRss())}`);
     check('per-group throttled full sync succeeded', pagedRun.run.status === 'succeeded');
     check(`per-group: wall ≤ 1.2× the budget floor (${(pagedRun.ms / floor4).toFixed(2)}×)`, pagedRun.ms <= 1.2 * floor4);
-    await dispose(paged);
+    await disposeTarget(paged);
     }
   } finally {
-    child.send({ type: 'stop' } satisfies ToEmulator);
-    await new Promise((resolve) => child.once('exit', resolve));
+    await link.stop({ type: 'stop' });
   }
   goals.finish();
 }

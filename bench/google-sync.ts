@@ -17,25 +17,13 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
+import { cpus, loadavg } from 'node:os';
 import type { GoogleDirectoryConfig } from '../src/emulators/google';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider } from '../src/providers/google';
-import { silentLogger } from '../src/logging/logger';
-import { openSqliteStore } from '../src/store/open';
-import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
-import { SyncEngine } from '../src/sync/engine';
-import { applyChanges, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
-interface Spec {
-  readonly users: number;
-  readonly groups: number;
-  readonly memberships: number;
-  readonly latencyMs: number;
-}
+type Spec = BenchSpec;
 
 type ToEmulator =
   | { readonly type: 'changes'; readonly count: number }
@@ -61,9 +49,8 @@ type FromEmulator =
 
 async function serve(spec: Spec): Promise<void> {
   const { startGoogleEmulator } = await import('../src/emulators/google');
-  const { generateTenant } = await import('../src/emulators/tenant');
   const started = Date.now();
-  const tenant = generateTenant({ seed: 'bench', users: spec.users, groups: spec.groups, memberships: spec.memberships });
+  const tenant = await benchTenant(spec);
   const emu = await startGoogleEmulator({ tenant, faults: { latencyMs: spec.latencyMs } });
   const send = (message: FromEmulator) => process.send?.(message);
   process.on('disconnect', () => process.exit(0));
@@ -108,32 +95,14 @@ function expected(emu: import('../src/emulators/google').RunningGoogleEmulator):
 /** queriesPerMinute for the quota-off phase: the settings maximum. */
 const UNPACED = 1_000_000;
 
-interface Target {
-  readonly store: Store;
-  readonly engine: SyncEngine;
-  readonly provider: GoogleProvider;
-  readonly root: string;
-  readonly directoryId: number;
-}
+type Provider = GoogleProvider;
 
-async function target(config: GoogleDirectoryConfig, google: Record<string, unknown> = {}): Promise<Target> {
-  const root = mkdtempSync(join(tmpdir(), 'crowdgate-google-bench-'));
-  const store = openSqliteStore(root);
-  const [directory] = await store.upsertDirectories([{ name: 'bench', provider: 'google' }]);
-  const provider = createGoogleProvider(parseGoogleSettings({ ...config.google, ...google }, 'bench'));
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 } };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
-  return { store, engine, provider, root, directoryId: directory!.id };
-}
-
-async function dispose(t: Target): Promise<void> {
-  await t.provider.close();
-  await t.store.close();
-  rmSync(t.root, { recursive: true, force: true });
+function target(config: GoogleDirectoryConfig, google: Record<string, unknown> = {}): Promise<BenchTarget<Provider>> {
+  return benchTarget('google', createGoogleProvider(parseGoogleSettings({ ...config.google, ...google }, 'bench')));
 }
 
 /** Runs one sync; samples the engine's phase every 250 ms (where the time goes). */
-async function timed(t: Target, mode: 'full' | 'incremental', link: EmulatorLink<ToEmulator, FromEmulator>): Promise<{ run: SyncRun; ms: number; phases: string; cpu: string }> {
+async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental', link: EmulatorLink<ToEmulator, FromEmulator>): Promise<{ run: SyncRun; ms: number; phases: string; cpu: string }> {
   const emuCpu0 = Number((await link.ask({ type: 'cpu' })).detail);
   const cpu0 = process.cpuUsage();
   const started = Date.now();
@@ -159,23 +128,10 @@ async function timed(t: Target, mode: 'full' | 'incremental', link: EmulatorLink
   return { run, ms, phases: marks.join(', '), cpu: `CPU: crowdgate ${secs((c.user + c.system) / 1000)}, emulator ${secs(emuCpu)} (machine: ${cpus().length} cores, load average ${load})` };
 }
 
-function describe(run: SyncRun): string {
-  if (run.status !== 'succeeded') return `${run.status}: ${run.error ?? ''}`;
-  const c = run.counts;
-  const fallback = (run.report as { fallback?: string } | null)?.fallback;
-  return `${run.status} (${run.mode}${fallback ? `: ${fallback}` : ''}); users +${c['usersAdded'] ?? 0} ~${c['usersUpdated'] ?? 0} r${c['usersRenamed'] ?? 0} -${c['usersRemoved'] ?? 0}, groups +${c['groupsAdded'] ?? 0} -${c['groupsRemoved'] ?? 0}, memberships +${c['membershipsAdded'] ?? 0} -${c['membershipsRemoved'] ?? 0}`;
-}
-
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const option = (name: string, fallback: number): number => {
-    const at = args.indexOf(name);
-    return at >= 0 ? Number(args[at + 1]) : fallback;
-  };
-  const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--latency'));
-  const num = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
-  const spec: Spec = { users: num(0, 100_000), groups: num(1, 20_000), memberships: num(2, 1_000_000), latencyMs: option('--latency', 20) };
-  const skipQuota = args.includes('--skip-quota');
+  const args = benchArgs(['--latency']);
+  const spec: Spec = { ...args.tenant(), latencyMs: args.option('--latency', 20) };
+  const skipQuota = args.has('--skip-quota');
 
   const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
@@ -186,7 +142,7 @@ async function main(): Promise<void> {
   console.log(`  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included); requests a full listing needs: ${exp.requests}`);
   const goals = new Goals();
   const { check } = goals;
-  const storeMatches = async (t: Target, e: Expected): Promise<string> => {
+  const storeMatches = async (t: BenchTarget<Provider>, e: Expected): Promise<string> => {
     const state = await t.store.loadDirectoryState(t.directoryId);
     const ok = state.users.length === e.users && state.groups.length === e.groups && state.userMemberships.length === e.userMemberships && state.groupMemberships.length === e.groupMemberships;
     check(`store = tenant: ${state.users.length} users, ${state.groups.length} groups, ${state.userMemberships.length} + ${state.groupMemberships.length} memberships`, ok);
@@ -202,7 +158,7 @@ async function main(): Promise<void> {
       const usage = t.provider.usage;
       const floorMs = (exp.requests / qpm) * 60_000;
       const burstFloorMs = (Math.max(0, exp.requests - 2_400) / qpm) * 60_000;
-      console.log(`\n  1. full sync, emulator quota ON (2,400/min; client pace ${qpm}/min, ${t.provider.settings.maxConcurrency} in flight): ${describe(r.run)}`);
+      console.log(`\n  1. full sync, emulator quota ON (2,400/min; client pace ${qpm}/min, ${t.provider.settings.maxConcurrency} in flight): ${describeRun(r.run)}`);
       console.log(`     wall ${secs(r.ms)}; requests sent ${usage.requests} (needed ${exp.requests}), quota refusals met ${usage.throttled}; peak RSS of this process ${mb(peakRss())}`);
       console.log(`     floor = requests needed / quota rate = ${exp.requests} / ${qpm} per min = ${secs(floorMs)} → ratio ${(r.ms / floorMs).toFixed(3)}×`);
       if (exp.requests > 2_400) console.log(`     (counting the emulator's bucket, which starts with a full minute of ${2_400} queries: floor ${secs(burstFloorMs)} → ${(r.ms / Math.max(1, burstFloorMs)).toFixed(3)}×)`);
@@ -211,7 +167,7 @@ async function main(): Promise<void> {
       check('quota-on full sync succeeded (no failed run)', r.run.status === 'succeeded');
       await storeMatches(t, exp);
       check(`wall ≤ 1.2× floor (${(r.ms / floorMs).toFixed(3)}×)`, r.ms <= 1.2 * floorMs);
-      await dispose(t);
+      await disposeTarget(t);
       await link.ask({ type: 'throttle', enabled: false });
     }
 
@@ -220,7 +176,7 @@ async function main(): Promise<void> {
     const t = await target(ready.config, { queriesPerMinute: UNPACED });
     const r = await timed(t, 'full', link);
     const peak = peakRss();
-    console.log(`\n  2. full sync, quota OFF, ${spec.latencyMs} ms latency (client pace ${UNPACED}/min, ${t.provider.settings.maxConcurrency} in flight): ${describe(r.run)}`);
+    console.log(`\n  2. full sync, quota OFF, ${spec.latencyMs} ms latency (client pace ${UNPACED}/min, ${t.provider.settings.maxConcurrency} in flight): ${describeRun(r.run)}`);
     console.log(`     wall ${secs(r.ms)}; requests ${t.provider.usage.requests}; peak RSS of this process ${mb(peak)}`);
     console.log(`     engine phases: ${r.phases}`);
     console.log(`     ${r.cpu}`);
@@ -232,16 +188,15 @@ async function main(): Promise<void> {
     const changes = await link.ask({ type: 'changes', count: 100 });
     const before = t.provider.usage.requests;
     const inc = await timed(t, 'incremental', link);
-    console.log(`\n  3. incremental request after 100 changes (${changes.detail}): ${describe(inc.run)}`);
+    console.log(`\n  3. incremental request after 100 changes (${changes.detail}): ${describeRun(inc.run)}`);
     console.log(`     wall ${secs(inc.ms)}; requests ${t.provider.usage.requests - before}; engine phases: ${inc.phases}`);
     console.log(`     ${inc.cpu}`);
     check('incremental request succeeded as a full listing', inc.run.status === 'succeeded' && inc.run.mode === 'full');
     if (changes.expected) await storeMatches(t, changes.expected);
-    await dispose(t);
+    await disposeTarget(t);
     console.log(`\n  ${(await link.ask({ type: 'stats' })).detail}; peak RSS of this process overall ${mb(peakRss())}`);
   } finally {
-    child.send({ type: 'stop' } satisfies ToEmulator);
-    await new Promise((resolve) => child.once('exit', resolve));
+    await link.stop({ type: 'stop' });
   }
   goals.finish();
 }

@@ -21,23 +21,11 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import { createOktaProvider, parseOktaSettings, type OktaProvider } from '../src/providers/okta';
-import { silentLogger } from '../src/logging/logger';
-import { openSqliteStore } from '../src/store/open';
-import type { Store } from '../src/store/store';
 import type { SyncRun } from '../src/store/sync-records';
-import { SyncEngine } from '../src/sync/engine';
-import { applyChanges, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
-interface Spec {
-  readonly users: number;
-  readonly groups: number;
-  readonly memberships: number;
-  readonly latencyMs: number;
+interface Spec extends BenchSpec {
   readonly windowSeconds: number;
 }
 
@@ -51,9 +39,8 @@ type FromEmulator =
 
 async function serve(spec: Spec): Promise<void> {
   const { startOktaEmulator } = await import('../src/emulators/okta');
-  const { generateTenant } = await import('../src/emulators/tenant');
   const started = Date.now();
-  const tenant = generateTenant({ seed: 'bench', users: spec.users, groups: spec.groups, memberships: spec.memberships });
+  const tenant = await benchTenant(spec);
   const emu = await startOktaEmulator({
     tenant,
     faults: { latencyMs: spec.latencyMs, throttle: { enabled: true, budget: null } },
@@ -76,32 +63,14 @@ async function serve(spec: Spec): Promise<void> {
 
 
 
-interface Target {
-  readonly store: Store;
-  readonly engine: SyncEngine;
-  readonly provider: OktaProvider;
-  readonly root: string;
-  readonly directoryId: number;
-}
+type Provider = OktaProvider;
 
-async function target(okta: Record<string, unknown>, share: number, tuning: { concurrency?: number; memberLanes?: number }): Promise<Target> {
-  const root = mkdtempSync(join(tmpdir(), 'crowdgate-okta-bench-'));
-  const store = openSqliteStore(root);
-  const [directory] = await store.upsertDirectories([{ name: 'bench', provider: 'okta' }]);
-  const provider = createOktaProvider(parseOktaSettings({ ...okta, rateLimitShare: share }, 'bench'), tuning);
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 } };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
-  return { store, engine, provider, root, directoryId: directory!.id };
-}
-
-async function dispose(t: Target): Promise<void> {
-  await t.provider.close();
-  await t.store.close();
-  rmSync(t.root, { recursive: true, force: true });
+function target(okta: Record<string, unknown>, share: number, tuning: { concurrency?: number; memberLanes?: number }): Promise<BenchTarget<Provider>> {
+  return benchTarget('okta', createOktaProvider(parseOktaSettings({ ...okta, rateLimitShare: share }, 'bench'), tuning));
 }
 
 /** Runs one sync; samples the engine's phase every 100 ms (where the time and memory go). */
-async function timed(t: Target, mode: 'full' | 'incremental'): Promise<{ run: SyncRun; ms: number; phases: string }> {
+async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental'): Promise<{ run: SyncRun; ms: number; phases: string }> {
   const started = Date.now();
   const marks: { stage: string; at: number; rss: number }[] = [];
   const sample = (): void => {
@@ -120,23 +89,12 @@ async function timed(t: Target, mode: 'full' | 'incremental'): Promise<{ run: Sy
   return { run, ms: Date.now() - started, phases: marks.map((m) => `${m.stage}@${secs(m.at)} (RSS ≤ ${mb(m.rss)})`).join(', ') };
 }
 
-function describe(run: SyncRun): string {
-  if (run.status !== 'succeeded') return `${run.status}: ${run.error ?? ''}`;
-  const c = run.counts;
-  return `${run.status} (${run.mode}); users +${c['usersAdded'] ?? 0} ~${c['usersUpdated'] ?? 0} r${c['usersRenamed'] ?? 0} -${c['usersRemoved'] ?? 0}, groups +${c['groupsAdded'] ?? 0} -${c['groupsRemoved'] ?? 0}, memberships +${c['membershipsAdded'] ?? 0} -${c['membershipsRemoved'] ?? 0}`;
-}
-
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const option = (name: string, fallback: number): number => {
-    const at = args.indexOf(name);
-    return at >= 0 ? Number(args[at + 1]) : fallback;
-  };
-  const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-  const num = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
-  const spec: Spec = { users: num(0, 100_000), groups: num(1, 20_000), memberships: num(2, 1_000_000), latencyMs: option('--latency', 20), windowSeconds: option('--window', 2) };
+  const args = benchArgs(['--latency', '--window', '--share', '--concurrency', '--lanes']);
+  const { option } = args;
+  const spec: Spec = { ...args.tenant(), latencyMs: option('--latency', 20), windowSeconds: option('--window', 2) };
   const share = option('--share', 0.5);
-  const tuning = { ...(args.includes('--concurrency') ? { concurrency: option('--concurrency', 16) } : {}), ...(args.includes('--lanes') ? { memberLanes: option('--lanes', 12) } : {}) };
+  const tuning = { ...(args.has('--concurrency') ? { concurrency: option('--concurrency', 16) } : {}), ...(args.has('--lanes') ? { memberLanes: option('--lanes', 12) } : {}) };
 
   const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
@@ -152,7 +110,7 @@ async function main(): Promise<void> {
     const full = await timed(t, 'full');
     const state = await t.store.loadDirectoryState(t.directoryId);
     const usage = t.provider.usage();
-    console.log(`\n  1. full sync: ${describe(full.run)}`);
+    console.log(`\n  1. full sync: ${describeRun(full.run)}`);
     console.log(`     wall ${secs(full.ms)}; peak RSS of this process ${mb(peakRss())}; phases: ${full.phases}`);
     let floorMs = 0;
     let sumMs = 0;
@@ -172,15 +130,14 @@ async function main(): Promise<void> {
     const changedAt = Date.now();
     const incremental = await timed(t, 'incremental');
     const visibleMs = Date.now() - changedAt;
-    console.log(`\n  2. incremental sync of 100 changes (${kinds}): ${describe(incremental.run)}`);
+    console.log(`\n  2. incremental sync of 100 changes (${kinds}): ${describeRun(incremental.run)}`);
     console.log(`     wall ${secs(incremental.ms)}; changes visible in the store ${secs(visibleMs)} after they were made`);
     check(`incremental ran as incremental and ≤ 5 s (${secs(visibleMs)})`, incremental.run.status === 'succeeded' && incremental.run.mode === 'incremental' && visibleMs <= 5_000);
     const totals = [...t.provider.usage()].map(([b, u]) => `${b} ${u.calls}`).join(', ');
     console.log(`     calls so far per bucket: ${totals}; peak RSS ${mb(peakRss())}`);
-    await dispose(t);
+    await disposeTarget(t);
   } finally {
-    child.send({ type: 'stop' } satisfies ToEmulator);
-    await new Promise((resolve) => child.once('exit', resolve));
+    await link.stop({ type: 'stop' });
   }
   goals.finish();
 }

@@ -1,9 +1,20 @@
 /**
  * Shared plumbing of the connector benchmarks (entra-sync, google-sync, okta-sync): the scripted
- * upstream changes of the incremental phase, the parent↔emulator-child message link, and units.
+ * upstream changes of the incremental phase, the parent↔emulator-child message link, the engine
+ * over a fresh store reading one connector, arguments, and units.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import type { TenantState } from '../src/emulators/core/tenant-state';
+import { silentLogger } from '../src/logging/logger';
+import type { DirectoryProvider } from '../src/providers/provider';
+import { openSqliteStore } from '../src/store/open';
+import type { Store } from '../src/store/store';
+import type { SyncRun } from '../src/store/sync-records';
+import { SyncEngine } from '../src/sync/engine';
 
 export const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 export const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -66,6 +77,14 @@ export function applyChanges(state: TenantState, count: number, options: ChangeO
   return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
+/** The tenant size and the latency the emulator child adds to every answer. */
+export interface BenchSpec {
+  readonly users: number;
+  readonly groups: number;
+  readonly memberships: number;
+  readonly latencyMs: number;
+}
+
 /** Request/answer messages with the emulator child: every request is answered by one `done`. */
 export class EmulatorLink<To, From extends { readonly type: string }> {
   private waiting: ((message: From) => void)[] = [];
@@ -75,6 +94,13 @@ export class EmulatorLink<To, From extends { readonly type: string }> {
   next(): Promise<From> {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
+  /** Tells the child to stop and waits until it has exited. */
+  async stop(message: To): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send(message as object);
+    await exited;
+  }
+
   async ask(message: To): Promise<Extract<From, { type: 'done' }>> {
     const reply = this.next();
     this.child.send(message as object);
@@ -106,4 +132,64 @@ export function runBench<Spec>(serve: (spec: Spec) => Promise<void>, main: () =>
     console.error(error);
     process.exit(1);
   });
+}
+
+/** The real sync engine over a fresh SQLite store, with one directory `bench` read by `provider`. */
+export interface BenchTarget<P extends DirectoryProvider & { close(): Promise<void> }> {
+  readonly store: Store;
+  readonly engine: SyncEngine;
+  readonly provider: P;
+  readonly root: string;
+  readonly directoryId: number;
+}
+
+/** Removal safety off (a bench deletes freely), no local groups. */
+export async function benchTarget<P extends DirectoryProvider & { close(): Promise<void> }>(kind: string, provider: P): Promise<BenchTarget<P>> {
+  const root = mkdtempSync(join(tmpdir(), `crowdgate-${kind}-bench-`));
+  const store = openSqliteStore(root);
+  const [directory] = await store.upsertDirectories([{ name: 'bench', provider: kind }]);
+  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 } };
+  const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
+  return { store, engine, provider, root, directoryId: directory!.id };
+}
+
+export async function disposeTarget(t: BenchTarget<DirectoryProvider & { close(): Promise<void> }>): Promise<void> {
+  await t.provider.close();
+  await t.store.close();
+  rmSync(t.root, { recursive: true, force: true });
+}
+
+/** One line about a run: status, mode (and why it fell back), counts. */
+export function describeRun(run: SyncRun): string {
+  if (run.status !== 'succeeded') return `${run.status}: ${run.error ?? ''}`;
+  const c = run.counts;
+  const fallback = (run.report as { fallback?: string } | null)?.fallback;
+  return `${run.status} (${run.mode}${fallback ? `: ${fallback}` : ''}); users +${c['usersAdded'] ?? 0} ~${c['usersUpdated'] ?? 0} r${c['usersRenamed'] ?? 0} -${c['usersRemoved'] ?? 0}, groups +${c['groupsAdded'] ?? 0} -${c['groupsRemoved'] ?? 0}, memberships +${c['membershipsAdded'] ?? 0} -${c['membershipsRemoved'] ?? 0}`;
+}
+
+/**
+ * A bench's command line: `[users groups memberships]` (underscores allowed) and options;
+ * `withValue` names the options followed by a value, every other `--x` is a flag.
+ */
+export function benchArgs(withValue: readonly string[]) {
+  const args = process.argv.slice(2);
+  const positional = args.filter((a, i) => !a.startsWith('--') && !withValue.includes(args[i - 1] ?? ''));
+  return {
+    has: (flag: string): boolean => args.includes(flag),
+    option: (name: string, fallback: number): number => {
+      const at = args.indexOf(name);
+      return at >= 0 ? Number(args[at + 1]) : fallback;
+    },
+    /** The tenant size from the positional arguments; 100k users, 20k groups, 1M memberships by default. */
+    tenant: () => {
+      const num = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
+      return { users: num(0, 100_000), groups: num(1, 20_000), memberships: num(2, 1_000_000) };
+    },
+  };
+}
+
+/** The emulated tenant of a bench child process (seed `bench`), and how long generating it took from `started`. */
+export async function benchTenant(spec: { readonly users: number; readonly groups: number; readonly memberships: number }) {
+  const { generateTenant } = await import('../src/emulators/tenant');
+  return generateTenant({ seed: 'bench', users: spec.users, groups: spec.groups, memberships: spec.memberships });
 }

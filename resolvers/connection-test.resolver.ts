@@ -9,7 +9,7 @@ export class ConnectionTestResolver {
       "Tests a directory's connection to its identity provider now (credentials, permissions or scopes, tenant) with the configured settings, and says what is wrong by name. Reads nothing into the store.",
   })
   async testConnection(@Arg('directory', () => String) directory: string, @Ctx() ctx: GraphQLContext): Promise<ConnectionReportType> {
-    const report = await engineOf(ctx).testConnection(directory);
+    const report = await engineOf(ctx).checkAccess(directory);
     return { ok: report.ok, messages: [...report.messages] };
   }
 }

@@ -2,7 +2,7 @@ import { demoConfig } from '../config/demo';
 import { loadConfigFile } from '../config/load';
 import type { Config, DirectoryConfig } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
-import type { ConnectionReport } from '../providers/provider';
+import type { AccessReport } from '../providers/provider';
 import { openDirectoryProvider } from '../server/open-provider';
 
 export interface TestConnectionOptions {
@@ -30,10 +30,10 @@ export async function testConnectionCommand(options: TestConnectionOptions, out:
   return failed === 0 ? 0 : 1;
 }
 
-async function testDirectory(directory: DirectoryConfig): Promise<ConnectionReport> {
+async function testDirectory(directory: DirectoryConfig): Promise<AccessReport> {
   const handle = await openDirectoryProvider(directory);
   try {
-    return await handle.provider.testConnection();
+    return await handle.provider.checkAccess();
   } catch (error) {
     // A connector reports what it recognises; anything else still gets a line, not a stack trace.
     return { ok: false, messages: [`the test itself failed: ${error instanceof Error ? error.message : String(error)}`] };

@@ -13,8 +13,8 @@ export interface DirectoryProvider {
   groups(): AsyncIterable<ProviderGroup>;
   /** Direct members of one group; members of kinds crowdgate does not sync are not returned. */
   members(group: ProviderGroup): AsyncIterable<ProviderMember>;
-  /** Checks credentials and permissions; names exactly what is missing. */
-  testConnection(): Promise<ConnectionReport>;
+  /** Checks credentials and permissions (can it reach and read the directory?); names exactly what is missing. */
+  checkAccess(): Promise<AccessReport>;
 }
 
 export interface ProviderUser {
@@ -40,7 +40,7 @@ export interface ProviderGroup {
 
 export type ProviderMember = { readonly kind: 'user'; readonly id: string } | { readonly kind: 'group'; readonly id: string };
 
-export interface ConnectionReport {
+export interface AccessReport {
   readonly ok: boolean;
   /** One line per finding, e.g. "missing application permission Group.Read.All". */
   readonly messages: readonly string[];

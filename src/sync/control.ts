@@ -1,4 +1,4 @@
-import type { ConnectionReport, PasswordCheck } from '../providers/provider';
+import type { AccessReport, PasswordCheck } from '../providers/provider';
 import { supportsPassword } from '../providers/provider';
 import type { SyncRun } from '../store/sync-records';
 import type { SyncEngine, SyncProgress, SyncRequest } from './engine';
@@ -13,7 +13,7 @@ export interface SyncControl {
   approve(runId: number): Promise<SyncRun>;
   drop(runId: number): Promise<SyncRun>;
   progress(directoryId: number): Promise<SyncProgress | undefined>;
-  testConnection(directoryName: string): Promise<ConnectionReport>;
+  checkAccess(directoryName: string): Promise<AccessReport>;
   /** The provider's verdict on a password; null when the directory's provider cannot check passwords. */
   checkPassword(directoryId: number, login: string, password: string): Promise<PasswordCheck | null>;
 }
@@ -25,7 +25,7 @@ export function localControl(engine: SyncEngine): SyncControl {
     approve: (runId) => engine.approve(runId),
     drop: (runId) => engine.drop(runId),
     progress: async (directoryId) => engine.progress(directoryId),
-    testConnection: (directoryName) => engine.lookup(directoryName).provider.testConnection(),
+    checkAccess: (directoryName) => engine.lookup(directoryName).provider.checkAccess(),
     checkPassword: async (directoryId, login, password) => {
       const provider = engine.directories().find((d) => d.directory.id === directoryId)?.provider;
       return provider && supportsPassword(provider) ? provider.checkPassword(login, password) : null;

@@ -1,6 +1,6 @@
 import type { LiveGroup, LiveUser, TenantState } from '../../src/emulators/core/tenant-state';
 import type {
-  ConnectionReport,
+  AccessReport,
   DeltaCapable,
   DeltaResult,
   DirectoryProvider,
@@ -45,7 +45,7 @@ export class TenantProvider implements DirectoryProvider, DeltaCapable, Password
     for (const id of live.groupIds) yield { kind: 'group', id };
   }
 
-  async testConnection(): Promise<ConnectionReport> {
+  async checkAccess(): Promise<AccessReport> {
     return { ok: true, messages: [`in-process tenant with ${this.state.users.size} users and ${this.state.groups.size} groups`] };
   }
 

@@ -2,17 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../src/config/sync-schema';
+import type { TenantState } from '../../src/emulators/core/tenant-state';
+import type { Faults } from '../../src/emulators/core/faults';
 import type { DirectoryProvider } from '../../src/providers/provider';
 import { silentLogger } from '../../src/logging/logger';
 import { openSqliteStore } from '../../src/store/open';
-import type { DirectoryState, Store } from '../../src/store/store';
+import type { DirectoryContents, Store } from '../../src/store/store';
 import type { SyncRun } from '../../src/store/sync-records';
 import { SyncEngine } from '../../src/sync/engine';
 
 /**
  * Test plumbing shared by the connector suites: the REAL sync engine over a fresh SQLite store,
  * with one directory `corp` read by the given connector (built by the caller exactly as the
- * registry builds it), and the comparison of what the store holds with what the tenant holds.
+ * registry builds it), the comparison of what the store holds with what the tenant holds, and the
+ * description of one connector (`ConnectorSubject`) that the conformance suite
+ * (tests/conformance/provider.conformance.ts) and each connector's own tests use.
  */
 export interface Harness<P extends DirectoryProvider> {
   readonly store: Store;
@@ -21,14 +25,14 @@ export interface Harness<P extends DirectoryProvider> {
   readonly directoryId: number;
   full(): Promise<SyncRun>;
   incremental(): Promise<SyncRun>;
-  state(): Promise<DirectoryState>;
+  state(): Promise<DirectoryContents>;
   /** Closes the connector and the store, and removes the store's files. */
   close(): Promise<void>;
 }
 
 /** Removal safety off (tests delete freely); no local groups; `sync` overrides the rest. */
 export async function connectorHarness<P extends DirectoryProvider & { close(): Promise<void> }>(
-  kind: 'entra' | 'google' | 'okta',
+  kind: string,
   provider: P,
   sync: Partial<SyncSettings> = {},
 ): Promise<Harness<P>> {
@@ -53,16 +57,30 @@ export async function connectorHarness<P extends DirectoryProvider & { close(): 
   };
 }
 
-/** A comparable picture: users, groups and direct memberships (`member>group`) keyed by the provider's immutable ids. */
-export interface Picture {
-  readonly users: Map<string, { name: string; email: string; firstName: string; lastName: string; displayName: string; active: boolean; attributes: Record<string, string> }>;
+/** A stored user as a picture compares it. */
+export interface PictureUser {
+  name: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  active: boolean;
+  attributes: Record<string, string>;
+}
+
+/**
+ * A comparable picture: users, groups and direct memberships (`member>group`) keyed by the
+ * provider's immutable ids. A connector may compare fewer user fields (`U`).
+ */
+export interface Picture<U extends { name: string; active: boolean } = PictureUser> {
+  readonly users: Map<string, U>;
   readonly groups: Map<string, { name: string; description: string }>;
   readonly userMemberships: Set<string>;
   readonly groupMemberships: Set<string>;
 }
 
 /** The store's side of a Picture (multi-valued attributes joined with `|`). */
-export function storePicture(state: DirectoryState): Picture {
+export function storePicture(state: DirectoryContents): Picture {
   const users: Picture['users'] = new Map();
   for (const u of state.users) {
     const attributes: Record<string, string> = {};
@@ -80,8 +98,12 @@ export function storePicture(state: DirectoryState): Picture {
 }
 
 /** Asserts the store shows exactly `expected` (sorted arrays give readable diffs). */
-export async function expectStorePicture(h: Harness<DirectoryProvider>, expected: Picture): Promise<void> {
-  const actual = storePicture(await h.state());
+export async function expectStorePicture<U extends { name: string; active: boolean }>(
+  h: Harness<DirectoryProvider>,
+  expected: Picture<U>,
+  project: (state: DirectoryContents) => Picture<U> = storePicture as unknown as (state: DirectoryContents) => Picture<U>,
+): Promise<void> {
+  const actual = project(await h.state());
   expect(actual.users.size).toBe(expected.users.size);
   expect(sorted(actual.users)).toEqual(sorted(expected.users));
   expect(sorted(actual.groups)).toEqual(sorted(expected.groups));
@@ -110,4 +132,116 @@ export function newUser(id: string, login: string, extra: Partial<{ enabled: boo
     enabled: extra.enabled ?? true,
     guest: extra.guest ?? false,
   };
+}
+
+/** Fast retries so fault tests finish quickly (every connector's RetryPolicy has these fields). */
+export const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 5_000 } as const;
+
+/** Any emulator a connector test drives: the vendor-neutral tenant, faults, shutdown. */
+export interface ConnectorEmulator {
+  readonly state: TenantState;
+  readonly faults: Faults;
+  close(): Promise<void>;
+}
+
+export type ClosableProvider = DirectoryProvider & { close(): Promise<void> };
+
+/**
+ * One connector as its tests see it: how to start its emulator and build it exactly as the
+ * registry does (with fast retries), and how to read the emulated tenant. `Options` are the
+ * connector's own constructor options (retry policy, …).
+ */
+export interface ConnectorSubject<E extends ConnectorEmulator, P extends ClosableProvider, Options = unknown, U extends { name: string; active: boolean } = PictureUser> {
+  /** The directory kind (`entra`, `google`, `okta`, `scim`, …). */
+  readonly kind: string;
+  startEmulator(): Promise<E>;
+  /** The provider for the emulator's directory `corp`, settings overriding the emulator's. */
+  createProvider(emu: E, settings?: Record<string, unknown>, options?: Options): P;
+  /** What the store must hold after a full sync with default settings. */
+  expectedPicture(emu: E): Picture<U>;
+  /** The store's side of the picture (default: every user field and attribute). */
+  storePicture?(state: DirectoryContents): Picture<U>;
+  /** The provider's id of a tenant user or group (vendors that assign their own ids differ from the tenant's). */
+  providerId(emu: E, tenantId: string): string;
+  /** API requests the emulator has answered so far. */
+  requestsServed(emu: E): number;
+}
+
+export interface HarnessOptions<Options> {
+  /** Connector settings overriding the emulator's. */
+  readonly settings?: Record<string, unknown>;
+  readonly provider?: Options;
+  readonly sync?: Partial<SyncSettings>;
+}
+
+/** What `connectorTest` gives a test file. */
+export interface ConnectorTest<E extends ConnectorEmulator, P extends ClosableProvider, Options, U extends { name: string; active: boolean }> {
+  /** The running emulator (inside a test or hook). */
+  readonly emu: E;
+  /** Replaces the running emulator (closed first) with another one for the rest of the test or file. */
+  restart(next: () => Promise<E>): Promise<E>;
+  /** A provider closed after the test. */
+  provider(settings?: Record<string, unknown>, options?: Options, emu?: E): P;
+  /** The engine over a fresh store reading this connector; closed after the test. */
+  harness(options?: HarnessOptions<Options>, emu?: E): Promise<Harness<P>>;
+  /** The store's side of the picture. */
+  picture(state: DirectoryContents): Picture<U>;
+  /** Asserts the store shows exactly the emulated tenant. */
+  expectStoreEqualsTenant(h: Harness<DirectoryProvider>, emu?: E): Promise<void>;
+  /** Resolves once the emulator has answered `n` more requests than when called. */
+  afterRequests(n: number, emu?: E): Promise<void>;
+}
+
+/**
+ * A connector test file's emulator and harnesses: one emulator per file (`perTest`: per test),
+ * faults reset and harnesses closed after each test. Call at the top level of a test file.
+ */
+export function connectorTest<E extends ConnectorEmulator, P extends ClosableProvider, Options, U extends { name: string; active: boolean }>(
+  subject: ConnectorSubject<E, P, Options, U>,
+  lifetime: { readonly perTest?: boolean; readonly start?: () => Promise<E> } = {},
+): ConnectorTest<E, P, Options, U> {
+  let current: E | undefined;
+  const open: Harness<P>[] = [];
+  const providers: P[] = [];
+  const start = lifetime.start ?? (() => subject.startEmulator());
+  if (lifetime.perTest) beforeEach(async () => void (current = await start()));
+  else beforeAll(async () => void (current = await start()));
+  afterEach(async () => {
+    await Promise.all([...open.splice(0).map((h) => h.close()), ...providers.splice(0).map((p) => p.close())]);
+    if (lifetime.perTest) await current?.close();
+    else current?.faults.reset();
+  });
+  if (!lifetime.perTest) afterAll(() => current?.close());
+  const test: ConnectorTest<E, P, Options, U> = {
+    get emu(): E {
+      if (current === undefined) throw new Error('the emulator is not running (use it inside a test)');
+      return current;
+    },
+    async restart(next: () => Promise<E>): Promise<E> {
+      await current?.close();
+      current = await next();
+      return current;
+    },
+    provider(settings?: Record<string, unknown>, options?: Options, emu: E = test.emu): P {
+      const p = subject.createProvider(emu, settings, options);
+      providers.push(p);
+      return p;
+    },
+    async harness(options: HarnessOptions<Options> = {}, emu: E = test.emu): Promise<Harness<P>> {
+      const h = await connectorHarness(subject.kind, subject.createProvider(emu, options.settings, options.provider), options.sync);
+      open.push(h);
+      return h;
+    },
+    picture(state: DirectoryContents): Picture<U> {
+      return (subject.storePicture ?? (storePicture as unknown as (s: DirectoryContents) => Picture<U>))(state);
+    },
+    expectStoreEqualsTenant(h: Harness<DirectoryProvider>, emu: E = test.emu): Promise<void> {
+      return expectStorePicture(h, subject.expectedPicture(emu), (state) => test.picture(state));
+    },
+    async afterRequests(n: number, emu: E = test.emu): Promise<void> {
+      const start = subject.requestsServed(emu);
+      while (subject.requestsServed(emu) < start + n) await new Promise((resolve) => setTimeout(resolve, 2));
+    },
+  };
+  return test;
 }

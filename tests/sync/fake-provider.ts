@@ -1,5 +1,5 @@
 import type {
-  ConnectionReport,
+  AccessReport,
   DeltaCapable,
   DeltaResult,
   DirectoryProvider,
@@ -47,7 +47,7 @@ export class FakeUpstream {
     yield* this.members.get(group.id) ?? [];
   }
 
-  async testConnection(): Promise<ConnectionReport> {
+  async checkAccess(): Promise<AccessReport> {
     return { ok: true, messages: [] };
   }
 
@@ -101,7 +101,7 @@ export function asProvider(fake: FakeUpstream): DirectoryProvider & DeltaCapable
     users: () => fake.listUsers(),
     groups: () => fake.groupsIterable(),
     members: (group) => fake.membersIterable(group),
-    testConnection: () => fake.testConnection(),
+    checkAccess: () => fake.checkAccess(),
     deltaStart: () => fake.deltaStart(),
     delta: (cursor) => fake.delta(cursor),
   };

@@ -22,7 +22,7 @@ function provider(members: Record<string, ProviderMember[]>): DirectoryProvider 
     async *members(g: ProviderGroup) {
       yield* members[g.id] ?? [];
     },
-    testConnection: async () => ({ ok: true, messages: [] }),
+    checkAccess: async () => ({ ok: true, messages: [] }),
   };
 }
 

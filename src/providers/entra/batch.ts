@@ -1,7 +1,7 @@
 import type { BatchResponseItem, GraphClient } from './client';
 import { describeRequest, GraphFailure } from './errors';
-import { backoffMs, DEFAULT_RETRY_AFTER_SECONDS, isTransientStatus, parseRetryAfter, type RetryPolicy } from './retry';
-import type { ResourceBucket } from './throttle';
+import { backoffMs, isTransientStatus, parseRetryAfter, type RetryPolicy } from '../shared/retry';
+import { DEFAULT_RETRY_AFTER_SECONDS, type ResourceBucket } from './pacing';
 
 /**
  * Runs many independent GETs through `POST /$batch` (json-batching.md):

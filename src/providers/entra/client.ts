@@ -2,15 +2,16 @@ import { Client, GraphError, HTTPMessageHandler, TelemetryHandler, type Context,
 import type { Dispatcher } from 'undici';
 import type { AppTokenSource } from './credentials';
 import { describeRequest, GraphFailure } from './errors';
-import { backoffMs, DEFAULT_RETRY_AFTER_SECONDS, isTransientStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry';
-import { requestCost, type ResourceBucket } from './throttle';
+import { isTransientStatus, pacedPauses, parseRetryAfter, retrying, type Attempt, type RetryPolicy } from '../shared/retry';
+import { DEFAULT_RETRY_AFTER_SECONDS, requestCost, type ResourceBucket } from './pacing';
 
 /**
  * The Graph v1.0 client of one Entra directory: the official SDK (`Client.initWithMiddleware`,
- * providers.md §A.3) with our own policy middleware in place of its AuthenticationHandler and
+ * https://learn.microsoft.com/en-us/graph/sdks/customize-client) with our own policy middleware in place of its AuthenticationHandler and
  * RetryHandler, because a sync needs what they do not do:
- * - pace every request through the client-side RU bucket (throttle.ts) before sending it;
- * - retry per retry.ts (429 Retry-After, 5xx backoff, timeouts, one token refresh on 401);
+ * - pace every request through the client-side RU bucket (pacing.ts) before sending it;
+ * - retry per DEFAULT_RETRY_POLICY (pacing.ts): 429 Retry-After, 5xx backoff, timeouts, one
+ *   token refresh on 401 — through the shared retry loop (../shared/retry.ts);
  * - never send the bearer token anywhere but `graphBaseUrl` (next and delta links are checked).
  *
  * `get` and `postBatch` resolve with the parsed JSON body of a 2xx answer or throw GraphFailure.
@@ -23,7 +24,7 @@ export interface GraphClientDeps {
   readonly dispatcher: Dispatcher;
 }
 
-/** One item of a `$batch` body (json-batching.md): relative URL, no version segment. */
+/** One item of a `$batch` body (https://learn.microsoft.com/en-us/graph/json-batching): relative URL, no version segment. */
 export interface BatchRequestItem {
   readonly id: string;
   readonly method: 'GET';
@@ -131,16 +132,13 @@ class PolicyMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const state = context.middlewareControl?.getMiddlewareOptions(RequestPolicy) as RequestPolicy | undefined;
-    if (!state || !this.next) throw new Error('Graph policy middleware: request without policy state');
+    const next = this.next;
+    if (!state || !next) throw new Error('Graph policy middleware: request without policy state');
     const { bucket, tokens, policy } = this.deps;
     const options = (context.options ??= {});
     const headers = (options.headers ?? {}) as Record<string, string>;
     options.headers = headers;
-    let attempts = 0;
-    let throttled = 0;
-    let refreshed = false;
-    for (;;) {
-      attempts++;
+    await retrying(policy, pacedPauses(policy), async (): Promise<Attempt<void>> => {
       const sentAt = await bucket.acquire(state.cost);
       state.sentAt = sentAt;
       let token: string;
@@ -149,46 +147,43 @@ class PolicyMiddleware implements Middleware {
       } catch (error) {
         // Already in an administrator's words (credentials.ts); keep them through the SDK.
         state.failure = error instanceof Error ? error : new Error(String(error));
-        throw state.failure;
+        return { kind: 'failed', error: state.failure };
       }
       headers['Authorization'] = `Bearer ${token}`;
       options.signal = AbortSignal.timeout(policy.requestTimeoutMs);
       try {
-        await this.next.execute(context);
+        await next.execute(context);
       } catch (error) {
-        const reason = networkReason(error, policy.requestTimeoutMs);
-        if (attempts < policy.maxAttempts) {
-          await sleep(backoffMs(policy, attempts, null));
-          continue;
-        }
-        state.failure = new GraphFailure(0, 'NoAnswer', `${reason} (after ${attempts} attempts)`, state.describe, { cause: error });
-        throw state.failure;
+        return {
+          kind: 'transient',
+          giveUp: (tries) => {
+            const reason = networkReason(error, policy.requestTimeoutMs);
+            state.failure = new GraphFailure(0, 'NoAnswer', `${reason} (after ${tries} attempts)`, state.describe, { cause: error });
+            throw state.failure;
+          },
+        };
       }
       const response = context.response as Response;
       const status = response.status;
-      if (status === 401 && !refreshed) {
-        refreshed = true;
-        attempts--;
-        await discard(response);
-        tokens.invalidate(token);
-        continue;
+      const answered = { kind: 'done', value: undefined } as const;
+      if (status === 401) {
+        return { kind: 'unauthenticated', giveUp: () => undefined, beforeRetry: async () => {
+          await discard(response);
+          tokens.invalidate(token);
+        } };
       }
-      if (status === 429 && throttled < policy.maxThrottleRetries) {
-        throttled++;
-        attempts--;
-        const seconds = parseRetryAfter(response.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS;
-        await discard(response);
-        bucket.throttled(seconds, sentAt);
-        continue;
+      if (status === 429) {
+        return { kind: 'throttled', giveUp: () => undefined, beforeRetry: async () => {
+          const seconds = parseRetryAfter(response.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS;
+          await discard(response);
+          bucket.throttled(seconds, sentAt);
+        } };
       }
-      if (isTransientStatus(status) && attempts < policy.maxAttempts) {
-        const seconds = parseRetryAfter(response.headers.get('retry-after'));
-        await discard(response);
-        await sleep(backoffMs(policy, attempts, seconds));
-        continue;
+      if (isTransientStatus(status)) {
+        return { kind: 'transient', retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')), giveUp: () => undefined, beforeRetry: () => discard(response) };
       }
-      return;
-    }
+      return answered;
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { DirectoryError } from '../../domain/errors';
 import { DEFAULT_AUTHORITY_HOST, type EntraSettings } from './config';
 import { aadstsCode, describeAadsts } from './errors';
-import { trustedCas } from './http';
+import { trustedCas } from './transport';
 
 /**
  * App-only Graph tokens (client credentials) through @azure/identity (providers.md §A.2, §A.3).

@@ -2,7 +2,7 @@ import type { ProviderChange, ProviderMember } from '../provider';
 import type { GraphClient } from './client';
 import type { DeltaCursor } from './cursor';
 import { GraphFailure } from './errors';
-import { pages } from './listing';
+import { pages } from './paging';
 import { GROUP_SELECT, groupInScope, hasName, isRemoved, mapGroup, mapMember, mapUser, USER_SELECT, type GraphObject } from './mapper';
 
 /**

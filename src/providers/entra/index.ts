@@ -1,6 +1,6 @@
 import type { Agent } from 'undici';
 import type {
-  ConnectionReport,
+  AccessReport,
   DeltaCapable,
   DeltaResult,
   DirectoryProvider,
@@ -17,18 +17,19 @@ import { AppTokenSource } from './credentials';
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { latestCursor, readChanges, ResyncRequired } from './delta';
 import { toDirectoryError } from './errors';
-import { createDispatcher } from './http';
-import { pages } from './listing';
-import { ListingSession } from './listing-session';
+import { createDispatcher } from './transport';
+import { pages } from './paging';
+import { ListingSession } from './listing';
+import { listedOrFailed, ListingSlot } from '../shared/listing';
 import { GROUP_SELECT, mapUser, USER_SELECT } from './mapper';
 import { GroupDeltaMembers, Lanes, MAX_IDS } from './member-delta';
 import { Interner, memberRecords, type MemberList } from './member-list';
 import { GroupMemberPages } from './member-pages';
 import { MemberReader, type MemberSource } from './members';
 import { PasswordChecker } from './password';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
-import { testConnection } from './test-connection';
-import { ResourceBucket } from './throttle';
+import type { RetryPolicy } from '../shared/retry';
+import { checkAccess } from './access-check';
+import { DEFAULT_RETRY_POLICY, ResourceBucket } from './pacing';
 
 export { parseEntraSettings, type EntraSettings } from './config';
 
@@ -41,7 +42,7 @@ export { parseEntraSettings, type EntraSettings } from './config';
  * - `members(group)`: direct members through `$batch`, read ahead of the engine (members.ts),
  *   by filtered groups delta rounds (member-delta.ts) or per group (member-pages.ts).
  * - `deltaStart()` / `delta(cursor)`: users and groups delta links in one cursor (delta.ts).
- * - `testConnection()`: names what is wrong (test-connection.ts).
+ * - `checkAccess()`: names what is wrong (access-check.ts).
  * - `checkPassword()` only when `passwordAuthentication` is on (password.ts).
  * All requests of one directory share one RU bucket (throttle.ts) and one connection pool.
  * Every failure is a DirectoryError; a listing that cannot complete throws.
@@ -72,7 +73,7 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
   private readonly client: GraphClient;
   private readonly print: string;
   private readonly lanes = new Lanes(DIRECT_LANES);
-  private session: ListingSession | undefined;
+  private readonly listings = new ListingSlot(() => this.newSession());
   /** For members() of a group no listing planned. */
   private standalone: MemberReader | undefined;
   private pageSource: GroupMemberPages | undefined;
@@ -98,34 +99,24 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
 
   /** Starts a full listing: groups and their members are read in the background from now on. */
   async *users(): AsyncIterable<ProviderUser> {
-    const session = this.newSession();
-    try {
-      for await (const page of pages(this.client, `/users?$select=${USER_SELECT.join(',')}&$top=${PAGE_TOP}`)) {
-        for (const user of page.values) yield mapUser(user, session.ids);
-      }
-      session.usersListed();
-    } catch (error) {
-      const failure = this.fail(error);
-      session.abort(failure);
-      throw failure;
-    }
+    const session = this.listings.start();
+    yield* listedOrFailed(this.listUsers(session), (error) => this.fail(error), session);
   }
 
   async *groups(): AsyncIterable<ProviderGroup> {
-    // The session users() started, unless its groups were already read (then a new listing).
-    const session = this.session && !this.session.groupsTaken ? this.session : this.newSession();
-    session.groupsTaken = true;
-    try {
-      yield* session.groups();
-    } catch (error) {
-      const failure = this.fail(error);
-      session.abort(failure);
-      throw failure;
+    const session = this.listings.forGroups();
+    yield* listedOrFailed(session.groups(), (error) => this.fail(error), session);
+  }
+
+  private async *listUsers(session: ListingSession): AsyncGenerator<ProviderUser> {
+    for await (const page of pages(this.client, `/users?$select=${USER_SELECT.join(',')}&$top=${PAGE_TOP}`)) {
+      for (const user of page.values) yield mapUser(user, session.ids);
     }
+    session.usersListed();
   }
 
   async *members(group: ProviderGroup): AsyncIterable<ProviderMember> {
-    const reader = this.session?.reader ?? (this.standalone ??= this.newReader(new Interner(), 'pages'));
+    const reader = this.listings.current?.reader ?? (this.standalone ??= this.newReader(new Interner(), 'pages'));
     let list: MemberList;
     try {
       list = await reader.members(group.id);
@@ -158,25 +149,23 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     }
   }
 
-  testConnection(): Promise<ConnectionReport> {
-    return testConnection({ settings: this.settings, dispatcher: this.dispatcher, bucket: this.bucket, policy: this.policy });
+  checkAccess(): Promise<AccessReport> {
+    return checkAccess({ settings: this.settings, dispatcher: this.dispatcher, bucket: this.bucket, policy: this.policy });
   }
 
   /** Stops background reads and closes the connection pool (tests, shutdown). */
   async close(): Promise<void> {
     const closed = new Error('provider closed');
-    this.session?.abort(closed);
+    this.listings.close(closed);
     this.standalone?.abort(closed);
     await this.dispatcher.close();
   }
 
   private newSession(): ListingSession {
-    this.session?.abort(new Error('superseded by a new listing'));
     const ids = new Interner();
     let session: ListingSession | undefined;
     const reader = this.newReader(ids, this.options.memberReads ?? this.settings.memberReads, () => session?.membersRead());
     session = new ListingSession(this.client, this.settings.groupTypes, ids, reader);
-    this.session = session;
     return session;
   }
 

@@ -1,6 +1,6 @@
 import type { ProviderGroup } from '../provider';
 import type { GraphClient } from './client';
-import { pages } from './listing';
+import { pages } from './paging';
 import { GROUP_SELECT, groupInScope, mapGroup } from './mapper';
 import type { Interner } from './member-list';
 import type { MemberReader } from './members';

@@ -1,7 +1,7 @@
 import type { BatchQueue, ItemAnswer } from './batch';
 import type { GraphClient } from './client';
 import { describeRequest } from './errors';
-import { parsePage } from './listing';
+import { parsePage } from './paging';
 import { isRemoved } from './mapper';
 import { applyMemberDelta, toMemberList, type Interner, type MemberList } from './member-list';
 import { itemFailure } from './member-pages';

@@ -1,7 +1,7 @@
 import type { BatchQueue } from './batch';
 import type { GraphClient } from './client';
 import { describeRequest, GraphFailure } from './errors';
-import { parsePage } from './listing';
+import { parsePage } from './paging';
 import { appendMembers, emptyMembers, type Interner, type MemberList } from './member-list';
 
 /**

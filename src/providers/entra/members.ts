@@ -1,3 +1,4 @@
+import { deferred, type Deferred } from '../shared/deferred';
 import type { MemberList } from './member-list';
 
 /**
@@ -23,12 +24,9 @@ export interface MemberSource {
   read(groupIds: readonly string[]): Promise<ReadonlyMap<string, MemberList>>;
 }
 
-interface Entry {
+interface Entry extends Deferred<MemberList> {
   readonly id: string;
   started: boolean;
-  readonly promise: Promise<MemberList>;
-  resolve(members: MemberList): void;
-  reject(error: unknown): void;
 }
 
 export class MemberReader {
@@ -97,15 +95,8 @@ export class MemberReader {
   }
 
   private entry(groupId: string): Entry {
-    let resolve!: (members: MemberList) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<MemberList>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // Planned groups nobody asks for (the run failed elsewhere) must not raise unhandled rejections.
-    promise.catch(() => undefined);
-    const entry: Entry = { id: groupId, started: false, promise, resolve, reject };
+    // Planned groups nobody asks for (the run failed elsewhere) raise no unhandled rejections.
+    const entry: Entry = { id: groupId, started: false, ...deferred<MemberList>() };
     this.entries.set(groupId, entry);
     return entry;
   }

@@ -2,8 +2,8 @@ import { google, type admin_directory_v1 } from 'googleapis';
 import type { GoogleSettings } from './config';
 import type { Credentials } from './credentials';
 import { asFailure, classify, GoogleFailure } from './errors';
-import type { Pace } from './pace';
-import { backoffMs, sleep, type RetryPolicy } from './retry';
+import { retrying, type Attempt, type RetryPolicy } from '../shared/retry';
+import { googlePauses, type Pace } from './pacing';
 
 export type Admin = admin_directory_v1.Admin;
 
@@ -19,10 +19,10 @@ export interface CallOptions {
  *
  * Contracts:
  * - `call(label, fn)` runs `fn` once per attempt: each attempt takes a slot from the pace, quota
- *   refusals slow the pace down, and failures are retried per retry.ts. It resolves with the
+ *   refusals slow the pace down, and failures are retried per DEFAULT_RETRY_POLICY (pacing.ts). It resolves with the
  *   response data or rejects with a GoogleFailure (after the retries it deserved).
  * - After a 401 on an API call the JWT client (and its cached token) is replaced once per
- *   request: a JWT client never drops a token the server revoked (providers.md §B.3).
+ *   request: a JWT client never drops a token the server revoked.
  * - After `close()` no new attempt starts; calls reject.
  */
 export class DirectoryClient {
@@ -37,11 +37,8 @@ export class DirectoryClient {
     readonly policy: RetryPolicy,
   ) {}
 
-  async call<T>(label: string, fn: (admin: Admin, options: CallOptions) => Promise<{ data: T }>): Promise<T> {
-    let attempts = 0;
-    let throttled = 0;
-    let renewed = false;
-    for (;;) {
+  call<T>(label: string, fn: (admin: Admin, options: CallOptions) => Promise<{ data: T }>): Promise<T> {
+    return retrying(this.policy, googlePauses(this.policy), async (): Promise<Attempt<T>> => {
       if (this.closed) throw new GoogleFailure(0, 'closed', 'the provider was closed', label, false);
       const generation = this.generation;
       const admin = await this.admin();
@@ -49,31 +46,21 @@ export class DirectoryClient {
       let failure: GoogleFailure;
       try {
         const response = await fn(admin, { retry: false, timeout: this.policy.requestTimeoutMs });
-        return response.data;
+        return { kind: 'done', value: response.data };
       } catch (error) {
         failure = asFailure(error, label);
       } finally {
         this.pace.release();
       }
       const kind = classify(failure);
-      if (kind === 'throttled' && throttled < this.policy.maxThrottleRetries) {
-        throttled++;
-        const pause = backoffMs(this.policy, throttled);
-        this.pace.throttled(sentAt, pause);
-        await sleep(pause);
-        continue;
-      }
-      if (kind === 'transient' && ++attempts < this.policy.maxAttempts) {
-        await sleep(backoffMs(this.policy, attempts));
-        continue;
-      }
-      if (kind === 'unauthenticated' && !renewed) {
-        renewed = true;
-        this.renew(generation);
-        continue;
-      }
-      throw failure;
-    }
+      if (kind === 'fatal') return { kind: 'failed', error: failure };
+      const giveUp = (): never => {
+        throw failure;
+      };
+      if (kind === 'throttled') return { kind, giveUp, beforeRetry: (pauseMs) => this.pace.throttled(sentAt, pauseMs) };
+      if (kind === 'unauthenticated') return { kind, giveUp, beforeRetry: () => this.renew(generation) };
+      return { kind, giveUp };
+    });
   }
 
   close(): void {

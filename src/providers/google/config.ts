@@ -13,7 +13,7 @@ import { parseSettingsBlock } from '../settings';
  *   groups only) — the Directory API's own meaning of the two parameters.
  * - Exactly one key: `serviceAccountKeyFile` (a path) or `serviceAccountKey` (the JSON text, e.g.
  *   `${GOOGLE_KEY}`). The key is only read when first needed (a malformed key is then reported by
- *   testConnection and by the run, naming what is wrong); it is kept in memory only.
+ *   checkAccess and by the run, naming what is wrong); it is kept in memory only.
  * - `tokenUrl` / `rootUrl` default to Google's; any other value is for an emulator or a proxy.
  *   `rootUrl` is returned with a trailing slash (googleapis resolves API paths against it).
  * - Messages never echo a secret (the key text is never quoted).

@@ -1,12 +1,13 @@
-import type { ConnectionReport, DirectoryProvider, ProviderGroup, ProviderMember, ProviderUser } from '../provider';
+import type { AccessReport, DirectoryProvider, ProviderGroup, ProviderMember, ProviderUser } from '../provider';
 import { DirectoryClient } from './client';
 import type { GoogleSettings } from './config';
 import { Credentials } from './credentials';
 import { toDirectoryError } from './errors';
-import { Pace } from './pace';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
-import { ListingSession, type Members } from './session';
-import { testConnection } from './test-connection';
+import { DEFAULT_RETRY_POLICY, Pace } from './pacing';
+import type { RetryPolicy } from '../shared/retry';
+import { ListingSession, type Members } from './listing';
+import { listedOrFailed, ListingSlot } from '../shared/listing';
+import { checkAccess } from './access-check';
 
 export { parseGoogleSettings, type GoogleSettings } from './config';
 
@@ -41,7 +42,7 @@ export class GoogleProvider implements DirectoryProvider {
   readonly pace: Pace;
   private readonly policy: RetryPolicy;
   private readonly client: DirectoryClient;
-  private session: ListingSession | undefined;
+  private readonly listings = new ListingSlot(() => new ListingSession(this.client, this.settings, this.options.memberWorkers ?? this.settings.maxConcurrency));
 
   constructor(
     readonly settings: GoogleSettings,
@@ -59,28 +60,18 @@ export class GoogleProvider implements DirectoryProvider {
 
   /** Starts a full listing: groups and their members are read in the background from now on. */
   async *users(): AsyncIterable<ProviderUser> {
-    const session = this.newSession();
-    try {
-      yield* session.users();
-    } catch (error) {
-      throw this.fail(error);
-    }
+    const session = this.listings.start();
+    yield* listedOrFailed(session.users(), (error) => this.fail(error), session);
   }
 
   async *groups(): AsyncIterable<ProviderGroup> {
-    // The session users() started, unless its groups were already read (then a new listing).
-    const session = this.session && !this.session.groupsTaken ? this.session : this.newSession();
-    session.groupsTaken = true;
-    try {
-      yield* session.groups();
-    } catch (error) {
-      throw this.fail(error);
-    }
+    const session = this.listings.forGroups();
+    yield* listedOrFailed(session.groups(), (error) => this.fail(error), session);
   }
 
   /** A plain iterator over two arrays (no generator): a large tenant has a million memberships. */
   members(group: ProviderGroup): AsyncIterable<ProviderMember> {
-    const session = this.session ?? this.newSession();
+    const session = this.listings.current ?? this.listings.start();
     const fail = (error: unknown) => this.fail(error);
     return {
       [Symbol.asyncIterator]: (): AsyncIterator<ProviderMember> => {
@@ -106,21 +97,14 @@ export class GoogleProvider implements DirectoryProvider {
     };
   }
 
-  testConnection(): Promise<ConnectionReport> {
-    return testConnection({ settings: this.settings, pace: this.pace, policy: this.policy });
+  checkAccess(): Promise<AccessReport> {
+    return checkAccess({ settings: this.settings, pace: this.pace, policy: this.policy });
   }
 
   /** Stops background reads (tests, shutdown). */
   async close(): Promise<void> {
-    this.session?.abort(new Error('provider closed'));
-    this.session = undefined;
+    this.listings.close(new Error('provider closed'));
     this.client.close();
-  }
-
-  private newSession(): ListingSession {
-    this.session?.abort(new Error('superseded by a new listing'));
-    this.session = new ListingSession(this.client, this.settings, this.options.memberWorkers ?? this.settings.maxConcurrency);
-    return this.session;
   }
 
   private fail(error: unknown): Error {

@@ -1,8 +1,9 @@
 import type { ProviderGroup, ProviderUser } from '../provider';
 import type { DirectoryClient } from './client';
 import type { GoogleSettings } from './config';
+import { deferred, type Deferred } from '../shared/deferred';
 import { GoogleFailure } from './errors';
-import { groupPages, memberPages, userPages } from './listing';
+import { groupPages, memberPages, userPages } from './paging';
 import { inOrgUnits, mapGroup, mapUser } from './mapper';
 
 /** Direct members of one group that crowdgate syncs. */
@@ -15,24 +16,6 @@ interface MemberList {
   readonly users: string[];
   readonly groups: string[];
   customer: boolean;
-}
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Handled here so an aborted session never raises unhandled rejections; awaiting still throws.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
 
 /**

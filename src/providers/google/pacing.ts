@@ -1,6 +1,11 @@
+import { systemClock, type Clock } from '../shared/clock';
+import { ConcurrencyGate } from '../shared/concurrency';
+import type { RetryPauses, RetryPolicy } from '../shared/retry';
+import { AdaptiveTokenBucket } from '../shared/token-bucket';
+
 /**
  * Client-side pacing for the Directory API, so a healthy sync stays under Google's quotas instead
- * of bouncing off them (developers.google.com/admin-sdk/directory/v1/limits, providers.md §B.1):
+ * of bouncing off them (https://developers.google.com/admin-sdk/directory/v1/limits):
  *  - "Queries per minute per user" (default 2,400; exceeded → 403 userRateLimitExceeded): a token
  *    bucket refilled continuously at `queriesPerMinute`, holding at most `BURST_SECONDS` of it;
  *  - concurrent requests per account (exceeded → 429 rateLimitExceeded, limit not published,
@@ -10,9 +15,10 @@
  * - `acquire()` resolves when the caller may send one request, in arrival order; the caller must
  *   `release()` the slot when the answer (or the failure) is in.
  * - `throttled(sentAt, pauseMs)`: Google said "too fast" anyway (another tool shares the quota, or
- *   the project's quota is lower than configured). Everyone waits `pauseMs`; the rate is halved (only once per burst of
- *   rejections: a request sent before the last decrease says nothing new), never below 1/10 of
- *   the configured rate; each full minute without a rejection raises it by a quarter again.
+ *   the project's quota is lower than configured). Everyone waits `pauseMs`; the rate is halved
+ *   (only once per burst of rejections: a request sent before the last decrease says nothing
+ *   new), never below 1/10 of the configured rate; each full minute without a rejection raises it
+ *   by a quarter again.
  */
 
 /** Tokens the bucket holds at most: a few seconds of the rate (Google's quota bucket holds a minute). */
@@ -20,93 +26,70 @@ const BURST_SECONDS = 5;
 const MIN_SHARE = 0.1;
 const RECOVERY_WINDOW_MS = 60_000;
 
-export interface PaceClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: PaceClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 export class Pace {
-  private readonly fullRate: number;
-  private rate: number;
-  /** May go negative: the debt queued callers repay at the current rate (FIFO). */
-  private tokens: number;
-  private at: number;
-  private blockedUntil = 0;
-  private lastThrottle = Number.NEGATIVE_INFINITY;
-  private lastRaise = Number.NEGATIVE_INFINITY;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly bucket: AdaptiveTokenBucket;
+  private readonly gate: ConcurrencyGate;
   /** Requests let through and rejections reported, for reports and benchmarks. */
   sent = 0;
   throttles = 0;
 
-  constructor(
-    queriesPerMinute: number,
-    private readonly maxConcurrency: number,
-    private readonly clock: PaceClock = systemClock,
-  ) {
-    this.fullRate = queriesPerMinute / 60_000;
-    this.rate = this.fullRate;
-    this.tokens = this.capacity();
-    this.at = clock.now();
+  constructor(queriesPerMinute: number, maxConcurrency: number, clock: Clock = systemClock) {
+    const fullRate = queriesPerMinute / 60_000;
+    const capacity = Math.max(1, fullRate * BURST_SECONDS * 1000);
+    this.bucket = new AdaptiveTokenBucket({ fullRate, capacity, minRate: fullRate * MIN_SHARE, recoveryWindowMs: RECOVERY_WINDOW_MS, recovery: 'stepwise' }, clock);
+    this.gate = new ConcurrencyGate(maxConcurrency);
   }
 
   /** Current pace in queries per minute. */
   get queriesPerMinute(): number {
-    return this.rate * 60_000;
+    return this.bucket.currentRate * 60_000;
   }
 
   /** Waits for a concurrency slot, then for the bucket; returns the instant the request may go. */
   async acquire(): Promise<number> {
-    if (this.inFlight >= this.maxConcurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.inFlight++;
-    this.refill();
-    this.tokens -= 1;
-    const now = this.clock.now();
-    const wait = Math.max(this.tokens < 0 ? -this.tokens / this.rate : 0, this.blockedUntil - now);
-    if (wait > 0) await this.clock.sleep(wait);
+    await this.gate.enter();
+    const at = await this.bucket.acquire(1);
     this.sent++;
-    return this.clock.now();
+    return at;
   }
 
   release(): void {
-    const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
-    else this.inFlight--;
+    this.gate.leave();
   }
 
   /** A request sent at `sentAt` was refused for quota; everyone waits `pauseMs` from now. */
   throttled(sentAt: number, pauseMs: number): void {
     this.throttles++;
-    this.refill();
-    const now = this.clock.now();
-    this.blockedUntil = Math.max(this.blockedUntil, now + pauseMs);
-    // Debt run up at the old rate is forgiven: repaid at the lower rate it would stall everyone.
-    this.tokens = 0;
-    if (sentAt > this.lastThrottle) {
-      this.rate = Math.max(this.fullRate * MIN_SHARE, this.rate / 2);
-      this.lastThrottle = now;
-    }
+    this.bucket.throttled(pauseMs, 0.5, sentAt);
   }
+}
 
-  private capacity(): number {
-    return Math.max(1, this.fullRate * BURST_SECONDS * 1000);
-  }
+/**
+ * How persistently Directory API calls are retried. googleapis' gaxios retries only 429/5xx,
+ * three times, with its own short backoff, and never 403 userRateLimitExceeded / quotaExceeded,
+ * so the connector switches gaxios retries off per call and retries everything itself:
+ * - throttled (errors.ts says which answers): Google's guidance — truncated exponential backoff,
+ *   1 s + random ms, 2 s + random, 4 s + random, … up to `maxDelayMs`
+ *   (https://developers.google.com/admin-sdk/directory/v1/limits); at most `maxThrottleRetries`
+ *   per request, so a storm that never ends still fails the run;
+ * - transient (5xx, network failure, timeout): the same backoff, `maxAttempts` tries per request;
+ * - unauthenticated (401 on an API call): once, with a new JWT client (a new token).
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  maxThrottleRetries: 12,
+  baseDelayMs: 1_000,
+  maxDelayMs: 32_000,
+  requestTimeoutMs: 60_000,
+};
 
-  private refill(): void {
-    const now = this.clock.now();
-    const elapsed = now - this.at;
-    if (elapsed <= 0) return;
-    if (this.rate < this.fullRate && now - this.lastThrottle > RECOVERY_WINDOW_MS && now - this.lastRaise > RECOVERY_WINDOW_MS) {
-      this.rate = Math.min(this.fullRate, this.rate * 1.25);
-      this.lastRaise = now;
-    }
-    this.tokens = Math.min(this.capacity(), this.tokens + elapsed * this.rate);
-    this.at = now;
-  }
+/** Backoff before attempt `attempt + 1` (attempt counts from 1): 2^(attempt-1) × base + random(base), capped. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
+  return Math.min(policy.maxDelayMs, exponential + random() * policy.baseDelayMs);
+}
+
+/** Google's backoff after throttling and transient failures alike; Retry-After is not sent. */
+export function googlePauses(policy: RetryPolicy): RetryPauses {
+  return { throttled: (n) => backoffMs(policy, n), transient: (n) => backoffMs(policy, n) };
 }

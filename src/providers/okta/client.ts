@@ -1,8 +1,8 @@
 import * as okta from '@okta/okta-sdk-nodejs';
 import type { OktaSettings } from './config';
-import { PacedExecutor, type FetchedResponse } from './executor';
-import type { RatePacer } from './pacer';
-import type { RetryPolicy } from './retry';
+import { PacedExecutor, type FetchedResponse } from './transport';
+import type { RatePacer } from './pacing';
+import type { RetryPolicy } from '../shared/retry';
 
 /**
  * The official SDK client, built so that nothing but crowdgate's configuration reaches it

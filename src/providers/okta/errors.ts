@@ -1,6 +1,6 @@
 import { DirectoryError } from '../../domain/errors';
 import type { OktaSettings } from './config';
-import { NetworkFailure, safeUrl, type TokenRefusal } from './executor';
+import { NetworkFailure, safeUrl, type TokenRefusal } from './transport';
 
 /**
  * Failures of the Okta connector in an administrator's words. Okta error bodies are

@@ -1,5 +1,5 @@
 import type {
-  ConnectionReport,
+  AccessReport,
   DeltaCapable,
   DeltaResult,
   DirectoryProvider,
@@ -14,14 +14,14 @@ import { GROUP_TYPES, type OktaGroupType, type OktaSettings, type OktaUserStatus
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { changesFrom, readLog, ResyncRequired, START_LAG_MS, startQuery } from './delta';
 import { toDirectoryError } from './errors';
-import { PacedExecutor } from './executor';
-import { ListingSession } from './listing-session';
+import { PacedExecutor } from './transport';
+import { ListingSession } from './listing';
+import { listedOrFailed, ListingSlot } from '../shared/listing';
 import { mapGroup, mapUser, statusKept, type OktaGroupJson, type OktaUserJson } from './mapper';
-import { RatePacer, type BucketReport } from './pacer';
+import { DEFAULT_RETRY_POLICY, RatePacer, type BucketName, type BucketReport } from './pacing';
 import { PasswordChecker } from './password';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
-import { testConnection } from './test-connection';
-import type { BucketName } from './buckets';
+import type { RetryPolicy } from '../shared/retry';
+import { checkAccess } from './access-check';
 
 export { parseOktaSettings, type OktaSettings } from './config';
 
@@ -38,7 +38,7 @@ export { parseOktaSettings, type OktaSettings } from './config';
  *   of a status not synced are skipped. Groups and members are read in the background from the
  *   moment users() starts (listing-session.ts); the executor bounds requests in flight.
  * - `deltaStart()` / `delta(cursor)`: the System Log (delta.ts, cursor.ts).
- * - `testConnection()`: test-connection.ts. `checkPassword()` only with `passwordAuthentication`.
+ * - `checkAccess()`: access-check.ts. `checkPassword()` only with `passwordAuthentication`.
  * Every request is paced per Okta rate-limit bucket at `rateLimitShare` of its limit (pacer.ts).
  * Every failure is a DirectoryError; a listing that cannot complete throws.
  */
@@ -71,7 +71,7 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   private readonly knownGroups = new Set<string>();
   /** Id of the built-in Everyone group, from the last listing. */
   private everyone: string | null = null;
-  private session: ListingSession | undefined;
+  private readonly listings = new ListingSlot(() => this.newSession());
   private readonly ids = new Map<string, string>();
   private readonly memberLanes: number;
 
@@ -95,23 +95,19 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
 
   /** Starts a full listing: groups and their members are read in the background from now on. */
   async *users(): AsyncIterable<ProviderUser> {
-    const session = this.newSession();
+    const session = this.listings.start();
+    yield* listedOrFailed(this.listUsers(), (error) => this.fail(error), session);
+  }
+
+  private async *listUsers(): AsyncGenerator<ProviderUser> {
     const filter = this.settings.userStatuses.map((s) => `status eq "${s}"`).join(' or ');
-    try {
-      for await (const page of this.client.pages<OktaUserJson>(`/api/v1/users?limit=${USERS_PAGE}&filter=${encodeURIComponent(filter)}`, true)) {
-        for (const user of page) if (statusKept(user, this.statuses)) yield { ...mapUser(user), id: this.intern(user.id) };
-      }
-    } catch (error) {
-      const failure = this.fail(error);
-      session.abort(failure);
-      throw failure;
+    for await (const page of this.client.pages<OktaUserJson>(`/api/v1/users?limit=${USERS_PAGE}&filter=${encodeURIComponent(filter)}`, true)) {
+      for (const user of page) if (statusKept(user, this.statuses)) yield { ...mapUser(user), id: this.intern(user.id) };
     }
   }
 
   async *groups(): AsyncIterable<ProviderGroup> {
-    // The session users() started, unless its groups were already taken (then a new listing).
-    const session = this.session && !this.session.groupsTaken ? this.session : this.newSession();
-    session.groupsTaken = true;
+    const session = this.listings.forGroups();
     let groups: OktaGroupJson[];
     try {
       groups = await session.groups();
@@ -130,7 +126,7 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   async *members(group: ProviderGroup): AsyncIterable<ProviderMember> {
     let ids: string[];
     try {
-      ids = await (this.session?.members(group.id) ?? this.readMembers(group.id));
+      ids = await (this.listings.current?.members(group.id) ?? this.readMembers(group.id));
     } catch (error) {
       throw this.fail(error);
     }
@@ -148,11 +144,10 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
 
   /** A new listing: groups and their members are read in the background from now on. */
   private newSession(): ListingSession {
-    this.session?.abort(new Error('superseded by a new listing'));
     this.ids.clear();
     const all = GROUP_TYPES.every((t) => this.types.has(t));
     const filter = all ? '' : `&filter=${encodeURIComponent(this.settings.groupTypes.map((t) => `type eq "${t}"`).join(' or '))}`;
-    this.session = new ListingSession(this.client, {
+    return new ListingSession(this.client, {
       statuses: this.statuses,
       types: this.types,
       lanes: this.memberLanes,
@@ -160,7 +155,6 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
       membersLimit: MEMBERS_PAGE,
       intern: (id) => this.intern(id),
     });
-    return this.session;
   }
 
   /** One string per user id across a listing (member lists hold references, not copies). */
@@ -191,16 +185,16 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
     }
   }
 
-  testConnection(): Promise<ConnectionReport> {
+  checkAccess(): Promise<AccessReport> {
     // Probes must not wait long: one try for network failures, few 429 retries, a short timeout.
     const policy: RetryPolicy = { ...this.policy, maxAttempts: 1, maxThrottleRetries: 2, requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000) };
     const client = OktaClient.create(this.settings, this.pacer, policy, 2);
-    return testConnection({ settings: this.settings, client, pacer: this.pacer }).finally(() => client.close());
+    return checkAccess({ settings: this.settings, client, pacer: this.pacer }).finally(() => client.close());
   }
 
   /** Closes idle connections (tests, shutdown). */
   async close(): Promise<void> {
-    this.session?.abort(new Error('provider closed'));
+    this.listings.close(new Error('provider closed'));
     this.client.close();
   }
 

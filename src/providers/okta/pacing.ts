@@ -1,7 +1,37 @@
-import type { BucketName } from './buckets';
+import { systemClock, type Clock } from '../shared/clock';
+import type { RetryPolicy } from '../shared/retry';
 
 /**
- * Client-side pacing against Okta's per-bucket rate limits (rl-best-practices): each bucket is a
+ * Okta counts API calls per endpoint bucket for the whole org, per minute
+ * (https://developer.okta.com/docs/reference/rl-global-mgmt/): e.g. `GET /api/v1/users` (list) 600,
+ * `GET /api/v1/users/{id}` 2000, `/api/v1/groups` (list and members) 500, `/api/v1/groups/{id}`
+ * 1000, `/api/v1/logs` 120, `/api/v1/authn` 600 on the Workforce defaults. The limits differ by
+ * SKU and contract, so they are never hard-coded: the pacer learns each bucket's limit from the
+ * `X-Rate-Limit-*` headers of its answers; `bucketOf` only says which bucket a request counts in.
+ */
+export type BucketName = 'users' | 'user' | 'groups' | 'group' | 'logs' | 'authn' | 'token' | 'other';
+
+/** The bucket of a request, from its absolute URL (method does not matter for the reads crowdgate makes). */
+export function bucketOf(url: string): BucketName {
+  let path: string;
+  try {
+    path = new URL(url).pathname.replace(/\/{2,}/g, '/').replace(/\/$/, '');
+  } catch {
+    return 'other';
+  }
+  if (path === '/api/v1/users') return 'users';
+  if (/^\/api\/v1\/users\/[^/]+$/.test(path)) return 'user';
+  if (/^\/api\/v1\/groups\/[^/]+$/.test(path)) return 'group';
+  if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
+  if (path === '/api/v1/logs') return 'logs';
+  if (path.startsWith('/api/v1/authn')) return 'authn';
+  if (/^\/oauth2\/(v1|[^/]+\/v1)\/token$/.test(path)) return 'token';
+  return 'other';
+}
+
+/**
+ * Client-side pacing against Okta's per-bucket rate limits
+ * (https://developer.okta.com/docs/reference/rl-best-practices/): each bucket is a
  * fixed window whose answers carry `X-Rate-Limit-Limit` (calls per window), `-Remaining` and
  * `-Reset` (UTC epoch seconds when the window ends). Within one window crowdgate sends at most
  * `share × Limit` calls of a bucket (default 50%, leaving the rest to the org's other
@@ -17,15 +47,6 @@ import type { BucketName } from './buckets';
  * Calls in flight at a window boundary may be counted in either window, so the share is kept to
  * within the concurrency bound.
  */
-export interface PacerClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: PacerClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** Wait after the estimated reset before using the new window. */
 const RESET_MARGIN_MS = 30;
@@ -78,7 +99,7 @@ export class RatePacer {
   constructor(
     /** Share of each bucket's limit crowdgate may use, in (0, 1]. */
     readonly share: number,
-    private readonly clock: PacerClock = systemClock,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Waits until a call of `bucket` may be sent; every acquire must be followed by exactly one `settle`. */
@@ -181,3 +202,20 @@ export class RatePacer {
     for (const w of this.wakers.splice(0)) w();
   }
 }
+
+/**
+ * How persistently Okta calls are retried (https://developer.okta.com/docs/reference/rl-best-practices/):
+ * - 429 E0000047: wait until the bucket's `X-Rate-Limit-Reset` (the pacer closes the bucket),
+ *   then retry; at most `maxThrottleRetries` per request, so a storm that never ends fails the
+ *   run instead of hanging it;
+ * - 502/503/504 and network failures or timeouts: equal-jitter backoff, at most `maxAttempts`
+ *   tries per request;
+ * - 401 with OAuth: the SDK itself fetches a new access token and retries once.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  maxThrottleRetries: 20,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  requestTimeoutMs: 60_000,
+};

@@ -1,6 +1,6 @@
 import type { PasswordCheck } from '../provider';
 import type { OktaSettings } from './config';
-import { NetworkFailure, type PacedExecutor } from './executor';
+import { NetworkFailure, type PacedExecutor } from './transport';
 
 /**
  * Crowd password checks through Okta's Classic Engine Authentication API, primary

@@ -1,18 +1,20 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import * as okta from '@okta/okta-sdk-nodejs';
-import { bucketOf, type BucketName } from './buckets';
-import type { RatePacer, RateHeaders } from './pacer';
-import { backoffMs, DEFAULT_RETRY_POLICY, isTransientStatus, type RetryPolicy } from './retry';
+import { ConcurrencyGate } from '../shared/concurrency';
+import { isTransientStatus, pacedPauses, parseRetryAfter, retrying, type Attempt, type RetryPolicy } from '../shared/retry';
+import { bucketOf, DEFAULT_RETRY_POLICY, type RatePacer, type RateHeaders } from './pacing';
 
 /**
- * The SDK's request executor, replaced (providers.md C.2): every request the SDK makes — API
+ * The SDK's request executor, replaced
+ * (https://github.com/okta/okta-sdk-nodejs#request-executor): every request the SDK makes — API
  * calls, collection pages and the OAuth token request — passes through here, so that
  *
- * - the pacer (pacer.ts) decides when it may leave, per Okta rate-limit bucket;
+ * - the pacer (pacing.ts) decides when it may leave, per Okta rate-limit bucket;
  * - 429s are waited out here until the bucket's `X-Rate-Limit-Reset` (the SDK's own
  *   DefaultRequestExecutor, which retries twice and then gives up, is not used);
- * - 502/503/504 and network failures are retried with backoff (retry.ts);
+ * - 502/503/504 and network failures are retried with backoff (DEFAULT_RETRY_POLICY, through
+ *   the shared retry loop);
  * - at most `concurrency` requests are in flight (Okta also limits concurrent requests per org);
  * - requests use our keep-alive agent, never an agent the SDK built from `https_proxy`;
  * - a refused OAuth token request is remembered: SDK 8.1 swallows it (`Http.errorFilter` is
@@ -46,17 +48,17 @@ export interface TokenRefusal {
 export class PacedExecutor extends okta.RequestExecutor {
   /** The last refusal of the token endpoint, cleared by the next token issued. */
   tokenRefusal: TokenRefusal | null = null;
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
+  private readonly gate: ConcurrencyGate;
   private readonly agent: HttpAgent;
 
   constructor(
     private readonly pacer: RatePacer,
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-    private readonly concurrency = 8,
+    concurrency = 8,
     secure = true,
   ) {
     super();
+    this.gate = new ConcurrencyGate(concurrency);
     const options = { keepAlive: true, maxSockets: concurrency + 2 };
     this.agent = secure ? new HttpsAgent(options) : new HttpAgent(options);
   }
@@ -70,15 +72,12 @@ export class PacedExecutor extends okta.RequestExecutor {
     this.agent.destroy();
   }
 
-  private async send(request: ExecutorRequest): Promise<FetchedResponse> {
+  private send(request: ExecutorRequest): Promise<FetchedResponse> {
     const url = request.url ?? '';
     const bucket = bucketOf(url);
-    let attempt = 0;
-    let throttled = 0;
-    for (;;) {
-      attempt++;
+    return retrying(this.policy, pacedPauses(this.policy), async (): Promise<Attempt<FetchedResponse>> => {
       await this.pacer.acquire(bucket);
-      await this.slot();
+      await this.gate.enter();
       let response: FetchedResponse;
       try {
         request.agent = this.agent;
@@ -86,27 +85,28 @@ export class PacedExecutor extends okta.RequestExecutor {
         response = (await super.fetch(request as Parameters<okta.RequestExecutor['fetch']>[0])) as unknown as FetchedResponse;
       } catch (error) {
         this.pacer.settle(bucket, null, null);
-        this.release();
-        if (attempt >= this.policy.maxAttempts) throw new NetworkFailure(url, error);
-        await sleep(backoffMs(this.policy, attempt, null));
-        continue;
+        this.gate.leave();
+        return {
+          kind: 'transient',
+          giveUp: () => {
+            throw new NetworkFailure(url, error);
+          },
+        };
       }
-      this.release();
+      this.gate.leave();
       this.pacer.settle(bucket, response.status, rateHeaders(response));
-      if (response.status === 429) {
-        if (++throttled > this.policy.maxThrottleRetries) return response;
-        attempt--;
-        await response.text().catch(() => '');
-        continue;
+      const drain = async () => void (await response.text().catch(() => ''));
+      const final = async (): Promise<FetchedResponse> => {
+        if (bucket === 'token') await this.noteToken(response);
+        return response;
+      };
+      // The pacer closed the bucket until its Reset: the next try waits there, not here.
+      if (response.status === 429) return { kind: 'throttled', giveUp: () => response, beforeRetry: drain };
+      if (isTransientStatus(response.status)) {
+        return { kind: 'transient', retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')), giveUp: final, beforeRetry: drain };
       }
-      if (isTransientStatus(response.status) && attempt < this.policy.maxAttempts) {
-        await response.text().catch(() => '');
-        await sleep(backoffMs(this.policy, attempt, retryAfter(response)));
-        continue;
-      }
-      if (bucket === 'token') await this.noteToken(response);
-      return response;
-    }
+      return { kind: 'done', value: await final() };
+    });
   }
 
   private async noteToken(response: FetchedResponse): Promise<void> {
@@ -124,20 +124,6 @@ export class PacedExecutor extends okta.RequestExecutor {
       // not JSON: the status says enough
     }
     this.tokenRefusal = { status: response.status, error, description };
-  }
-
-  private slot(): Promise<void> {
-    if (this.active < this.concurrency) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.queue.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.active--;
   }
 }
 
@@ -190,13 +176,3 @@ function rateHeaders(response: FetchedResponse): RateHeaders {
     date: Number.isNaN(parsed) ? null : parsed,
   };
 }
-
-function retryAfter(response: FetchedResponse): number | null {
-  return num(response.headers.get('retry-after'));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export type { BucketName };

@@ -8,7 +8,7 @@ import type { Handler, PrimaryLink } from './rpc';
  * every worker). The method lists are the whole contract: a worker calls `control.sync`, the
  * primary answers it with its own SyncControl's `sync`.
  */
-const CONTROL_METHODS = ['sync', 'approve', 'drop', 'progress', 'testConnection', 'checkPassword'] as const satisfies readonly (keyof SyncControl)[];
+const CONTROL_METHODS = ['sync', 'approve', 'drop', 'progress', 'checkAccess', 'checkPassword'] as const satisfies readonly (keyof SyncControl)[];
 const SESSION_METHODS = ['open', 'get', 'renew', 'remove', 'removeUser'] as const satisfies readonly (keyof Sessions)[];
 // …and every method is listed: adding one to SyncControl or Sessions fails to compile until it is here.
 const EVERY_METHOD_LISTED: [Exclude<keyof SyncControl, (typeof CONTROL_METHODS)[number]> | Exclude<keyof Sessions, (typeof SESSION_METHODS)[number]>] extends [never]

@@ -4,7 +4,7 @@ import type { TenantState } from '../../emulators/core/tenant-state';
 import { startEntraEmulator } from '../../emulators/entra';
 import { createEntraProvider, parseEntraSettings } from '../../providers/entra';
 import type {
-  ConnectionReport,
+  AccessReport,
   DeltaCapable,
   DeltaResult,
   DirectoryProvider,
@@ -51,8 +51,8 @@ export class EntraDemoProvider implements DirectoryProvider, DeltaCapable, Passw
   members(group: ProviderGroup): AsyncIterable<ProviderMember> {
     return this.inner.members(group);
   }
-  testConnection(): Promise<ConnectionReport> {
-    return this.inner.testConnection();
+  checkAccess(): Promise<AccessReport> {
+    return this.inner.checkAccess();
   }
   deltaStart(): Promise<string> {
     return this.inner.deltaStart();

@@ -1,4 +1,4 @@
-import type { ConnectionReport, DirectoryProvider, PasswordCapable, PasswordCheck, ProviderGroup, ProviderMember, ProviderUser } from '../../../src/providers/provider';
+import type { AccessReport, DirectoryProvider, PasswordCapable, PasswordCheck, ProviderGroup, ProviderMember, ProviderUser } from '../../../src/providers/provider';
 
 /** A provider double that lists nothing (tests fill the store directly and never sync) and is always reachable. */
 export abstract class ListsNothingProvider implements DirectoryProvider {
@@ -6,7 +6,7 @@ export abstract class ListsNothingProvider implements DirectoryProvider {
   async *users(): AsyncIterable<ProviderUser> {}
   async *groups(): AsyncIterable<ProviderGroup> {}
   async *members(): AsyncIterable<ProviderMember> {}
-  async testConnection(): Promise<ConnectionReport> {
+  async checkAccess(): Promise<AccessReport> {
     return { ok: true, messages: [] };
   }
 }

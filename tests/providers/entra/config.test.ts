@@ -1,6 +1,6 @@
 import { DirectoryError } from '../../../src/domain/errors';
 import { DEFAULT_RESOURCE_UNIT_BUDGET, parseEntraSettings } from '../../../src/providers/entra/config';
-import { requestCost } from '../../../src/providers/entra/throttle';
+import { requestCost } from '../../../src/providers/entra/pacing';
 
 /** The `entra:` settings schema: defaults, and one precise message per mistake. */
 const valid = {

@@ -1,7 +1,7 @@
 import type { RunningEntraEmulator } from '../../../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider } from '../../../src/providers/entra';
 import { supportsPassword, type DirectoryProvider, type PasswordCapable } from '../../../src/providers/provider';
-import { startEmulator } from './helpers';
+import { startEmulator } from './subject';
 
 /** Crowd password checks through ROPC (msal-node acquireTokenByUsernamePassword). */
 let emu: RunningEntraEmulator;

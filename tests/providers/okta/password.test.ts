@@ -1,6 +1,6 @@
 import type { RunningOktaEmulator } from '../../../src/emulators/okta';
 import { createOktaProvider, parseOktaSettings, type OktaPasswordProvider } from '../../../src/providers/okta';
-import { oktaConfig, startEmulator } from './helpers';
+import { oktaConfig, startEmulator } from './subject';
 
 /** Crowd password checks through /api/v1/authn: each Okta answer maps to its PasswordCheck. */
 let emu: RunningOktaEmulator;

@@ -1,7 +1,8 @@
-import { RatePacer, type PacerClock, type RateHeaders } from '../../../src/providers/okta/pacer';
+import { RatePacer, type RateHeaders } from '../../../src/providers/okta/pacing';
+import type { Clock } from '../../../src/providers/shared/clock';
 
 /** The pacer on a fake clock: share of each window, waits for Reset, 429 closes the bucket. */
-class FakeClock implements PacerClock {
+class FakeClock implements Clock {
   t = 1_000_000;
   now(): number {
     return this.t;

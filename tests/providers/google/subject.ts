@@ -1,43 +1,38 @@
-import type { SyncSettings } from '../../../src/config/sync-schema';
-import { startGoogleEmulator, type GoogleEmulatorOptions, type RunningGoogleEmulator } from '../../../src/emulators/google';
+import { DIRECTORY_SCOPES, startGoogleEmulator, type GoogleEmulatorOptions, type RunningGoogleEmulator } from '../../../src/emulators/google';
 import { orgUnitPath } from '../../../src/emulators/google/mapping';
-import type { TenantSpec } from '../../../src/emulators/tenant';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider, type GoogleProviderOptions } from '../../../src/providers/google';
-import { connectorHarness, expectStorePicture, type Harness as ConnectorHarness, type Picture } from '../connector-harness';
-
-export { newUser, sorted, storePicture, type Picture } from '../connector-harness';
+import type { ProviderConformance } from '../../conformance/provider.conformance';
+import { FAST_RETRY, type Picture, type PictureUser } from '../connector-harness';
 
 /**
- * Test plumbing for the Google connector: an emulator per test file, and the REAL sync engine over
- * a fresh SQLite store with the connector built exactly as the registry builds it
- * (`createGoogleProvider(parseGoogleSettings(directory.google, directory.name))`).
- * The connector reaches the emulator with googleapis unmodified: only `tokenUrl` and `rootUrl`.
+ * The Google connector as its tests see it: an emulated account, and the connector built exactly
+ * as the registry builds it (`createGoogleProvider(parseGoogleSettings(directory.google, directory.name))`)
+ * with fast retries. It reaches the emulator with googleapis unmodified: only `tokenUrl` and `rootUrl`.
  */
-export const SMALL_TENANT: TenantSpec = { seed: 'google-connector', users: 300, groups: 40, domain: 'example.test' };
-
 export function startEmulator(extra: Partial<GoogleEmulatorOptions> = {}): Promise<RunningGoogleEmulator> {
-  return startGoogleEmulator({ tenant: SMALL_TENANT, ...extra });
+  return startGoogleEmulator({ tenant: { seed: 'google-connector', users: 300, groups: 40, domain: 'example.test' }, ...extra });
 }
 
-/** Fast retries so fault tests finish quickly. */
-export const FAST_RETRY: GoogleProviderOptions['retry'] = { baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 5_000 };
-
-export type Harness = ConnectorHarness<GoogleProvider>;
-
-export interface HarnessOptions {
-  readonly google?: Record<string, unknown>;
-  readonly provider?: GoogleProviderOptions;
-  readonly sync?: Partial<SyncSettings>;
-}
-
-export function provider(emu: RunningGoogleEmulator, google: Record<string, unknown> = {}, options: GoogleProviderOptions = {}): GoogleProvider {
-  const config = emu.directoryConfig('corp');
-  return createGoogleProvider(parseGoogleSettings({ ...config.google, ...google }, config.name), { retry: FAST_RETRY, ...options });
-}
-
-export function harness(emu: RunningGoogleEmulator, options: HarnessOptions = {}): Promise<Harness> {
-  return connectorHarness('google', provider(emu, options.google, options.provider), options.sync);
-}
+export const google: ProviderConformance<RunningGoogleEmulator, GoogleProvider, GoogleProviderOptions, PictureUser> = {
+  kind: 'google',
+  startEmulator: () => startEmulator(),
+  createProvider(emu, settings = {}, options = {}) {
+    const config = emu.directoryConfig('corp');
+    return createGoogleProvider(parseGoogleSettings({ ...config.google, ...settings }, config.name), { retry: FAST_RETRY, ...options });
+  },
+  expectedPicture: (emu) => tenantPicture(emu),
+  providerId: (emu, tenantId) => gid(emu, tenantId),
+  requestsServed: (emu) => emu.stats.apiRequests,
+  delta: false,
+  passwordSettings: null,
+  nestedGroups: true,
+  failFast: { retry: { ...FAST_RETRY, maxAttempts: 2 } },
+  storedLogin: (login) => login.toLowerCase(),
+  missingPermission(emu) {
+    emu.revokeDelegation(emu.serviceAccountKey.client_id, [DIRECTORY_SCOPES.userReadonly]);
+    return { settings: {}, named: new RegExp(`^domain-wide delegation does not grant scope ${DIRECTORY_SCOPES.userReadonly.replace(/[.]/g, '\\.')} `) };
+  },
+};
 
 /**
  * What the emulated tenant should look like in the store after a sync with default settings:
@@ -85,11 +80,6 @@ export function tenantPicture(emu: RunningGoogleEmulator): Picture {
     }
   }
   return { users, groups, userMemberships, groupMemberships };
-}
-
-/** Asserts the store shows exactly the tenant. */
-export function expectStoreEqualsTenant(h: Harness, emu: RunningGoogleEmulator): Promise<void> {
-  return expectStorePicture(h, tenantPicture(emu));
 }
 
 /** Google id of a tenant user or group. */

@@ -1,15 +1,15 @@
 import type { Dispatcher } from 'undici';
 import { DirectoryError } from '../../domain/errors';
-import type { ConnectionReport } from '../provider';
+import type { AccessReport } from '../provider';
 import { GraphClient } from './client';
 import type { EntraSettings } from './config';
 import { AppTokenSource, probeAuthority } from './credentials';
 import { GraphFailure } from './errors';
-import type { RetryPolicy } from './retry';
-import type { ResourceBucket } from './throttle';
+import type { RetryPolicy } from '../shared/retry';
+import type { ResourceBucket } from './pacing';
 
 /**
- * `testConnection()`: what an administrator needs to fix, one finding per line.
+ * `checkAccess()`: what an administrator needs to fix, one finding per line.
  *
  * 1. The authority (unknown tenant AADSTS90002, unreachable or untrusted host), then a fresh token
  *    (no cache): unknown client id (700016), wrong secret (7000215), expired secret (7000222).
@@ -19,7 +19,7 @@ import type { ResourceBucket } from './throttle';
  *    GET /users?$top=1 (User.Read.All), GET /groups?$top=1 (Group.Read.All or GroupMember.Read.All),
  *    GET /groups/{id}/members?$top=1 (GroupMember.Read.All or Group.Read.All); Directory.Read.All covers all three.
  */
-export interface TestConnectionDeps {
+export interface AccessCheckDeps {
   readonly settings: EntraSettings;
   readonly dispatcher: Dispatcher;
   readonly bucket: ResourceBucket;
@@ -29,7 +29,7 @@ export interface TestConnectionDeps {
 const NO_GROUP = '00000000-0000-0000-0000-000000000000';
 const DAY_MS = 86_400_000;
 
-export async function testConnection(deps: TestConnectionDeps): Promise<ConnectionReport> {
+export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> {
   const { settings } = deps;
   const messages: string[] = [];
   // The authority's metadata first: one quick GET tells an unknown tenant, an unreachable host

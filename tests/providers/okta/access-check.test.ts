@@ -1,20 +1,20 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { RunningOktaEmulator } from '../../../src/emulators/okta';
 import { createOktaProvider, parseOktaSettings } from '../../../src/providers/okta';
-import type { ConnectionReport } from '../../../src/providers/provider';
-import { oktaConfig, startEmulator } from './helpers';
+import type { AccessReport } from '../../../src/providers/provider';
+import { oktaConfig, startEmulator } from './subject';
 
-/** testConnection() names exactly what is wrong, one finding per line. */
+/** checkAccess() names exactly what is wrong, one finding per line. */
 let emu: RunningOktaEmulator;
 beforeAll(async () => {
   emu = await startEmulator({ defaultPassword: 'pw' });
 });
 afterAll(() => emu.close());
 
-async function report(okta: Record<string, unknown>): Promise<ConnectionReport> {
+async function report(okta: Record<string, unknown>): Promise<AccessReport> {
   const provider = createOktaProvider(parseOktaSettings(okta, 'corp'), { retry: { baseDelayMs: 10, maxDelayMs: 20 } });
   try {
-    return await provider.testConnection();
+    return await provider.checkAccess();
   } finally {
     await provider.close();
   }

@@ -1,12 +1,12 @@
-import type { ConnectionReport } from '../provider';
+import type { AccessReport } from '../provider';
 import type { OktaClient } from './client';
 import type { OktaSettings } from './config';
 import { apiFailure, describeFailure, describeTokenRefusal } from './errors';
-import { NetworkFailure } from './executor';
-import type { RatePacer } from './pacer';
+import { NetworkFailure } from './transport';
+import type { RatePacer } from './pacing';
 
 /**
- * `testConnection()`: what an administrator needs to fix, one finding per line. Probes, each one
+ * `checkAccess()`: what an administrator needs to fix, one finding per line. Probes, each one
  * small request through the SDK (with few retries):
  *
  * 1. `GET /api/v1/users?limit=1` — reaches the org and proves the credential:
@@ -23,7 +23,7 @@ import type { RatePacer } from './pacer';
  *    answer 401 E0000004; 404 means the org has no Classic authentication API.
  * Plus the rate limits learnt on the way, and the share crowdgate will use.
  */
-export interface TestConnectionDeps {
+export interface AccessCheckDeps {
   readonly settings: OktaSettings;
   /** A client with short retries, sharing the provider's pacer. */
   readonly client: OktaClient;
@@ -32,7 +32,7 @@ export interface TestConnectionDeps {
 
 type Probe = { ok: true; body: unknown } | { ok: false; message: string };
 
-export async function testConnection(deps: TestConnectionDeps): Promise<ConnectionReport> {
+export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> {
   const { settings } = deps;
   const messages: string[] = [];
   const c = settings.credential;
@@ -75,7 +75,7 @@ export async function testConnection(deps: TestConnectionDeps): Promise<Connecti
   return { ok, messages };
 }
 
-async function probe(deps: TestConnectionDeps, path: string, scope: string, what: string): Promise<Probe> {
+async function probe(deps: AccessCheckDeps, path: string, scope: string, what: string): Promise<Probe> {
   const { settings, client } = deps;
   try {
     return { ok: true, body: await client.getJson<unknown>(path) };
@@ -116,7 +116,7 @@ function explain(error: unknown, settings: OktaSettings, client: OktaClient, sco
   return `cannot read ${what}: ${describeFailure(f)}`;
 }
 
-async function authnProbe(deps: TestConnectionDeps): Promise<string> {
+async function authnProbe(deps: AccessCheckDeps): Promise<string> {
   const { settings, client } = deps;
   try {
     const response = await client.executor.fetch({

@@ -1,34 +1,13 @@
-import type { RunningGoogleEmulator } from '../../../src/emulators/google';
-import { supportsDelta, supportsPassword } from '../../../src/providers/provider';
-import { expectStoreEqualsTenant, gid, harness, provider, startEmulator, storePicture, tenantPicture, type Harness } from './helpers';
+import { connectorTest, storePicture } from '../connector-harness';
+import { gid, google, startEmulator, tenantPicture } from './subject';
 
-/** Full runs through the real sync engine: the store must equal the emulated tenant after mapping. */
-let emu: RunningGoogleEmulator;
-let h: Harness | undefined;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  emu.faults.reset();
-});
-afterAll(() => emu.close());
+/** Google listings through the real sync engine: what the Directory API lists and how it is mapped and paged. */
+const t = connectorTest(google);
 
-test('capabilities: no change feed, no password checks', async () => {
-  const p = provider(emu);
-  expect(p.kind).toBe('google');
-  expect(supportsDelta(p)).toBe(false);
-  expect(supportsPassword(p)).toBe(false);
-  await p.close();
-});
-
-test('a full sync equals the tenant: users, groups, direct memberships, CUSTOMER expanded, guests skipped', async () => {
-  h = await harness(emu);
-  const run = await h.full();
-  expect(run.error).toBeNull();
-  expect(run.status).toBe('succeeded');
-  await expectStoreEqualsTenant(h, emu);
+test('suspended and archived users are inactive, CUSTOMER is expanded, outside addresses are not users, nesting is kept', async () => {
+  const h = await t.harness();
+  expect((await h.full()).status).toBe('succeeded');
+  const emu = t.emu;
 
   const picture = storePicture(await h.state());
   // Suspended and archived users are inactive users.
@@ -50,11 +29,11 @@ test('a full sync equals the tenant: users, groups, direct memberships, CUSTOMER
 
 test('every page size is the documented maximum: users 500, groups and members 200', async () => {
   const own = await startEmulator({ tenant: { seed: 'google-paging', users: 1_200, groups: 230, domain: 'paging.test' } });
-  const mine = await harness(own);
+  const mine = await t.harness({}, own);
   try {
     const before = own.stats.apiRequests;
     expect((await mine.full()).status).toBe('succeeded');
-    await expectStoreEqualsTenant(mine, own);
+    await t.expectStoreEqualsTenant(mine, own);
     // users: ceil(domain users / 500) pages; groups: 2 pages; members: one page per 200 direct entries, at least one per group.
     const domainUsers = [...own.directory.users.values()].filter((r) => !r.external).length;
     let memberPages = 0;
@@ -66,16 +45,15 @@ test('every page size is the documented maximum: users 500, groups and members 2
     expect(own.stats.apiRequests - before).toBe(expected);
     expect(mine.provider.usage.requests).toBe(expected);
   } finally {
-    await mine.close();
     await own.close();
   }
 });
 
 test('nestedGroups: flatten gives every user the groups of its groups, and no group links', async () => {
-  h = await harness(emu, { sync: { nestedGroups: 'flatten' } });
+  const h = await t.harness({ sync: { nestedGroups: 'flatten' } });
   expect((await h.full()).status).toBe('succeeded');
   const picture = storePicture(await h.state());
-  const expected = tenantPicture(emu);
+  const expected = tenantPicture(t.emu);
   expect(picture.groupMemberships.size).toBe(0);
   // Transitive closure of the expected direct picture.
   const parents = new Map<string, string[]>();
@@ -100,10 +78,10 @@ test('nestedGroups: flatten gives every user the groups of its groups, and no gr
 });
 
 test('username from an attribute: the custom schema field, an alias; orgUnits limits the users and their memberships', async () => {
-  h = await harness(emu, { google: { orgUnits: ['/IT', '/Sales/'] }, sync: { username: { source: 'customSchemas.OnPremises.samAccountName', stripDomain: false, lowercase: true, replace: [] } } });
+  const h = await t.harness({ settings: { orgUnits: ['/IT', '/Sales/'] }, sync: { username: { source: 'customSchemas.OnPremises.samAccountName', stripDomain: false, lowercase: true, replace: [] } } });
   expect((await h.full()).status).toBe('succeeded');
   const picture = storePicture(await h.state());
-  const expected = tenantPicture(emu);
+  const expected = tenantPicture(t.emu);
   const inUnits = [...expected.users].filter(([, u]) => u.attributes['orgUnitPath'] === '/IT' || u.attributes['orgUnitPath'] === '/Sales');
   const withName = inUnits.filter(([, u]) => u.attributes['customSchemas.OnPremises.samAccountName']);
   expect(withName.length).toBeGreaterThan(0);
@@ -113,28 +91,21 @@ test('username from an attribute: the custom schema field, an alias; orgUnits li
 });
 
 test('the directory scope: customerId lists the account, domain alone lists that domain', async () => {
-  for (const google of [{ customerId: emu.customerId, domain: undefined }, { customerId: undefined, domain: emu.domain }, { customerId: 'my_customer', domain: undefined }]) {
-    const mine = await harness(emu, { google });
-    try {
-      const run = await mine.full();
-      expect(run.error).toBeNull();
-      await expectStoreEqualsTenant(mine, emu);
-    } finally {
-      await mine.close();
-    }
+  const { customerId, domain } = t.emu;
+  for (const settings of [{ customerId, domain: undefined }, { customerId: undefined, domain }, { customerId: 'my_customer', domain: undefined }]) {
+    const mine = await t.harness({ settings });
+    const run = await mine.full();
+    expect(run.error).toBeNull();
+    await t.expectStoreEqualsTenant(mine);
   }
 });
 
 test('a group deleted between groups.list and members.list has no members (the run does not fail)', async () => {
-  const p = provider(emu);
-  try {
-    for await (const _ of p.users()) void _;
-    for await (const _ of p.groups()) void _;
-    // members.list of a group that no longer exists answers 404: no members, no failure.
-    const out = [];
-    for await (const m of p.members({ id: '0123456789abcdef', name: 'Deleted meanwhile', description: '' })) out.push(m);
-    expect(out).toEqual([]);
-  } finally {
-    await p.close();
-  }
+  const p = t.provider();
+  for await (const _ of p.users()) void _;
+  for await (const _ of p.groups()) void _;
+  // members.list of a group that no longer exists answers 404: no members, no failure.
+  const out = [];
+  for await (const m of p.members({ id: '0123456789abcdef', name: 'Deleted meanwhile', description: '' })) out.push(m);
+  expect(out).toEqual([]);
 });

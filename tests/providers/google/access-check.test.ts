@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIRECTORY_SCOPES, type RunningGoogleEmulator } from '../../../src/emulators/google';
-import { provider, startEmulator } from './helpers';
+import { google as subject, startEmulator } from './subject';
 
-/** testConnection() names exactly what is wrong, one finding per line. */
+/** checkAccess() names exactly what is wrong, one finding per line. */
 let emu: RunningGoogleEmulator;
 let dir: string;
 beforeAll(async () => {
@@ -17,10 +17,10 @@ afterAll(async () => {
   await emu.close();
 });
 
-async function report(google: Record<string, unknown>) {
-  const p = provider(emu, google);
+async function report(settings: Record<string, unknown>) {
+  const p = subject.createProvider(emu, settings);
   try {
-    return await p.testConnection();
+    return await p.checkAccess();
   } finally {
     await p.close();
   }
@@ -126,7 +126,7 @@ test('wrong domain, wrong customer ID', async () => {
 });
 
 test('a full sync with a broken configuration fails with a CONFIGURATION error and the same words', async () => {
-  const p = provider(emu, { adminEmail: `nobody@${emu.domain}` });
+  const p = subject.createProvider(emu, { adminEmail: `nobody@${emu.domain}` });
   try {
     const iterator = p.users()[Symbol.asyncIterator]();
     await expect(iterator.next()).rejects.toMatchObject({ name: 'DirectoryError', code: 'CONFIGURATION', message: expect.stringContaining('Invalid email or User ID') });

@@ -1,40 +1,40 @@
-import type { SyncSettings } from '../../../src/config/sync-schema';
 import { startEntraEmulator, type EntraEmulatorOptions, type RunningEntraEmulator } from '../../../src/emulators/entra';
-import type { TenantSpec } from '../../../src/emulators/tenant';
 import { createEntraProvider, parseEntraSettings, type EntraProvider, type EntraProviderOptions } from '../../../src/providers/entra';
-import { connectorHarness, expectStorePicture, type Harness as ConnectorHarness, type Picture } from '../connector-harness';
-
-export { newUser, sorted, storePicture, type Picture } from '../connector-harness';
+import type { ProviderConformance } from '../../conformance/provider.conformance';
+import { FAST_RETRY, type Picture, type PictureUser } from '../connector-harness';
 
 /**
- * Test plumbing for the Entra connector: an emulator per test file, and the REAL sync engine over
- * a fresh SQLite store with the connector built exactly as the registry will build it
- * (`createEntraProvider(parseEntraSettings(directory.entra, directory.name))`).
+ * The Entra connector as its tests see it: an emulated tenant, and the connector built exactly as
+ * the registry builds it (`createEntraProvider(parseEntraSettings(directory.entra, directory.name))`)
+ * with fast retries.
  */
-export const SMALL_TENANT: TenantSpec = { seed: 'entra-connector', users: 300, groups: 40, domain: 'contoso.test' };
-
 export function startEmulator(extra: Partial<EntraEmulatorOptions> = {}): Promise<RunningEntraEmulator> {
-  return startEntraEmulator({ tenant: SMALL_TENANT, ...extra });
+  return startEntraEmulator({ tenant: { seed: 'entra-connector', users: 300, groups: 40, domain: 'contoso.test' }, ...extra });
 }
 
-/** Fast retries so fault tests finish quickly. */
-export const FAST_RETRY: EntraProviderOptions['retry'] = { baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 5_000 };
+export const entra: ProviderConformance<RunningEntraEmulator, EntraProvider, EntraProviderOptions, PictureUser> = {
+  kind: 'entra',
+  startEmulator: () => startEmulator(),
+  createProvider(emu, settings = {}, options = {}) {
+    const config = emu.directoryConfig('corp');
+    return createEntraProvider(parseEntraSettings({ ...config.entra, ...settings }, config.name), { retry: FAST_RETRY, ...options });
+  },
+  expectedPicture: (emu) => tenantPicture(emu),
+  providerId: (_emu, tenantId) => tenantId,
+  requestsServed: (emu) => emu.stats().graphRequests,
+  delta: true,
+  passwordSettings: { passwordAuthentication: true },
+  nestedGroups: true,
+  // Tiny delta pages (2 objects, 5 member entries): every round spans pages and replays objects.
+  startChangeFeedEmulator: () => startEmulator({ delta: { objectsPerPage: 2, memberEntriesPerPage: 5 } }),
+  failFast: { retry: { ...FAST_RETRY, maxAttempts: 2 } },
+  missingPermission(emu) {
+    const app = emu.registerApplication({ permissions: ['Group.Read.All', 'GroupMember.Read.All'] });
+    return { settings: { clientId: app.clientId, clientSecret: app.clientSecret }, named: /^missing application permission User\.Read\.All/ };
+  },
+};
 
-export type Harness = ConnectorHarness<EntraProvider>;
-
-export interface HarnessOptions {
-  readonly entra?: Record<string, unknown>;
-  readonly provider?: EntraProviderOptions;
-  readonly sync?: Partial<SyncSettings>;
-}
-
-export function harness(emu: RunningEntraEmulator, options: HarnessOptions = {}): Promise<Harness> {
-  const config = emu.directoryConfig('corp');
-  const provider = createEntraProvider(parseEntraSettings({ ...config.entra, ...options.entra }, config.name), { retry: FAST_RETRY, ...options.provider });
-  return connectorHarness('entra', provider, options.sync);
-}
-
-/** What the tenant should look like in the store after a sync with default settings. */
+/** What the tenant should look like in the store after a sync with default settings (`only`: the groups kept). */
 export function tenantPicture(emu: RunningEntraEmulator, only?: (group: { securityEnabled: boolean; unified: boolean }) => boolean): Picture {
   const users: Picture['users'] = new Map();
   for (const u of emu.state.users.values()) {
@@ -63,9 +63,4 @@ export function tenantPicture(emu: RunningEntraEmulator, only?: (group: { securi
     for (const c of g.groupIds) if (keptIds.has(c)) groupMemberships.add(`${c}>${g.id}`);
   }
   return { users, groups, userMemberships, groupMemberships };
-}
-
-/** Asserts the store shows exactly the tenant. */
-export function expectStoreEqualsTenant(h: Harness, emu: RunningEntraEmulator): Promise<void> {
-  return expectStorePicture(h, tenantPicture(emu));
 }

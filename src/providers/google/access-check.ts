@@ -1,14 +1,14 @@
 import { DirectoryError } from '../../domain/errors';
-import type { ConnectionReport } from '../provider';
+import type { AccessReport } from '../provider';
 import { DirectoryClient } from './client';
 import { accountScope, type GoogleSettings } from './config';
 import { Credentials, SCOPES, SYNC_SCOPES, type ServiceAccountKey } from './credentials';
 import { asFailure, GoogleFailure } from './errors';
-import type { Pace } from './pace';
-import type { RetryPolicy } from './retry';
+import type { Pace } from './pacing';
+import type { RetryPolicy } from '../shared/retry';
 
 /**
- * `testConnection()`: what an administrator needs to fix, one finding per line.
+ * `checkAccess()`: what an administrator needs to fix, one finding per line.
  *
  * 1. The key: readable, JSON, a service-account key with a PEM RSA private key (credentials.ts).
  * 2. A fresh token for the three scopes, impersonating `adminEmail` (token endpoint errors,
@@ -22,7 +22,7 @@ import type { RetryPolicy } from './retry';
  *    `customerId` / `domain` (403 while `my_customer` works → not this account's customer id or
  *    domain); groups.list (403 → no Groups read privilege); members.list of the first group.
  */
-export interface TestConnectionDeps {
+export interface AccessCheckDeps {
   readonly settings: GoogleSettings;
   readonly pace: Pace;
   readonly policy: RetryPolicy;
@@ -30,7 +30,7 @@ export interface TestConnectionDeps {
 
 type Probe = { kind: 'ok'; data: unknown } | { kind: 'failed'; failure: GoogleFailure };
 
-export async function testConnection(deps: TestConnectionDeps): Promise<ConnectionReport> {
+export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> {
   const { settings } = deps;
   const credentials = new Credentials(settings);
   let key: ServiceAccountKey;

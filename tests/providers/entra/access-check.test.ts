@@ -1,12 +1,13 @@
 import { createServer } from 'node:net';
 import type { RunningEntraEmulator } from '../../../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider } from '../../../src/providers/entra';
+import { connectorHarness } from '../connector-harness';
+import { entra, startEmulator } from './subject';
 
-/** testConnection names exactly what is wrong: tenant, client id, secret, each missing permission. */
+/** checkAccess names exactly what is wrong: tenant, client id, secret, each missing permission. */
 let emu: RunningEntraEmulator;
 const providers: EntraProvider[] = [];
 beforeAll(async () => {
-  const { startEmulator } = await import('./helpers');
   emu = await startEmulator();
 });
 afterEach(async () => {
@@ -21,7 +22,7 @@ function provider(overrides: Record<string, unknown> = {}): EntraProvider {
 }
 
 test('a healthy registration: ok, with what was checked and that the secret expiry cannot be read', async () => {
-  const report = await provider().testConnection();
+  const report = await provider().checkAccess();
   expect(report.ok).toBe(true);
   expect(report.messages).toEqual([
     `signed in as application ${emu.clientId} in tenant ${emu.tenantId}; granted application permissions: Group.Read.All, GroupMember.Read.All, User.Read.All`,
@@ -33,32 +34,32 @@ test('a healthy registration: ok, with what was checked and that the secret expi
 });
 
 test('unknown tenant → AADSTS90002, named as such', async () => {
-  const report = await provider({ tenantId: 'nope.example' }).testConnection();
+  const report = await provider({ tenantId: 'nope.example' }).checkAccess();
   expect(report.ok).toBe(false);
   expect(report.messages).toEqual([expect.stringMatching(/^unknown tenant 'nope\.example' \(AADSTS90002\): set entra\.tenantId/)]);
 });
 
 test('wrong client id → AADSTS700016', async () => {
-  const report = await provider({ clientId: '11111111-2222-4333-8444-555555555555' }).testConnection();
+  const report = await provider({ clientId: '11111111-2222-4333-8444-555555555555' }).checkAccess();
   expect(report.ok).toBe(false);
   expect(report.messages).toEqual([expect.stringMatching(/^no application with client id '11111111-2222-4333-8444-555555555555' .*\(AADSTS700016\): set entra\.clientId/)]);
 });
 
 test('wrong secret → AADSTS7000215 (the Value, not the Secret ID)', async () => {
-  const report = await provider({ clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' }).testConnection();
+  const report = await provider({ clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' }).checkAccess();
   expect(report.ok).toBe(false);
   expect(report.messages).toEqual([expect.stringMatching(/^the client secret is wrong \(AADSTS7000215\): entra\.clientSecret must be the secret Value, not the Secret ID/)]);
 });
 
 test('expired secret → AADSTS7000222', async () => {
   const app = emu.registerApplication({ secretExpiresAt: new Date(Date.now() - 86_400_000) });
-  const report = await provider({ clientId: app.clientId, clientSecret: app.clientSecret }).testConnection();
+  const report = await provider({ clientId: app.clientId, clientSecret: app.clientSecret }).checkAccess();
   expect(report.ok).toBe(false);
   expect(report.messages).toEqual([expect.stringMatching(/^the client secret has expired \(AADSTS7000222\)/)]);
 });
 
 test('certificate credential whose file cannot be read → named', async () => {
-  const report = await provider({ clientSecret: undefined, certificatePath: '/nonexistent/crowdgate-entra.pem' }).testConnection();
+  const report = await provider({ clientSecret: undefined, certificatePath: '/nonexistent/crowdgate-entra.pem' }).checkAccess();
   expect(report.ok).toBe(false);
   expect(report.messages).toEqual([expect.stringMatching(/^cannot read the certificate file \/nonexistent\/crowdgate-entra\.pem \(entra\.certificatePath\)/)]);
 });
@@ -72,7 +73,7 @@ test.each([
   [[], ['missing application permission User.Read.All', 'missing application permission Group.Read.All', 'missing application permission GroupMember.Read.All']],
 ])('granted %j → missing %j', async (permissions, missing) => {
   const app = emu.registerApplication({ permissions });
-  const report = await provider({ clientId: app.clientId, clientSecret: app.clientSecret }).testConnection();
+  const report = await provider({ clientId: app.clientId, clientSecret: app.clientSecret }).checkAccess();
   expect(report.ok).toBe(missing.length === 0);
   const found = report.messages.filter((m) => m.startsWith('missing application permission'));
   expect(found.map((m) => /^missing application permission \S+/.exec(m)![0])).toEqual(missing);
@@ -81,21 +82,20 @@ test.each([
 
 test('an authority host that cannot be reached or is not trusted is named', async () => {
   const port = await closedPort();
-  const unreachable = await provider({ authorityHost: `https://127.0.0.1:${port}` }).testConnection();
+  const unreachable = await provider({ authorityHost: `https://127.0.0.1:${port}` }).checkAccess();
   expect(unreachable.ok).toBe(false);
   expect(unreachable.messages).toEqual([`cannot reach the authority host https://127.0.0.1:${port} (ECONNREFUSED); check entra.authorityHost and entra.caCertificate`]);
   const config = { ...emu.directoryConfig('corp').entra } as Record<string, unknown>;
   delete config['caCertificate'];
   const p = createEntraProvider(parseEntraSettings(config, 'corp'));
   providers.push(p);
-  const untrusted = await p.testConnection();
+  const untrusted = await p.checkAccess();
   expect(untrusted.ok).toBe(false);
   expect(untrusted.messages).toEqual([expect.stringMatching(/^cannot reach the authority host .*(SELF_SIGNED|certificate)/i)]);
 });
 
 test('a sync with a broken credential fails with the same words, and changes nothing', async () => {
-  const { harness } = await import('./helpers');
-  const h = await harness(emu, { entra: { clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' } });
+  const h = await connectorHarness('entra', entra.createProvider(emu, { clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' }));
   try {
     const run = await h.full();
     expect(run.status).toBe('failed');
@@ -107,7 +107,7 @@ test('a sync with a broken credential fails with the same words, and changes not
 });
 
 test('password authentication on: the report says what ROPC needs and cannot do', async () => {
-  const report = await provider({ passwordAuthentication: true }).testConnection();
+  const report = await provider({ passwordAuthentication: true }).checkAccess();
   expect(report.ok).toBe(true);
   expect(report.messages[report.messages.length - 1]).toMatch(/password authentication is on: .*allow public client flows.*MFA.*federated/);
 });

@@ -1,0 +1,4 @@
+import { describeProviderConformance } from '../../conformance/provider.conformance';
+import { entra } from './subject';
+
+describeProviderConformance(entra);

@@ -1,0 +1,4 @@
+import { describeProviderConformance } from '../../conformance/provider.conformance';
+import { google } from './subject';
+
+describeProviderConformance(google);
