@@ -1,5 +1,5 @@
 /**
- * Entra connector benchmark (issue 5): the real sync engine reading the Entra emulator through
+ * Entra connector benchmark: the real sync engine reading the Entra emulator through
  * the connector (Graph SDK, $batch, delta, RU pacing) into a fresh SQLite store.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/entra-sync.js [users groups memberships] [--latency MS] [--full-only] [--default-heap]
@@ -25,7 +25,7 @@ import type { EntraDirectoryConfig } from '../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider } from '../src/providers/entra';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';
 import type { SyncRun } from '../src/store/sync-records';
-import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, childLink, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
 type Spec = BenchSpec;
 
@@ -45,10 +45,7 @@ async function serve(spec: Spec): Promise<void> {
   const started = Date.now();
   const tenant = await benchTenant(spec);
   const emu = await startEntraEmulator({ tenant, faults: { latencyMs: spec.latencyMs } });
-  const send = (message: FromEmulator) => process.send?.(message);
-  // The benchmark process went away (crashed, killed): do not linger.
-  process.on('disconnect', () => process.exit(0));
-  process.on('message', (message: ToEmulator) => {
+  const send = childLink<ToEmulator, FromEmulator>((message) => {
     if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu.state, message.count) });
     else if (message.type === 'throttle') {
       emu.faults.update({ throttle: { enabled: message.budget !== null, budget: message.budget } });

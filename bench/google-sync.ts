@@ -1,5 +1,5 @@
 /**
- * Google Workspace connector benchmark (issue 7): the real sync engine reading the Google emulator
+ * Google Workspace connector benchmark: the real sync engine reading the Google emulator
  * through the connector (googleapis unmodified, client-side quota pace) into a fresh SQLite store.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/google-sync.js [users groups memberships] [--latency MS] [--skip-quota]
@@ -21,7 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import type { GoogleDirectoryConfig } from '../src/emulators/google';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider } from '../src/providers/google';
 import type { SyncRun } from '../src/store/sync-records';
-import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, childLink, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
 type Spec = BenchSpec;
 
@@ -52,9 +52,7 @@ async function serve(spec: Spec): Promise<void> {
   const started = Date.now();
   const tenant = await benchTenant(spec);
   const emu = await startGoogleEmulator({ tenant, faults: { latencyMs: spec.latencyMs } });
-  const send = (message: FromEmulator) => process.send?.(message);
-  process.on('disconnect', () => process.exit(0));
-  process.on('message', (message: ToEmulator) => {
+  const send = childLink<ToEmulator, FromEmulator>((message) => {
     if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu.state, message.count, { domain: emu.domain, update: (i) => ({ jobTitle: `Bench ${i}`, displayName: `Bench Person ${i}` }) }), expected: expected(emu) });
     else if (message.type === 'throttle') {
       emu.faults.update({ throttle: { enabled: message.enabled, budget: null } });

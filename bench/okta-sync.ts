@@ -1,5 +1,5 @@
 /**
- * Okta connector benchmark (issue 8): the real sync engine reading the Okta emulator through the
+ * Okta connector benchmark: the real sync engine reading the Okta emulator through the
  * connector (official SDK, per-bucket rate-limit pacing, System Log) into a fresh SQLite store.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/okta-sync.js [users groups memberships] [--latency MS] [--window S] [--share F]
@@ -23,7 +23,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { createOktaProvider, parseOktaSettings, type OktaProvider } from '../src/providers/okta';
 import type { SyncRun } from '../src/store/sync-records';
-import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, childLink, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
 
 interface Spec extends BenchSpec {
   readonly windowSeconds: number;
@@ -46,9 +46,7 @@ async function serve(spec: Spec): Promise<void> {
     faults: { latencyMs: spec.latencyMs, throttle: { enabled: true, budget: null } },
     rateLimitWindowSeconds: spec.windowSeconds,
   });
-  const send = (message: FromEmulator) => process.send?.(message);
-  process.on('disconnect', () => process.exit(0));
-  process.on('message', (message: ToEmulator) => {
+  const send = childLink<ToEmulator, FromEmulator>((message) => {
     if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu.state, message.count) });
     else void emu.close().then(() => process.exit(0));
   });

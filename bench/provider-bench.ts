@@ -85,6 +85,18 @@ export interface BenchSpec {
   readonly latencyMs: number;
 }
 
+/**
+ * The emulator child's side of the link: `onMessage` handles each request of the parent (and
+ * answers with `send`); the child exits when the parent goes away. Returns `send`.
+ */
+export function childLink<To, From>(onMessage: (message: To, send: (message: From) => void) => void): (message: From) => void {
+  const send = (message: From): void => void process.send?.(message);
+  // The benchmark process went away (crashed, killed): do not linger.
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (message: To) => onMessage(message, send));
+  return send;
+}
+
 /** Request/answer messages with the emulator child: every request is answered by one `done`. */
 export class EmulatorLink<To, From extends { readonly type: string }> {
   private waiting: ((message: From) => void)[] = [];

@@ -1,6 +1,31 @@
+/*
+ * One shape per connector: every vendor folder (entra/, google/, okta/, and any later one) uses
+ * the same file names for the same jobs, so whoever learned one connector can read the others.
+ *
+ *   index.ts         the provider class(es) and the `create<Vendor>Provider` factory the registry calls
+ *   config.ts        the settings schema and `parse<Vendor>Settings` (through ./settings.ts)
+ *   credentials.ts   how access tokens or keys are obtained (absent where the vendor SDK does it: Okta)
+ *   transport.ts     connection pool / request executor under the vendor SDK (absent for googleapis)
+ *   client.ts        the API client: every request paced and retried (../shared/retry.ts)
+ *   pacing.ts        the vendor's published limits (with the doc URL), its pacer, DEFAULT_RETRY_POLICY
+ *   errors.ts        failure types, which answers are throttling or transient, toDirectoryError
+ *   paging.ts        following a collection's pages (Okta: OktaClient.pages, the Link header)
+ *   listing.ts       one full listing: users, then groups and members read ahead in the background
+ *   mapper.ts        vendor records → ProviderUser / ProviderGroup
+ *   delta.ts         the change feed, and cursor.ts its stored position (DeltaCapable vendors only)
+ *   password.ts      password checks (PasswordCapable vendors only)
+ *   access-check.ts  checkAccess(): credentials and permissions, each missing one named
+ *
+ * Vendor-only extras keep a name that says what they add (Entra: batch.ts for Graph $batch,
+ * members.ts, member-*.ts for reading members ahead). What is not vendor-specific lives in
+ * shared/: the clock, the retry loop, the adaptive token bucket, the concurrency gate, the
+ * listing slot. tests/conformance/provider.conformance.ts checks every connector against this
+ * contract.
+ */
+
 /**
- * The contract between crowdgate and one upstream directory (ARCHITECTURE.md §3), modelled on
- * dex's connectors: a small required core plus optional capabilities detected with type guards.
+ * The contract between crowdgate and one upstream directory, modelled on dex's connectors: a
+ * small required core plus optional capabilities detected with type guards.
  *
  * Records are provider-neutral and carry the provider's immutable id. Listings are async
  * iterables so a provider can stream pages; the sync engine decides what to keep. A listing that

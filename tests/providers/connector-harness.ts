@@ -137,6 +137,11 @@ export function newUser(id: string, login: string, extra: Partial<{ enabled: boo
 /** Fast retries so fault tests finish quickly (every connector's RetryPolicy has these fields). */
 export const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 5_000 } as const;
 
+/** Connector options with FAST_RETRY unless they name their own retry policy. */
+export function withFastRetry<Options extends { readonly retry?: object }>(options: Options): Options {
+  return { retry: FAST_RETRY, ...options };
+}
+
 /** Any emulator a connector test drives: the vendor-neutral tenant, faults, shutdown. */
 export interface ConnectorEmulator {
   readonly state: TenantState;

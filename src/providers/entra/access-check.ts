@@ -102,7 +102,7 @@ async function probe(client: GraphClient, url: string): Promise<ProbeResult> {
 
 /**
  * Days left on the secret in use: `passwordCredentials[].hint` holds a secret's first three
- * characters (passwordCredential.md), `endDateTime` its expiry.
+ * characters (https://learn.microsoft.com/en-us/graph/api/resources/passwordcredential), `endDateTime` its expiry.
  */
 async function secretExpiry(client: GraphClient, clientId: string, secret: string): Promise<string> {
   const cannot = 'cannot tell when the client secret expires (reading the app registration needs Application.Read.All); check Certificates & secrets in the Entra admin center';

@@ -4,7 +4,7 @@ import { backoffMs, isTransientStatus, parseRetryAfter, type RetryPolicy } from 
 import { DEFAULT_RETRY_AFTER_SECONDS, type ResourceBucket } from './pacing';
 
 /**
- * Runs many independent GETs through `POST /$batch` (json-batching.md):
+ * Runs many independent GETs through `POST /$batch` (https://learn.microsoft.com/en-us/graph/json-batching):
  * - at most 20 requests per batch; ids unique; answers may come in any order;
  * - the envelope is 200 even when items fail, and each item is throttled on its own: an item's 429
  *   carries its own Retry-After. The SDK retries none of that, so this queue re-submits exactly the

@@ -7,12 +7,12 @@ import { parseSettingsBlock } from '../settings';
  * Contracts:
  * - Strict: an unknown key is an error, so a typo never silently falls back to a default.
  * - Exactly one credential: `clientSecret`, or `certificatePath` (+ optional `certificatePassword`).
- * - URLs are https (msal/@azure/identity refuse anything else, providers.md §A.3) and are returned
+ * - URLs are https (msal/@azure/identity refuse anything else) and are returned
  *   without a trailing slash; a `graphBaseUrl` ending in `/v1.0` is accepted and the version dropped.
  * - Messages never echo a secret.
  */
 
-/** Large-tenant identity-and-access budget: 8,000 RU per 10 s per app+tenant (throttling-limits.md). */
+/** Large-tenant identity-and-access budget: 8,000 RU per 10 s per app+tenant (https://learn.microsoft.com/en-us/graph/throttling-limits). */
 export const LARGE_TENANT_RU_PER_10S = 8_000;
 /**
  * Default client-side budget: 90% of the large-tenant budget. The bucket is per app+tenant, so
@@ -20,7 +20,7 @@ export const LARGE_TENANT_RU_PER_10S = 8_000;
  * bucket Graph sees filling a little later than ours) while wasting little of what Graph allows.
  */
 export const DEFAULT_RESOURCE_UNIT_BUDGET = Math.round(LARGE_TENANT_RU_PER_10S * 0.9);
-/** Per-app limit across all tenants: 150,000 RU per 20 s (throttling-limits.md); no tenant bucket is larger. */
+/** Per-app limit across all tenants: 150,000 RU per 20 s (https://learn.microsoft.com/en-us/graph/throttling-limits); no tenant bucket is larger. */
 const MAX_RESOURCE_UNIT_BUDGET = 75_000;
 
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';

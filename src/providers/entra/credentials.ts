@@ -6,7 +6,7 @@ import { aadstsCode, describeAadsts } from './errors';
 import { trustedCas } from './transport';
 
 /**
- * App-only Graph tokens (client credentials) through @azure/identity (providers.md §A.2, §A.3).
+ * App-only Graph tokens (client credentials) through @azure/identity.
  *
  * Contracts:
  * - `token()` returns a cached token until 5 minutes before it expires; concurrent callers share

@@ -6,7 +6,8 @@ import { pages } from './paging';
 import { GROUP_SELECT, groupInScope, hasName, isRemoved, mapGroup, mapMember, mapUser, USER_SELECT, type GraphObject } from './mapper';
 
 /**
- * Graph delta queries for users and groups (delta-query-overview.md, user-delta.md, group-delta.md).
+ * Graph delta queries for users and groups (https://learn.microsoft.com/en-us/graph/delta-query-overview,
+ * https://learn.microsoft.com/en-us/graph/api/user-delta, https://learn.microsoft.com/en-us/graph/api/group-delta).
  *
  * Contracts:
  * - Query options go on the first request only; they live on in the links. Users select the

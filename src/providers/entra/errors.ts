@@ -2,7 +2,7 @@ import { DirectoryError } from '../../domain/errors';
 
 /**
  * Failures of the Entra connector, and the words an administrator sees for them.
- * Graph error bodies are `{ error: { code, message } }` (errors.md); identity-platform errors
+ * Graph error bodies are `{ error: { code, message } }` (https://learn.microsoft.com/en-us/graph/errors); identity-platform errors
  * carry `AADSTSnnnnn` in their description (reference-error-codes).
  */
 

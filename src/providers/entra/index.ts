@@ -34,17 +34,17 @@ import { DEFAULT_RETRY_POLICY, ResourceBucket } from './pacing';
 export { parseEntraSettings, type EntraSettings } from './config';
 
 /**
- * The Microsoft Entra ID connector (ARCHITECTURE.md §3; providers.md §A).
+ * The Microsoft Entra ID connector, on the Microsoft Graph SDK (the contract: ../provider.ts).
  *
  * - `users()` / `groups()`: `/users` and `/groups` with `$select` of the mapped fields and
- *   `$top=999` (the page maximum, paging.md), every next link followed. `users()` starts a
- *   listing session: groups and members are read in the background meanwhile (listing-session.ts).
+ *   `$top=999` (the page maximum, https://learn.microsoft.com/en-us/graph/paging), every next link followed. `users()` starts a
+ *   listing session: groups and members are read in the background meanwhile (listing.ts).
  * - `members(group)`: direct members through `$batch`, read ahead of the engine (members.ts),
  *   by filtered groups delta rounds (member-delta.ts) or per group (member-pages.ts).
  * - `deltaStart()` / `delta(cursor)`: users and groups delta links in one cursor (delta.ts).
  * - `checkAccess()`: names what is wrong (access-check.ts).
  * - `checkPassword()` only when `passwordAuthentication` is on (password.ts).
- * All requests of one directory share one RU bucket (throttle.ts) and one connection pool.
+ * All requests of one directory share one RU bucket (pacing.ts) and one connection pool (transport.ts).
  * Every failure is a DirectoryError; a listing that cannot complete throws.
  */
 export interface EntraProviderOptions {
@@ -62,7 +62,7 @@ const DEFAULT_BATCH_CONCURRENCY = 6;
 const DEFAULT_MEMBER_WINDOW = 50_000;
 /** Plain GETs for long delta chains at once (member-delta.ts). */
 const DIRECT_LANES = 4;
-/** The page maximum for users and groups (paging.md). */
+/** The page maximum for users and groups (https://learn.microsoft.com/en-us/graph/paging). */
 const PAGE_TOP = 999;
 
 export class EntraProvider implements DirectoryProvider, DeltaCapable {

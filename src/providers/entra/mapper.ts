@@ -1,7 +1,8 @@
 import type { ProviderGroup, ProviderMember, ProviderUser } from '../provider';
 
 /**
- * Graph v1.0 entities → provider-neutral records (user.md, group.md resource types).
+ * Graph v1.0 entities → provider-neutral records (https://learn.microsoft.com/en-us/graph/api/resources/user,
+ * https://learn.microsoft.com/en-us/graph/api/resources/group).
  *
  * Contracts:
  * - `USER_SELECT` / `GROUP_SELECT` name exactly the properties mapped here: listing and delta

@@ -8,9 +8,9 @@ import { itemFailure } from './member-pages';
 
 /**
  * The direct members of up to 50 groups at once, from an initial groups delta round restricted
- * to them (group-delta.md): `GET /groups/delta?$select=id,members&$filter=id eq 'a' or id eq 'b' …`.
+ * to them (https://learn.microsoft.com/en-us/graph/api/group-delta): `GET /groups/delta?$select=id,members&$filter=id eq 'a' or id eq 'b' …`.
  *
- * Why: a delta page costs 1 RU (any other GET, $select −1; throttling-limits.md) and carries
+ * Why: a delta page costs 1 RU (any other GET, $select −1; https://learn.microsoft.com/en-us/graph/throttling-limits) and carries
  * hundreds of member entries for many groups, where `/groups/{id}/members` costs 1–2 RU per
  * group and page. For a tenant with 20,000 groups that is ~2,500 RU instead of ~31,000, which
  * decides whether a full sync fits the 8,000 RU per 10 s bucket in seconds or in a minute.

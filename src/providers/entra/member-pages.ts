@@ -5,12 +5,12 @@ import { parsePage } from './paging';
 import { appendMembers, emptyMembers, type Interner, type MemberList } from './member-list';
 
 /**
- * One group's direct members from `GET /groups/{id}/members?$select=id` (group-list-members.md),
+ * One group's direct members from `GET /groups/{id}/members?$select=id` (https://learn.microsoft.com/en-us/graph/api/group-list-members),
  * each page an item of a `$batch` (batch.ts), next links followed to the end.
  *
- * Cost (throttling-limits.md): 3 RU, 2 with $select, 1 with $top < 20 as well. Most groups are
+ * Cost (https://learn.microsoft.com/en-us/graph/throttling-limits): 3 RU, 2 with $select, 1 with $top < 20 as well. Most groups are
  * small, so a group of unknown size is first read with `$top=19` (`PROBE_TOP`); when that page
- * has a next link the group is re-read with `$top=999` (the page maximum, paging.md). Sizes seen
+ * has a next link the group is re-read with `$top=999` (the page maximum, https://learn.microsoft.com/en-us/graph/paging). Sizes seen
  * are kept (`sizes`) so the next reader starts big groups at `$top=999`.
  * A group deleted since it was listed (404) has no members.
  */

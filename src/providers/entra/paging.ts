@@ -3,7 +3,7 @@ import { describeRequest, GraphFailure } from './errors';
 import { isGraphObject, type GraphObject } from './mapper';
 
 /**
- * Paged collections (paging.md): follow `@odata.nextLink` until it is absent; a page may be empty
+ * Paged collections (https://learn.microsoft.com/en-us/graph/paging): follow `@odata.nextLink` until it is absent; a page may be empty
  * and still carry a next link. Delta rounds end with `@odata.deltaLink` instead.
  */
 export interface GraphPage {

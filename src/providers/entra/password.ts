@@ -6,7 +6,7 @@ import { aadstsCode } from './errors';
 
 /**
  * Crowd password checks against Entra with the resource-owner password grant (ROPC,
- * v2-oauth-ropc.md) through msal-node's `acquireTokenByUsernamePassword`.
+ * https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc) through msal-node's `acquireTokenByUsernamePassword`.
  *
  * Limits, by design of ROPC: no MFA (a user who must do MFA gets `mfa-required`), no federated
  * (AD FS) accounts without password-hash sync, no personal accounts; the app registration used
@@ -79,7 +79,7 @@ function outcome(error: unknown): PasswordCheck {
   return { kind: 'unavailable', reason: `Entra password check failed (${what})${hint}` };
 }
 
-/** msal's documented hook for custom HTTP (providers.md §A.3): fetch through our dispatcher and CA. */
+/** msal's documented hook for custom HTTP (INetworkModule): fetch through our dispatcher and CA. */
 function networkClient(dispatcher: Dispatcher): INetworkModule {
   const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
     const response = await fetch(url, {

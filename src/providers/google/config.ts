@@ -19,7 +19,7 @@ import { parseSettingsBlock } from '../settings';
  * - Messages never echo a secret (the key text is never quoted).
  */
 
-/** Directory API default quota: 2,400 queries per minute per user per Cloud project (providers.md §B.1, developers.google.com/admin-sdk/directory/v1/limits). */
+/** Directory API default quota: 2,400 queries per minute per user per Cloud project (https://developers.google.com/admin-sdk/directory/v1/limits). */
 export const DEFAULT_QUERIES_PER_MINUTE = 2_400;
 /**
  * Requests in flight at once. Google does not publish the per-account concurrency limit (429

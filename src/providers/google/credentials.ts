@@ -5,7 +5,7 @@ import { DirectoryError } from '../../domain/errors';
 import { DEFAULT_TOKEN_URL, type GoogleSettings } from './config';
 
 /**
- * The service-account key and the JWT clients made from it (providers.md §B.2, §B.3).
+ * The service-account key and the JWT clients made from it.
  *
  * Contracts:
  * - The key is read once, on first use, and kept in memory only (never written anywhere).
@@ -16,7 +16,7 @@ import { DEFAULT_TOKEN_URL, type GoogleSettings } from './config';
  *   global fetch (gaxios otherwise `import()`s node-fetch), and — when `tokenUrl` is not Google's —
  *   a request interceptor on the JWT's gaxios transporter that sends the library's hard-coded
  *   https://oauth2.googleapis.com/token to `tokenUrl` (the key's `token_uri` is ignored by the
- *   library, providers.md §B.2).
+ *   library).
  * - A JWT client caches its token until expiry and cannot be made to drop it (gtoken hands back
  *   the cached token even with forceRefreshOnFailure): after a 401 the caller builds a new one.
  */
@@ -108,7 +108,7 @@ async function loadKey(settings: GoogleSettings): Promise<ServiceAccountKey> {
   return parseKey(text, fail);
 }
 
-/** Checks a service-account JSON key: the shape Google's console downloads (providers.md §B.2). */
+/** Checks a service-account JSON key: the shape Google's console downloads. */
 export function parseKey(text: string, fail: (problem: string) => never): ServiceAccountKey {
   let json: unknown;
   try {

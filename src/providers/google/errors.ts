@@ -3,7 +3,8 @@ import { DirectoryError } from '../../domain/errors';
 /**
  * Failures of the Google connector. googleapis rejects with a GaxiosError carrying `status` and
  * `response.data`: the Directory API answers `{ error: { code, message, errors: [{ reason,
- * domain }] } }`, the token endpoint `{ error, error_description }` (providers.md §B.3).
+ * domain }] } }`, the token endpoint `{ error, error_description }`
+ * (https://developers.google.com/admin-sdk/directory/v1/guides/troubleshoot-error-codes).
  */
 
 /** What one failed call means for the caller. */

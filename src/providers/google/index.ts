@@ -12,13 +12,13 @@ import { checkAccess } from './access-check';
 export { parseGoogleSettings, type GoogleSettings } from './config';
 
 /**
- * The Google Workspace connector (ARCHITECTURE.md §3; providers.md §B): Admin SDK Directory API
+ * The Google Workspace connector (the contract: ../provider.ts): Admin SDK Directory API
  * `directory_v1` through the unmodified `googleapis` client, a service account with domain-wide
  * delegation impersonating an administrator.
  *
  * - `users()` / `groups()` / `members(group)`: users.list (500 a page), groups.list (200) and
  *   members.list (200, direct members) paged to the end. `users()` starts a listing session:
- *   groups and their members are read in the background meanwhile (session.ts). CUSTOMER members
+ *   groups and their members are read in the background meanwhile (listing.ts). CUSTOMER members
  *   (everyone in the account) are expanded to the listed users.
  * - No change feed: the Directory API has none (watch channels need a public HTTPS endpoint), so
  *   the connector is not DeltaCapable. The engine then runs every sync as a full listing and diffs
@@ -28,8 +28,8 @@ export { parseGoogleSettings, type GoogleSettings } from './config';
  * - Nesting: members are read without includeDerivedMembership. Every group must be read once
  *   either way, and a derived list repeats each nested member in every ancestor, so it never
  *   saves requests; `nestedGroups: flatten` is the engine's job.
- * - All requests of one directory share one pace (quota, concurrency; pace.ts) and one retry
- *   policy (retry.ts). Every failure is a DirectoryError; a listing that cannot complete throws.
+ * - All requests of one directory share one pace (quota, concurrency) and one retry
+ *   policy (pacing.ts). Every failure is a DirectoryError; a listing that cannot complete throws.
  */
 export interface GoogleProviderOptions {
   readonly retry?: Partial<RetryPolicy>;

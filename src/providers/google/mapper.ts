@@ -2,7 +2,7 @@ import type { admin_directory_v1 } from 'googleapis';
 import type { ProviderGroup, ProviderUser } from '../provider';
 
 /**
- * Directory API resources → provider-neutral records (providers.md §B.1, googleapis Schema$User).
+ * Directory API resources → provider-neutral records (https://developers.google.com/admin-sdk/directory/reference/rest, googleapis Schema$User).
  *
  * Users:
  * - login and email: `primaryEmail` (Google's sign-in name and mailbox); guest: never (Workspace

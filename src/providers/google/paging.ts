@@ -5,7 +5,7 @@ import { GROUP_FIELDS, MEMBER_FIELDS, USER_FIELDS } from './mapper';
 
 /**
  * The three Directory API listings, each paged to the end with `nextPageToken` (page tokens are
- * valid three days, providers.md §B.1). Page sizes are the documented maxima: users.list 500,
+ * valid three days, https://developers.google.com/admin-sdk/directory/reference/rest). Page sizes are the documented maxima: users.list 500,
  * groups.list 200, members.list 200. Each page is one paced, retried call (client.ts).
  */
 

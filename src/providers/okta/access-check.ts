@@ -11,7 +11,7 @@ import type { RatePacer } from './pacing';
  *
  * 1. `GET /api/v1/users?limit=1` — reaches the org and proves the credential:
  *    no answer → unreachable org (the network error code); non-Okta 404 → wrong orgUrl;
- *    OAuth token refused → the token endpoint's own error (SDK 8.1 swallows it, executor.ts keeps
+ *    OAuth token refused → the token endpoint's own error (SDK 8.1 swallows it, transport.ts keeps
  *    it): invalid_client (client id / key), invalid_scope (scopes not granted);
  *    401 E0000011 → API token wrong, revoked or expired; 403 E0000006 → SSWS: the token's admin
  *    has no admin role; OAuth: `insufficient_scope` names the missing scope, otherwise the app

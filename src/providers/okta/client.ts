@@ -6,11 +6,11 @@ import type { RetryPolicy } from '../shared/retry';
 
 /**
  * The official SDK client, built so that nothing but crowdgate's configuration reaches it
- * (providers.md C.2):
+ * (https://github.com/okta/okta-sdk-nodejs#configuration):
  * - every configuration key the SDK's ConfigLoader knows is given explicitly (`''` when unused),
  *   so `OKTA_CLIENT_*` variables and `okta.yaml` files cannot override or add anything;
  * - `cacheMiddleware: null`: the default cache keeps single-resource GETs forever;
- * - `requestExecutor`: ours (executor.ts) — pacing, 429 waits, retries, our own agent, so
+ * - `requestExecutor`: ours (transport.ts) — pacing, 429 waits, retries, our own agent, so
  *   `https_proxy` from the environment is not used either;
  * - `orgUrl` without a trailing slash (config.ts).
  * Reads go through `client.http`, the SDK's transport (SSWS header, or OAuth private_key_jwt

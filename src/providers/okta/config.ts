@@ -12,7 +12,7 @@ import { parseSettingsBlock } from '../settings';
  * - Strict: an unknown key is an error, so a typo never silently falls back to a default.
  * - Exactly one credential: `apiToken` (SSWS), or an OAuth service app (`clientId` with
  *   `privateKey` or `privateKeyFile`, optional `keyId` and `scopes`).
- * - `orgUrl` is returned without a trailing slash (providers.md C.2 gotcha C-7: with one, the
+ * - `orgUrl` is returned without a trailing slash (with one, the
  *   SDK's generated calls go to `//api/v1/...`).
  * - Secrets stay in memory: nothing here writes them anywhere, and messages never echo them.
  */

@@ -26,7 +26,7 @@ import { checkAccess } from './access-check';
 export { parseOktaSettings, type OktaSettings } from './config';
 
 /**
- * The Okta connector (ARCHITECTURE.md §3; providers.md §C), on `@okta/okta-sdk-nodejs` 8.1
+ * The Okta connector (the contract: ../provider.ts), on `@okta/okta-sdk-nodejs` 8.1
  * unmodified (client.ts says how its traps are avoided).
  *
  * - `users()`: `GET /api/v1/users?limit=200` (the page maximum) with `filter=status eq … or …`
@@ -36,10 +36,10 @@ export { parseOktaSettings, type OktaSettings } from './config';
  *   every type is synced. Okta groups are flat: no group members.
  * - `members(group)`: `GET /api/v1/groups/{id}/users?limit=1000` (the endpoint's maximum); members
  *   of a status not synced are skipped. Groups and members are read in the background from the
- *   moment users() starts (listing-session.ts); the executor bounds requests in flight.
+ *   moment users() starts (listing.ts); the request executor (transport.ts) bounds requests in flight.
  * - `deltaStart()` / `delta(cursor)`: the System Log (delta.ts, cursor.ts).
  * - `checkAccess()`: access-check.ts. `checkPassword()` only with `passwordAuthentication`.
- * Every request is paced per Okta rate-limit bucket at `rateLimitShare` of its limit (pacer.ts).
+ * Every request is paced per Okta rate-limit bucket at `rateLimitShare` of its limit (pacing.ts).
  * Every failure is a DirectoryError; a listing that cannot complete throws.
  */
 export interface OktaProviderOptions {

@@ -71,7 +71,7 @@ test('messages never echo the secret', () => {
   expect(problems({ ...valid, clientSecret: secret }).join('\n')).not.toContain(secret);
 });
 
-test('RU costs follow throttling-limits.md', () => {
+test('RU costs follow Graph\'s throttling limits', () => {
   expect(requestCost('GET', '/users?$select=id&$top=999')).toBe(1);
   expect(requestCost('GET', '/users?$top=999')).toBe(2);
   expect(requestCost('GET', 'https://graph.microsoft.com/v1.0/groups/g1/members?$select=id&$top=999&$skiptoken=x')).toBe(2);

@@ -1,7 +1,7 @@
 import { startEntraEmulator, type EntraEmulatorOptions, type RunningEntraEmulator } from '../../../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider, type EntraProviderOptions } from '../../../src/providers/entra';
 import type { ProviderConformance } from '../../conformance/provider.conformance';
-import { FAST_RETRY, type Picture, type PictureUser } from '../connector-harness';
+import { FAST_RETRY, withFastRetry, type Picture, type PictureUser } from '../connector-harness';
 
 /**
  * The Entra connector as its tests see it: an emulated tenant, and the connector built exactly as
@@ -14,11 +14,9 @@ export function startEmulator(extra: Partial<EntraEmulatorOptions> = {}): Promis
 
 export const entra: ProviderConformance<RunningEntraEmulator, EntraProvider, EntraProviderOptions, PictureUser> = {
   kind: 'entra',
-  startEmulator: () => startEmulator(),
-  createProvider(emu, settings = {}, options = {}) {
-    const config = emu.directoryConfig('corp');
-    return createEntraProvider(parseEntraSettings({ ...config.entra, ...settings }, config.name), { retry: FAST_RETRY, ...options });
-  },
+  startEmulator,
+  createProvider: (emu, settings = {}, options = {}) =>
+    createEntraProvider(parseEntraSettings({ ...emu.directoryConfig('corp').entra, ...settings }, 'corp'), withFastRetry(options)),
   expectedPicture: (emu) => tenantPicture(emu),
   providerId: (_emu, tenantId) => tenantId,
   requestsServed: (emu) => emu.stats().graphRequests,

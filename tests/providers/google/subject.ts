@@ -2,7 +2,7 @@ import { DIRECTORY_SCOPES, startGoogleEmulator, type GoogleEmulatorOptions, type
 import { orgUnitPath } from '../../../src/emulators/google/mapping';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider, type GoogleProviderOptions } from '../../../src/providers/google';
 import type { ProviderConformance } from '../../conformance/provider.conformance';
-import { FAST_RETRY, type Picture, type PictureUser } from '../connector-harness';
+import { FAST_RETRY, withFastRetry, type Picture, type PictureUser } from '../connector-harness';
 
 /**
  * The Google connector as its tests see it: an emulated account, and the connector built exactly
@@ -15,11 +15,9 @@ export function startEmulator(extra: Partial<GoogleEmulatorOptions> = {}): Promi
 
 export const google: ProviderConformance<RunningGoogleEmulator, GoogleProvider, GoogleProviderOptions, PictureUser> = {
   kind: 'google',
-  startEmulator: () => startEmulator(),
-  createProvider(emu, settings = {}, options = {}) {
-    const config = emu.directoryConfig('corp');
-    return createGoogleProvider(parseGoogleSettings({ ...config.google, ...settings }, config.name), { retry: FAST_RETRY, ...options });
-  },
+  startEmulator,
+  createProvider: (emu, settings = {}, options = {}) =>
+    createGoogleProvider(parseGoogleSettings({ ...emu.directoryConfig('corp').google, ...settings }, 'corp'), withFastRetry(options)),
   expectedPicture: (emu) => tenantPicture(emu),
   providerId: (emu, tenantId) => gid(emu, tenantId),
   requestsServed: (emu) => emu.stats.apiRequests,

@@ -3,7 +3,7 @@ import { createOktaProvider, parseOktaSettings, type OktaProvider, type OktaProv
 import type { DirectoryContents } from '../../../src/store/store';
 import { scrubOktaEnvironment } from '../../emulators/okta/helpers';
 import type { ProviderConformance } from '../../conformance/provider.conformance';
-import { FAST_RETRY, type Picture as ConnectorPicture, type PictureUser } from '../connector-harness';
+import { FAST_RETRY, withFastRetry, type Picture as ConnectorPicture, type PictureUser } from '../connector-harness';
 
 /**
  * The Okta connector as its tests see it: an emulated org, and the connector built exactly as the
@@ -27,10 +27,10 @@ export type Picture = ConnectorPicture<OktaPictureUser>;
 
 export const okta: ProviderConformance<RunningOktaEmulator, OktaProvider, OktaProviderOptions & { auth?: 'ssws' | 'oauth' }, OktaPictureUser> = {
   kind: 'okta',
-  startEmulator: () => startEmulator(),
+  startEmulator,
   createProvider(emu, settings = {}, options = {}) {
     const { auth, ...rest } = options;
-    return createOktaProvider(parseOktaSettings({ ...oktaConfig(emu, auth), ...settings }, 'corp'), { retry: FAST_RETRY, ...rest });
+    return createOktaProvider(parseOktaSettings({ ...oktaConfig(emu, auth), ...settings }, 'corp'), withFastRetry(rest));
   },
   expectedPicture: (emu) => orgPicture(emu),
   storePicture,
