@@ -1,4 +1,4 @@
-import Router, { type Layer } from '@koa/router';
+import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
@@ -39,7 +39,8 @@ export interface CrowdFacadeOptions extends ApplicationAuthOptions {
 /** The mount points: `/rest/usermanagement/1` and its `latest` alias (crowd-rest.md §1). */
 const VERSIONS = ['1', 'latest'] as const;
 
-type Handler = (call: CrowdCall, body: RequestBody) => Promise<Answer>;
+/** A route's work; `params` are the decoded path parameters (`:token`). */
+type Handler = (call: CrowdCall, body: RequestBody, params: Readonly<Record<string, string | undefined>>) => Promise<Answer>;
 type Method = 'get' | 'post' | 'delete';
 
 /**
@@ -56,8 +57,6 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
     limiter: limits.user,
   };
   const auth = applicationAuth({ ...options, failures: options.failures ?? limits.application });
-  // @koa/router leaves decoded path parameters on ctx.params (a URL-encoded token arrives decoded).
-  const token = (call: CrowdCall) => (call.ctx as unknown as { params?: Record<string, string> }).params?.['token'] ?? '';
   const routes: Array<[method: Method, path: string, handler: Handler, xmlOnly?: boolean]> = [
     ['get', '/user', (call) => getUser(call)],
     ['get', '/user/attribute', (call) => getUserAttributes(call)],
@@ -78,26 +77,26 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
     ['post', '/authentication/notify', (call) => postAuthenticationNotify(call)],
     ['post', '/session', (call, body) => postSession(call, body, deps)],
     ['delete', '/session', (call) => deleteUserSessions(call, deps)],
-    ['get', '/session/:token', (call) => getSession(call, token(call), deps)],
-    ['post', '/session/:token', (call, body) => renewSession(call, token(call), body, deps)],
-    ['delete', '/session/:token', (call) => deleteSession(token(call), deps)],
+    ['get', '/session/:token', (call, _body, params) => getSession(call, params['token'] ?? '', deps)],
+    ['post', '/session/:token', (call, body, params) => renewSession(call, params['token'] ?? '', body, deps)],
+    ['delete', '/session/:token', (_call, _body, params) => deleteSession(params['token'] ?? '', deps)],
     ['get', '/config/cookie', (call) => getCookieConfig(call)],
     ['get', '/event', (call) => getEventToken(call)],
-    ['get', '/event/:token', (call) => getEventsSince(call, token(call))],
+    ['get', '/event/:token', (call, _body, params) => getEventsSince(call, params['token'] ?? '')],
   ];
 
   // One router per mount point, chosen by a prefix test: a request outside the facade costs one
   // string comparison, and one inside is matched against its own version's routes only. The
-  // envelope and authentication wrap the routes instead of being router layers: @koa/router
-  // matches every layer's path on each request.
+  // envelope and authentication wrap the routes instead of being router layers (the router would
+  // match their paths on each request too). No two routes match the same request, so the router
+  // runs exactly one; a request that none matches falls through to `unknownResource`.
   const envelope = crowdEnvelope(options.crowdVersion, options.logError);
   const mounts: Array<{ base: string; under: string; dispatch: Middleware }> = [];
   for (const version of VERSIONS) {
     const base = `${options.contextPath}/rest/usermanagement/${version}`;
-    // Only the most specific match runs: a route, not also the catch-all below (mostSpecificRoute).
-    const scoped = new Router({ prefix: base });
+    const router = new Router({ prefix: base });
     for (const [method, path, handler, xmlOnly] of routes) {
-      scoped[method](path, async (ctx) => {
+      router[method](path, async (ctx) => {
         const format = xmlOnly ? 'xml' : negotiateFormat(ctx.req.headers.accept);
         const body = method === 'post' ? await readBody(ctx) : ({ kind: 'empty' } as const);
         const state = ctx.state as AuthenticatedState;
@@ -110,7 +109,7 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
           clientAddress: state.clientAddress,
           operations: options.operations,
         };
-        const answer = await handler(call, body);
+        const answer = await handler(call, body, ctx.params);
         const reply = isReply(answer) ? answer : { status: 200, body: answer };
         // A stream that fails after the first page must not end like a complete answer.
         // Headers are gone by then: the failure is logged with a correlation id, the answer cut.
@@ -124,21 +123,21 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
         ctx.response.status = reply.status;
         if (reply.location !== undefined) ctx.res.setHeader('Location', reply.location);
         if (reply.body !== undefined) {
-          // Before the body: Koa then keeps it instead of sniffing one. Exactly, no charset: crowd-rest.md §1.
+          // Before the body: Koa then keeps it instead of sniffing one. Exactly, without a charset,
+          // as Crowd sends it.
           ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);
           ctx.response.body = reply.body;
         }
       });
     }
-    // Writes on a read-only directory bridge, and anything unknown, after authentication.
-    scoped.all('{/*rest}', async (ctx) => {
-      if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && isKnownWritePath(ctx.path.slice(base.length))) {
-        throw new DirectoryError('READ_ONLY', 'crowdgate directories are read-only: the identity provider is the source of truth');
-      }
-      throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
+    // The router's middleware types its context as a router context; it sets `params` itself.
+    const route = router.routes() as Middleware;
+    const unknown = unknownResource(base);
+    mounts.push({
+      base,
+      under: `${base}/`,
+      dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => route(ctx, () => unknown(ctx, next)))),
     });
-    const route = mostSpecificRoute(scoped);
-    mounts.push({ base, under: `${base}/`, dispatch: (ctx, next) => envelope(ctx, () => auth(ctx, () => route(ctx, next))) });
   }
   return (ctx: Context, next: Next) => {
     const path = ctx.path;
@@ -150,29 +149,15 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
 }
 
 /**
- * Runs the most specific route of `router` that matches the request: a route before the
- * catch-all, as `exclusive: 'specificity'` would choose. @koa/router matches; the facade runs the
- * chosen handler itself, because the router's own middleware also reads `ctx.host` for host
- * matching, records the matched layers on the context and composes a chain on every request,
- * ~4% of a `GET /user` (bench/crowd-user-lookup.ts) that the facade has no use for. Path
- * parameters are decoded into `ctx.params` as the router does.
+ * What no route answers, after authentication: a write to a resource Crowd clients write to is
+ * 403 APPLICATION_PERMISSION_DENIED (the directories are read-only), anything else 404.
  */
-function mostSpecificRoute(router: Router): Middleware {
-  const handlers = new Map<Layer, Middleware>();
-  for (const layer of router.stack) {
-    if (layer.stack.length !== 1) throw new DirectoryError('INTERNAL', `route ${layer.path} must have exactly one handler`);
-    handlers.set(layer, layer.stack[0] as unknown as Middleware);
-  }
-  return (ctx, next) => {
-    const path = ctx.path;
-    let chosen: Layer | undefined;
-    for (const layer of router.match(path, ctx.method).pathAndMethod) {
-      if (!chosen || layer.paramNames.length < chosen.paramNames.length) chosen = layer;
+function unknownResource(base: string): Middleware {
+  return async (ctx) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && isKnownWritePath(ctx.path.slice(base.length))) {
+      throw new DirectoryError('READ_ONLY', 'crowdgate directories are read-only: the identity provider is the source of truth');
     }
-    const handler = chosen && handlers.get(chosen);
-    if (!chosen || !handler) return next();
-    (ctx as unknown as { params: Record<string, string> }).params = chosen.params(path, chosen.captures(path));
-    return handler(ctx, next);
+    throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
   };
 }
 
