@@ -8,11 +8,13 @@ import {
   parse,
   typeFromAST,
   validate,
+  type DocumentNode,
   type ExecutionResult,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
 
@@ -73,10 +75,11 @@ export class CrowdOperations {
    * as is (the facade maps it to a Crowd error entity); any other error becomes INTERNAL, which
    * the facade answers as 500 OPERATION_FAILED with a correlation id it logs (router.ts).
    */
-  async run<T>(operationName: string, variables: Record<string, unknown>, principal: string): Promise<T> {
+  async run<Result, Variables>(operation: TypedDocumentNode<Result, Variables>, variables: Variables, principal: string): Promise<Result> {
+    const operationName = nameOf(operation);
     const runner = this.runners.get(operationName);
     if (!runner) throw new DirectoryError('INTERNAL', `unknown Crowd operation ${operationName}`);
-    const result = await runner(this.contextFor(principal), variables);
+    const result = await runner(this.contextFor(principal), variables as Record<string, unknown>);
     const error = result.errors?.[0];
     if (error) {
       const original = error.originalError;
@@ -85,8 +88,19 @@ export class CrowdOperations {
       // The message is for the log only (the facade masks INTERNAL answers): name the cause there.
       throw new DirectoryError('INTERNAL', `operation ${operationName} failed: ${original.message}`, { cause: original });
     }
-    return result.data as T;
+    return result.data as Result;
   }
+}
+
+/**
+ * The name of a generated document's operation, by which the parsed, validated and compiled copy
+ * is found: the document itself is never executed.
+ */
+function nameOf(document: DocumentNode): string {
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) return definition.name?.value ?? '';
+  }
+  return '';
 }
 
 /** Whether a variable of the operation has an input type that contains itself (e.g. `and: [Filter!]`). */

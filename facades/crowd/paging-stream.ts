@@ -8,7 +8,7 @@ export const STREAM_PAGE_SIZE = 1000;
 export const FIRST_PAGE_SIZE = 100;
 
 export interface PageResult<T> {
-  nodes: T[];
+  nodes: readonly T[];
   endCursor: string | null;
   hasNextPage: boolean;
 }

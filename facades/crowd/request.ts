@@ -1,3 +1,4 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Context } from 'koa';
 import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../src/domain/errors';
@@ -37,9 +38,17 @@ export function isReply(answer: Answer): answer is Reply {
   return typeof answer === 'object' && answer !== null && 'status' in answer && typeof (answer as Reply).status === 'number';
 }
 
-/** Runs a fixed operation as the calling application, scoped to its directories. */
-export function runAs<T>(call: CrowdCall, operation: string, variables: Record<string, unknown>): Promise<T> {
-  return call.operations.run<T>(operation, { directories: call.application.directories, ...variables }, `crowd:${call.application.name}`);
+/**
+ * Runs a fixed operation (its generated document, generated/operations.ts) as the calling
+ * application, scoped to its directories: the result and the variables are typed by the operation.
+ */
+export function runAs<Result, Variables extends { directories?: unknown }>(
+  call: CrowdCall,
+  operation: TypedDocumentNode<Result, Variables>,
+  variables: Omit<Variables, 'directories'>,
+): Promise<Result> {
+  const scoped = { directories: call.application.directories, ...variables } as unknown as Variables;
+  return call.operations.run(operation, scoped, `crowd:${call.application.name}`);
 }
 
 /** A query parameter, once (the first when repeated). */

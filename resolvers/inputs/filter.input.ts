@@ -1,4 +1,5 @@
 import { Field, InputType } from 'type-graphql';
+import { GROUP_FILTER_FIELDS, USER_FILTER_FIELDS, type FilterField } from '../../src/domain/filter';
 
 @InputType({ description: 'Conditions on a text field; every condition set must hold. Case-insensitive.' })
 export class StringCondition {
@@ -39,7 +40,9 @@ export class AttributeCondition extends StringCondition {
   name!: string;
 }
 
-@InputType({ description: 'Every field that is set must hold; `and` / `or` combine nested filters.' })
+const FILTER_DESCRIPTION = 'Every field that is set must hold; `and` / `or` combine nested filters.';
+
+@InputType({ description: FILTER_DESCRIPTION })
 export class UserFilterInput {
   @Field(() => [UserFilterInput], { nullable: true })
   and?: UserFilterInput[];
@@ -47,38 +50,11 @@ export class UserFilterInput {
   @Field(() => [UserFilterInput], { nullable: true })
   or?: UserFilterInput[];
 
-  @Field(() => StringCondition, { nullable: true })
-  name?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  email?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  firstName?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  lastName?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  displayName?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  externalId?: StringCondition;
-
-  @Field(() => Boolean, { nullable: true })
-  active?: boolean;
-
-  @Field(() => DateCondition, { nullable: true })
-  createdAt?: DateCondition;
-
-  @Field(() => DateCondition, { nullable: true })
-  updatedAt?: DateCondition;
-
   @Field(() => [AttributeCondition], { nullable: true })
   attributes?: AttributeCondition[];
 }
 
-@InputType({ description: 'Every field that is set must hold; `and` / `or` combine nested filters.' })
+@InputType({ description: FILTER_DESCRIPTION })
 export class GroupFilterInput {
   @Field(() => [GroupFilterInput], { nullable: true })
   and?: GroupFilterInput[];
@@ -86,27 +62,21 @@ export class GroupFilterInput {
   @Field(() => [GroupFilterInput], { nullable: true })
   or?: GroupFilterInput[];
 
-  @Field(() => StringCondition, { nullable: true })
-  name?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  description?: StringCondition;
-
-  @Field(() => StringCondition, { nullable: true })
-  externalId?: StringCondition;
-
-  @Field(() => Boolean, { nullable: true })
-  active?: boolean;
-
-  @Field(() => Boolean, { nullable: true })
-  local?: boolean;
-
-  @Field(() => DateCondition, { nullable: true })
-  createdAt?: DateCondition;
-
-  @Field(() => DateCondition, { nullable: true })
-  updatedAt?: DateCondition;
-
   @Field(() => [AttributeCondition], { nullable: true })
   attributes?: AttributeCondition[];
 }
+
+/** The GraphQL input type of each kind of built-in field. */
+const CONDITION_TYPES = { string: StringCondition, boolean: Boolean, date: DateCondition } as const;
+
+/**
+ * The built-in fields of the domain's field lists, declared on the input classes as `@Field`s
+ * would: one optional field per entry, of its kind's condition type. The translation to the
+ * domain filter (to-filter.ts) reads them by the same lists.
+ */
+function declareFilterFields(input: { prototype: object }, fields: readonly FilterField[]): void {
+  for (const { name, kind } of fields) Field(() => CONDITION_TYPES[kind], { nullable: true })(input.prototype, name);
+}
+
+declareFilterFields(UserFilterInput, USER_FILTER_FIELDS);
+declareFilterFields(GroupFilterInput, GROUP_FILTER_FIELDS);

@@ -1,12 +1,15 @@
 import { DirectoryError } from '../../src/domain/errors';
 import {
   andFilters,
+  fieldsOfKind,
+  GROUP_FILTER_FIELDS,
+  USER_FILTER_FIELDS,
   type DateField,
   type Filter,
+  type FieldsOfKind,
+  type FilterField,
   type GroupFilter,
-  GROUP_STRING_FIELDS,
   type UserFilter,
-  USER_STRING_FIELDS,
 } from '../../src/domain/filter';
 import type { AttributeCondition, DateCondition, GroupFilterInput, StringCondition, UserFilterInput } from './filter.input';
 
@@ -19,31 +22,40 @@ export const MAX_FILTER_DEPTH = 16;
 
 /** Translates the GraphQL filter input into the domain filter algebra (see src/domain/filter.ts). */
 export function toUserFilter(input: UserFilterInput | null | undefined): UserFilter {
-  return translate<UserFilterInput, (typeof USER_STRING_FIELDS)[number], 'active'>(input, USER_STRING_FIELDS, ['active'], 'filter', 0);
+  return translate(input, USER_FIELDS, 'filter', 0);
 }
 
 export function toGroupFilter(input: GroupFilterInput | null | undefined): GroupFilter {
-  return translate<GroupFilterInput, (typeof GROUP_STRING_FIELDS)[number], 'active' | 'local'>(
-    input,
-    GROUP_STRING_FIELDS,
-    ['active', 'local'],
-    'filter',
-    0,
-  );
+  return translate(input, GROUP_FIELDS, 'filter', 0);
 }
 
-type FilterInput<S extends string, B extends string> = {
-  and?: FilterInput<S, B>[];
-  or?: FilterInput<S, B>[];
-  createdAt?: DateCondition;
-  updatedAt?: DateCondition;
-  attributes?: AttributeCondition[];
-} & { [K in S]?: StringCondition } & { [K in B]?: boolean };
+interface Fields<S extends string, B extends string, D extends DateField> {
+  readonly strings: readonly S[];
+  readonly booleans: readonly B[];
+  readonly dates: readonly D[];
+}
 
-function translate<I extends FilterInput<S, B>, S extends string, B extends string>(
-  input: I | null | undefined,
-  stringFields: readonly S[],
-  booleanFields: readonly B[],
+function fieldsFor<F extends readonly FilterField[]>(
+  fields: F,
+): Fields<FieldsOfKind<F, 'string'>, FieldsOfKind<F, 'boolean'>, FieldsOfKind<F, 'date'> & DateField> {
+  // Every date field of the domain's lists is a DateField (that union is made of them).
+  const dates = fieldsOfKind(fields, 'date') as (FieldsOfKind<F, 'date'> & DateField)[];
+  return { strings: fieldsOfKind(fields, 'string'), booleans: fieldsOfKind(fields, 'boolean'), dates };
+}
+
+const USER_FIELDS = fieldsFor(USER_FILTER_FIELDS);
+const GROUP_FIELDS = fieldsFor(GROUP_FILTER_FIELDS);
+
+/** A filter input as type-graphql hands it over: the list fields of filter.input.ts and the built-in fields. */
+type FilterInput<S extends string, B extends string, D extends DateField> = {
+  and?: FilterInput<S, B, D>[];
+  or?: FilterInput<S, B, D>[];
+  attributes?: AttributeCondition[];
+} & { [K in S]?: StringCondition } & { [K in B]?: boolean } & { [K in D]?: DateCondition };
+
+function translate<S extends string, B extends string, D extends DateField>(
+  input: FilterInput<S, B, D> | null | undefined,
+  fields: Fields<S, B, D>,
   path: string,
   depth: number,
 ): Filter<S, B> {
@@ -52,19 +64,19 @@ function translate<I extends FilterInput<S, B>, S extends string, B extends stri
     throw new DirectoryError('INVALID_ARGUMENT', `${path}: filter nesting deeper than ${MAX_FILTER_DEPTH} levels of and/or`);
   }
   const terms: Filter<S, B>[] = [];
-  for (const field of stringFields) {
+  for (const field of fields.strings) {
     const condition = input[field] as StringCondition | undefined;
     if (condition) {
       const empty: Filter<S, B> = { kind: 'empty', field };
       terms.push(...stringTerms<S, B>(condition, (match, value) => ({ kind: 'string', field, match, value }), empty));
     }
   }
-  for (const field of booleanFields) {
+  for (const field of fields.booleans) {
     const value = input[field] as boolean | undefined | null;
     if (value !== undefined && value !== null) terms.push({ kind: 'boolean', field, value });
   }
-  for (const field of ['createdAt', 'updatedAt'] as const satisfies readonly DateField[]) {
-    const condition = input[field];
+  for (const field of fields.dates) {
+    const condition = input[field] as DateCondition | undefined;
     if (condition?.before) terms.push({ kind: 'date', field, match: 'lessThan', value: condition.before });
     if (condition?.after) terms.push({ kind: 'date', field, match: 'greaterThan', value: condition.after });
   }
@@ -74,8 +86,8 @@ function translate<I extends FilterInput<S, B>, S extends string, B extends stri
     const empty: Filter<S, B> = { kind: 'not', filter: { kind: 'attribute', name, match: 'contains', value: '' } };
     terms.push(...stringTerms<S, B>(attribute, (match, value) => ({ kind: 'attribute', name, match, value }), empty));
   }
-  if (input.and) terms.push(andFilters(input.and.map((f, i) => translate(f as I, stringFields, booleanFields, `${path}.and[${i}]`, depth + 1))));
-  if (input.or) terms.push({ kind: 'or', of: input.or.map((f, i) => translate(f as I, stringFields, booleanFields, `${path}.or[${i}]`, depth + 1)) });
+  if (input.and) terms.push(andFilters(input.and.map((f, i) => translate(f, fields, `${path}.and[${i}]`, depth + 1))));
+  if (input.or) terms.push({ kind: 'or', of: input.or.map((f, i) => translate(f, fields, `${path}.or[${i}]`, depth + 1)) });
   return andFilters(terms);
 }
 

@@ -14,7 +14,7 @@
  * - every string goes through `escapeXmlText` / `escapeXmlAttribute`, so output is always well
  *   formed; XML documents start with the JAXB prologue; output is compact (no indentation).
  */
-import type { AttributeView, CrowdGroupView, CrowdMembershipView, CrowdUserView } from '../graphql-types';
+import type { AttributeView, CrowdGroupView, CrowdUserView, GroupListEntry, UserListEntry } from '../graphql-types';
 import { groupLinks, type LinkBase, userLinks } from './links';
 import { escapeXmlAttribute, stripNonValidXmlCharacters, XML_PROLOGUE, xmlTextElement } from './xml';
 
@@ -272,28 +272,39 @@ function listWriter<T>(format: WireFormat, shape: ListShape<T>): ListWriter<T> {
   };
 }
 
-/** `<users expand="user">` / `{"expand":"user","users":[…]}`; minimal entries unless `expand.entity`. */
-export function userListWriter(format: WireFormat, links: LinkBase, expand: Expansion): ListWriter<CrowdUserView> {
-  return listWriter<CrowdUserView>(format, {
+/**
+ * `<users expand="user">` / `{"expand":"user","users":[…]}`; minimal entries unless `expand.entity`.
+ * With `expand.entity` the entries are whole users: the operation ran with `$entity`, which
+ * includes the `CrowdUser` fragment.
+ */
+export function userListWriter(format: WireFormat, links: LinkBase, expand: Expansion): ListWriter<UserListEntry> {
+  return listWriter<UserListEntry>(format, {
     list: 'users',
     expand: 'user',
-    xml: expand.entity ? (u) => userXml(u, links, expand.attributes) : (u) => minimalUserXml(u.name, links),
-    json: expand.entity ? (u) => userJson(u, links, expand.attributes) : (u) => minimalUserJson(u.name, links),
+    xml: expand.entity ? (u) => userXml(u as CrowdUserView, links, expand.attributes) : (u) => minimalUserXml(u.name, links),
+    json: expand.entity ? (u) => userJson(u as CrowdUserView, links, expand.attributes) : (u) => minimalUserJson(u.name, links),
   });
 }
 
-/** `<groups expand="group">` / `{"expand":"group","groups":[…]}`; minimal entries unless `expand.entity`. */
-export function groupListWriter(format: WireFormat, links: LinkBase, expand: Expansion): ListWriter<CrowdGroupView> {
-  return listWriter<CrowdGroupView>(format, {
+/** `<groups expand="group">` / `{"expand":"group","groups":[…]}`; whole groups only with `expand.entity`, as users. */
+export function groupListWriter(format: WireFormat, links: LinkBase, expand: Expansion): ListWriter<GroupListEntry> {
+  return listWriter<GroupListEntry>(format, {
     list: 'groups',
     expand: 'group',
-    xml: expand.entity ? (g) => groupXml(g, links, expand.attributes) : (g) => minimalGroupXml(g.name, links),
-    json: expand.entity ? (g) => groupJson(g, links, expand.attributes) : (g) => minimalGroupJson(g.name, links),
+    xml: expand.entity ? (g) => groupXml(g as CrowdGroupView, links, expand.attributes) : (g) => minimalGroupXml(g.name, links),
+    json: expand.entity ? (g) => groupJson(g as CrowdGroupView, links, expand.attributes) : (g) => minimalGroupJson(g.name, links),
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Memberships (§3.2 `GET /group/membership`, XML only)
+
+/** One `<membership>` of `/group/membership`: a group with its direct users and child groups. */
+export interface CrowdMembershipView {
+  group: string;
+  users: string[];
+  groups: string[];
+}
 
 /**
  * `<memberships><membership group="g"><users><user name="u"/></users><groups><group name="c"/>

@@ -8,6 +8,7 @@ import { passwordFromBody } from '../codec/credentials';
 import { withCrowdStatus } from '../errors';
 import type { CrowdUserView } from '../graphql-types';
 import { expansions, requiredParam, runAs, type CrowdCall } from '../request';
+import { CrowdAuthenticateDocument, CrowdUserByNameDocument } from '../generated/operations';
 
 /**
  * Checks a password through the CrowdAuthenticate mutation, under the failed-login limit
@@ -34,7 +35,7 @@ export async function authenticate(call: CrowdCall, limiter: UserLoginDelays, na
   }
   const attempt = admission.reservation;
   try {
-    const data = await runAs<{ authenticateUser: CrowdUserView }>(call, 'CrowdAuthenticate', { name, password, attributes });
+    const data = await runAs(call, CrowdAuthenticateDocument, { name, password, attributes });
     attempt.succeed();
     return data.authenticateUser;
   } catch (error) {
@@ -68,7 +69,7 @@ export async function postAuthentication(call: CrowdCall, body: RequestBody, lim
 export async function postAuthenticationNotify(call: CrowdCall): Promise<string> {
   const name = requiredParam(call, 'username');
   const attributes = expansions(call).has('attributes');
-  const data = await runAs<{ user: CrowdUserView | null }>(call, 'CrowdUserByName', { name, attributes });
+  const data = await runAs(call, CrowdUserByNameDocument, { name, attributes });
   if (!data.user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);
   if (!data.user.active) throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${data.user.name}> is inactive`);
   return renderUser(data.user, call.format, call.links, attributes);

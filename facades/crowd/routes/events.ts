@@ -1,13 +1,13 @@
 import { renderEvents, renderEventToken } from '../codec/events';
-import type { EventView } from '../graphql-types';
 import { runAs, type CrowdCall } from '../request';
+import { CrowdEventTokenDocument, CrowdEventsSinceDocument } from '../generated/operations';
 
 /**
  * GET /event → the current token with `incrementalSynchronisationAvailable="true"` (crowd-rest.md
  * §3.7). Jira reads it before and after a full sync and stores the second one.
  */
 export async function getEventToken(call: CrowdCall): Promise<string> {
-  const data = await runAs<{ eventToken: string }>(call, 'CrowdEventToken', {});
+  const data = await runAs(call, CrowdEventTokenDocument, {});
   return renderEventToken(data.eventToken, call.format);
 }
 
@@ -17,6 +17,6 @@ export async function getEventToken(call: CrowdCall): Promise<string> {
  * store cannot continue from → 410 EVENT_TOKEN_EXPIRED, Jira's clean "do a full sync" signal.
  */
 export async function getEventsSince(call: CrowdCall, token: string): Promise<string> {
-  const data = await runAs<{ events: { token: string; events: EventView[] } }>(call, 'CrowdEventsSince', { since: token });
+  const data = await runAs(call, CrowdEventsSinceDocument, { since: token });
   return renderEvents(data.events.token, data.events.events, call.format, call.links);
 }

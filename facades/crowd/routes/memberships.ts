@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { membershipsWriter } from '../codec/entities';
-import type { ConnectionView, CrowdMembershipView } from '../graphql-types';
+import { membershipsWriter, type CrowdMembershipView } from '../codec/entities';
 import { streamList } from '../paging-stream';
 import { ALL_RESULTS, runAs, type CrowdCall } from '../request';
+import { CrowdMembershipsDocument } from '../generated/operations';
 
 /**
  * Groups per page. The first page is small so the first byte leaves quickly (Jira's read timeout
@@ -12,12 +12,6 @@ import { ALL_RESULTS, runAs, type CrowdCall } from '../request';
 export const MEMBERSHIP_FIRST_PAGE = 20;
 export const MEMBERSHIP_PAGE = 100;
 
-interface MembershipGroupNode {
-  name: string;
-  userNames: string[];
-  childGroupNames: string[];
-}
-
 /**
  * GET /group/membership — every group the application sees, with its direct users and child
  * groups; XML only, whatever `Accept` says (crowd-rest.md §3.2, CWD-3281), streamed page by page.
@@ -26,11 +20,8 @@ interface MembershipGroupNode {
 export async function getMemberships(call: CrowdCall): Promise<Readable> {
   const sizes = { first: MEMBERSHIP_FIRST_PAGE, next: MEMBERSHIP_PAGE };
   return streamList<CrowdMembershipView>(membershipsWriter(), { startIndex: 0, maxResults: ALL_RESULTS }, async (page) => {
-    const data = await runAs<{ groups: ConnectionView<MembershipGroupNode> }>(
-      call,
-      'CrowdMemberships',
-      { first: page.after === undefined ? sizes.first : sizes.next, after: page.after ?? null },
-    );
+    const first = page.after === undefined ? sizes.first : sizes.next;
+    const data = await runAs(call, CrowdMembershipsDocument, { first, after: page.after ?? null });
     return {
       nodes: data.groups.nodes.map((g) => ({ group: g.name, users: g.userNames, groups: g.childGroupNames })),
       ...data.groups.pageInfo,

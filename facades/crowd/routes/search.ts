@@ -2,12 +2,13 @@ import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../../src/domain/errors';
 import type { RequestBody } from '../body';
 import { groupListWriter, userListWriter } from '../codec/entities';
-import type { ConnectionView, CrowdGroupView, CrowdUserView, GroupFilterInput, UserFilterInput } from '../graphql-types';
+import type { GroupFilterInput, UserFilterInput } from '../graphql-types';
 import { streamList } from '../paging-stream';
 import { expansions, paging, param, runAs, type CrowdCall } from '../request';
 import { parseCql } from '../search/cql';
 import { parseJsonRestriction, parseXmlRestriction, type SearchRestriction } from '../search/restriction';
 import { restrictionToGroupFilter, restrictionToUserFilter, type TranslateOptions } from '../search/to-filter';
+import { CrowdSearchGroupsDocument, CrowdSearchUsersDocument } from '../generated/operations';
 
 /** POST /search: the restriction is the body (XML or JSON); unknown properties are attributes. */
 export async function postSearch(call: CrowdCall, body: RequestBody): Promise<Readable> {
@@ -46,7 +47,7 @@ async function search(call: CrowdCall, restriction: SearchRestriction, options: 
       const filter: UserFilterInput = restrictionToUserFilter(restriction, options);
       const entity = expand.has('user');
       return streamList(userListWriter(call.format, call.links, { entity, attributes }), pages, async (page) => {
-        const data = await runAs<{ users: ConnectionView<CrowdUserView> }>(call, 'CrowdSearchUsers', {
+        const data = await runAs(call, CrowdSearchUsersDocument, {
           filter,
           entity,
           attributes,
@@ -59,7 +60,7 @@ async function search(call: CrowdCall, restriction: SearchRestriction, options: 
       const filter: GroupFilterInput = restrictionToGroupFilter(restriction, options);
       const entity = expand.has('group');
       return streamList(groupListWriter(call.format, call.links, { entity, attributes }), pages, async (page) => {
-        const data = await runAs<{ groups: ConnectionView<CrowdGroupView> }>(call, 'CrowdSearchGroups', {
+        const data = await runAs(call, CrowdSearchGroupsDocument, {
           filter,
           entity,
           attributes,

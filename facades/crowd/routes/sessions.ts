@@ -8,6 +8,7 @@ import type { CrowdUserView } from '../graphql-types';
 import { expansions, param, requiredParam, runAs, type CrowdCall, type Reply } from '../request';
 import { canonicalFactors, type Session, type Sessions } from '../session-store';
 import { authenticate } from './authentication';
+import { CrowdUserByNameDocument } from '../generated/operations';
 
 /**
  * The SSO token resource `/session` (crowd-rest.md §3.5), over the facade's Sessions.
@@ -23,7 +24,7 @@ function invalidToken(token: string): DirectoryError {
 }
 
 async function liveUser(call: CrowdCall, name: string, attributes: boolean): Promise<CrowdUserView | null> {
-  const data = await runAs<{ user: CrowdUserView | null }>(call, 'CrowdUserByName', { name, attributes });
+  const data = await runAs(call, CrowdUserByNameDocument, { name, attributes });
   return data.user;
 }
 

@@ -23,13 +23,8 @@
  * Failures: `DirectoryError('INVALID_ARGUMENT', …)` naming the property and the mode, or the bound.
  */
 import { DirectoryError } from '../../../src/domain/errors';
-import type {
-  AttributeConditionInput,
-  DateConditionInput,
-  GroupFilterInput,
-  StringConditionInput,
-  UserFilterInput,
-} from '../graphql-types';
+import { GROUP_FILTER_FIELDS, USER_FILTER_FIELDS, type FilterField } from '../../../src/domain/filter';
+import type { AttributeCondition, DateCondition, GroupFilterInput, StringCondition, UserFilterInput } from '../graphql-types';
 import { parseCrowdDate } from './crowd-date';
 import { invalidRestriction, MAX_RESTRICTION_DEPTH, type MatchMode, type PropertyRestriction, type SearchRestriction } from './restriction';
 
@@ -50,9 +45,9 @@ export function restrictionToGroupFilter(r: SearchRestriction, o: TranslateOptio
 // Vocabularies
 
 type Term<F> =
-  | { kind: 'string'; make: (c: StringConditionInput) => F }
+  | { kind: 'string'; make: (c: StringCondition) => F }
   | { kind: 'boolean'; make: (b: boolean) => F }
-  | { kind: 'date'; make: (c: DateConditionInput) => F };
+  | { kind: 'date'; make: (c: DateCondition) => F };
 
 interface Vocabulary<F> {
   entity: 'user' | 'group';
@@ -60,44 +55,34 @@ interface Vocabulary<F> {
   all: () => F;
   and: (filters: F[]) => F;
   or: (filters: F[]) => F;
-  attribute: (c: AttributeConditionInput) => F;
+  attribute: (c: AttributeCondition) => F;
 }
 
-const USER_VOCABULARY: Vocabulary<UserFilterInput> = {
-  entity: 'user',
-  terms: new Map<string, Term<UserFilterInput>>([
-    ['name', { kind: 'string', make: (c) => ({ name: c }) }],
-    ['email', { kind: 'string', make: (c) => ({ email: c }) }],
-    ['firstName', { kind: 'string', make: (c) => ({ firstName: c }) }],
-    ['lastName', { kind: 'string', make: (c) => ({ lastName: c }) }],
-    ['displayName', { kind: 'string', make: (c) => ({ displayName: c }) }],
-    ['externalId', { kind: 'string', make: (c) => ({ externalId: c }) }],
-    ['active', { kind: 'boolean', make: (b) => ({ active: b }) }],
-    ['createdDate', { kind: 'date', make: (c) => ({ createdAt: c }) }],
-    ['updatedDate', { kind: 'date', make: (c) => ({ updatedAt: c }) }],
-  ]),
-  all: () => ({}),
-  and: (filters) => ({ and: filters }),
-  or: (filters) => ({ or: filters }),
-  attribute: (c) => ({ attributes: [c] }),
-};
+/** Crowd's names of the date terms (`createdDate`); the other terms are named as the fields. */
+const CROWD_TERM_NAMES: Readonly<Record<string, string>> = { createdAt: 'createdDate', updatedAt: 'updatedDate' };
 
-const GROUP_VOCABULARY: Vocabulary<GroupFilterInput> = {
-  entity: 'group',
-  terms: new Map<string, Term<GroupFilterInput>>([
-    ['name', { kind: 'string', make: (c) => ({ name: c }) }],
-    ['description', { kind: 'string', make: (c) => ({ description: c }) }],
-    ['externalId', { kind: 'string', make: (c) => ({ externalId: c }) }],
-    ['active', { kind: 'boolean', make: (b) => ({ active: b }) }],
-    ['local', { kind: 'boolean', make: (b) => ({ local: b }) }],
-    ['createdDate', { kind: 'date', make: (c) => ({ createdAt: c }) }],
-    ['updatedDate', { kind: 'date', make: (c) => ({ updatedAt: c }) }],
-  ]),
-  all: () => ({}),
-  and: (filters) => ({ and: filters }),
-  or: (filters) => ({ or: filters }),
-  attribute: (c) => ({ attributes: [c] }),
-};
+/**
+ * The terms of a domain field list, each building the filter input field of the same name. `Input`
+ * is the operation's generated input type: a list field it does not have fails the build.
+ */
+function vocabulary<Input>(entity: 'user' | 'group', fields: readonly (FilterField & { name: keyof Input & string })[]): Vocabulary<Input> {
+  const terms = new Map<string, Term<Input>>();
+  for (const { name, kind } of fields) {
+    const make = (condition: unknown) => ({ [name]: condition }) as Input;
+    terms.set(CROWD_TERM_NAMES[name] ?? name, { kind, make } as Term<Input>);
+  }
+  return {
+    entity,
+    terms,
+    all: () => ({}) as Input,
+    and: (filters) => ({ and: filters }) as Input,
+    or: (filters) => ({ or: filters }) as Input,
+    attribute: (c) => ({ attributes: [c] }) as Input,
+  };
+}
+
+const USER_VOCABULARY = vocabulary<UserFilterInput>('user', USER_FILTER_FIELDS);
+const GROUP_VOCABULARY = vocabulary<GroupFilterInput>('group', GROUP_FILTER_FIELDS);
 
 // ---------------------------------------------------------------------------------------------
 // Translation
@@ -163,7 +148,7 @@ const STRING_KEYS: Partial<Record<MatchMode, 'equals' | 'startsWith' | 'endsWith
   GREATER_THAN: 'greaterThan',
 };
 
-function stringTerm<F>(r: PropertyRestriction, make: (c: StringConditionInput) => F, v: Vocabulary<F>): F {
+function stringTerm<F>(r: PropertyRestriction, make: (c: StringCondition) => F, v: Vocabulary<F>): F {
   if (r.matchMode === 'NULL') return make({ isEmpty: true });
   const value = requireValue(r);
   if (r.matchMode === 'LESS_THAN_OR_EQUAL') return v.or([make({ lessThan: value }), make({ equals: value })]);
@@ -179,7 +164,7 @@ function stringTerm<F>(r: PropertyRestriction, make: (c: StringConditionInput) =
  * GREATER_THAN_OR_EQUAL → after t−1ms; EXACTLY_MATCHES → after t−1ms and before t+1ms.
  * The other modes mean nothing for a date and are refused.
  */
-function dateCondition(r: PropertyRestriction): DateConditionInput {
+function dateCondition(r: PropertyRestriction): DateCondition {
   const text = requireValue(r);
   const t = parseCrowdDate(text);
   if (t === undefined) {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Directory } from '../../domain/directory';
-import type { GroupFilter, UserFilter } from '../../domain/filter';
+import type { GroupBooleanField, GroupFilter, GroupStringField, UserBooleanField, UserFilter, UserStringField } from '../../domain/filter';
 import type { Group } from '../../domain/group';
 import { foldName } from '../../domain/names';
 import type { User } from '../../domain/user';
@@ -24,10 +24,7 @@ import { MIGRATIONS } from './migrations';
 import { GROUP_COLUMNS, toGroup, toUser, USER_COLUMNS, type GroupRow, type UserRow } from './rows';
 import { valueList } from './value-list';
 
-const USER_FILTER_COLUMNS: FilterColumns<
-  'name' | 'email' | 'firstName' | 'lastName' | 'displayName' | 'externalId',
-  'active'
-> = {
+const USER_FILTER_COLUMNS: FilterColumns<UserStringField, UserBooleanField> = {
   alias: 'u',
   strings: {
     name: 'u.name_lower',
@@ -40,7 +37,7 @@ const USER_FILTER_COLUMNS: FilterColumns<
   booleans: { active: 'active' },
 };
 
-const GROUP_FILTER_COLUMNS: FilterColumns<'name' | 'description' | 'externalId', 'active' | 'local'> = {
+const GROUP_FILTER_COLUMNS: FilterColumns<GroupStringField, GroupBooleanField> = {
   alias: 'g',
   strings: { name: 'g.name_lower', description: 'fold(g.description)', externalId: 'fold(g.external_id)' },
   booleans: { active: 'active', local: 'local' },

@@ -2,6 +2,12 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'graphql';
+import {
+  CrowdSearchUsersDocument,
+  CrowdUserByNameDocument,
+  type CrowdUserByNameQueryVariables,
+} from '../../../facades/crowd/generated/operations';
 import { CrowdOperations } from '../../../facades/crowd/operations';
 import { createContext } from '../../../resolvers/context';
 import { DirectoryScope } from '../../../resolvers/directory-scope';
@@ -51,14 +57,10 @@ test('entity lookups and membership lists are compiled; only operations with rec
 });
 
 test('a compiled and an interpreted operation read the same user', async () => {
-  const byName = await operations.run<{ user: { name: string; email: string; active: boolean } | null }>(
-    'CrowdUserByName',
-    { name: 'ADA', directories: null, attributes: false },
-    'crowd:test',
-  );
+  const byName = await operations.run(CrowdUserByNameDocument, { name: 'ADA', directories: null, attributes: false }, 'crowd:test');
   expect(byName.user).toMatchObject({ name: 'Ada', email: 'ada@corp.test', active: true });
-  const search = await operations.run<{ users: { nodes: Array<{ name: string; email?: string }> } }>(
-    'CrowdSearchUsers',
+  const search = await operations.run(
+    CrowdSearchUsersDocument,
     { filter: null, directories: null, first: 10, entity: true, attributes: false },
     'crowd:test',
   );
@@ -66,6 +68,7 @@ test('a compiled and an interpreted operation read the same user', async () => {
 });
 
 test('compiled operations keep the error model: bad variables are INVALID_ARGUMENT, not INTERNAL', async () => {
-  await expect(operations.run('CrowdUserByName', { name: 42, attributes: false }, 'crowd:test')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-  await expect(operations.run('NoSuchOperation', {}, 'crowd:test')).rejects.toMatchObject({ code: 'INTERNAL' });
+  const badVariables = { name: 42, attributes: false } as unknown as CrowdUserByNameQueryVariables;
+  await expect(operations.run(CrowdUserByNameDocument, badVariables, 'crowd:test')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  await expect(operations.run(parse('query NoSuchOperation { eventToken }'), {}, 'crowd:test')).rejects.toMatchObject({ code: 'INTERNAL' });
 });

@@ -8,7 +8,8 @@ import {
   userListWriter,
 } from '../../../../facades/crowd/codec/entities';
 import { parseXml, type XmlElement } from '../../../../facades/crowd/codec/xml-reader';
-import type { CrowdGroupView, CrowdMembershipView, CrowdUserView } from '../../../../facades/crowd/graphql-types';
+import type { CrowdMembershipView } from '../../../../facades/crowd/codec/entities';
+import type { CrowdGroupView, CrowdUserView } from '../../../../facades/crowd/graphql-types';
 
 const B = 'http://127.0.0.1:8095/crowd/rest/usermanagement/1';
 const links = { baseUrl: B };
@@ -157,7 +158,7 @@ describe('user entity (crowd-rest.md §3.9.1)', () => {
       lastName: '',
       displayName: '',
       email: '',
-      attributes: null,
+      attributes: undefined,
     };
     const root = parseXml(renderUser(bare, 'xml', links, true));
     expect(child(root, 'active').text).toBe('false');
