@@ -37,7 +37,7 @@ export interface AuthenticatedState {
 }
 
 /**
- * Crowd application authentication (crowd-rest.md §2): HTTP Basic with the application name and
+ * Crowd application authentication (https://developer.atlassian.com/server/crowd/crowd-rest-resources/): HTTP Basic with the application name and
  * password. Unknown application or wrong password → 401 text/plain with `WWW-Authenticate` (not an
  * error entity). The application's address allow-list is checked after the application is found
  * and before its password, as Crowd's ClientValidationManager does → 403 text/plain.
@@ -155,7 +155,7 @@ function unauthorized(ctx: Context): void {
 }
 
 /** Splits `Basic base64(name:password)` at the first colon; the password may contain colons. */
-export function parseBasic(header: string): { name: string; password: string } | undefined {
+function parseBasic(header: string): { name: string; password: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');

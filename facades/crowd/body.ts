@@ -14,7 +14,7 @@ export type RequestBody = { kind: 'xml'; root: XmlElement } | { kind: 'json'; va
 
 /**
  * Reads and parses the request body: XML (`application/xml`, `text/xml`) or JSON
- * (`application/json`), with or without a charset (crowd-rest.md §6.4; encodings: codec/charset.ts).
+ * (`application/json`), with or without a charset (encodings: codec/charset.ts).
  * - An empty (or blank) body is `empty`, whatever its type: Crowd's `postEmpty` and bodiless POSTs.
  * - Any other type, or none, is **415** as Jersey answers for `@Consumes({XML, JSON})`. Guessing
  *   the format from the first character is exactly what must not happen: `text/plain` (and a

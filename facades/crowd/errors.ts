@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../src/domain/errors';
 
 /**
  * One of the two tables that translate the error model (the other is GraphQL's):
- * DirectoryError code → Crowd `{status, reason}` (crowd-rest.md §3.10). Routes whose Crowd
+ * DirectoryError code → Crowd `{status, reason}` (https://docs.atlassian.com/atlassian-crowd/latest/REST/). Routes whose Crowd
  * status differs for the same reason (e.g. USER_NOT_FOUND is 400 on POST /authentication) pass
  * an override when they raise it.
  */
@@ -23,7 +23,7 @@ export const CROWD_ERRORS: Readonly<Record<ErrorCode, { status: number; reason: 
   INACTIVE_ACCOUNT: { status: 400, reason: 'INACTIVE_ACCOUNT' },
   EXPIRED_CREDENTIAL: { status: 400, reason: 'EXPIRED_CREDENTIAL' },
   EXPIRED_TOKEN: { status: 410, reason: 'EVENT_TOKEN_EXPIRED' },
-  INVALID_TOKEN: { status: 400, reason: 'INVALID_SSO_TOKEN' }, // 404 on POST /session/{t} (§3.5)
+  INVALID_TOKEN: { status: 400, reason: 'INVALID_SSO_TOKEN' }, // 404 on POST /session/{t}
   INTERNAL: { status: 500, reason: 'OPERATION_FAILED' },
 };
 

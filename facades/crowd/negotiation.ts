@@ -11,7 +11,7 @@ const REMEMBERED_MAX = 64;
  * Chooses XML or JSON from `Accept` as Jersey does for `@Produces({XML, JSON})`: the client's
  * q-values decide, then how specific the matching range is (`application/json, *∕*` is JSON),
  * and on a full tie (including no Accept or `*∕*`) XML wins because Crowd lists it first
- * (crowd-rest.md §1, "Formats"). Nothing acceptable also gets XML, not a 406.
+ * (https://developer.atlassian.com/server/crowd/json-requests-and-responses/). Nothing acceptable also gets XML, not a 406.
  */
 export function negotiateFormat(accept: string | undefined): WireFormat {
   if (!accept) return 'xml';
@@ -78,7 +78,7 @@ function acceptanceOf(ranges: readonly MediaRange[], mediaType: string): Accepta
   return best;
 }
 
-/** Exact content types: `atlassian-crowd@0.5.0` compares the JSON one with `===` (crowd-rest.md §1). */
+/** Exact content types: `atlassian-crowd@0.5.0` compares the JSON one with `===`. */
 export const CONTENT_TYPES: Readonly<Record<WireFormat, string>> = {
   xml: 'application/xml',
   json: 'application/json',

@@ -3,9 +3,9 @@ import type { ListWriter } from './codec/entities';
 import { ALL_RESULTS, type Paging } from './request';
 
 /** Page size used when the facade walks a large result through GraphQL. */
-export const STREAM_PAGE_SIZE = 1000;
+const STREAM_PAGE_SIZE = 1000;
 /** The first page is smaller, so the first byte leaves quickly (≤ 200 ms goal on 100k users). */
-export const FIRST_PAGE_SIZE = 100;
+const FIRST_PAGE_SIZE = 100;
 
 export interface PageResult<T> {
   nodes: readonly T[];

@@ -4,7 +4,7 @@ import { renderError } from './codec/entities';
 /**
  * The raw bytes of a Crowd error answer for a request the HTTP parser rejected before any route
  * saw it (an over-long URL, bytes that are not HTTP): status line, the version headers every
- * Crowd answer carries (crowd-rest.md §1: Jira's client refuses an answer without
+ * Crowd answer carries (Jira's client refuses an answer without
  * `X-Embedded-Crowd-Version`), `Connection: close`, and an XML `<error>` entity (XML: the Accept
  * header may be what could not be read). The composition root hands this to the HTTP server
  * (src/http/client-errors.ts), which must not depend on the facade.

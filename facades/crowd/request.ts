@@ -11,8 +11,7 @@ import type { QueryParameters } from './query';
 export interface CrowdCall {
   readonly ctx: Context;
   /**
-   * The query parameters, parsed once by the router (query.ts). Koa 3's own `ctx.query` builds a
-   * URLSearchParams and redefines each key: ~10 µs of a ~250 µs `GET /user`.
+   * The query parameters, parsed once by the router (query.ts).
    */
   readonly query: QueryParameters;
   readonly format: WireFormat;
@@ -25,7 +24,7 @@ export interface CrowdCall {
 
 /**
  * What a route answers: a document (200, negotiated content type), or a status with an optional
- * document and `Location` (201 creates, 204 deletes; crowd-rest.md §3.10 "Status codes on success").
+ * document and `Location` (201 creates, 204 deletes; https://docs.atlassian.com/atlassian-crowd/latest/REST/).
  */
 export interface Reply {
   readonly status: number;
@@ -63,7 +62,7 @@ export function requiredParam(call: CrowdCall, name: string): string {
 }
 
 /** Crowd's default page size (AbstractResource.DEFAULT_SEARCH_RESULT_SIZE); -1 means all. */
-export const DEFAULT_MAX_RESULTS = 1000;
+const DEFAULT_MAX_RESULTS = 1000;
 export const ALL_RESULTS = -1;
 
 export interface Paging {
@@ -77,9 +76,9 @@ export interface Paging {
  * `Int` (the `offset` and `first` the facade passes on) is 32-bit too. Larger values are 400,
  * not an overflow deeper down.
  */
-export const MAX_PAGING_VALUE = 2_147_483_647;
+const MAX_PAGING_VALUE = 2_147_483_647;
 
-/** `start-index` 0…2^31−1 and `max-results` 1…2^31−1 or exactly -1, else 400 (EntityQuery's rules, crowd-rest.md §3). */
+/** `start-index` 0…2^31−1 and `max-results` 1…2^31−1 or exactly -1, else 400 (Crowd's EntityQuery rules). */
 export function paging(call: CrowdCall): Paging {
   const startIndex = integerParam(call, 'start-index', 0);
   const maxResults = integerParam(call, 'max-results', DEFAULT_MAX_RESULTS);

@@ -36,7 +36,7 @@ export interface CrowdFacadeOptions extends ApplicationAuthOptions {
   readonly loginLimits?: LoginLimits;
 }
 
-/** The mount points: `/rest/usermanagement/1` and its `latest` alias (crowd-rest.md §1). */
+/** The mount points: `/rest/usermanagement/1` and its `latest` alias (https://developer.atlassian.com/server/crowd/crowd-rest-resources/). */
 const VERSIONS = ['1', 'latest'] as const;
 
 /** A route's work; `params` are the decoded path parameters (`:token`). */
@@ -163,15 +163,15 @@ function unknownResource(base: string): Middleware {
 
 /**
  * Resources that Crowd clients write to: users, groups, memberships, attributes, passwords,
- * rename, mail, expire-all-passwords (crowd-rest.md §3.1–3.2). A read-only directory answers
- * 403 APPLICATION_PERMISSION_DENIED for each (checklist item 13). `/webhook` is not one: 404.
+ * rename, mail, expire-all-passwords (https://developer.atlassian.com/server/crowd/crowd-rest-resources/). A read-only directory
+ * answers 403 APPLICATION_PERMISSION_DENIED for each. `/webhook` is not one: 404.
  */
 function isKnownWritePath(path: string): boolean {
   return /^\/(user|group)(\/|$)/.test(path);
 }
 
 /**
- * What every answer of the facade carries (checklist item 5): the version headers, errors and
+ * What every answer of the facade carries: the version headers, errors and
  * 401 included, and every error as a Crowd error entity with the status of the table in
  * errors.ts. Unknown paths get a 404 entity. Unexpected errors are masked: OPERATION_FAILED with
  * a correlation id, the details only in the log. Headers go straight to node's response: Koa's

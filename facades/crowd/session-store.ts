@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { foldName } from '../../src/domain/names';
 
-/** One SSO session (crowd-rest.md §3.5). `username` is the canonical stored name. */
+/** One SSO session. `username` is the canonical stored name. */
 export interface Session {
   readonly token: string;
   readonly username: string;
@@ -45,7 +45,7 @@ export function localSessions(store: SessionStore): Sessions {
   };
 }
 
-export const DEFAULT_SESSION_OPTIONS: SessionStoreOptions = { maxTtlMs: 30 * 60_000, maxSessions: 100_000 };
+const DEFAULT_SESSION_OPTIONS: SessionStoreOptions = { maxTtlMs: 30 * 60_000, maxSessions: 100_000 };
 
 /**
  * SSO sessions, in memory of this process: a bounded map with expiry. With serving workers the

@@ -18,7 +18,7 @@ import type { AttributeCondition, DateCondition, GroupFilterInput, StringConditi
  * (Before this translation, /graphql refuses input nested deeper than `graphql.maxInputDepth`
  * levels — src/graphql/document-shape.ts — so graphql-js's recursive coercion is safe too.)
  */
-export const MAX_FILTER_DEPTH = 16;
+const MAX_FILTER_DEPTH = 16;
 
 /** Translates the GraphQL filter input into the domain filter algebra (see src/domain/filter.ts). */
 export function toUserFilter(input: UserFilterInput | null | undefined): UserFilter {

@@ -1,7 +1,7 @@
 /**
  * Property-based tests of the POST /search body readers: the XML reader
  * (facades/crowd/codec/xml-reader.ts) feeding `parseXmlRestriction`, and `parseJsonRestriction`
- * (facades/crowd/search/restriction.ts), against crowd-rest.md §3.3 / §3.9.6.
+ * (facades/crowd/search/restriction.ts), against https://developer.atlassian.com/server/crowd/json-requests-and-responses/ and https://developer.atlassian.com/server/crowd/crowd-query-language/.
  *
  * Random restriction trees are rendered by the small writers below the way Crowd clients send
  * them (with random but legal variations: case of types and logic, padding, entity and character

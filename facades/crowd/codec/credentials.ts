@@ -1,5 +1,6 @@
 /**
- * Request bodies of the authentication and session resources (crowd-rest.md §3.4, §3.5), read
+ * Request bodies of the authentication and session resources
+ * (https://developer.atlassian.com/server/crowd/crowd-rest-resources/), read
  * leniently in both formats:
  * - password: `<password><value>PW</value></password>` / `{"value":"PW"}`;
  * - authentication context: `<authentication-context><username/><password/><validation-factors>

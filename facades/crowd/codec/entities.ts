@@ -1,8 +1,8 @@
 /**
- * Renderers for the Crowd entities of crowd-rest.md §3.9, in XML (JAXB) and JSON (Jackson with
- * JAXB names, §1 "JSON wire format").
+ * Renderers for the Crowd entities, in XML (JAXB) and JSON (Jackson with JAXB names):
+ * https://developer.atlassian.com/server/crowd/json-requests-and-responses/
  *
- * Contract (what Jira's strict JAXB client needs, §1 "JAXB parsing rules", §6 items 6–7):
+ * Contract (what Jira's strict JAXB client needs):
  * - elements in Crowd's JAXB order; `<active>` always written (a missing one means *inactive*);
  *   `first-name`, `last-name`, `display-name`, `email` always present, empty when unknown;
  *   the `password` element with its edit link and the `attributes` element with its self link
@@ -22,7 +22,7 @@ export type { LinkBase } from './links';
 
 export type WireFormat = 'xml' | 'json';
 
-/** `expand=user` (or `group`) → `entity`; `expand=attributes` → `attributes` (§3.3). */
+/** `expand=user` (or `group`) → `entity`; `expand=attributes` → `attributes`. */
 export interface Expansion {
   entity: boolean;
   attributes: boolean;
@@ -76,7 +76,7 @@ interface AttributeLinks {
   entry: (name: string) => string;
 }
 
-/** §3.9.4: `<attributes> attribute* <link rel="self"/> </attributes>`. */
+/** `<attributes> attribute* <link rel="self"/> </attributes>`. */
 function xmlAttributes(attributes: readonly AttributeView[] | undefined, links: AttributeLinks): string {
   let out = '<attributes>';
   for (const a of attributes ?? []) {
@@ -104,7 +104,7 @@ function expandedAttributes(view: { attributes?: AttributeView[] | null }, expan
 }
 
 // ---------------------------------------------------------------------------------------------
-// User (§3.9.1)
+// User
 
 function userAttributeLinks(links: LinkBase, name: string): AttributeLinks {
   return { list: userLinks.attributes(links, name), entry: (a) => userLinks.attribute(links, name, a) };
@@ -153,8 +153,8 @@ export function userJson(user: CrowdUserView, links: LinkBase, expandAttributes:
   return out;
 }
 
-/** Minimal user of unexpanded lists (§3.9.1 "Minimal user"): name and self link. */
-export function minimalUserXml(name: string, links: LinkBase): string {
+/** Minimal user of unexpanded lists ("minimal user"): name and self link. */
+function minimalUserXml(name: string, links: LinkBase): string {
   return `<user name="${escapeXmlAttribute(name)}">${xmlLink('self', userLinks.self(links, name))}</user>`;
 }
 
@@ -169,7 +169,7 @@ export function renderUser(user: CrowdUserView, format: WireFormat, links: LinkB
 }
 
 // ---------------------------------------------------------------------------------------------
-// Group (§3.9.2)
+// Group
 
 function groupAttributeLinks(links: LinkBase, name: string): AttributeLinks {
   return { list: groupLinks.attributes(links, name), entry: (a) => groupLinks.attribute(links, name, a) };
@@ -215,7 +215,7 @@ export function renderGroup(group: CrowdGroupView, format: WireFormat, links: Li
 }
 
 // ---------------------------------------------------------------------------------------------
-// Attribute lists (§3.9.4; GET /user/attribute, GET /group/attribute)
+// Attribute lists (GET /user/attribute, GET /group/attribute)
 
 export function renderUserAttributes(name: string, attributes: readonly AttributeView[], format: WireFormat, links: LinkBase): string {
   const l = userAttributeLinks(links, name);
@@ -228,7 +228,7 @@ export function renderGroupAttributes(name: string, attributes: readonly Attribu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Error (§3.9.5)
+// Error
 
 /** `<error><reason/><message/></error>` or `{"reason","message"}`; the message is XML-sanitised in both. */
 export function renderError(reason: string, message: string, format: WireFormat): string {
@@ -239,7 +239,7 @@ export function renderError(reason: string, message: string, format: WireFormat)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lists (§3.9.3)
+// Lists
 
 interface ListShape<T> {
   /** Element / JSON key of the list and the value of its `expand` attribute. */
@@ -297,7 +297,7 @@ export function groupListWriter(format: WireFormat, links: LinkBase, expand: Exp
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memberships (§3.2 `GET /group/membership`, XML only)
+// Memberships (`GET /group/membership`, XML only)
 
 /** One `<membership>` of `/group/membership`: a group with its direct users and child groups. */
 export interface CrowdMembershipView {

@@ -1,5 +1,5 @@
 /**
- * The `/event` documents of crowd-rest.md §3.7 (EventEntityList and the *EventEntity classes).
+ * The `/event` documents (EventEntityList and the *EventEntity classes; https://docs.atlassian.com/atlassian-crowd/latest/REST/).
  *
  * Contract:
  * - `GET /event`: `<events incrementalSynchronisationAvailable="true" newEventToken="T"/>`;

@@ -1,6 +1,6 @@
 /**
- * The hrefs Crowd puts in `<link>` elements (crowd-rest.md §3.9.1, §3.9.2, §3.9.4; Crowd's
- * `LinkUriHelper`). Names are query arguments, so they are percent-encoded; the caller
+ * The hrefs Crowd puts in `<link>` elements (Crowd's `LinkUriHelper`;
+ * https://developer.atlassian.com/server/crowd/json-requests-and-responses/). Names are query arguments, so they are percent-encoded; the caller
  * XML-escapes the whole href when it writes XML (the `&` between arguments becomes `&amp;`).
  */
 

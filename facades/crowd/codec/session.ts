@@ -1,5 +1,6 @@
 /**
- * Session (SSO token) and cookie-configuration entities (crowd-rest.md §3.5, §3.6, §3.9.5).
+ * Session (SSO token) and cookie-configuration entities
+ * (https://developer.atlassian.com/server/crowd/json-requests-and-responses/).
  *
  * Session: `<session expand="user"><token>T</token><user …complete user…/><link rel="self"
  * href="{B}/session/T"/><created-date/><expiry-date/></session>`; JSON dates in epoch ms (the npm

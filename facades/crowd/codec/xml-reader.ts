@@ -1,6 +1,7 @@
 /**
- * A small, strict, non-validating XML 1.0 reader for Crowd request bodies (crowd-rest.md §1:
- * "Accept XML … with or without an XML prologue"; §3.9 entity shapes; §3.9.6 restrictions).
+ * A small, strict, non-validating XML 1.0 reader for Crowd request bodies, which come
+ * with or without an XML prologue: entities and search restrictions
+ * (https://developer.atlassian.com/server/crowd/json-requests-and-responses/).
  *
  * Contract:
  * - Accepts: an optional BOM, an optional XML declaration (version 1.x, optional encoding and
@@ -33,6 +34,8 @@ const NAME_START =
   'A-Za-z_:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D' +
   '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
 const NAME_CHAR = `${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
+// XML 1.0's NameChar includes the combining marks U+0300–U+036F: a range, not a combined character.
+// eslint-disable-next-line no-misleading-character-class
 const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*`, 'uy');
 const WHITESPACE = /[ \t\n]*/y; // CR is normalised away before scanning
 const XML_DECLARATION =

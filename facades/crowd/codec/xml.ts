@@ -1,13 +1,13 @@
 /**
- * XML writing primitives for the Crowd facade (crowd-rest.md §1, §3.9).
+ * XML writing primitives for the Crowd facade.
  *
  * Contract: every string that goes into an XML document passes through `escapeXmlText` or
  * `escapeXmlAttribute`. Both first drop the characters XML 1.0 cannot carry at all (Crowd's
- * `stripNonValidXMLCharacters`, §3.9.5), so the output is always well formed whatever the
+ * `stripNonValidXMLCharacters`), so the output is always well formed whatever the
  * directory holds: a JAXB client would otherwise fail on the whole document.
  */
 
-/** The prologue Crowd's JAXB marshaller writes (crowd-rest.md §1). */
+/** The prologue Crowd's JAXB marshaller writes. */
 export const XML_PROLOGUE = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
 
 /**

@@ -3,7 +3,7 @@ import { renderGroupAttributes, renderUserAttributes } from '../codec/entities';
 import { requiredParam, runAs, type CrowdCall } from '../request';
 import { CrowdGroupByNameDocument, CrowdUserByNameDocument } from '../generated/operations';
 
-/** GET /user/attribute?username=U → attribute list entity (crowd-rest.md §3.1, §3.9.4). */
+/** GET /user/attribute?username=U → attribute list entity. */
 export async function getUserAttributes(call: CrowdCall): Promise<string> {
   const name = requiredParam(call, 'username');
   const data = await runAs(call, CrowdUserByNameDocument, { name, attributes: true });
@@ -11,7 +11,7 @@ export async function getUserAttributes(call: CrowdCall): Promise<string> {
   return renderUserAttributes(data.user.name, data.user.attributes ?? [], call.format, call.links);
 }
 
-/** GET /group/attribute?groupname=G → attribute list entity (crowd-rest.md §3.2, §3.9.4). */
+/** GET /group/attribute?groupname=G → attribute list entity. */
 export async function getGroupAttributes(call: CrowdCall): Promise<string> {
   const name = requiredParam(call, 'groupname');
   const data = await runAs(call, CrowdGroupByNameDocument, { name, attributes: true });

@@ -12,8 +12,8 @@ import { CrowdAuthenticateDocument, CrowdUserByNameDocument } from '../generated
 
 /**
  * Checks a password through the CrowdAuthenticate mutation, under the failed-login limit
- * (src/security/user-login-delays.ts). USER_NOT_FOUND is answered 400 here (crowd-rest.md §3.4,
- * "explicitly 400, not 404").
+ * (src/security/user-login-delays.ts). USER_NOT_FOUND is answered 400 here, as
+ * Crowd does (not 404).
  *
  * - A username or password that is not well-formed text (a lone UTF-16 surrogate) is
  *   INVALID_USER_AUTHENTICATION at once: no such password can be right, and no provider is asked.
@@ -50,7 +50,7 @@ export async function authenticate(call: CrowdCall, limiter: UserLoginDelays, na
  * POST /authentication?username=U, body `<password><value>PW</value></password>` or
  * `{"value":"PW"}` → 200 user entity (`expand=attributes` honoured). Failures (all 400):
  * USER_NOT_FOUND, INVALID_USER_AUTHENTICATION (wrong password, MFA required, no password
- * capability, rate limited), INACTIVE_ACCOUNT, EXPIRED_CREDENTIAL (crowd-rest.md §3.4).
+ * capability, rate limited), INACTIVE_ACCOUNT, EXPIRED_CREDENTIAL (https://docs.atlassian.com/atlassian-crowd/latest/REST/).
  * Never 401: Jira would read that as the *application* failing.
  */
 export async function postAuthentication(call: CrowdCall, body: RequestBody, limiter: UserLoginDelays): Promise<string> {
@@ -64,7 +64,7 @@ export async function postAuthentication(call: CrowdCall, body: RequestBody, lim
  * POST /authentication/notify?username=U, body `<password/>` (Crowd ≥3.3): the user logged in by
  * other means (SAML/OIDC SSO). → 200 user entity; unknown → 404 USER_NOT_FOUND with an error
  * entity (the client then falls back to GET /user); inactive → 400 INACTIVE_ACCOUNT
- * (crowd-rest.md §3.4, §4.4). The body is not used: no password is checked.
+ * (Crowd 3.3's `/authentication/notify`). The body is not used: no password is checked.
  */
 export async function postAuthenticationNotify(call: CrowdCall): Promise<string> {
   const name = requiredParam(call, 'username');

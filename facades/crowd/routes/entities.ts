@@ -3,7 +3,7 @@ import { renderGroup, renderUser } from '../codec/entities';
 import { expansions, param, requiredParam, runAs, type CrowdCall } from '../request';
 import { CrowdGroupByNameDocument, CrowdUserByKeyDocument, CrowdUserByNameDocument } from '../generated/operations';
 
-/** GET /user?username=U | ?key=K [&expand=attributes] → user entity (crowd-rest.md §3.1). */
+/** GET /user?username=U | ?key=K [&expand=attributes] → user entity. */
 export async function getUser(call: CrowdCall): Promise<string> {
   const attributes = expansions(call).has('attributes');
   const key = param(call, 'key');
@@ -18,7 +18,7 @@ export async function getUser(call: CrowdCall): Promise<string> {
   return renderUser(data.user, call.format, call.links, attributes);
 }
 
-/** GET /group?groupname=G [&expand=attributes] → group entity (crowd-rest.md §3.2). */
+/** GET /group?groupname=G [&expand=attributes] → group entity. */
 export async function getGroup(call: CrowdCall): Promise<string> {
   const attributes = expansions(call).has('attributes');
   const name = requiredParam(call, 'groupname');

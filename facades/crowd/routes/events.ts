@@ -3,8 +3,8 @@ import { runAs, type CrowdCall } from '../request';
 import { CrowdEventTokenDocument, CrowdEventsSinceDocument } from '../generated/operations';
 
 /**
- * GET /event → the current token with `incrementalSynchronisationAvailable="true"` (crowd-rest.md
- * §3.7). Jira reads it before and after a full sync and stores the second one.
+ * GET /event → the current token with `incrementalSynchronisationAvailable="true"`
+ * (https://docs.atlassian.com/atlassian-crowd/latest/REST/). Jira reads it before and after a full sync and stores the second one.
  */
 export async function getEventToken(call: CrowdCall): Promise<string> {
   const data = await runAs(call, CrowdEventTokenDocument, {});

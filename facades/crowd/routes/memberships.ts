@@ -9,12 +9,12 @@ import { CrowdMembershipsDocument } from '../generated/operations';
  * is generous, but a stalled start looks like a hang); later pages are larger for throughput but
  * bounded, since a page holds its groups' member names in memory until written.
  */
-export const MEMBERSHIP_FIRST_PAGE = 20;
-export const MEMBERSHIP_PAGE = 100;
+const MEMBERSHIP_FIRST_PAGE = 20;
+const MEMBERSHIP_PAGE = 100;
 
 /**
  * GET /group/membership — every group the application sees, with its direct users and child
- * groups; XML only, whatever `Accept` says (crowd-rest.md §3.2, CWD-3281), streamed page by page.
+ * groups; XML only, whatever `Accept` says (Crowd's CWD-3281), streamed page by page.
  * Reads member *names* only (the lean `userNames` / `childGroupNames` fields), never entities.
  */
 export async function getMemberships(call: CrowdCall): Promise<Readable> {

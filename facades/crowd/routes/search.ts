@@ -34,7 +34,7 @@ function restrictionFromBody(body: RequestBody): SearchRestriction {
 
 /**
  * Runs a search as pages of the CrowdSearchUsers / CrowdSearchGroups operations. Without
- * `expand=user|group` only names are read and written (crowd-rest.md §3.3).
+ * `expand=user|group` only names are read and written.
  */
 async function search(call: CrowdCall, restriction: SearchRestriction, options: TranslateOptions): Promise<Readable> {
   const entityType = param(call, 'entity-type');

@@ -11,7 +11,7 @@ import { authenticate } from './authentication';
 import { CrowdUserByNameDocument } from '../generated/operations';
 
 /**
- * The SSO token resource `/session` (crowd-rest.md §3.5), over the facade's Sessions.
+ * The SSO token resource `/session` (https://developer.atlassian.com/server/crowd/crowd-rest-resources/), over the facade's Sessions.
  * Every answer carries `Cache-Control: no-cache, no-store` (set by the router for all answers).
  */
 export interface SessionDeps {
@@ -51,7 +51,7 @@ const MAX_SOURCE_LENGTH = 200;
  * is the source: an end user can write any X-Forwarded-For but cannot change what the product's
  * own side saw, so nobody can pass for another user's familiar source.
  */
-export function endUserSource(factors: readonly ValidationFactor[]): string | undefined {
+function endUserSource(factors: readonly ValidationFactor[]): string | undefined {
   const factor = (name: string) => factors.find((f) => f.name.toLowerCase() === name)?.value.trim() || undefined;
   const path = [factor('x-forwarded-for'), factor('remote_address')].filter((part) => part !== undefined).join(', ');
   return path === '' ? undefined : path.slice(0, MAX_SOURCE_LENGTH);

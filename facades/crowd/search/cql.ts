@@ -1,6 +1,6 @@
 /**
- * Crowd Query Language, the `restriction` argument of `GET /search` (crowd-rest.md §3.3; Crowd's
- * Cql.g / CqlEval.g):
+ * Crowd Query Language, the `restriction` argument of `GET /search` (https://developer.atlassian.com/server/crowd/crowd-query-language/;
+ * Crowd's Cql.g / CqlEval.g):
  *
  *   expr    := andExpr (OR andExpr)*
  *   andExpr := primary (AND primary)*

@@ -1,6 +1,6 @@
 /**
- * Dates in Crowd search restrictions (crowd-rest.md §3.3 "Dates parse with Joda
- * dateOptionalTimeParser", §3.9.6 "DATE format yyyy-MM-dd'T'HH:mm:ss.SSSZ").
+ * Dates in Crowd search restrictions: Crowd parses them with Joda's dateOptionalTimeParser and
+ * writes them as yyyy-MM-dd'T'HH:mm:ss.SSSZ (https://developer.atlassian.com/server/crowd/crowd-query-language/).
  *
  * Accepted: `yyyy`, `yyyy-MM`, `yyyy-MM-dd`, optionally followed by `T` and `HH`, `HH:mm`,
  * `HH:mm:ss`, `HH:mm:ss.f…` (1–9 fraction digits, `.` or `,`; kept to the millisecond), and

@@ -1,6 +1,6 @@
 /**
- * The Crowd search restriction (crowd-rest.md §3.9.6) as a small AST, and the parsers for the
- * two POST /search body forms: JAXB XML and Jackson JSON (§3.3).
+ * The Crowd search restriction as a small AST, and the parsers for the two POST /search body
+ * forms: JAXB XML and Jackson JSON (https://developer.atlassian.com/server/crowd/json-requests-and-responses/).
  *
  * Contract:
  * - XML: `<null-search-restriction/>`, `<property-search-restriction>` (`<property><name/><type/>
@@ -8,10 +8,10 @@
  *   <restrictions>…</restrictions>`. Unknown child elements are ignored, as JAXB does.
  * - JSON: the same with keys `property`, `match-mode` (or `matchMode`), `value`, `boolean-logic`
  *   (or `booleanLogic`), `restrictions`; `restriction-type` is optional when the shape says it
- *   (§3.9.6: older clients omit it); `{}` is the null restriction; a body wrapped in its root
+ *   (older clients omit it); `{}` is the null restriction; a body wrapped in its root
  *   name (`{"property-search-restriction":{…}}`) is unwrapped.
  * - Property type is case-insensitive (STRING | BOOLEAN | DATE); boolean logic is case-insensitive
- *   (Crowd uses `toUpperCase`); match modes are exact enum names (JAXB enum rule, §1).
+ *   (Crowd uses `toUpperCase`); match modes are exact enum names (as JAXB reads enums).
  * - A value is required for every match mode but NULL; a NULL restriction never carries one.
  * - Names, types and match modes are trimmed (JAXB collapses enum whitespace; pretty-printed
  *   bodies indent); values are kept exactly as sent.
@@ -21,7 +21,7 @@
 import { DirectoryError } from '../../../src/domain/errors';
 import type { XmlElement } from '../codec/xml-reader';
 
-export const MATCH_MODES = [
+const MATCH_MODES = [
   'EXACTLY_MATCHES',
   'STARTS_WITH',
   'ENDS_WITH',
@@ -34,7 +34,7 @@ export const MATCH_MODES = [
 ] as const;
 export type MatchMode = (typeof MATCH_MODES)[number];
 
-export const PROPERTY_TYPES = ['STRING', 'BOOLEAN', 'DATE'] as const;
+const PROPERTY_TYPES = ['STRING', 'BOOLEAN', 'DATE'] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 export type BooleanLogic = 'AND' | 'OR';
@@ -112,7 +112,7 @@ function isOneOf<T extends string>(values: readonly T[], value: string): value i
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML (§3.9.6)
+// XML
 
 export function parseXmlRestriction(root: XmlElement): SearchRestriction {
   return xmlRestriction(root, 1, new RestrictionBudget());
@@ -158,7 +158,7 @@ function requiredChild(el: XmlElement, name: string): XmlElement {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON (§3.9.6)
+// JSON
 
 type RestrictionType = 'null-search-restriction' | 'property-search-restriction' | 'boolean-search-restriction';
 const RESTRICTION_TYPES: readonly RestrictionType[] = [

@@ -1,13 +1,11 @@
 /**
  * Search restriction → GraphQL filter variables (`UserFilterInput` / `GroupFilterInput`).
  *
- * Contract (crowd-rest.md §3.3, §3.9.6):
+ * Contract (https://developer.atlassian.com/server/crowd/crowd-query-language/):
  * - Known terms, chosen by property *name* (the declared type is not trusted: Jira sends the
- *   right one, and the name alone decides how the field is stored):
- *   users  name, email, firstName, lastName, displayName, externalId (strings), active (boolean),
- *          createdDate, updatedDate (dates → createdAt, updatedAt);
- *   groups name, description, externalId (strings), active, local (booleans), createdDate,
- *          updatedDate (dates).
+ *   right one, and the name alone decides how the field is stored): the fields of
+ *   USER_FILTER_FIELDS / GROUP_FILTER_FIELDS (src/domain/filter.ts) by their names, except the
+ *   dates, which Crowd calls createdDate and updatedDate (→ createdAt, updatedAt).
  *   Names are matched exactly (Crowd's term keys are case-sensitive).
  * - Any other name is a custom attribute (POST bodies, `unknownPropertyAs: 'attribute'`) or an
  *   INVALID_ARGUMENT (CQL, `'error'`). An attribute is compared as a string whatever its type.
@@ -29,7 +27,7 @@ import { parseCrowdDate } from './crowd-date';
 import { invalidRestriction, MAX_RESTRICTION_DEPTH, type MatchMode, type PropertyRestriction, type SearchRestriction } from './restriction';
 
 export interface TranslateOptions {
-  /** POST bodies: `attribute` (§3.9.6); CQL: `error` (Crowd 2.4 rejects unknown CQL names). */
+  /** POST bodies: `attribute`; CQL: `error` (Crowd 2.4 rejects unknown CQL names). */
   unknownPropertyAs: 'attribute' | 'error';
 }
 

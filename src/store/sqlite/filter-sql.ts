@@ -23,7 +23,7 @@ export interface FilterColumns<S extends string, B extends string> {
  * better-sqlite3 builds it) less a few for the query around the filter (directories, cursor,
  * limit, offset). A larger filter is an INVALID_ARGUMENT, never a SQLite error.
  */
-export const MAX_FILTER_PARAMETERS = 32_766 - 16;
+const MAX_FILTER_PARAMETERS = 32_766 - 16;
 
 const DATE_COLUMNS: Readonly<Record<DateField, string>> = { createdAt: 'created_at', updatedAt: 'updated_at' };
 

@@ -85,7 +85,7 @@ describe('applicationAuth on keep-alive connections', () => {
 });
 
 /**
- * The failed application login limit under attack (issue 13, findings 2 and 3). What is guaranteed:
+ * The failed application login limit under attack. What is guaranteed:
  * an unproven credential is checked only if, when it arrives, its address's failures in the window
  * plus the checks still running are fewer than 10; otherwise it is answered 401 at once, without a
  * check. So a burst that arrives before any check ends gets exactly 10 checks, in arrival order, and

@@ -4,7 +4,7 @@ import { child, strictDocument, strictUser, text } from './jaxb';
 
 /**
  * Bad and hostile input: every mistake is a 4xx Crowd error entity (never a crash, never a 500),
- * and the process keeps serving (crowd-rest.md §6 item 5). Also: a server under a context path,
+ * and the process keeps serving. Also: a server under a context path,
  * and the failed-application-login limit.
  */
 describe('Crowd facade hardening', () => {

@@ -20,7 +20,7 @@ import { SMALL_DIRECTORY } from '../../helpers/fixtures';
 import { child, strictDocument, text } from './jaxb';
 
 /**
- * Issue 13 (hardening): well-formed input that used to end in a 500 without a correlation id
+ * Hardening: well-formed input that used to end in a 500 without a correlation id
  * (long search values, wide boolean restrictions, start-index beyond a Java int, deep nesting),
  * bodies that were wrongly accepted (text/plain or no Content-Type, which a browser can send
  * cross-site without a preflight) or wrongly decoded (charsets, invalid UTF-8), and 500s that
@@ -84,7 +84,7 @@ describe('Crowd input limits', () => {
     expect(answer.headers.get('x-embedded-crowd-version')).toMatch(/^Crowd\//);
   };
 
-  describe('finding 4: no 500s for well-formed input', () => {
+  describe('no 500s for well-formed input', () => {
     test("a search value longer than SQLite's LIKE pattern limit works, in fields and attributes", async () => {
       for (const [mode, value] of [['CONTAINS', LONG.toUpperCase()], ['STARTS_WITH', `a${LONG}`], ['ENDS_WITH', `${LONG}z`]] as const) {
         const answer = await json('/search?entity-type=user', prop('displayName', mode, value));
@@ -174,7 +174,7 @@ describe('Crowd input limits', () => {
     });
   });
 
-  describe('finding 7: bodies need an XML or JSON Content-Type (415); charsets are honoured', () => {
+  describe('bodies need an XML or JSON Content-Type (415); charsets are honoured', () => {
     const nullRestriction = '<null-search-restriction/>';
     test('text/plain, form and octet-stream bodies, and bodies without Content-Type, are 415 with the Crowd entity and headers', async () => {
       const bodies: Array<[string, string]> = [
@@ -228,7 +228,7 @@ describe('Crowd input limits', () => {
     });
   });
 
-  describe('finding 11: invalid UTF-8 is a 400, never silently replaced', () => {
+  describe('invalid UTF-8 is a 400, never silently replaced', () => {
     test('in bodies', async () => {
       const password = Buffer.concat([Buffer.from('<password><value>wonder'), Buffer.from([0xff]), Buffer.from('land</value></password>')]);
       expectIllegal(await post('/authentication?username=alice', 'application/xml', password), 400, /^Request body is not valid UTF-8/);

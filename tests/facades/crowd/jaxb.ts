@@ -1,9 +1,9 @@
 import { parseXml, type XmlElement } from '../../../facades/crowd/codec/xml-reader';
 
 /**
- * Reads Crowd XML as strictly as Jira's JAXB client needs it to be right (crowd-rest.md §1
- * "JAXB parsing rules"): a user without `<active>` would be synchronised as inactive, a group
- * without `<type>GROUP</type>` would have a null type, so both are asserted wherever they appear.
+ * Reads Crowd XML as strictly as Jira's JAXB client needs it to be right: a user without
+ * `<active>` would be synchronised as inactive, a group without `<type>GROUP</type>` would have a
+ * null type, so both are asserted wherever they appear.
  */
 export const child = (e: XmlElement, name: string): XmlElement | undefined => e.children.find((c) => c.name === name);
 export const text = (e: XmlElement, name: string): string | undefined => child(e, name)?.text;

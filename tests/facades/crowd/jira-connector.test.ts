@@ -8,7 +8,7 @@ import { silentLogger } from '../../../src/logging/logger';
 import { child, strictDocument, strictGroup, strictUser, text } from './jaxb';
 
 /**
- * Replays what Jira's "Atlassian Crowd" directory does (crowd-rest.md §4) against a running
+ * Replays what Jira's "Atlassian Crowd" directory does against a running
  * crowdgate serving the demo directory through the real provider → sync engine → store path:
  * test connection, full sync, upstream changes + incremental sync, password login, SSO login.
  * Requests carry the headers of the 5.x Java client (XML only, preemptive Basic, `+` in queries).
@@ -54,7 +54,7 @@ describe("Jira's Crowd connector against crowdgate", () => {
   }
 
   test('test connection, full sync, incremental sync, password and SSO login', async () => {
-    // Test connection (§3.3): the NULL-match property restriction, max-results=1.
+    // Test connection: the NULL-match property restriction, max-results=1.
     const probe = await jira(
       '/search?entity-type=user&start-index=0&max-results=1&expand=user',
       '<property-search-restriction><property><name>name</name><type>STRING</type></property><match-mode>NULL</match-mode></property-search-restriction>',
@@ -62,7 +62,7 @@ describe("Jira's Crowd connector against crowdgate", () => {
     expect(probe.status).toBe(200);
     strictDocument(probe.body, 'users');
 
-    // Full sync (§4.2).
+    // Full sync.
     const full = await fullSync();
     expect(full.users.length).toBeGreaterThan(100);
     const groupNames = new Set(full.groups.map((g) => g.name));
@@ -87,7 +87,7 @@ describe("Jira's Crowd connector against crowdgate", () => {
     const run = await cg.engine.sync('demo', { mode: 'incremental', trigger: 'manual' });
     expect(run.status).toBe('succeeded');
 
-    // Incremental sync (§4.3): exactly those changes.
+    // Incremental sync: exactly those changes.
     const incremental = await jira(`/event/${encodeURIComponent(full.token)}`);
     expect(incremental.status).toBe(200);
     const events = strictDocument(incremental.body, 'events');
@@ -114,7 +114,7 @@ describe("Jira's Crowd connector against crowdgate", () => {
     expect(expired.status).toBe(410);
     expect(text(strictDocument(expired.body, 'error'), 'reason')).toBe('EVENT_TOKEN_EXPIRED');
 
-    // Password login (§4.4): POST /authentication, then the user's direct groups.
+    // Password login: POST /authentication, then the user's direct groups.
     const someone = full.users.find((u) => u.active && u.key !== keyOf(renamedPerson.id) && u.key !== keyOf(disabled.id))!;
     const login = await jira(`/authentication?username=${encodeURIComponent(someone.name).replace(/%20/g, '+')}`, '<password><value>demo</value></password>');
     expect(login.status).toBe(200);
@@ -129,7 +129,7 @@ describe("Jira's Crowd connector against crowdgate", () => {
     const unknown = await jira('/authentication?username=no-such-user', '<password><value>demo</value></password>');
     expect([unknown.status, text(strictDocument(unknown.body, 'error'), 'reason')]).toEqual([400, 'USER_NOT_FOUND']);
 
-    // SSO login (§4.4): POST /authentication/notify with <password/>, then direct groups.
+    // SSO login: POST /authentication/notify with <password/>, then direct groups.
     const sso = await jira(`/authentication/notify?username=${encodeURIComponent(someone.name.toUpperCase())}`, '<password/>');
     expect(sso.status).toBe(200);
     expect(strictUser(strictDocument(sso.body, 'user')).name).toBe(someone.name); // canonical case

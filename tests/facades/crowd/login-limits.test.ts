@@ -20,7 +20,7 @@ import { userRecord } from '../../conformance/fixtures';
 import { ListsNothingProvider } from './password-provider';
 
 /**
- * Failed user password checks under attack (issue 13, findings 2, 3 and 6), through a real
+ * Failed user password checks under attack, through a real
  * crowdgate: the provider is asked at most the threshold in a burst; a familiar source keeps
  * logging in while strangers are delayed; delays grow with an injected clock; text that is not
  * well formed never reaches the provider; the counters are readable through GraphQL.

@@ -153,6 +153,8 @@ function called(invoke: (callback: CrowdCallback) => void): Promise<unknown> {
 describe('atlassian-crowd-patched', () => {
   let cg: TestCrowdgate;
   let crowd: PatchedCrowdClient;
+  // atlassian-crowd-patched ships no type declarations: the cast gives them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const AtlassianCrowd = require('atlassian-crowd-patched') as PatchedCrowdConstructor;
   beforeAll(async () => {
     cg = await startTestCrowdgate([{ name: 'corp', changes: SMALL_DIRECTORY }], {}, { providers: [new PasswordProvider()] });

@@ -6,7 +6,8 @@ import { child, strictDocument, strictGroup, strictUser, text } from './jaxb';
 import { NoPasswordProvider, PasswordProvider } from './password-provider';
 
 /**
- * The read, authentication and session resources of crowd-rest.md §3 against a running crowdgate
+ * The read, authentication and session resources
+ * (https://developer.atlassian.com/server/crowd/crowd-rest-resources/) against a running crowdgate
  * with two directories: `corp` (SMALL_DIRECTORY, a provider with passwords) and `other` (no
  * password capability; its `alice` is shadowed by corp's: first directory wins).
  */
@@ -229,7 +230,7 @@ describe('Crowd resources', () => {
     expect(reason((await call('/session', { method: 'DELETE' })).body)).toBe('ILLEGAL_ARGUMENT');
   });
 
-  test('every write of §3.1–3.2 is refused as on a read-only directory; /webhook is 404', async () => {
+  test('every write to users and groups is refused as on a read-only directory; /webhook is 404', async () => {
     const writes: Array<[string, string]> = [
       ['POST', '/user'],
       ['PUT', '/user?username=alice'],

@@ -48,7 +48,7 @@ function child(el: XmlElement, name: string): XmlElement {
   return found;
 }
 
-/** The golden user element of crowd-rest.md §3.9.1, compact. */
+/** The golden user element, compact. */
 const ALICE_XML_NO_ATTRIBUTES =
   '<user expand="attributes" name="alice">' +
   `<link rel="self" href="${B}/user?username=alice"/>` +
@@ -110,7 +110,7 @@ const GROUP_JSON = {
   attributes: { link: { rel: 'self', href: `${B}/group/attribute?groupname=jira-software-users` }, attributes: [] },
 };
 
-describe('user entity (crowd-rest.md §3.9.1)', () => {
+describe('user entity', () => {
   it('renders the XML golden without attribute entries', () => {
     expect(renderUser(alice, 'xml', links, false)).toBe(PROLOGUE + ALICE_XML_NO_ATTRIBUTES);
   });
@@ -224,7 +224,7 @@ describe('user entity (crowd-rest.md §3.9.1)', () => {
   });
 });
 
-describe('group entity (crowd-rest.md §3.9.2)', () => {
+describe('group entity', () => {
   it('renders the XML golden', () => {
     expect(renderGroup(group, 'xml', links, false)).toBe(PROLOGUE + GROUP_XML);
   });
@@ -256,7 +256,7 @@ describe('group entity (crowd-rest.md §3.9.2)', () => {
   });
 });
 
-describe('error entity (crowd-rest.md §3.9.5)', () => {
+describe('error entity', () => {
   it('renders XML', () => {
     expect(renderError('USER_NOT_FOUND', 'User <bob> does not exist', 'xml')).toBe(
       `${PROLOGUE}<error><reason>USER_NOT_FOUND</reason><message>User &lt;bob&gt; does not exist</message></error>`,
@@ -276,7 +276,7 @@ describe('error entity (crowd-rest.md §3.9.5)', () => {
   });
 });
 
-describe('user and group lists (crowd-rest.md §3.9.3)', () => {
+describe('user and group lists', () => {
   const bob: CrowdUserView = { ...alice, name: 'bob', key: 'k-bob', attributes: [] };
 
   it('writes minimal XML user entries without expansion', () => {
@@ -349,7 +349,7 @@ describe('user and group lists (crowd-rest.md §3.9.3)', () => {
   });
 });
 
-describe('memberships (crowd-rest.md §3.2 GET /group/membership)', () => {
+describe('memberships (GET /group/membership)', () => {
   const memberships: CrowdMembershipView[] = [
     { group: 'parent-group', users: ['parent-group-user', 'u&2'], groups: ['child-group'] },
     { group: 'child-group', users: [], groups: [] },

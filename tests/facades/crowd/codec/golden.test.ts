@@ -12,9 +12,10 @@ import { renderCookieConfig, renderSession } from '../../../../facades/crowd/cod
 import type { CrowdGroupView, CrowdUserView, EventView } from '../../../../facades/crowd/graphql-types';
 
 /**
- * Golden documents for every entity, byte for byte, checked against crowd-rest.md §3.9 (element
+ * Golden documents for every entity, byte for byte, checked against Crowd's documented entities
+ * (https://developer.atlassian.com/server/crowd/json-requests-and-responses/; element
  * order of Crowd's JAXB classes, `<active>` always present, JSON keys = XML names, dates as
- * xsd:dateTime in XML and epoch ms in JSON) and §3.5–3.7.
+ * xsd:dateTime in XML and epoch ms in JSON) and the session, cookie-configuration and event documents.
  */
 const B = 'http://h/crowd/rest/usermanagement/1';
 const links = { baseUrl: B };
@@ -41,7 +42,7 @@ const USER_XML =
   '<created-date>2024-01-02T03:04:05.678Z</created-date><updated-date>2024-03-04T05:06:07.890Z</updated-date><active>true</active>';
 const USER_ATTRIBUTES_LINK = `<link rel="self" href="${B}/user/attribute?username=alice"/>`;
 
-describe('golden Crowd documents (crowd-rest.md §3.9)', () => {
+describe('golden Crowd documents', () => {
   test('user, XML, without and with expanded attributes', () => {
     expect(renderUser(alice, 'xml', links, false)).toBe(`${P}${USER_XML}<attributes>${USER_ATTRIBUTES_LINK}</attributes></user>`);
     expect(renderUser(alice, 'xml', links, true)).toBe(

@@ -7,7 +7,7 @@ import {
   xmlTextElement,
 } from '../../../../facades/crowd/codec/xml';
 
-describe('XML writing primitives (crowd-rest.md §1, §3.9.5)', () => {
+describe('XML writing primitives', () => {
   it('uses the JAXB prologue', () => {
     expect(XML_PROLOGUE).toBe('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>');
   });

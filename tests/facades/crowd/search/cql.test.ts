@@ -5,7 +5,7 @@ import { expectInvalid } from './expect-invalid';
 const p = (name: string, matchMode: string, value: string): SearchRestriction =>
   ({ kind: 'property', name, type: 'STRING', matchMode, value }) as SearchRestriction;
 
-describe('parseCql (crowd-rest.md §3.3)', () => {
+describe('parseCql', () => {
   it('parses a single term (the documented example)', () => {
     expect(parseCql('email=bob@example.net')).toEqual(p('email', 'EXACTLY_MATCHES', 'bob@example.net'));
   });

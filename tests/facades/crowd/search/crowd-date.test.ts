@@ -1,6 +1,6 @@
 import { parseCrowdDate } from '../../../../facades/crowd/search/crowd-date';
 
-describe('parseCrowdDate (crowd-rest.md §3.3, §3.9.6)', () => {
+describe('parseCrowdDate', () => {
   it.each<[string, string]>([
     ['2010', '2010-01-01T00:00:00.000Z'],
     ['2010-12', '2010-12-01T00:00:00.000Z'],

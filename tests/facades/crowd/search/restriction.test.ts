@@ -14,7 +14,7 @@ const prop = (name: string, type: string, mode: string, value?: string): string 
   `<property-search-restriction><property><name>${name}</name><type>${type}</type></property>` +
   `<match-mode>${mode}</match-mode>${value === undefined ? '' : `<value>${value}</value>`}</property-search-restriction>`;
 
-describe('parseXmlRestriction (crowd-rest.md §3.9.6)', () => {
+describe('parseXmlRestriction', () => {
   it('parses the Jira testConnection body (NULL match, no value)', () => {
     const xml =
       '<property-search-restriction><property><name>name</name><type>STRING</type></property><match-mode>NULL</match-mode></property-search-restriction>';
@@ -137,7 +137,7 @@ describe('parseXmlRestriction (crowd-rest.md §3.9.6)', () => {
   });
 });
 
-describe('parseJsonRestriction (crowd-rest.md §3.9.6)', () => {
+describe('parseJsonRestriction', () => {
   it('parses the explicit restriction-type forms', () => {
     expect(
       parseJsonRestriction({
