@@ -1,5 +1,5 @@
 /**
- * A Jira-style full synchronisation (crowd-rest.md §4.2) against crowdgate serving a large store:
+ * A Jira-style full synchronisation against crowdgate serving a large store:
  * POST /search users -1 expand=user, POST /search groups -1 expand=group, GET /group/membership,
  * one after the other as Jira does. The store is filled first by a separate child (sync engine +
  * TenantProvider over a generated tenant), then served by a fresh child whose RSS is sampled every

@@ -1,5 +1,5 @@
 /**
- * The sync fault matrix at a large budget (issue 13): the same seeded runs as
+ * The sync fault matrix at a large budget: the same seeded runs as
  * tests/sync/fault-matrix.test.ts — the real connectors and sync engine against the Entra, Okta and
  * Google emulators with random 5xx, connection resets, hangs, throttling, token revocation and
  * expiry, forced resyncs and live tenant changes between runs, plus `crowdgate sync` killed with

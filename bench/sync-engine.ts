@@ -1,5 +1,5 @@
 /**
- * Sync engine benchmark (issue 4): a provider double holding a generated tenant (default 100k
+ * Sync engine benchmark: a provider double holding a generated tenant (default 100k
  * users, 20k groups, 1M memberships) synchronised into a fresh SQLite store.
  *
  *   npx tsc -p tsconfig.json && node --expose-gc dist/bench/sync-engine.js [users groups memberships]

@@ -14,7 +14,7 @@ import { UserType } from './types/user.type';
  */
 const LOGIN_ATTRIBUTES = ['login', 'userPrincipalName', 'primaryEmail'] as const;
 
-export function providerLogin(user: User): string {
+function providerLogin(user: User): string {
   for (const name of LOGIN_ATTRIBUTES) {
     const value = user.attributes[name]?.[0];
     if (value) return value;
@@ -23,7 +23,7 @@ export function providerLogin(user: User): string {
 }
 
 /**
- * Password authentication (Crowd `POST /authentication`, crowd-rest.md §3.4). The user is found
+ * Password authentication (Crowd `POST /authentication`, https://developer.atlassian.com/server/crowd/crowd-rest-resources/). The user is found
  * as Crowd finds it (first directory in precedence order that has the name); the password is
  * checked by that directory's provider, live. Outcomes: the user; USER_NOT_FOUND;
  * INVALID_CREDENTIALS (wrong password, MFA required, or no password capability for the

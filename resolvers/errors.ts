@@ -7,7 +7,7 @@ import { isDirectoryError, type DirectoryError, type ErrorCode } from '../src/do
  * One of the two tables that translate the error model (the other is the Crowd facade's):
  * DirectoryError code → GraphQL `extensions.code`.
  */
-export const GRAPHQL_ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
+const GRAPHQL_ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   USER_NOT_FOUND: 'NOT_FOUND',
   GROUP_NOT_FOUND: 'NOT_FOUND',
   DIRECTORY_NOT_FOUND: 'NOT_FOUND',
@@ -28,7 +28,7 @@ export const GRAPHQL_ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
-export type ErrorLogger = (correlationId: string, error: unknown) => void;
+type ErrorLogger = (correlationId: string, error: unknown) => void;
 
 /**
  * Apollo `formatError`: DirectoryErrors keep their message and get their code; GraphQL's own

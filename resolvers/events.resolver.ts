@@ -5,7 +5,7 @@ import type { GraphQLContext } from './context';
 import { DirectoryEventFeedType, DirectoryEventType } from './types/event.type';
 
 /**
- * The Crowd event log (crowd-rest.md §3.7) as GraphQL: the current token, and the events after a
+ * The Crowd event log (`/event`, https://developer.atlassian.com/server/crowd/crowd-rest-resources/) as GraphQL: the current token, and the events after a
  * token for some directories. A token the store cannot continue from (other store instance,
  * outside the retained window, before a reset, malformed) raises EXPIRED_TOKEN: the client must
  * synchronise fully.

@@ -5,7 +5,7 @@ import type { GraphQLContext } from './context';
 // Counts are Float: a long-running process under attack may pass GraphQL Int's 2^31.
 
 @ObjectType('ApplicationLoginLimit', { description: 'Failed application logins (HTTP Basic of the Crowd API), limited per client address.', simpleResolvers: true })
-export class ApplicationLoginLimitType {
+class ApplicationLoginLimitType {
   @Field(() => Float, { description: 'Password checks the limit let through.' })
   checked!: number;
 
@@ -26,7 +26,7 @@ export class ApplicationLoginLimitType {
 }
 
 @ObjectType('UserLoginLimit', { description: 'Failed user password checks (Crowd POST /authentication and /session), with progressive delays per username and source.', simpleResolvers: true })
-export class UserLoginLimitType {
+class UserLoginLimitType {
   @Field(() => Float, { description: 'Questions to the identity provider the limit let through.' })
   checked!: number;
 
@@ -47,7 +47,7 @@ export class UserLoginLimitType {
 }
 
 @ObjectType('LoginLimits', { description: "The Crowd facade's failed-login limits in this process (each serving worker has its own).", simpleResolvers: true })
-export class LoginLimitsType {
+class LoginLimitsType {
   @Field(() => ApplicationLoginLimitType)
   application!: ApplicationLoginLimitType;
 

@@ -35,7 +35,7 @@ export function checkPageArgs(first: number | null | undefined, offset: number |
   }
 }
 
-export interface SliceArgs {
+interface SliceArgs {
   first?: number | null;
   after?: string | null;
   offset?: number | null;

@@ -3,7 +3,7 @@ import { MAX_PAGE_SIZE, NESTED_PAGE_SIZE } from '../pagination';
 import { GroupFilterInput, UserFilterInput } from './filter.input';
 
 @ArgsType()
-export class SearchArgs {
+class SearchArgs {
   @Field(() => Int, { defaultValue: 100, description: `Page size, 0 to ${MAX_PAGE_SIZE}.` })
   first!: number;
 

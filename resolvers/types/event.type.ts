@@ -1,8 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 
-/** A user as an event recorded it when the change was applied (not a live lookup; crowd-rest.md §3.7). */
+/** A user as an event recorded it when the change was applied (not a live lookup). */
 @ObjectType('EventUser', { description: 'The user as it was when the change was applied.', simpleResolvers: true })
-export class EventUserType {
+class EventUserType {
   @Field(() => String) name!: string;
   @Field(() => String, { description: 'Crowd key `{directoryId}:{externalId}`.' }) key!: string;
   @Field(() => String) firstName!: string;
@@ -13,14 +13,14 @@ export class EventUserType {
 }
 
 @ObjectType('EventGroup', { description: 'The group as it was when the change was applied.', simpleResolvers: true })
-export class EventGroupType {
+class EventGroupType {
   @Field(() => String) name!: string;
   @Field(() => String) description!: string;
   @Field(() => Boolean) active!: boolean;
 }
 
 /**
- * One Crowd change event (crowd-rest.md §3.7). By `type`:
+ * One Crowd change event (Crowd `/event`: https://developer.atlassian.com/server/crowd/crowd-rest-resources/). By `type`:
  * - `user` / `group`: `operation` and the complete `user` / `group`;
  * - `userMembership` (UPDATED): `childUser` and `parentGroups`, the user's complete direct groups;
  * - `groupMembership` (UPDATED): `group` (name only), its complete `parentGroups` and `childGroups`.

@@ -15,13 +15,13 @@ export class SyncCounts {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class Rename {
+class Rename {
   @Field(() => String) from!: string;
   @Field(() => String) to!: string;
 }
 
 @ObjectType({ simpleResolvers: true })
-export class MembershipChange {
+class MembershipChange {
   @Field(() => String) member!: string;
   @Field(() => String) group!: string;
 }
@@ -39,7 +39,7 @@ export class SyncDetails {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class CollisionRename {
+class CollisionRename {
   @Field(() => String) externalId!: string;
   @Field(() => String) name!: string;
 }

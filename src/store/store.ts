@@ -50,7 +50,7 @@ export interface Store {
   parentGroupsOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>>;
 
   /** Everything the sync planner diffs against: one directory's users, groups and direct memberships. */
-  loadDirectoryState(directoryId: number): Promise<DirectoryState>;
+  loadDirectoryState(directoryId: number): Promise<DirectoryContents>;
   /**
    * Applies a change set to one directory atomically, together with the Crowd events that
    * describe it and the directory's new sync cursor (`undefined` keeps it, `null` clears it).
@@ -115,7 +115,7 @@ export interface NamedRef {
   readonly name: string;
 }
 
-export interface DirectoryState {
+export interface DirectoryContents {
   readonly users: User[];
   readonly groups: Group[];
   /** Direct user memberships as `[userExternalId, groupExternalId]`. */

@@ -2,7 +2,7 @@
 
 export type RunMode = 'full' | 'incremental';
 export type RunTrigger = 'schedule' | 'manual' | 'startup' | 'approval';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'awaiting-approval' | 'dropped' | 'dry-run';
+type RunStatus = 'running' | 'succeeded' | 'failed' | 'awaiting-approval' | 'dropped' | 'dry-run';
 
 export interface SyncRun {
   readonly id: number;

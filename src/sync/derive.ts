@@ -12,7 +12,7 @@ export interface DeriveSettings extends SyncSettings {
   readonly localGroups: readonly string[];
 }
 
-export interface Derived {
+interface Derived {
   readonly picture: DirectoryPicture;
   readonly collisions: Collision[];
   /** Upstream users left out by the filters or the deprovisioning policy. */
@@ -90,7 +90,7 @@ export function derive(mirror: UpstreamMirror, settings: DeriveSettings, current
   return { picture, collisions, filteredOut, withoutUsername };
 }
 
-export type Ancestors = (groupId: string) => ReadonlySet<string>;
+type Ancestors = (groupId: string) => ReadonlySet<string>;
 
 /** Whether an upstream user is synced: enabled-or-kept-inactive, guest rule, attribute predicates, group filter. */
 export function userFilter(
@@ -182,7 +182,7 @@ function dedupeFolded(names: readonly string[]): string[] {
 }
 
 /** Ids of the groups whose names (case-insensitively) are listed. */
-export function groupsNamed(mirror: UpstreamMirror, names: readonly string[]): Set<string> {
+function groupsNamed(mirror: UpstreamMirror, names: readonly string[]): Set<string> {
   if (names.length === 0) return new Set();
   const wanted = new Set(names.map(foldName));
   return new Set([...mirror.groups.values()].filter((g) => wanted.has(foldName(g.name))).map((g) => g.id));

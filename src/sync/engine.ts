@@ -1,7 +1,7 @@
 import type { Directory } from '../domain/directory';
 import { DirectoryError } from '../domain/errors';
 import { foldName } from '../domain/names';
-import { supportsDelta, type DirectoryProvider, type ProviderChange } from '../providers/provider';
+import { supportsDelta, type DirectoryProvider } from '../providers/provider';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import type { RunMode, RunTrigger, SyncRun } from '../store/sync-records';
@@ -9,7 +9,7 @@ import type { Collision } from './collisions';
 import { derive, type DeriveSettings } from './derive';
 import { eventsForPlan, pictureAfter } from './events';
 import { UpstreamMirror } from './mirror';
-import { pictureFromState, type DirectoryPicture } from './picture';
+import { pictureFromContents, type DirectoryPicture } from './picture';
 import { planChanges, type Plan } from './plan';
 import { exceedsSafetyThreshold } from './safety';
 import { affectedUsers, planForUsers } from './scoped';
@@ -48,7 +48,19 @@ export interface RunReport {
   awaitingApproval?: string;
 }
 
-interface DirectoryState {
+/** A plan over the safety threshold, kept until an administrator approves or drops it. */
+interface PendingPlan {
+  readonly runId: number;
+  readonly plan: Plan;
+  readonly after: DirectoryPicture;
+  readonly baseline: DirectoryPicture;
+  readonly cursor: string | null | undefined;
+  readonly mirror: UpstreamMirror;
+  readonly report: RunReport;
+}
+
+/** What the engine keeps per directory between runs. */
+interface DirectoryRunState {
   mirror?: UpstreamMirror;
   /** The store's picture of the directory after our last apply, and the data version it had. */
   baseline?: DirectoryPicture;
@@ -57,23 +69,41 @@ interface DirectoryState {
   tail: Promise<unknown>;
   queued?: { request: SyncRequest; promise: Promise<SyncRun> };
   progress?: SyncProgress;
-  pending?: { runId: number; plan: Plan; after: DirectoryPicture; baseline: DirectoryPicture; cursor: string | null | undefined; mirror: UpstreamMirror; report: RunReport };
+  pending?: PendingPlan;
+}
+
+/** One run in progress: its record's id, its mode (full after a fallback), progress and report. */
+interface ActiveRun {
+  readonly id: number;
+  mode: RunMode;
+  readonly progress: SyncProgress;
+  readonly report: RunReport;
+  readonly started: number;
+}
+
+/** What a run plans from: the mirror, the feed position to save with the apply, the users a change feed touched. */
+interface UpstreamRead {
+  readonly mirror: UpstreamMirror;
+  readonly cursor: string | null | undefined;
+  /** Set when only these users can have changed (scoped.ts); absent: derive the whole directory. */
+  readonly scope?: Set<string>;
 }
 
 /**
- * The sync engine: turns what providers say into the directories Jira sees (ARCHITECTURE.md §1).
+ * The sync engine: turns what providers say into the directories Jira sees (README.md#synchronisation;
+ * the words are explained in src/sync/README.md).
  *
- * - Full runs read the whole upstream picture; incremental runs apply the provider's change feed
- *   to the in-memory mirror and fall back to a full run when the feed says "resync" or when there
- *   is no mirror or cursor yet (e.g. after a restart).
- * - All or nothing: nothing is written until the picture is complete; the plan, its events and
+ * - Full runs read the whole upstream directory into a new mirror; incremental runs apply the
+ *   provider's change feed to the mirror and fall back to a full run when the feed says "resync" or
+ *   when there is no mirror or cursor yet (e.g. after a restart).
+ * - All or nothing: nothing is written until the mirror is complete; the plan, its events and
  *   the new cursor are applied in one transaction.
  * - Runs of one directory never overlap; a request made while one runs joins the next queued run
  *   (a full request upgrades a queued incremental one).
  * - A plan over the safety threshold waits for an administrator (`approve` / `drop`).
  */
 export class SyncEngine {
-  private readonly states = new Map<number, DirectoryState>();
+  private readonly states = new Map<number, DirectoryRunState>();
   private readonly byName: Map<string, SyncDirectory>;
 
   constructor(
@@ -143,7 +173,7 @@ export class SyncEngine {
     return this.store.updateRun(runId, { status: 'dropped', finishedAt: new Date() });
   }
 
-  private pendingRun(runId: number): [SyncDirectory, DirectoryState] {
+  private pendingRun(runId: number): [SyncDirectory, DirectoryRunState] {
     for (const target of this.byName.values()) {
       const state = this.states.get(target.directory.id)!;
       if (state.pending?.runId === runId) return [target, state];
@@ -151,109 +181,138 @@ export class SyncEngine {
     throw new DirectoryError('INVALID_ARGUMENT', `run ${runId} is not waiting for approval`);
   }
 
-  private async runOnce(target: SyncDirectory, state: DirectoryState, request: SyncRequest): Promise<SyncRun> {
-    const { directory, provider, settings } = target;
-    let mode: RunMode = request.mode ?? 'full';
-    const run = await this.store.createRun({ directoryId: directory.id, mode, trigger: request.trigger });
-    const progress: SyncProgress = { runId: run.id, directory: directory.name, mode, phase: 'reading', read: { users: 0, groups: 0, groupsWithMembers: 0, memberships: 0 } };
-    state.progress = progress;
-    const report: RunReport = {};
-    const started = Date.now();
+  /** One run, in the steps of README.md#synchronisation: read, plan, check safety, apply, record. */
+  private async runOnce(target: SyncDirectory, state: DirectoryRunState, request: SyncRequest): Promise<SyncRun> {
+    const run = await this.startRun(target.directory, state, request);
     try {
-      let mirror: UpstreamMirror | undefined;
-      let cursor: string | null | undefined;
-      let deltaChanges: readonly ProviderChange[] | undefined;
-      let scope: Set<string> | undefined;
-      if (mode === 'incremental') {
-        const stored = supportsDelta(provider) ? await this.store.getCursor(directory.id) : null;
-        if (!supportsDelta(provider)) report.fallback = 'the provider has no change feed';
-        else if (!state.mirror || stored === null) report.fallback = 'no change-feed position yet';
-        else {
-          const delta = await provider.delta(stored);
-          if (delta.kind === 'resync') report.fallback = `the provider asked for a full resync: ${delta.reason}`;
-          else {
-            mirror = state.mirror;
-            scope = affectedUsers(delta.changes, settings, mirror);
-            mirror.apply(delta.changes);
-            deltaChanges = delta.changes;
-            progress.read.users = delta.changes.length;
-            cursor = delta.cursor;
-          }
-        }
-        if (!mirror) {
-          mode = 'full';
-          await this.store.updateRun(run.id, { mode });
-        }
-      }
-      if (!mirror) {
-        // Let the old mirror go before reading the new one: two copies of a 1M-membership tenant
-        // would double the peak. A failed read then just means the next run is full as well.
-        state.mirror = undefined;
-        cursor = supportsDelta(provider) ? await provider.deltaStart() : null;
-        mirror = await readMirror(provider, progress.read);
-      }
-
-      progress.phase = 'planning';
-      // The cached baseline is trusted only while nobody else (e.g. `crowdgate sync` in another
-      // process) has written the directory since.
-      const version = await this.store.dataVersion(directory.id);
-      if (!state.baseline || state.baselineVersion !== version) {
-        state.baseline = pictureFromState(await this.store.loadDirectoryState(directory.id));
-        state.baselineVersion = version;
-      }
-      const baseline = state.baseline;
-      const scoped = deltaChanges && scope ? planForUsers(mirror, settings, baseline, scope) : undefined;
-      let plan: Plan;
-      let after: DirectoryPicture;
-      if (scoped) {
-        ({ plan, after } = scoped);
-        report.details = plan.details;
-      } else {
-        const currentNames = new Map([...baseline.users.values()].map((u) => [foldName(u.name), u.externalId]));
-        const derived = derive(mirror, settings, currentNames);
-        plan = planChanges(baseline, derived.picture, settings.deprovisioning);
-        Object.assign(report, {
-          details: plan.details,
-          collisions: derived.collisions,
-          filteredOut: derived.filteredOut,
-          withoutUsername: derived.withoutUsername.length,
-        });
-        after = pictureAfter(derived.picture, plan, baseline);
-      }
-
-      if (request.dryRun) {
-        return await this.finish(run.id, state, 'dry-run', plan, report, started);
-      }
-      const unsafe = request.trigger === 'approval' ? undefined : exceedsSafetyThreshold(plan.counts, baseline.users.size, settings.safety);
+      const upstream = await this.readUpstream(target, state, run);
+      run.progress.phase = 'planning';
+      const baseline = await this.currentBaseline(target.directory.id, state);
+      const { plan, after } = this.planRun(target.settings, upstream, baseline, run.report);
+      if (request.dryRun) return await this.finish(run, state, 'dry-run', plan);
+      const unsafe = request.trigger === 'approval' ? undefined : exceedsSafetyThreshold(plan.counts, baseline.users.size, target.settings.safety);
       if (unsafe) {
-        report.awaitingApproval = unsafe;
-        const superseded = state.pending;
-        state.pending = { runId: run.id, plan, after, baseline, cursor, mirror, report };
-        if (superseded) {
-          await this.store.updateRun(superseded.runId, { status: 'dropped', error: `superseded by run ${run.id}` });
-        }
-        this.logger.warn('sync waits for approval', { directory: directory.name, runId: run.id, reason: unsafe });
-        return await this.finish(run.id, state, 'awaiting-approval', plan, report, started);
+        const pending = { runId: run.id, plan, after, baseline, cursor: upstream.cursor, mirror: upstream.mirror, report: run.report };
+        return await this.holdForApproval(target.directory, state, run, unsafe, pending);
       }
-      progress.phase = 'applying';
-      await this.apply(target, state, plan, baseline, after, cursor);
-      state.mirror = mirror;
+      run.progress.phase = 'applying';
+      await this.apply(target, state, plan, baseline, after, upstream.cursor);
+      state.mirror = upstream.mirror;
       state.pending = undefined;
-      return await this.finish(run.id, state, 'succeeded', plan, report, started);
+      return await this.finish(run, state, 'succeeded', plan);
     } catch (error) {
-      // The store is untouched (nothing applied, or the transaction rolled back). A later
-      // incremental run must re-read its delta from the stored cursor, so forget the mirror.
-      if (mode === 'incremental') state.mirror = undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error('sync failed; the directory keeps its previous state', { directory: directory.name, runId: run.id, error: message });
-      state.progress = undefined;
-      return this.store.updateRun(run.id, { status: 'failed', finishedAt: new Date(), error: message, report });
+      return this.fail(target.directory, state, run, error);
     }
+  }
+
+  private async startRun(directory: Directory, state: DirectoryRunState, request: SyncRequest): Promise<ActiveRun> {
+    const mode = request.mode ?? 'full';
+    const { id } = await this.store.createRun({ directoryId: directory.id, mode, trigger: request.trigger });
+    const read = { users: 0, groups: 0, groupsWithMembers: 0, memberships: 0 };
+    const progress: SyncProgress = { runId: id, directory: directory.name, mode, phase: 'reading', read };
+    state.progress = progress;
+    return { id, mode, progress, report: {}, started: Date.now() };
+  }
+
+  /** The change feed applied to the mirror, or a full read when the feed cannot continue (the run becomes full). */
+  private async readUpstream(target: SyncDirectory, state: DirectoryRunState, run: ActiveRun): Promise<UpstreamRead> {
+    if (run.mode === 'incremental') {
+      const read = await this.readChangeFeed(target, state, run);
+      if (read) return read;
+      run.mode = 'full';
+      await this.store.updateRun(run.id, { mode: run.mode });
+    }
+    // Let the old mirror go before reading the new one: two copies of a 1M-membership tenant
+    // would double the peak. A failed read then just means the next run is full as well.
+    state.mirror = undefined;
+    const cursor = supportsDelta(target.provider) ? await target.provider.deltaStart() : null;
+    return { mirror: await readMirror(target.provider, run.progress.read), cursor };
+  }
+
+  /** The provider's changes since the stored cursor, applied to the mirror; undefined, with the reason in the report, when only a full read will do. */
+  private async readChangeFeed(target: SyncDirectory, state: DirectoryRunState, run: ActiveRun): Promise<UpstreamRead | undefined> {
+    const { directory, provider, settings } = target;
+    if (!supportsDelta(provider)) {
+      run.report.fallback = 'the provider has no change feed';
+      return undefined;
+    }
+    const stored = await this.store.getCursor(directory.id);
+    if (!state.mirror || stored === null) {
+      run.report.fallback = 'no change-feed position yet';
+      return undefined;
+    }
+    const delta = await provider.delta(stored);
+    if (delta.kind === 'resync') {
+      run.report.fallback = `the provider asked for a full resync: ${delta.reason}`;
+      return undefined;
+    }
+    const mirror = state.mirror;
+    const scope = affectedUsers(delta.changes, settings, mirror);
+    mirror.apply(delta.changes);
+    run.progress.read.users = delta.changes.length;
+    return { mirror, cursor: delta.cursor, ...(scope ? { scope } : {}) };
+  }
+
+  /**
+   * The store's picture of the directory. The cached baseline is trusted only while nobody else
+   * (e.g. `crowdgate sync` in another process) has written the directory since.
+   */
+  private async currentBaseline(directoryId: number, state: DirectoryRunState): Promise<DirectoryPicture> {
+    const version = await this.store.dataVersion(directoryId);
+    if (!state.baseline || state.baselineVersion !== version) {
+      state.baseline = pictureFromContents(await this.store.loadDirectoryState(directoryId));
+      state.baselineVersion = version;
+    }
+    return state.baseline;
+  }
+
+  /**
+   * The plan from the baseline to the derived picture, and the picture the store holds after it:
+   * for the touched users alone when the change feed allows (scoped.ts), else for the whole directory.
+   */
+  private planRun(settings: DeriveSettings, upstream: UpstreamRead, baseline: DirectoryPicture, report: RunReport): { plan: Plan; after: DirectoryPicture } {
+    const scoped = upstream.scope && planForUsers(upstream.mirror, settings, baseline, upstream.scope);
+    if (scoped) {
+      report.details = scoped.plan.details;
+      return scoped;
+    }
+    const currentNames = new Map([...baseline.users.values()].map((u) => [foldName(u.name), u.externalId]));
+    const derived = derive(upstream.mirror, settings, currentNames);
+    const plan = planChanges(baseline, derived.picture, settings.deprovisioning);
+    Object.assign(report, {
+      details: plan.details,
+      collisions: derived.collisions,
+      filteredOut: derived.filteredOut,
+      withoutUsername: derived.withoutUsername.length,
+    });
+    return { plan, after: pictureAfter(derived.picture, plan, baseline) };
+  }
+
+  /** Keeps an unsafe plan for `approve` / `drop`; a plan still waiting from an earlier run is dropped. */
+  private async holdForApproval(directory: Directory, state: DirectoryRunState, run: ActiveRun, reason: string, pending: PendingPlan): Promise<SyncRun> {
+    run.report.awaitingApproval = reason;
+    const superseded = state.pending;
+    state.pending = pending;
+    if (superseded) {
+      await this.store.updateRun(superseded.runId, { status: 'dropped', error: `superseded by run ${run.id}` });
+    }
+    this.logger.warn('sync waits for approval', { directory: directory.name, runId: run.id, reason });
+    return await this.finish(run, state, 'awaiting-approval', pending.plan);
+  }
+
+  /** The store is untouched (nothing applied, or the transaction rolled back): records the failure. */
+  private async fail(directory: Directory, state: DirectoryRunState, run: ActiveRun, error: unknown): Promise<SyncRun> {
+    // A later incremental run must re-read its delta from the stored cursor, so forget the mirror.
+    if (run.mode === 'incremental') state.mirror = undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error('sync failed; the directory keeps its previous state', { directory: directory.name, runId: run.id, error: message });
+    state.progress = undefined;
+    return this.store.updateRun(run.id, { status: 'failed', finishedAt: new Date(), error: message, report: run.report });
   }
 
   private async apply(
     target: SyncDirectory,
-    state: DirectoryState,
+    state: DirectoryRunState,
     plan: Plan,
     baseline: DirectoryPicture,
     after: DirectoryPicture,
@@ -265,10 +324,10 @@ export class SyncEngine {
     state.baselineVersion = await this.store.dataVersion(target.directory.id);
   }
 
-  private async finish(runId: number, state: DirectoryState, status: SyncRun['status'], plan: Plan, report: RunReport, started: number): Promise<SyncRun> {
+  private async finish(run: ActiveRun, state: DirectoryRunState, status: SyncRun['status'], plan: Plan): Promise<SyncRun> {
     state.progress = undefined;
-    const run = await this.store.updateRun(runId, { status, finishedAt: new Date(), counts: { ...plan.counts }, report });
-    this.logger.info('sync finished', { runId, status, ms: Date.now() - started, ...plan.counts });
-    return run;
+    const record = await this.store.updateRun(run.id, { status, finishedAt: new Date(), counts: { ...plan.counts }, report: run.report });
+    this.logger.info('sync finished', { runId: run.id, status, ms: Date.now() - run.started, ...plan.counts });
+    return record;
   }
 }

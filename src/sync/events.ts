@@ -5,7 +5,7 @@ import type { DirectoryPicture } from './picture';
 import type { Plan } from './plan';
 
 /**
- * The Crowd events that describe an applied plan exactly (crowd-rest.md §3.7), in an order the
+ * The Crowd events that describe an applied plan exactly (Crowd `/event`: https://developer.atlassian.com/server/crowd/crowd-rest-resources/), in an order the
  * Crowd client can replay: user and group deletions first, then group creations and updates,
  * user creations and updates, membership events (one UPDATED per affected user with their
  * complete direct group set, one per affected group with its complete parents and children). A
@@ -131,15 +131,15 @@ function eventUser(user: UserRecord, directoryId: number): EventUser {
 }
 
 /**
- * The directory once `plan` is applied to `baseline`: the desired picture plus the users kept
- * though not desired (`deprovisioning.deleted: deactivate`), deactivated by this plan or already
+ * The directory once `plan` is applied to `baseline`: the derived picture plus the users kept
+ * though not derived (`deprovisioning.deleted: deactivate`), deactivated by this plan or already
  * inactive. The engine diffs the next run against this picture, so a kept user missing here
  * would lose its name to a newcomer and the next apply would conflict.
  */
-export function pictureAfter(desired: DirectoryPicture, plan: Plan, baseline: DirectoryPicture): DirectoryPicture {
-  const users = new Map(desired.users);
+export function pictureAfter(derived: DirectoryPicture, plan: Plan, baseline: DirectoryPicture): DirectoryPicture {
+  const users = new Map(derived.users);
   const removed = new Set(plan.changes.removeUsers ?? []);
   for (const [id, user] of baseline.users) if (!users.has(id) && !removed.has(id)) users.set(id, user);
   for (const user of plan.changes.upsertUsers ?? []) users.set(user.externalId, user); // kept-but-deactivated users
-  return { users, groups: desired.groups, userGroups: desired.userGroups, groupParents: desired.groupParents };
+  return { users, groups: derived.groups, userGroups: derived.userGroups, groupParents: derived.groupParents };
 }

@@ -14,8 +14,8 @@ const MEMBER_CONCURRENCY = 8;
 
 /**
  * Reads users, groups and every group's direct members straight into a new mirror. Any error
- * aborts the whole read: the caller gets no mirror rather than a partial one (ARCHITECTURE.md
- * §1, "never a partial picture"); the previous mirror is untouched.
+ * aborts the whole read: the caller gets no mirror rather than a partial one (a sync never applies
+ * a partial listing, README.md#synchronisation); the previous mirror is untouched.
  */
 export async function readMirror(provider: DirectoryProvider, progress?: ReadProgress): Promise<UpstreamMirror> {
   const p = progress ?? { users: 0, groups: 0, groupsWithMembers: 0, memberships: 0 };

@@ -1,7 +1,7 @@
 import type { ProviderChange, ProviderGroup, ProviderUser } from '../providers/provider';
 
 /**
- * The engine's in-memory copy of the upstream picture: what the provider says, before any
+ * The engine's in-memory copy of the upstream directory: what the provider says, before any
  * mapping or filtering. A full run reads a new one (mirror-reader.ts); an incremental run applies the
  * provider's changes to it. Every operation is idempotent, so replayed changes are harmless.
  */

@@ -1,6 +1,6 @@
 import type { GroupRecord } from '../domain/group';
 import type { UserRecord } from '../domain/user';
-import type { DirectoryState } from '../store/store';
+import type { DirectoryContents } from '../store/store';
 
 /**
  * One directory as Crowd will see it, keyed by external id: what the engine wants (derived from
@@ -19,12 +19,13 @@ export function emptyPicture(): DirectoryPicture {
   return { users: new Map(), groups: new Map(), userGroups: new Map(), groupParents: new Map() };
 }
 
-export function pictureFromState(state: DirectoryState): DirectoryPicture {
+/** The baseline: what the store holds, as a picture. */
+export function pictureFromContents(contents: DirectoryContents): DirectoryPicture {
   const picture = emptyPicture();
-  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...user } of state.users) picture.users.set(user.externalId, user);
-  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...group } of state.groups) picture.groups.set(group.externalId, group);
-  for (const [user, group] of state.userMemberships) addLink(picture.userGroups, user, group);
-  for (const [child, parent] of state.groupMemberships) addLink(picture.groupParents, child, parent);
+  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...user } of contents.users) picture.users.set(user.externalId, user);
+  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...group } of contents.groups) picture.groups.set(group.externalId, group);
+  for (const [user, group] of contents.userMemberships) addLink(picture.userGroups, user, group);
+  for (const [child, parent] of contents.groupMemberships) addLink(picture.groupParents, child, parent);
   return picture;
 }
 

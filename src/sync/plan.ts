@@ -20,7 +20,7 @@ export interface PlanCounts {
 }
 
 /** Who is affected, for dry runs and approvals; each list is capped at {@link DETAIL_LIMIT} entries. */
-export interface PlanDetails {
+interface PlanDetails {
   usersAdded: string[];
   usersRenamed: Array<{ from: string; to: string }>;
   usersDeactivated: string[];
@@ -31,7 +31,7 @@ export interface PlanDetails {
   membershipsRemoved: Array<{ member: string; group: string }>;
 }
 
-export const DETAIL_LIMIT = 1000;
+const DETAIL_LIMIT = 1000;
 
 export interface Plan {
   readonly changes: ChangeSet;
@@ -40,13 +40,13 @@ export interface Plan {
 }
 
 /**
- * Diffs the desired picture against the baseline (what the store holds). Users and groups are
+ * Diffs the derived picture against the baseline (what the store holds). Users and groups are
  * matched by external id: a changed name is a rename (same row, same Crowd key), never a delete
- * and a create. Users in the baseline but not desired (deleted upstream, or no longer matching
+ * and a create. Users in the baseline but not derived (deleted upstream, or no longer matching
  * the filters) are removed or deactivated per `deprovisioning.deleted`. Only what differs is
  * written.
  */
-export function planChanges(baseline: DirectoryPicture, desired: DirectoryPicture, deprovisioning: SyncSettings['deprovisioning']): Plan {
+export function planChanges(baseline: DirectoryPicture, derived: DirectoryPicture, deprovisioning: SyncSettings['deprovisioning']): Plan {
   const counts: PlanCounts = {
     usersAdded: 0, usersUpdated: 0, usersRenamed: 0, usersDeactivated: 0, usersRemoved: 0,
     groupsAdded: 0, groupsUpdated: 0, groupsRemoved: 0, membershipsAdded: 0, membershipsRemoved: 0,
@@ -59,7 +59,7 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
 
   const upsertUsers: UserRecord[] = [];
   const removeUsers: string[] = [];
-  for (const [id, user] of desired.users) {
+  for (const [id, user] of derived.users) {
     const before = baseline.users.get(id);
     if (!before) {
       upsertUsers.push(user);
@@ -77,7 +77,7 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
     }
   }
   for (const [id, before] of baseline.users) {
-    if (desired.users.has(id)) continue;
+    if (derived.users.has(id)) continue;
     if (deprovisioning.deleted === 'remove') {
       removeUsers.push(id);
       counts.usersRemoved++;
@@ -91,7 +91,7 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
 
   const upsertGroups: GroupRecord[] = [];
   const removeGroups: string[] = [];
-  for (const [id, group] of desired.groups) {
+  for (const [id, group] of derived.groups) {
     const before = baseline.groups.get(id);
     if (!before) {
       upsertGroups.push(group);
@@ -103,7 +103,7 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
     }
   }
   for (const [id, before] of baseline.groups) {
-    if (desired.groups.has(id)) continue;
+    if (derived.groups.has(id)) continue;
     removeGroups.push(id);
     counts.groupsRemoved++;
     note(details.groupsRemoved, before.name);
@@ -115,14 +115,14 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
   const diffLinks = (before: Map<string, Set<string>>, after: Map<string, Set<string>>, memberIsUser: boolean) => {
     const add = new Pairs();
     const remove = new Pairs();
-    const members = memberIsUser ? desired.users : desired.groups;
+    const members = memberIsUser ? derived.users : derived.groups;
     const baseMembers = memberIsUser ? baseline.users : baseline.groups;
     for (const [member, targets] of after) {
       const had = before.get(member);
       for (const target of targets) {
         if (had?.has(target)) continue;
         add.push(member, target);
-        note(details.membershipsAdded, { member: nameOf(members, baseMembers, member), group: nameOf(desired.groups, baseline.groups, target) });
+        note(details.membershipsAdded, { member: nameOf(members, baseMembers, member), group: nameOf(derived.groups, baseline.groups, target) });
       }
     }
     for (const [member, targets] of before) {
@@ -131,15 +131,15 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
       for (const target of targets) {
         if (has?.has(target) || removed.groups.has(target)) continue;
         remove.push(member, target);
-        note(details.membershipsRemoved, { member: nameOf(members, baseMembers, member), group: nameOf(desired.groups, baseline.groups, target) });
+        note(details.membershipsRemoved, { member: nameOf(members, baseMembers, member), group: nameOf(derived.groups, baseline.groups, target) });
       }
     }
     counts.membershipsAdded += add.length;
     counts.membershipsRemoved += remove.length;
     return { add, remove };
   };
-  const users = diffLinks(baseline.userGroups, desired.userGroups, true);
-  const groups = diffLinks(baseline.groupParents, desired.groupParents, false);
+  const users = diffLinks(baseline.userGroups, derived.userGroups, true);
+  const groups = diffLinks(baseline.groupParents, derived.groupParents, false);
 
   return {
     changes: {
@@ -155,10 +155,6 @@ export function planChanges(baseline: DirectoryPicture, desired: DirectoryPictur
     counts,
     details,
   };
-}
-
-export function isEmptyPlan(plan: Plan): boolean {
-  return Object.values(plan.counts).every((n) => n === 0);
 }
 
 function sameUser(a: UserRecord, b: UserRecord): boolean {

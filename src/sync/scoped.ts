@@ -77,7 +77,7 @@ export function planForUsers(
   }
 
   const before: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
-  const desired: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
+  const derived: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
   for (const id of scope) {
     const old = baseline.users.get(id);
     if (old) before.users.set(id, old);
@@ -91,11 +91,11 @@ export function planForUsers(
     if (holders.has(folded)) return undefined;
     holders.set(folded, id);
     const record = toUserRecord(user, name);
-    desired.users.set(id, record);
+    derived.users.set(id, record);
     const groups = membershipsOf(id, record.active);
-    if (groups.size > 0) desired.userGroups.set(id, groups);
+    if (groups.size > 0) derived.userGroups.set(id, groups);
   }
-  const plan = planChanges(before, desired, settings.deprovisioning);
+  const plan = planChanges(before, derived, settings.deprovisioning);
 
   const after: DirectoryPicture = {
     users: new Map(baseline.users),
@@ -110,8 +110,8 @@ export function planForUsers(
     if (removed.has(id)) after.users.delete(id);
     after.userGroups.delete(id);
   }
-  for (const [id, record] of desired.users) after.users.set(id, record);
+  for (const [id, record] of derived.users) after.users.set(id, record);
   for (const record of plan.changes.upsertUsers ?? []) after.users.set(record.externalId, record); // kept but deactivated
-  for (const [id, groups] of desired.userGroups) after.userGroups.set(id, groups);
+  for (const [id, groups] of derived.userGroups) after.userGroups.set(id, groups);
   return { plan, after };
 }

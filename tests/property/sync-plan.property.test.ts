@@ -8,7 +8,7 @@
  * name collisions between people, between groups and with local groups) and random settings:
  * 1. both full runs succeed and the store then holds exactly the engine's picture of "after";
  * 2. a Jira-like client that cached "before" with a full read and replays the Crowd events of the
- *    second run (crowd-rest.md §3.7, EventTokenChangedCacheRefresher) ends with exactly what a
+ *    second run (Crowd `/event`, as EventTokenChangedCacheRefresher does) ends with exactly what a
  *    full read returns;
  * 3. a third run with nothing changed upstream writes nothing and appends no event.
  * The second run is full or incremental (the provider's change feed applied to the engine's mirror,
@@ -122,7 +122,7 @@ function transition(up: FakeUpstream, to: Upstream): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A Jira-like client cache (crowd-rest.md §4.2, §4.3): names case-insensitive, users carry a key.
+// A Jira-like client cache (full and incremental synchronisation): names case-insensitive, users carry a key.
 
 interface CachedUser {
   name: string;
@@ -149,7 +149,7 @@ class ClientCache {
   /** Events the client could not apply (it would fall back to a full sync). */
   readonly conflicts: string[] = [];
 
-  /** The state as a full synchronisation reads it (§4.2). */
+  /** The state as a full synchronisation reads it (search users, search groups, memberships). */
   static fullRead(state: Awaited<ReturnType<Harness['store']['loadDirectoryState']>>, directoryId: number): ClientCache {
     const c = new ClientCache();
     const userName = new Map(state.users.map((u) => [u.externalId, u.name]));

@@ -25,7 +25,7 @@ function loopCounter(): { value: () => number; stop: () => void } {
   return { value: () => count, stop: () => (running = false) };
 }
 
-describe('a large document interleaves with the event loop (issue 13)', () => {
+describe('a large document interleaves with the event loop', () => {
   test('Turns releases one waiter per loop iteration, in order', async () => {
     const turns = new Turns();
     const counter = loopCounter();

@@ -5,8 +5,8 @@ import { runKillLane } from './fault-matrix/kill';
 import { runLane, type Counts } from './fault-matrix/matrix';
 
 /**
- * The randomized fault matrix for sync (issue 13; tests/sync/fault-matrix/matrix.ts says what is
- * checked after every run). Small budget here — a fixed seed, 150 in-process runs over the Entra,
+ * The randomized fault matrix for sync (tests/sync/fault-matrix/matrix.ts says what is checked
+ * after every run). Small budget here — a fixed seed, 150 in-process runs over the Entra,
  * Okta and Google emulators and 6 runs of `crowdgate sync` killed with SIGKILL — the large one in
  * `node dist/bench/fault-matrix.js`. Widen or move it with
  *   CROWDGATE_FAULT_SEED=<n>      another seed (default 13)

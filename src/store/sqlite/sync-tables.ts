@@ -8,7 +8,7 @@ import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from '../sync-re
  */
 
 /** Events kept in the log; a token older than the window is expired (clients then sync fully). */
-export const EVENT_RETENTION = 100_000;
+const EVENT_RETENTION = 100_000;
 
 export function getCursor(db: Database, directoryId: number): string | null {
   return (db.prepare('SELECT cursor FROM sync_cursors WHERE directory_id = ?').pluck().get(directoryId) as string | undefined) ?? null;
@@ -119,7 +119,7 @@ export function updateRun(db: Database, id: number, update: SyncRunUpdate): Sync
   return getRun(db, id)!;
 }
 
-export function getRun(db: Database, id: number): SyncRun | undefined {
+function getRun(db: Database, id: number): SyncRun | undefined {
   const row = db.prepare('SELECT * FROM sync_runs WHERE id = ?').get(id) as RunRow | undefined;
   return row ? toRun(row) : undefined;
 }

@@ -6,13 +6,13 @@
  * parameter, so a statement never nears SQLite's bound-parameter limit (32,766) and the
  * statement cache holds at most INLINE_MAX + 1 shapes per query.
  */
-export interface ValueList {
+interface ValueList {
   readonly sql: string;
   readonly params: readonly (string | number)[];
 }
 
 /** Longest list bound value by value. */
-export const INLINE_MAX = 8;
+const INLINE_MAX = 8;
 
 const PLACEHOLDERS = Array.from({ length: INLINE_MAX + 1 }, (_, n) => `(${Array.from({ length: n }, () => '?').join(', ')})`);
 

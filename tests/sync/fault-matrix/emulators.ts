@@ -53,7 +53,10 @@ export interface CountedEmulator {
   close(): Promise<void>;
 }
 
-/** The Okta SDK reads OKTA_* variables, okta.yaml and https_proxy: keep them out (providers.md C.2). */
+/**
+ * The Okta SDK reads OKTA_* variables, okta.yaml and https_proxy: keep them out
+ * (https://github.com/okta/okta-sdk-nodejs, src/config-loader.js).
+ */
 export function scrubOktaEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   for (const name of Object.keys(env)) if (/^OKTA_/i.test(name) || /^https?_proxy$/i.test(name)) delete env[name];
   return env;

@@ -17,7 +17,7 @@ import { Random, seedOf } from './random';
 import { crowdView, diffViews, replay } from './replay';
 
 /**
- * The randomized fault matrix for sync (issue 13): seeded runs of the REAL connector and sync
+ * The randomized fault matrix for sync: seeded runs of the REAL connector and sync
  * engine against a REAL emulator into a REAL SQLite store, each with random faults injected at
  * random request counts and random live changes to the tenant between runs. After every run,
  * succeeded or failed, three invariants are checked:

@@ -1,4 +1,4 @@
-import type { DirectoryState, Store } from '../../../src/store/store';
+import type { DirectoryContents, Store } from '../../../src/store/store';
 
 /**
  * One directory as the store holds it, keyed by the provider's immutable ids, with every field a
@@ -11,14 +11,14 @@ export interface StorePicture {
   readonly userMemberships: Set<string>;
   readonly groupMemberships: Set<string>;
   /** The raw state (names and fields, for event replay). */
-  readonly state: DirectoryState;
+  readonly state: DirectoryContents;
 }
 
 export async function readPicture(store: Store, directoryId: number): Promise<StorePicture> {
   return pictureOf(await store.loadDirectoryState(directoryId));
 }
 
-export function pictureOf(state: DirectoryState): StorePicture {
+export function pictureOf(state: DirectoryContents): StorePicture {
   const users = new Map<string, string>();
   for (const u of state.users) {
     const attributes = Object.keys(u.attributes)

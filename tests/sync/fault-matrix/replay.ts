@@ -1,9 +1,9 @@
 import type { CrowdEvent } from '../../../src/domain/events';
 import { foldName } from '../../../src/domain/names';
-import type { DirectoryState } from '../../../src/store/store';
+import type { DirectoryContents } from '../../../src/store/store';
 
 /**
- * What a Crowd client (Jira's RemoteCrowdDirectory cache, crowd-rest.md §3.7) holds for one
+ * What a Crowd client (Jira's RemoteCrowdDirectory cache, fed by `/event`) holds for one
  * directory, and how it applies `/event` entries:
  * - users are cached by name; an upsert finds the row by `key` first (a rename keeps the row and
  *   its memberships), else by name (the row with that name is overwritten); DELETED is by name;
@@ -34,7 +34,7 @@ const userFields = (u: { firstName: string; lastName: string; displayName: strin
   JSON.stringify([u.firstName, u.lastName, u.displayName, u.email, u.active]);
 
 /** The Crowd view of a stored directory. */
-export function crowdView(state: DirectoryState): CrowdView {
+export function crowdView(state: DirectoryContents): CrowdView {
   const users = new Map<string, CachedUser>();
   const byExternal = new Map<string, CachedUser>();
   for (const u of state.users) {
