@@ -18,10 +18,17 @@ export interface BenchServer {
 }
 
 /** Runs crowd-bench-server.js with `args`; resolves when it prints READY (or exits, for --fill-only). */
-export function runServerChild(args: string[], onLine: (line: string) => void = (l) => console.log(`  [server] ${l}`)): Promise<BenchServer> {
+export function runServerChild(
+  args: string[],
+  onLine: (line: string) => void = (l) => console.log(`  [server] ${l}`),
+): Promise<BenchServer> {
   // CROWD_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the serving child only, not to a --fill-only one.
-  const nodeArgs = args.includes('--fill-only') ? [] : (process.env.CROWD_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'crowd-bench-server.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const nodeArgs = args.includes('--fill-only')
+    ? []
+    : (process.env.CROWD_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'crowd-bench-server.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -68,19 +75,34 @@ export interface Timed {
 }
 
 /** One request; the body is consumed as a stream and counted, never buffered. */
-export function timedRequest(url: string, agent: http.Agent, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Timed> {
+export function timedRequest(
+  url: string,
+  agent: http.Agent,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const request = http.request(url, { agent, method: init.method ?? 'GET', headers: { authorization: AUTH, ...init.headers } }, (response) => {
-      let ttfbMs = -1;
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (ttfbMs < 0) ttfbMs = performance.now() - started;
-        bytes += chunk.length;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, ttfbMs: ttfbMs < 0 ? performance.now() - started : ttfbMs, totalMs: performance.now() - started, bytes }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      url,
+      { agent, method: init.method ?? 'GET', headers: { authorization: AUTH, ...init.headers } },
+      (response) => {
+        let ttfbMs = -1;
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (ttfbMs < 0) ttfbMs = performance.now() - started;
+          bytes += chunk.length;
+        });
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            ttfbMs: ttfbMs < 0 ? performance.now() - started : ttfbMs,
+            totalMs: performance.now() - started,
+            bytes,
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(init.body);
   });

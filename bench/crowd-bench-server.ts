@@ -44,8 +44,16 @@ export const BENCH_APPLICATION = { name: 'bench', password: 'bench' } as const;
 async function fill(store: Store, users: number, groups: number, memberships: number): Promise<void> {
   const [directory] = await store.upsertDirectories([{ name: 'bench', provider: 'demo' }]);
   const state = new TenantState(generateTenant({ seed: 'crowd-bench', users, groups, memberships }));
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: ['jira-software-users'], safety: { maxRemovalShare: 1, maxRemovals: 10_000_000 } };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider: new TenantProvider(state), settings }], silentLogger);
+  const settings = {
+    ...DEFAULT_SYNC_SETTINGS,
+    localGroups: ['jira-software-users'],
+    safety: { maxRemovalShare: 1, maxRemovals: 10_000_000 },
+  };
+  const engine = new SyncEngine(
+    store,
+    [{ directory: directory!, provider: new TenantProvider(state), settings }],
+    silentLogger,
+  );
   const run = await engine.sync('bench', { mode: 'full', trigger: 'manual' });
   if (run.status !== 'succeeded') throw new Error(`fill failed: ${run.status} ${run.error ?? ''}`);
 }
@@ -57,13 +65,30 @@ async function serve(store: Store, dataDir: string): Promise<void> {
     server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1 },
     dataDir,
     adminTokens: [],
-    directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } })),
+    directories: names.map((name) => ({
+      name,
+      provider: 'demo' as const,
+      localGroups: [],
+      ...DEFAULT_SYNC_SETTINGS,
+      demo: { seed: 'x', users: 1, groups: 1 },
+    })),
     applications: [
-      { name: BENCH_APPLICATION.name, passwordHash: await hashPassword(BENCH_APPLICATION.password), allowedAddresses: [parseCidr('127.0.0.1/32')], directories: names },
+      {
+        name: BENCH_APPLICATION.name,
+        passwordHash: await hashPassword(BENCH_APPLICATION.password),
+        allowedAddresses: [parseCidr('127.0.0.1/32')],
+        directories: names,
+      },
     ],
     trustedProxies: [],
   };
-  const crowd = await startServer({ config, store, schema: await buildCrowdgateSchema(), directories, logger: silentLogger });
+  const crowd = await startServer({
+    config,
+    store,
+    schema: await buildCrowdgateSchema(),
+    directories,
+    logger: silentLogger,
+  });
 
   // Baseline: the same lookup and the same bytes, without GraphQL, auth or the facade's layers.
   const ids = directories.map((d) => d.id);
@@ -98,7 +123,9 @@ async function serve(store: Store, dataDir: string): Promise<void> {
     const m = (n: number) => `${Math.round(n / 1048576)}`;
     setInterval(() => {
       const u = process.memoryUsage();
-      process.stdout.write(`MEM rss=${m(u.rss)} heapUsed=${m(u.heapUsed)} heapTotal=${m(u.heapTotal)} external=${m(u.external)} arrayBuffers=${m(u.arrayBuffers)} MB\n`);
+      process.stdout.write(
+        `MEM rss=${m(u.rss)} heapUsed=${m(u.heapUsed)} heapTotal=${m(u.heapTotal)} external=${m(u.external)} arrayBuffers=${m(u.arrayBuffers)} MB\n`,
+      );
     }, 1000).unref();
   }
   process.once('SIGTERM', () => process.exit(0)); // a normal exit, so --cpu-prof can write its profile
@@ -128,7 +155,12 @@ async function serveFromWorkers(count: number): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, fill: { type: 'string' }, 'fill-only': { type: 'boolean' }, workers: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      fill: { type: 'string' },
+      'fill-only': { type: 'boolean' },
+      workers: { type: 'string' },
+    },
     strict: true,
   });
   if (!values.data) throw new Error('--data DIR is required');
@@ -139,7 +171,9 @@ async function main(): Promise<void> {
     const [users = 0, groups = 0, memberships = 0] = values.fill.split(',').map(Number);
     const started = Date.now();
     await fill(store, users, groups, memberships);
-    process.stdout.write(`FILLED ${users} users, ${groups} groups, ${memberships} memberships in ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `FILLED ${users} users, ${groups} groups, ${memberships} memberships in ${Date.now() - started} ms\n`,
+    );
   }
   if (values['fill-only'] || workers > 1) {
     await store.close();

@@ -29,7 +29,11 @@ async function main(): Promise<void> {
       const pid = server.child.pid!;
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       // Warm-up: a small answer of each kind, so schema, statements and caches exist.
-      await timedRequest(`${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=10&expand=user`, agent, { method: 'POST', body: NULL, headers: { 'content-type': 'application/xml' } });
+      await timedRequest(
+        `${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=10&expand=user`,
+        agent,
+        { method: 'POST', body: NULL, headers: { 'content-type': 'application/xml' } },
+      );
       await new Promise((r) => setTimeout(r, 500));
       const rssBase = rssOf(pid);
       let rssPeak = rssBase;
@@ -45,7 +49,13 @@ async function main(): Promise<void> {
       const started = performance.now();
       for (const [name, path, body] of steps) {
         const result = await timedRequest(`${server.crowd}/rest/usermanagement/1${path}`, agent, {
-          ...(body ? { method: 'POST', body, headers: { 'content-type': 'application/xml; charset=UTF-8', accept: 'application/xml' } } : { headers: { accept: 'application/xml' } }),
+          ...(body
+            ? {
+                method: 'POST',
+                body,
+                headers: { 'content-type': 'application/xml; charset=UTF-8', accept: 'application/xml' },
+              }
+            : { headers: { accept: 'application/xml' } }),
         });
         results.push([name, result]);
         console.log(

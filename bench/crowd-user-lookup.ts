@@ -17,7 +17,10 @@ import { parseArgs } from 'node:util';
 import { AUTH, runServerChild } from './crowd-bench-client';
 import { closedLoop, encodeGet, percentile, type LoadTarget } from './http-load';
 
-const { values: options, positionals } = parseArgs({ options: { workers: { type: 'string', default: '1' } }, allowPositionals: true });
+const { values: options, positionals } = parseArgs({
+  options: { workers: { type: 'string', default: '1' } },
+  allowPositionals: true,
+});
 const [requests = 20_000, concurrency = 50, users = 20_000] = positionals.map(Number);
 /** Serving processes on both sides (crowd-bench-server.ts --workers; crowdgate's `server.workers`). */
 const workers = Number(options.workers);
@@ -40,37 +43,67 @@ function lookups(base: string, path: (name: string) => string, names: readonly s
   const url = new URL(base);
   const target = { host: url.hostname, port: Number(url.port) };
   const prefix = url.pathname.replace(/\/$/, '');
-  return { target, requests: names.map((n) => encodeGet(target, `${prefix}${path(n)}`, { authorization: AUTH, accept: 'application/xml' })) };
+  return {
+    target,
+    requests: names.map((n) =>
+      encodeGet(target, `${prefix}${path(n)}`, { authorization: AUTH, accept: 'application/xml' }),
+    ),
+  };
 }
 
 /** `count` lookups, in a fixed scattered order, over `concurrency` connections. */
 async function round({ target, requests: encoded }: Lookups, count: number): Promise<RoundResult> {
   const result = await closedLoop(target, (i) => encoded[(i * 7919) % encoded.length]!, count, concurrency);
-  return { rps: result.requestsPerSecond, p50: percentile(result.latenciesMs, 50), p99: percentile(result.latenciesMs, 99), errors: result.errors };
+  return {
+    rps: result.requestsPerSecond,
+    p50: percentile(result.latenciesMs, 50),
+    p99: percentile(result.latenciesMs, 99),
+    errors: result.errors,
+  };
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-bench-lookup-'));
-  const server = await runServerChild(['--data', dataDir, '--fill', `${users},${Math.round(users / 10)},${users * 5}`, '--workers', String(workers)]);
+  const server = await runServerChild([
+    '--data',
+    dataDir,
+    '--fill',
+    `${users},${Math.round(users / 10)},${users * 5}`,
+    '--workers',
+    String(workers),
+  ]);
   try {
     const list = await fetch(`${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=-1`, {
       method: 'POST',
       headers: { authorization: AUTH, 'content-type': 'application/xml' },
       body: '<null-search-restriction/>',
     });
-    const names = [...(await list.text()).matchAll(/<user name="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&apos;/g, "'"));
-    console.log(`store: ${names.length} users; ${requests} requests per round over ${concurrency} keep-alive connections; ${workers} serving process(es) per side`);
-    const crowdUrl = lookups(server.crowd, (n) => `/rest/usermanagement/1/user?username=${encodeURIComponent(n)}`, names);
+    const names = [...(await list.text()).matchAll(/<user name="([^"]+)"/g)].map((m) =>
+      m[1]!.replace(/&amp;/g, '&').replace(/&apos;/g, "'"),
+    );
+    console.log(
+      `store: ${names.length} users; ${requests} requests per round over ${concurrency} keep-alive connections; ${workers} serving process(es) per side`,
+    );
+    const crowdUrl = lookups(
+      server.crowd,
+      (n) => `/rest/usermanagement/1/user?username=${encodeURIComponent(n)}`,
+      names,
+    );
     const bareUrl = lookups(server.bare, (n) => `/bare/user?username=${encodeURIComponent(n)}`, names);
     // Warm-up: V8 optimises the hot paths per process.
     await round(bareUrl, WARM_UP_PER_PROCESS * workers);
     await round(crowdUrl, WARM_UP_PER_PROCESS * workers);
     const results: Array<{ side: string; r: RoundResult }> = [];
     for (let i = 0; i < 2; i++) {
-      for (const [side, url] of [['bare', bareUrl], ['crowd', crowdUrl]] as const) {
+      for (const [side, url] of [
+        ['bare', bareUrl],
+        ['crowd', crowdUrl],
+      ] as const) {
         const r = await round(url, requests);
         results.push({ side, r });
-        console.log(`round ${i + 1} ${side.padEnd(5)}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}`);
+        console.log(
+          `round ${i + 1} ${side.padEnd(5)}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}`,
+        );
       }
     }
     const mean = (side: string, f: (r: RoundResult) => number) => {

@@ -58,9 +58,18 @@ async function serve(spec: TenantSpec): Promise<void> {
     }
   });
   port.postMessage({
-    type: 'ready', url: emu.graphBaseUrl, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, ca: emu.caCertificate,
-    users: tenant.users.length, groups: tenant.groups.length, memberships: tenant.membershipCount, nestedLinks: tenant.nestedGroupLinkCount,
-    generationMs, startupMs,
+    type: 'ready',
+    url: emu.graphBaseUrl,
+    tenantId: emu.tenantId,
+    clientId: emu.clientId,
+    clientSecret: emu.clientSecret,
+    ca: emu.caCertificate,
+    users: tenant.users.length,
+    groups: tenant.groups.length,
+    memberships: tenant.membershipCount,
+    nestedLinks: tenant.nestedGroupLinkCount,
+    generationMs,
+    startupMs,
   } satisfies FromWorker);
 }
 
@@ -82,7 +91,10 @@ class Client {
 
   async get(url: string): Promise<Page> {
     const start = process.hrtime.bigint();
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${this.token}` }, dispatcher: this.agent } as RequestInit);
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${this.token}` },
+      dispatcher: this.agent,
+    } as RequestInit);
     const body = (await response.json()) as Page;
     this.clientMs += msSince(start);
     this.requests++;
@@ -145,8 +157,14 @@ async function main(): Promise<void> {
   const concurrency = concurrencyAt >= 0 ? Number(args[concurrencyAt + 1]) : 8;
   const delta = !args.includes('--no-delta');
   const positional = args.filter((a, i) => !a.startsWith('--') && (concurrencyAt < 0 || i !== concurrencyAt + 1));
-  const num = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
-  const spec: TenantSpec = { seed: 'bench', users: num(0, 100_000), groups: num(1, 20_000), memberships: num(2, 1_000_000) };
+  const num = (i: number, fallback: number): number =>
+    positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, ''));
+  const spec: TenantSpec = {
+    seed: 'bench',
+    users: num(0, 100_000),
+    groups: num(1, 20_000),
+    memberships: num(2, 1_000_000),
+  };
 
   const link = new WorkerLink(new Worker(__filename, { workerData: spec }));
   const ready = await link.next();
@@ -157,7 +175,12 @@ async function main(): Promise<void> {
     const tokenResponse = await fetch(`${ready.url}/${ready.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: ready.clientId, client_secret: ready.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: ready.clientId,
+        client_secret: ready.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
       dispatcher: agent,
     } as RequestInit);
     const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
@@ -172,40 +195,70 @@ async function main(): Promise<void> {
       await run();
       const wallMs = msSince(start);
       const requests = client.requests - requestsBefore;
-      results.push({ name, wallMs, requests, objects: objects(), stats: await link.stats(true), clientMeanMs: (client.clientMs - clientMsBefore) / Math.max(1, requests) });
+      results.push({
+        name,
+        wallMs,
+        requests,
+        objects: objects(),
+        stats: await link.stats(true),
+        clientMeanMs: (client.clientMs - clientMsBefore) / Math.max(1, requests),
+      });
     };
 
     let users = 0;
     let groups = 0;
     const groupIds: string[] = [];
-    await phase('users + groups ($top=999)', () => `${users} users, ${groups} groups`, async () => {
-      await Promise.all([
-        client.drain(`${base}/users?$top=999&$select=id,userPrincipalName,displayName,mail,accountEnabled,userType`).then((n) => (users = n)),
-        client.drain(`${base}/groups?$top=999`, (p) => groupIds.push(...p.value.map((g) => g.id))).then((n) => (groups = n)),
-      ]);
-    });
+    await phase(
+      'users + groups ($top=999)',
+      () => `${users} users, ${groups} groups`,
+      async () => {
+        await Promise.all([
+          client
+            .drain(`${base}/users?$top=999&$select=id,userPrincipalName,displayName,mail,accountEnabled,userType`)
+            .then((n) => (users = n)),
+          client
+            .drain(`${base}/groups?$top=999`, (p) => groupIds.push(...p.value.map((g) => g.id)))
+            .then((n) => (groups = n)),
+        ]);
+      },
+    );
 
     const byType: Record<string, number> = {};
-    await phase(`members of every group (${concurrency} chains)`, () => Object.entries(byType).map(([t, n]) => `${n} ${t.replace('#microsoft.graph.', '')}`).join(', '), async () => {
-      await pool(groupIds, concurrency, async (id) => {
-        await client.drain(`${base}/groups/${id}/members?$top=999&$select=id`, (p) => {
-          for (const m of p.value) byType[m['@odata.type'] ?? '?'] = (byType[m['@odata.type'] ?? '?'] ?? 0) + 1;
+    await phase(
+      `members of every group (${concurrency} chains)`,
+      () =>
+        Object.entries(byType)
+          .map(([t, n]) => `${n} ${t.replace('#microsoft.graph.', '')}`)
+          .join(', '),
+      async () => {
+        await pool(groupIds, concurrency, async (id) => {
+          await client.drain(`${base}/groups/${id}/members?$top=999&$select=id`, (p) => {
+            for (const m of p.value) byType[m['@odata.type'] ?? '?'] = (byType[m['@odata.type'] ?? '?'] ?? 0) + 1;
+          });
         });
-      });
-    });
+      },
+    );
 
     if (delta) {
       let deltaUsers = 0;
       let deltaGroups = 0;
       let memberEntries = 0;
-      await phase('delta initial round (users ∥ groups)', () => `${deltaUsers} user, ${deltaGroups} group entries (replays incl.), ${memberEntries} members@delta`, async () => {
-        await Promise.all([
-          client.drain(`${base}/users/delta?$select=id,userPrincipalName,displayName,accountEnabled`).then((n) => (deltaUsers = n)),
-          client.drain(`${base}/groups/delta`, (p) => {
-            for (const g of p.value) memberEntries += g['members@delta']?.length ?? 0;
-          }).then((n) => (deltaGroups = n)),
-        ]);
-      });
+      await phase(
+        'delta initial round (users ∥ groups)',
+        () => `${deltaUsers} user, ${deltaGroups} group entries (replays incl.), ${memberEntries} members@delta`,
+        async () => {
+          await Promise.all([
+            client
+              .drain(`${base}/users/delta?$select=id,userPrincipalName,displayName,accountEnabled`)
+              .then((n) => (deltaUsers = n)),
+            client
+              .drain(`${base}/groups/delta`, (p) => {
+                for (const g of p.value) memberEntries += g['members@delta']?.length ?? 0;
+              })
+              .then((n) => (deltaGroups = n)),
+          ]);
+        },
+      );
     }
 
     const expectedMembers = ready.memberships + ready.nestedLinks;
@@ -216,8 +269,12 @@ async function main(): Promise<void> {
       [`user+group members listed ${gotMembers} = tenant ${expectedMembers}`, gotMembers === expectedMembers],
     ];
 
-    console.log(`Entra emulator benchmark — ${ready.users} users, ${ready.groups} groups, ${ready.memberships} memberships (+${ready.nestedLinks} nested group links)`);
-    console.log(`  emulator thread: tenant generation ${ready.generationMs.toFixed(0)} ms, start (state, indexes, certificate, listen) ${ready.startupMs.toFixed(0)} ms`);
+    console.log(
+      `Entra emulator benchmark — ${ready.users} users, ${ready.groups} groups, ${ready.memberships} memberships (+${ready.nestedLinks} nested group links)`,
+    );
+    console.log(
+      `  emulator thread: tenant generation ${ready.generationMs.toFixed(0)} ms, start (state, indexes, certificate, listen) ${ready.startupMs.toFixed(0)} ms`,
+    );
     console.log(`  client thread: plain fetch over HTTPS keep-alive (undici Agent with the emulator CA)`);
     console.log('');
     const pad = (s: string, n: number): string => s.padEnd(n);
@@ -226,10 +283,18 @@ async function main(): Promise<void> {
       const h = r.stats.graphHandlerMs;
       const t = r.stats.graphTimeMs;
       console.log(`  ${r.name}`);
-      console.log(`    ${pad(`wall ${(r.wallMs / 1000).toFixed(2)} s`, 16)}${pad(`${r.requests} requests`, 18)}${pad(`${(r.requests / (r.wallMs / 1000)).toFixed(0)} req/s`, 14)}client latency mean ${r.clientMeanMs.toFixed(2)} ms`);
-      console.log(`    server ms/request  handler: mean${f(h.mean)} p50${f(h.p50)} p95${f(h.p95)} p99${f(h.p99)} max${f(h.max)}`);
-      console.log(`                       +TLS write: mean${f(t.mean)} p50${f(t.p50)} p95${f(t.p95)} p99${f(t.p99)} max${f(t.max)}`);
-      console.log(`    emulator busy ${(t.total / 1000).toFixed(2)} s of ${(r.wallMs / 1000).toFixed(2)} s wall (${((100 * t.total) / r.wallMs).toFixed(0)}%)  → ${r.objects}`);
+      console.log(
+        `    ${pad(`wall ${(r.wallMs / 1000).toFixed(2)} s`, 16)}${pad(`${r.requests} requests`, 18)}${pad(`${(r.requests / (r.wallMs / 1000)).toFixed(0)} req/s`, 14)}client latency mean ${r.clientMeanMs.toFixed(2)} ms`,
+      );
+      console.log(
+        `    server ms/request  handler: mean${f(h.mean)} p50${f(h.p50)} p95${f(h.p95)} p99${f(h.p99)} max${f(h.max)}`,
+      );
+      console.log(
+        `                       +TLS write: mean${f(t.mean)} p50${f(t.p50)} p95${f(t.p95)} p99${f(t.p99)} max${f(t.max)}`,
+      );
+      console.log(
+        `    emulator busy ${(t.total / 1000).toFixed(2)} s of ${(r.wallMs / 1000).toFixed(2)} s wall (${((100 * t.total) / r.wallMs).toFixed(0)}%)  → ${r.objects}`,
+      );
     }
     console.log('');
     for (const [label, ok] of checks) {

@@ -55,10 +55,13 @@ const SCOPES = [
 async function runEmulator(setup: Setup): Promise<void> {
   const { startGoogleEmulator } = await import('../src/emulators/google');
   const started = process.hrtime.bigint();
-  const emu = await startGoogleEmulator({ tenant: { seed: 'bench', users: setup.users, groups: setup.groups, memberships: setup.memberships } });
+  const emu = await startGoogleEmulator({
+    tenant: { seed: 'bench', users: setup.users, groups: setup.groups, memberships: setup.memberships },
+  });
   const startMs = Number(process.hrtime.bigint() - started) / 1e6;
   let members = 0;
-  for (const g of emu.directory.groups.values()) members += g.live.userIds.size + g.live.groupIds.size + (g.customerMember ? 1 : 0);
+  for (const g of emu.directory.groups.values())
+    members += g.live.userIds.size + g.live.groupIds.size + (g.customerMember ? 1 : 0);
   const port = parentPort;
   if (port === null) throw new Error('not a worker');
   const ready: Ready = {
@@ -77,7 +80,12 @@ async function runEmulator(setup: Setup): Promise<void> {
   port.postMessage(ready);
   port.on('message', (message: string) => {
     if (message === 'stats') {
-      const stats: Stats = { type: 'stats', apiSucceeded: emu.stats.apiSucceeded, apiServerMs: emu.stats.apiServerMs, byResource: emu.stats.byResource };
+      const stats: Stats = {
+        type: 'stats',
+        apiSucceeded: emu.stats.apiSucceeded,
+        apiServerMs: emu.stats.apiServerMs,
+        byResource: emu.stats.byResource,
+      };
       port.postMessage(stats);
     } else if (message === 'close') {
       void emu.close().then(() => process.exit(0));
@@ -121,9 +129,11 @@ class Phase {
   }
 
   line(): string {
-    return `${this.name.padEnd(8)} ${String(this.items).padStart(9)} items  ${String(this.requests).padStart(6)} requests  ` +
+    return (
+      `${this.name.padEnd(8)} ${String(this.items).padStart(9)} items  ${String(this.requests).padStart(6)} requests  ` +
       `${this.wallMs.toFixed(0).padStart(6)} ms wall  ${(this.latencyMs / Math.max(1, this.requests)).toFixed(2)} ms/request (client)  ` +
-      `${((this.requests * 1000) / Math.max(1, this.wallMs)).toFixed(0)} requests/s`;
+      `${((this.requests * 1000) / Math.max(1, this.wallMs)).toFixed(0)} requests/s`
+    );
   }
 }
 
@@ -158,7 +168,11 @@ async function pageAll(base: string, field: string, token: string, phase: Phase)
 }
 
 async function main(): Promise<void> {
-  const setup: Setup = { users: argument(0, 100_000), groups: argument(1, 20_000), memberships: argument(2, 1_000_000) };
+  const setup: Setup = {
+    users: argument(0, 100_000),
+    groups: argument(1, 20_000),
+    memberships: argument(2, 1_000_000),
+  };
   const concurrency = Math.max(1, argument(3, 8));
   const worker = new Worker(__filename, { workerData: setup });
   const messages: ((m: FromWorker) => void)[] = [];
@@ -170,13 +184,18 @@ async function main(): Promise<void> {
   const next = () => new Promise<FromWorker>((resolve) => messages.push(resolve));
 
   const ready = (await next()) as Ready;
-  console.log(`emulator: ${setup.users} users, ${setup.groups} groups, ${setup.memberships} memberships; ` +
-    `started in ${ready.startMs.toFixed(0)} ms (tenant generation + key + index), RSS ${ready.rssMb.toFixed(0)} MB`);
+  console.log(
+    `emulator: ${setup.users} users, ${setup.groups} groups, ${setup.memberships} memberships; ` +
+      `started in ${ready.startMs.toFixed(0)} ms (tenant generation + key + index), RSS ${ready.rssMb.toFixed(0)} MB`,
+  );
 
   const tokenRes = await fetch(ready.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion(ready) }),
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: assertion(ready),
+    }),
   });
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
   const api = `${ready.url}/admin/directory/v1`;
@@ -221,18 +240,26 @@ async function main(): Promise<void> {
 
   for (const phase of [users, groupsPhase, members]) {
     const server = stats.byResource[phase.name as keyof Stats['byResource']];
-    console.log(`${phase.line()}  ${((server.serverMs / Math.max(1, server.succeeded)) * 1000).toFixed(0)} µs/request (server)`);
+    console.log(
+      `${phase.line()}  ${((server.serverMs / Math.max(1, server.succeeded)) * 1000).toFixed(0)} µs/request (server)`,
+    );
   }
   const requests = users.requests + groupsPhase.requests + members.requests;
-  console.log(`total    ${requests} requests in ${wallMs.toFixed(0)} ms wall (concurrency ${concurrency} for members), ` +
-    `${((requests * 1000) / wallMs).toFixed(0)} requests/s`);
-  console.log(`server   ${stats.apiSucceeded} API requests, ${stats.apiServerMs.toFixed(0)} ms handling in total, ` +
-    `${((stats.apiServerMs / Math.max(1, stats.apiSucceeded)) * 1000).toFixed(0)} µs per request (arrival → answer written)`);
+  console.log(
+    `total    ${requests} requests in ${wallMs.toFixed(0)} ms wall (concurrency ${concurrency} for members), ` +
+      `${((requests * 1000) / wallMs).toFixed(0)} requests/s`,
+  );
+  console.log(
+    `server   ${stats.apiSucceeded} API requests, ${stats.apiServerMs.toFixed(0)} ms handling in total, ` +
+      `${((stats.apiServerMs / Math.max(1, stats.apiSucceeded)) * 1000).toFixed(0)} µs per request (arrival → answer written)`,
+  );
 
   const problems: string[] = [];
   if (users.items !== ready.expectedUsers) problems.push(`users: got ${users.items}, expected ${ready.expectedUsers}`);
-  if (groupsPhase.items !== ready.expectedGroups) problems.push(`groups: got ${groupsPhase.items}, expected ${ready.expectedGroups}`);
-  if (members.items !== ready.expectedMembers) problems.push(`members: got ${members.items}, expected ${ready.expectedMembers}`);
+  if (groupsPhase.items !== ready.expectedGroups)
+    problems.push(`groups: got ${groupsPhase.items}, expected ${ready.expectedGroups}`);
+  if (members.items !== ready.expectedMembers)
+    problems.push(`members: got ${members.items}, expected ${ready.expectedMembers}`);
   if (problems.length > 0) {
     console.error(`MISMATCH: ${problems.join('; ')}`);
     process.exit(1);

@@ -45,7 +45,10 @@ function percentile(sorted: readonly number[], p: number): number {
 async function serve(spec: TenantSpec): Promise<void> {
   const start = process.hrtime.bigint();
   const tenant = generateTenant(spec);
-  const emulator: RunningOktaEmulator = await startOktaEmulator({ tenant, faults: { throttle: { enabled: false, budget: null }, latencyMs: 0 } });
+  const emulator: RunningOktaEmulator = await startOktaEmulator({
+    tenant,
+    faults: { throttle: { enabled: false, budget: null }, latencyMs: 0 },
+  });
   const ready: Ready = {
     type: 'ready',
     url: emulator.url,
@@ -100,16 +103,21 @@ async function main(): Promise<void> {
   const concurrencyAt = args.indexOf('--concurrency');
   const concurrency = concurrencyAt >= 0 ? Number(args[concurrencyAt + 1]) : 8;
   const positional = args.filter((_, i) => i !== concurrencyAt && i !== concurrencyAt + 1);
-  const number = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
+  const number = (i: number, fallback: number): number =>
+    positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, ''));
   const spec = { users: number(0, 100_000), groups: number(1, 20_000), memberships: number(2, 1_000_000) };
 
-  const child = fork(__filename, ['--serve', String(spec.users), String(spec.groups), String(spec.memberships)], { stdio: 'inherit' });
+  const child = fork(__filename, ['--serve', String(spec.users), String(spec.groups), String(spec.memberships)], {
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Ready));
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   console.log(`tenant: ${ready.users} users, ${ready.groups} groups, ${ready.memberships} memberships`);
-  console.log(`emulator start (generate tenant + build Okta view + listen): ${ready.startMs.toFixed(0)} ms, RSS ${ready.rssMb.toFixed(0)} MB`);
+  console.log(
+    `emulator start (generate tenant + build Okta view + listen): ${ready.startMs.toFixed(0)} ms, RSS ${ready.rssMb.toFixed(0)} MB`,
+  );
 
   const headers = { Authorization: `SSWS ${ready.token}`, Accept: 'application/json' };
   const client: Client = { requests: 0, latencies: [] };
@@ -122,7 +130,11 @@ async function main(): Promise<void> {
     pageAll(client, `${ready.url}/api/v1/users?limit=200`, headers),
     (async () => {
       const started = process.hrtime.bigint();
-      const items = await pageAll(client, `${ready.url}/api/v1/users?limit=200&filter=${encodeURIComponent('status eq "DEPROVISIONED"')}`, headers);
+      const items = await pageAll(
+        client,
+        `${ready.url}/api/v1/users?limit=200&filter=${encodeURIComponent('status eq "DEPROVISIONED"')}`,
+        headers,
+      );
       usersMs = msSince(started);
       return items;
     })(),
@@ -146,7 +158,6 @@ async function main(): Promise<void> {
         const group = tenantGroups[nextGroup++] as { id: string };
         const members = await pageAll(client, `${ready.url}/api/v1/groups/${group.id}/users?limit=1000`, headers);
         memberships += members.length; // not `+= await …`: that would read the total before the await
-
       }
     }),
   );
@@ -160,15 +171,27 @@ async function main(): Promise<void> {
   const latencies = [...client.latencies].sort((a, b) => a - b);
   const users = active.length + deprovisioned.length;
 
-  console.log(`phase 1 users + groups (3 lanes): ${phase1Ms.toFixed(0)} ms — ${users} users (${active.length} + ${deprovisioned.length} DEPROVISIONED; deprovisioned lane ${usersMs.toFixed(0)} ms), ${groups.length} groups incl. Everyone (${groupsMs.toFixed(0)} ms), ${requestsPhase1} requests`);
-  console.log(`phase 2 members (${concurrency} at a time): ${phase2Ms.toFixed(0)} ms — ${memberships} memberships of ${tenantGroups.length} groups, ${client.requests - requestsPhase1} requests`);
-  console.log(`total: ${totalMs.toFixed(0)} ms wall, ${client.requests} requests, ${(client.requests / (totalMs / 1000)).toFixed(0)} req/s`);
-  console.log(`client latency per request: mean ${(latencies.reduce((a, b) => a + b, 0) / latencies.length).toFixed(2)} ms, p50 ${percentile(latencies, 0.5).toFixed(2)}, p99 ${percentile(latencies, 0.99).toFixed(2)}, max ${percentile(latencies, 1).toFixed(2)}`);
-  console.log(`server time per request: mean ${(server.totalMs / server.requests).toFixed(3)} ms, p50 ${percentile(samples, 0.5).toFixed(3)}, p99 ${percentile(samples, 0.99).toFixed(3)}, max ${server.maxMs.toFixed(2)}; total ${server.totalMs.toFixed(0)} ms over ${server.requests} requests (${((server.totalMs / totalMs) * 100).toFixed(0)}% of wall); emulator RSS after ${reply.rssMb.toFixed(0)} MB`);
+  console.log(
+    `phase 1 users + groups (3 lanes): ${phase1Ms.toFixed(0)} ms — ${users} users (${active.length} + ${deprovisioned.length} DEPROVISIONED; deprovisioned lane ${usersMs.toFixed(0)} ms), ${groups.length} groups incl. Everyone (${groupsMs.toFixed(0)} ms), ${requestsPhase1} requests`,
+  );
+  console.log(
+    `phase 2 members (${concurrency} at a time): ${phase2Ms.toFixed(0)} ms — ${memberships} memberships of ${tenantGroups.length} groups, ${client.requests - requestsPhase1} requests`,
+  );
+  console.log(
+    `total: ${totalMs.toFixed(0)} ms wall, ${client.requests} requests, ${(client.requests / (totalMs / 1000)).toFixed(0)} req/s`,
+  );
+  console.log(
+    `client latency per request: mean ${(latencies.reduce((a, b) => a + b, 0) / latencies.length).toFixed(2)} ms, p50 ${percentile(latencies, 0.5).toFixed(2)}, p99 ${percentile(latencies, 0.99).toFixed(2)}, max ${percentile(latencies, 1).toFixed(2)}`,
+  );
+  console.log(
+    `server time per request: mean ${(server.totalMs / server.requests).toFixed(3)} ms, p50 ${percentile(samples, 0.5).toFixed(3)}, p99 ${percentile(samples, 0.99).toFixed(3)}, max ${server.maxMs.toFixed(2)}; total ${server.totalMs.toFixed(0)} ms over ${server.requests} requests (${((server.totalMs / totalMs) * 100).toFixed(0)}% of wall); emulator RSS after ${reply.rssMb.toFixed(0)} MB`,
+  );
 
   const ok = users === ready.users && groups.length === ready.groups + 1 && memberships === ready.memberships;
   if (!ok) {
-    console.error(`MISMATCH: expected ${ready.users} users, ${ready.groups + 1} groups, ${ready.memberships} memberships`);
+    console.error(
+      `MISMATCH: expected ${ready.users} users, ${ready.groups + 1} groups, ${ready.memberships} memberships`,
+    );
     process.exit(1);
   }
 }

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
     const share = Math.floor(runs / kinds.length) + (index < runs % kinds.length ? 1 : 0);
     const byKind = emptyCounts();
     for (let lane = 0, left = share; left > 0; lane++, left -= LANE) {
-      mergeCounts(byKind, await runLane({ kind, seed: seed + lane, runs: Math.min(LANE, left), ...(log ? { log } : {}) }));
+      mergeCounts(
+        byKind,
+        await runLane({ kind, seed: seed + lane, runs: Math.min(LANE, left), ...(log ? { log } : {}) }),
+      );
     }
     const killShare = Math.floor(kills / kinds.length) + (index < kills % kinds.length ? 1 : 0);
     if (killShare > 0) {
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
       stale += killed.staleRunning;
       mergeCounts(byKind, killed);
     }
-    process.stdout.write(`${kind}: ${byKind.runs} runs, ${byKind.succeeded} succeeded, ${byKind.failed} failed, ${byKind.incrementalDone} incremental, ${byKind.kill9} killed, ${byKind.requests} emulator requests, violations ${byKind.violations.length}\n`);
+    process.stdout.write(
+      `${kind}: ${byKind.runs} runs, ${byKind.succeeded} succeeded, ${byKind.failed} failed, ${byKind.incrementalDone} incremental, ${byKind.kill9} killed, ${byKind.requests} emulator requests, violations ${byKind.violations.length}\n`,
+    );
     mergeCounts(total, byKind);
   }
   const faults = Object.entries(total.faults).sort(([a], [b]) => (a < b ? -1 : 1));

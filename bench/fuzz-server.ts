@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
-  const config = option('--config') ? await loadConfigFile(option('--config')!) : await demoConfig({ port: 0, dataDir: option('--data') ?? './data' });
+  const config = option('--config')
+    ? await loadConfigFile(option('--config')!)
+    : await demoConfig({ port: 0, dataDir: option('--data') ?? './data' });
   const logger = createLogger((line) => process.stderr.write(`${line}\n`), 'warn');
   const crowdgate = await startCrowdgate(config, logger);
   await Promise.all(crowdgate.engine.directories().map((d) => crowdgate.engine.idle(d.directory.id)));

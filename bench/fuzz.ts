@@ -26,7 +26,14 @@ const HEAP_SLOPE_GOAL_MB_PER_10K = 2;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { cases: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' }, batch: { type: 'string' }, warmup: { type: 'string' }, generators: { type: 'string' } },
+    options: {
+      cases: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      batch: { type: 'string' },
+      warmup: { type: 'string' },
+      generators: { type: 'string' },
+    },
     strict: true,
   });
   const cases = values.cases ? Number(values.cases) : fuzzBudget(100_000);
@@ -39,7 +46,11 @@ async function main(): Promise<void> {
   try {
     const url = new URL(server.url);
     const target = { host: url.hostname, port: Number(url.port) };
-    const vocab = await readVocabulary(target, { application: { name: 'demo', password: DEMO_APPLICATION_PASSWORD }, userPassword: DEMO_USER_PASSWORD, adminToken: DEMO_ADMIN_TOKEN });
+    const vocab = await readVocabulary(target, {
+      application: { name: 'demo', password: DEMO_APPLICATION_PASSWORD },
+      userPassword: DEMO_USER_PASSWORD,
+      adminToken: DEMO_ADMIN_TOKEN,
+    });
     const start = await server.memory();
     const samples: Array<{ cases: number; rss: number; heap: number }> = [];
     const started = Date.now();
@@ -58,14 +69,22 @@ async function main(): Promise<void> {
         samples.push({ cases: done, rss: m.rss / MB, heap: m.heapUsed / MB });
         if (samples.length % 10 === 0 || done === cases) {
           const violations = Object.values(r.violationCounts).reduce((s, n) => s + (n ?? 0), 0);
-          console.log(`  ${done} cases, ${((Date.now() - started) / 1000).toFixed(0)} s, server RSS ${(m.rss / MB).toFixed(0)} MB, heap ${(m.heapUsed / MB).toFixed(1)} MB, violations ${violations}`);
+          console.log(
+            `  ${done} cases, ${((Date.now() - started) / 1000).toFixed(0)} s, server RSS ${(m.rss / MB).toFixed(0)} MB, heap ${(m.heapUsed / MB).toFixed(1)} MB, violations ${violations}`,
+          );
         }
       },
     });
     console.log(formatReport(report));
     const errors = server.logged.filter((l) => l.level === 'error');
     const distinct = [...new Map(errors.map((e) => [String(e.error ?? e.message), e])).values()];
-    for (const e of distinct.slice(0, 10)) console.log(`  logged error: ${String(e.message)} ${String(e.error ?? '')} ${String(e.stack ?? '').split('\n').slice(1, 3).join(' ')}`);
+    for (const e of distinct.slice(0, 10))
+      console.log(
+        `  logged error: ${String(e.message)} ${String(e.error ?? '')} ${String(e.stack ?? '')
+          .split('\n')
+          .slice(1, 3)
+          .join(' ')}`,
+      );
 
     const after = samples.filter((s) => s.cases >= warmup);
     const warm = after[0];

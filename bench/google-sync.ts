@@ -21,7 +21,23 @@ import { cpus, loadavg } from 'node:os';
 import type { GoogleDirectoryConfig } from '../src/emulators/google';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider } from '../src/providers/google';
 import type { SyncRun } from '../src/store/sync-records';
-import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, childLink, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import {
+  applyChanges,
+  benchArgs,
+  type BenchSpec,
+  type BenchTarget,
+  benchTarget,
+  benchTenant,
+  childLink,
+  describeRun,
+  disposeTarget,
+  EmulatorLink,
+  Goals,
+  mb,
+  peakRss,
+  runBench,
+  secs,
+} from './provider-bench';
 
 type Spec = BenchSpec;
 
@@ -42,7 +58,12 @@ interface Expected {
 }
 
 type FromEmulator =
-  | { readonly type: 'ready'; readonly config: GoogleDirectoryConfig; readonly expected: Expected; readonly startupMs: number }
+  | {
+      readonly type: 'ready';
+      readonly config: GoogleDirectoryConfig;
+      readonly expected: Expected;
+      readonly startupMs: number;
+    }
   | { readonly type: 'done'; readonly detail: string; readonly expected?: Expected };
 
 // ---- emulator side (child process) ---------------------------------------------------------------
@@ -53,7 +74,15 @@ async function serve(spec: Spec): Promise<void> {
   const tenant = await benchTenant(spec);
   const emu = await startGoogleEmulator({ tenant, faults: { latencyMs: spec.latencyMs } });
   const send = childLink<ToEmulator, FromEmulator>((message) => {
-    if (message.type === 'changes') send({ type: 'done', detail: applyChanges(emu.state, message.count, { domain: emu.domain, update: (i) => ({ jobTitle: `Bench ${i}`, displayName: `Bench Person ${i}` }) }), expected: expected(emu) });
+    if (message.type === 'changes')
+      send({
+        type: 'done',
+        detail: applyChanges(emu.state, message.count, {
+          domain: emu.domain,
+          update: (i) => ({ jobTitle: `Bench ${i}`, displayName: `Bench Person ${i}` }),
+        }),
+        expected: expected(emu),
+      });
     else if (message.type === 'throttle') {
       emu.faults.update({ throttle: { enabled: message.enabled, budget: null } });
       send({ type: 'done', detail: `quota ${message.enabled ? 'on' : 'off'}` });
@@ -61,10 +90,18 @@ async function serve(spec: Spec): Promise<void> {
       const cpu = process.cpuUsage();
       send({ type: 'done', detail: String((cpu.user + cpu.system) / 1000) });
     } else if (message.type === 'stats') {
-      send({ type: 'done', detail: `emulator: ${emu.stats.apiRequests} API requests, ${emu.stats.tokensIssued} tokens issued` });
+      send({
+        type: 'done',
+        detail: `emulator: ${emu.stats.apiRequests} API requests, ${emu.stats.tokensIssued} tokens issued`,
+      });
     } else void emu.close().then(() => process.exit(0));
   });
-  send({ type: 'ready', config: emu.directoryConfig('bench'), expected: expected(emu), startupMs: Date.now() - started });
+  send({
+    type: 'ready',
+    config: emu.directoryConfig('bench'),
+    expected: expected(emu),
+    startupMs: Date.now() - started,
+  });
 }
 
 /** The store the tenant should give (CUSTOMER expanded, outside addresses skipped), and the requests a listing needs. */
@@ -80,15 +117,17 @@ function expected(emu: import('../src/emulators/google').RunningGoogleEmulator):
     for (const id of g.live.userIds) if (domainUsers.has(id)) direct++;
     userMemberships += g.customerMember ? domainUsers.size : direct;
     groupMemberships += g.live.groupIds.size;
-    memberPages += Math.max(1, Math.ceil((g.live.userIds.size + g.live.groupIds.size + (g.customerMember ? 1 : 0)) / 200));
+    memberPages += Math.max(
+      1,
+      Math.ceil((g.live.userIds.size + g.live.groupIds.size + (g.customerMember ? 1 : 0)) / 200),
+    );
   }
-  const requests = Math.max(1, Math.ceil(domainUsers.size / 500)) + Math.max(1, Math.ceil(dir.groups.size / 200)) + memberPages;
+  const requests =
+    Math.max(1, Math.ceil(domainUsers.size / 500)) + Math.max(1, Math.ceil(dir.groups.size / 200)) + memberPages;
   return { users: domainUsers.size, groups: dir.groups.size, userMemberships, groupMemberships, requests };
 }
 
-
 // ---- crowdgate side (parent process) -------------------------------------------------------------
-
 
 /** queriesPerMinute for the quota-off phase: the settings maximum. */
 const UNPACED = 1_000_000;
@@ -100,7 +139,11 @@ function target(config: GoogleDirectoryConfig, google: Record<string, unknown> =
 }
 
 /** Runs one sync; samples the engine's phase every 250 ms (where the time goes). */
-async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental', link: EmulatorLink<ToEmulator, FromEmulator>): Promise<{ run: SyncRun; ms: number; phases: string; cpu: string }> {
+async function timed(
+  t: BenchTarget<Provider>,
+  mode: 'full' | 'incremental',
+  link: EmulatorLink<ToEmulator, FromEmulator>,
+): Promise<{ run: SyncRun; ms: number; phases: string; cpu: string }> {
   const emuCpu0 = Number((await link.ask({ type: 'cpu' })).detail);
   const cpu0 = process.cpuUsage();
   const started = Date.now();
@@ -109,7 +152,15 @@ async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental', lin
   const sample = (): void => {
     const progress = t.engine.progress(t.directoryId);
     const read = progress?.read;
-    const stage = !progress ? 'done' : progress.phase !== 'reading' ? progress.phase : read!.groups === 0 ? 'reading users' : read!.groupsWithMembers === 0 ? 'reading groups' : 'reading members';
+    const stage = !progress
+      ? 'done'
+      : progress.phase !== 'reading'
+        ? progress.phase
+        : read!.groups === 0
+          ? 'reading users'
+          : read!.groupsWithMembers === 0
+            ? 'reading groups'
+            : 'reading members';
     if (stage !== last) {
       marks.push(`${stage}@${secs(Date.now() - started)} (rss ${mb(process.memoryUsage().rss)})`);
       last = stage;
@@ -122,8 +173,15 @@ async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental', lin
   const ms = Date.now() - started;
   const c = process.cpuUsage(cpu0);
   const emuCpu = Number((await link.ask({ type: 'cpu' })).detail) - emuCpu0;
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  return { run, ms, phases: marks.join(', '), cpu: `CPU: crowdgate ${secs((c.user + c.system) / 1000)}, emulator ${secs(emuCpu)} (machine: ${cpus().length} cores, load average ${load})` };
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  return {
+    run,
+    ms,
+    phases: marks.join(', '),
+    cpu: `CPU: crowdgate ${secs((c.user + c.system) / 1000)}, emulator ${secs(emuCpu)} (machine: ${cpus().length} cores, load average ${load})`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -131,19 +189,33 @@ async function main(): Promise<void> {
   const spec: Spec = { ...args.tenant(), latencyMs: args.option('--latency', 20) };
   const skipQuota = args.has('--skip-quota');
 
-  const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
+    execArgv: ['--max-old-space-size=6144'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
   const ready = await link.next();
   if (ready.type !== 'ready') throw new Error('emulator did not start');
   const exp = ready.expected;
-  console.log(`Google connector benchmark — tenant: ${exp.users} domain users, ${exp.groups} groups, ${exp.userMemberships} user memberships (CUSTOMER expanded) + ${exp.groupMemberships} nested links; ${spec.latencyMs} ms added latency per request`);
-  console.log(`  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included); requests a full listing needs: ${exp.requests}`);
+  console.log(
+    `Google connector benchmark — tenant: ${exp.users} domain users, ${exp.groups} groups, ${exp.userMemberships} user memberships (CUSTOMER expanded) + ${exp.groupMemberships} nested links; ${spec.latencyMs} ms added latency per request`,
+  );
+  console.log(
+    `  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included); requests a full listing needs: ${exp.requests}`,
+  );
   const goals = new Goals();
   const { check } = goals;
   const storeMatches = async (t: BenchTarget<Provider>, e: Expected): Promise<string> => {
     const state = await t.store.loadDirectoryState(t.directoryId);
-    const ok = state.users.length === e.users && state.groups.length === e.groups && state.userMemberships.length === e.userMemberships && state.groupMemberships.length === e.groupMemberships;
-    check(`store = tenant: ${state.users.length} users, ${state.groups.length} groups, ${state.userMemberships.length} + ${state.groupMemberships.length} memberships`, ok);
+    const ok =
+      state.users.length === e.users &&
+      state.groups.length === e.groups &&
+      state.userMemberships.length === e.userMemberships &&
+      state.groupMemberships.length === e.groupMemberships;
+    check(
+      `store = tenant: ${state.users.length} users, ${state.groups.length} groups, ${state.userMemberships.length} + ${state.groupMemberships.length} memberships`,
+      ok,
+    );
     return '';
   };
   try {
@@ -156,10 +228,19 @@ async function main(): Promise<void> {
       const usage = t.provider.usage;
       const floorMs = (exp.requests / qpm) * 60_000;
       const burstFloorMs = (Math.max(0, exp.requests - 2_400) / qpm) * 60_000;
-      console.log(`\n  1. full sync, emulator quota ON (2,400/min; client pace ${qpm}/min, ${t.provider.settings.maxConcurrency} in flight): ${describeRun(r.run)}`);
-      console.log(`     wall ${secs(r.ms)}; requests sent ${usage.requests} (needed ${exp.requests}), quota refusals met ${usage.throttled}; peak RSS of this process ${mb(peakRss())}`);
-      console.log(`     floor = requests needed / quota rate = ${exp.requests} / ${qpm} per min = ${secs(floorMs)} → ratio ${(r.ms / floorMs).toFixed(3)}×`);
-      if (exp.requests > 2_400) console.log(`     (counting the emulator's bucket, which starts with a full minute of ${2_400} queries: floor ${secs(burstFloorMs)} → ${(r.ms / Math.max(1, burstFloorMs)).toFixed(3)}×)`);
+      console.log(
+        `\n  1. full sync, emulator quota ON (2,400/min; client pace ${qpm}/min, ${t.provider.settings.maxConcurrency} in flight): ${describeRun(r.run)}`,
+      );
+      console.log(
+        `     wall ${secs(r.ms)}; requests sent ${usage.requests} (needed ${exp.requests}), quota refusals met ${usage.throttled}; peak RSS of this process ${mb(peakRss())}`,
+      );
+      console.log(
+        `     floor = requests needed / quota rate = ${exp.requests} / ${qpm} per min = ${secs(floorMs)} → ratio ${(r.ms / floorMs).toFixed(3)}×`,
+      );
+      if (exp.requests > 2_400)
+        console.log(
+          `     (counting the emulator's bucket, which starts with a full minute of ${2_400} queries: floor ${secs(burstFloorMs)} → ${(r.ms / Math.max(1, burstFloorMs)).toFixed(3)}×)`,
+        );
       console.log(`     engine phases: ${r.phases}`);
       console.log(`     ${r.cpu}`);
       check('quota-on full sync succeeded (no failed run)', r.run.status === 'succeeded');
@@ -174,7 +255,9 @@ async function main(): Promise<void> {
     const t = await target(ready.config, { queriesPerMinute: UNPACED });
     const r = await timed(t, 'full', link);
     const peak = peakRss();
-    console.log(`\n  2. full sync, quota OFF, ${spec.latencyMs} ms latency (client pace ${UNPACED}/min, ${t.provider.settings.maxConcurrency} in flight): ${describeRun(r.run)}`);
+    console.log(
+      `\n  2. full sync, quota OFF, ${spec.latencyMs} ms latency (client pace ${UNPACED}/min, ${t.provider.settings.maxConcurrency} in flight): ${describeRun(r.run)}`,
+    );
     console.log(`     wall ${secs(r.ms)}; requests ${t.provider.usage.requests}; peak RSS of this process ${mb(peak)}`);
     console.log(`     engine phases: ${r.phases}`);
     console.log(`     ${r.cpu}`);
@@ -187,7 +270,9 @@ async function main(): Promise<void> {
     const before = t.provider.usage.requests;
     const inc = await timed(t, 'incremental', link);
     console.log(`\n  3. incremental request after 100 changes (${changes.detail}): ${describeRun(inc.run)}`);
-    console.log(`     wall ${secs(inc.ms)}; requests ${t.provider.usage.requests - before}; engine phases: ${inc.phases}`);
+    console.log(
+      `     wall ${secs(inc.ms)}; requests ${t.provider.usage.requests - before}; engine phases: ${inc.phases}`,
+    );
     console.log(`     ${inc.cpu}`);
     check('incremental request succeeded as a full listing', inc.run.status === 'succeeded' && inc.run.mode === 'full');
     if (changes.expected) await storeMatches(t, changes.expected);

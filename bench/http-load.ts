@@ -23,7 +23,11 @@ export interface LoadResult {
 
 /** `GET path` with the given headers, as bytes ready for the socket. */
 export function encodeGet(target: LoadTarget, path: string, headers: Readonly<Record<string, string>>): Buffer {
-  const lines = [`GET ${path} HTTP/1.1`, `Host: ${target.host}:${target.port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    `Host: ${target.host}:${target.port}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
@@ -33,7 +37,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Sends `count` requests (`request(i)` is the i-th) over `connections` sockets. */
-export async function closedLoop(target: LoadTarget, request: (i: number) => Buffer, count: number, connections: number): Promise<LoadResult> {
+export async function closedLoop(
+  target: LoadTarget,
+  request: (i: number) => Buffer,
+  count: number,
+  connections: number,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -85,10 +94,12 @@ class Connection {
       const socket = connect({
         port: target.port,
         host: target.host,
-        onread: { buffer: readBuffer, callback: (size: number, buffer: Uint8Array) => {
-          connection.received(Buffer.from(buffer.buffer, buffer.byteOffset, size));
-          return true;
-        },
+        onread: {
+          buffer: readBuffer,
+          callback: (size: number, buffer: Uint8Array) => {
+            connection.received(Buffer.from(buffer.buffer, buffer.byteOffset, size));
+            return true;
+          },
         },
       });
       socket.setNoDelay(true);
@@ -125,7 +136,11 @@ class Connection {
     const head = this.buffered.toString('latin1', 0, headerEnd);
     const bodyStart = headerEnd + HEADER_END.length;
     const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-    const end = length ? bodyStart + Number(length[1]) : /\r\ntransfer-encoding: *chunked/i.test(head) ? chunkedEnd(this.buffered, bodyStart) : bodyStart;
+    const end = length
+      ? bodyStart + Number(length[1])
+      : /\r\ntransfer-encoding: *chunked/i.test(head)
+        ? chunkedEnd(this.buffered, bodyStart)
+        : bodyStart;
     if (end < 0 || end > this.buffered.length) return;
     const status = Number(head.slice(9, 12));
     this.buffered = this.buffered.subarray(end);

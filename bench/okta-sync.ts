@@ -23,7 +23,23 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { createOktaProvider, parseOktaSettings, type OktaProvider } from '../src/providers/okta';
 import type { SyncRun } from '../src/store/sync-records';
-import { applyChanges, benchArgs, type BenchSpec, type BenchTarget, benchTarget, benchTenant, childLink, describeRun, disposeTarget, EmulatorLink, Goals, mb, peakRss, runBench, secs } from './provider-bench';
+import {
+  applyChanges,
+  benchArgs,
+  type BenchSpec,
+  type BenchTarget,
+  benchTarget,
+  benchTenant,
+  childLink,
+  describeRun,
+  disposeTarget,
+  EmulatorLink,
+  Goals,
+  mb,
+  peakRss,
+  runBench,
+  secs,
+} from './provider-bench';
 
 interface Spec extends BenchSpec {
   readonly windowSeconds: number;
@@ -32,7 +48,14 @@ interface Spec extends BenchSpec {
 type ToEmulator = { readonly type: 'changes'; readonly count: number } | { readonly type: 'stop' };
 
 type FromEmulator =
-  | { readonly type: 'ready'; readonly okta: Record<string, unknown>; readonly users: number; readonly groups: number; readonly memberships: number; readonly startupMs: number }
+  | {
+      readonly type: 'ready';
+      readonly okta: Record<string, unknown>;
+      readonly users: number;
+      readonly groups: number;
+      readonly memberships: number;
+      readonly startupMs: number;
+    }
   | { readonly type: 'done'; readonly detail: string };
 
 // ---- emulator side (child process) ---------------------------------------------------------------
@@ -53,28 +76,50 @@ async function serve(spec: Spec): Promise<void> {
   let memberships = 0;
   for (const g of emu.directory.groups.values()) memberships += emu.directory.groupMembers(g).length;
   const config = emu.directoryConfig('bench') as { okta: Record<string, unknown> };
-  send({ type: 'ready', okta: config.okta, users: emu.directory.users.size, groups: emu.directory.groups.size, memberships, startupMs: Date.now() - started });
+  send({
+    type: 'ready',
+    okta: config.okta,
+    users: emu.directory.users.size,
+    groups: emu.directory.groups.size,
+    memberships,
+    startupMs: Date.now() - started,
+  });
 }
-
 
 // ---- crowdgate side (parent process) -------------------------------------------------------------
 
-
-
 type Provider = OktaProvider;
 
-function target(okta: Record<string, unknown>, share: number, tuning: { concurrency?: number; memberLanes?: number }): Promise<BenchTarget<Provider>> {
-  return benchTarget('okta', createOktaProvider(parseOktaSettings({ ...okta, rateLimitShare: share }, 'bench'), tuning));
+function target(
+  okta: Record<string, unknown>,
+  share: number,
+  tuning: { concurrency?: number; memberLanes?: number },
+): Promise<BenchTarget<Provider>> {
+  return benchTarget(
+    'okta',
+    createOktaProvider(parseOktaSettings({ ...okta, rateLimitShare: share }, 'bench'), tuning),
+  );
 }
 
 /** Runs one sync; samples the engine's phase every 100 ms (where the time and memory go). */
-async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental'): Promise<{ run: SyncRun; ms: number; phases: string }> {
+async function timed(
+  t: BenchTarget<Provider>,
+  mode: 'full' | 'incremental',
+): Promise<{ run: SyncRun; ms: number; phases: string }> {
   const started = Date.now();
   const marks: { stage: string; at: number; rss: number }[] = [];
   const sample = (): void => {
     const progress = t.engine.progress(t.directoryId);
     const read = progress?.read;
-    const stage = !progress ? 'done' : progress.phase !== 'reading' ? progress.phase : read!.groups === 0 ? 'reading users' : read!.groupsWithMembers === 0 ? 'reading groups' : 'reading members';
+    const stage = !progress
+      ? 'done'
+      : progress.phase !== 'reading'
+        ? progress.phase
+        : read!.groups === 0
+          ? 'reading users'
+          : read!.groupsWithMembers === 0
+            ? 'reading groups'
+            : 'reading members';
     const rss = process.memoryUsage().rss;
     const last = marks[marks.length - 1];
     if (last?.stage !== stage) marks.push({ stage, at: Date.now() - started, rss });
@@ -84,7 +129,11 @@ async function timed(t: BenchTarget<Provider>, mode: 'full' | 'incremental'): Pr
   const run = await t.engine.sync('bench', { mode, trigger: 'manual' });
   clearInterval(timer);
   sample();
-  return { run, ms: Date.now() - started, phases: marks.map((m) => `${m.stage}@${secs(m.at)} (RSS ≤ ${mb(m.rss)})`).join(', ') };
+  return {
+    run,
+    ms: Date.now() - started,
+    phases: marks.map((m) => `${m.stage}@${secs(m.at)} (RSS ≤ ${mb(m.rss)})`).join(', '),
+  };
 }
 
 async function main(): Promise<void> {
@@ -92,14 +141,24 @@ async function main(): Promise<void> {
   const { option } = args;
   const spec: Spec = { ...args.tenant(), latencyMs: option('--latency', 20), windowSeconds: option('--window', 2) };
   const share = option('--share', 0.5);
-  const tuning = { ...(args.has('--concurrency') ? { concurrency: option('--concurrency', 16) } : {}), ...(args.has('--lanes') ? { memberLanes: option('--lanes', 12) } : {}) };
+  const tuning = {
+    ...(args.has('--concurrency') ? { concurrency: option('--concurrency', 16) } : {}),
+    ...(args.has('--lanes') ? { memberLanes: option('--lanes', 12) } : {}),
+  };
 
-  const child = fork(__filename, ['--serve', JSON.stringify(spec)], { execArgv: ['--max-old-space-size=6144'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
+    execArgv: ['--max-old-space-size=6144'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
   const ready = await link.next();
   if (ready.type !== 'ready') throw new Error('emulator did not start');
-  console.log(`Okta connector benchmark — ${ready.users} users, ${ready.groups} groups (Everyone included), ${ready.memberships} memberships served (Everyone's included), ${spec.latencyMs} ms added latency per request`);
-  console.log(`  rate limits ON: Okta's per-bucket limits per ${spec.windowSeconds} s window (Okta: 60 s); crowdgate's share ${share}`);
+  console.log(
+    `Okta connector benchmark — ${ready.users} users, ${ready.groups} groups (Everyone included), ${ready.memberships} memberships served (Everyone's included), ${spec.latencyMs} ms added latency per request`,
+  );
+  console.log(
+    `  rate limits ON: Okta's per-bucket limits per ${spec.windowSeconds} s window (Okta: 60 s); crowdgate's share ${share}`,
+  );
   console.log(`  emulator child process ready in ${secs(ready.startupMs)} (tenant generation included)`);
   const goals = new Goals();
   const { check } = goals;
@@ -117,11 +176,20 @@ async function main(): Promise<void> {
       const ms = perWindow === null ? 0 : (b.calls / perWindow) * spec.windowSeconds * 1000;
       floorMs = Math.max(floorMs, ms);
       sumMs += ms;
-      console.log(`     bucket ${bucket.padEnd(6)} ${String(b.calls).padStart(7)} calls, 429s ${b.throttled}, limit ${b.limit ?? '?'}/window → ${perWindow === null ? '-' : `${perWindow} per window for crowdgate, floor ${secs(ms)}`}`);
+      console.log(
+        `     bucket ${bucket.padEnd(6)} ${String(b.calls).padStart(7)} calls, 429s ${b.throttled}, limit ${b.limit ?? '?'}/window → ${perWindow === null ? '-' : `${perWindow} per window for crowdgate, floor ${secs(ms)}`}`,
+      );
     }
-    console.log(`     floor (busiest bucket: calls ÷ (share × limit) windows) ${secs(floorMs)} → ratio ${(full.ms / floorMs).toFixed(3)}×  (sum over buckets, read one after another: ${secs(sumMs)} → ${(full.ms / sumMs).toFixed(3)}×)`);
+    console.log(
+      `     floor (busiest bucket: calls ÷ (share × limit) windows) ${secs(floorMs)} → ratio ${(full.ms / floorMs).toFixed(3)}×  (sum over buckets, read one after another: ${secs(sumMs)} → ${(full.ms / sumMs).toFixed(3)}×)`,
+    );
     check('full sync succeeded', full.run.status === 'succeeded');
-    check(`store = org counts: ${state.users.length} users, ${state.groups.length} groups, ${state.userMemberships.length} memberships`, state.users.length === ready.users && state.groups.length === ready.groups && state.userMemberships.length === ready.memberships);
+    check(
+      `store = org counts: ${state.users.length} users, ${state.groups.length} groups, ${state.userMemberships.length} memberships`,
+      state.users.length === ready.users &&
+        state.groups.length === ready.groups &&
+        state.userMemberships.length === ready.memberships,
+    );
     check(`wall ≤ 1.2× the floor (${(full.ms / floorMs).toFixed(3)}×)`, full.ms <= 1.2 * floorMs);
 
     const kinds = (await link.ask({ type: 'changes', count: 100 })).detail;
@@ -129,8 +197,13 @@ async function main(): Promise<void> {
     const incremental = await timed(t, 'incremental');
     const visibleMs = Date.now() - changedAt;
     console.log(`\n  2. incremental sync of 100 changes (${kinds}): ${describeRun(incremental.run)}`);
-    console.log(`     wall ${secs(incremental.ms)}; changes visible in the store ${secs(visibleMs)} after they were made`);
-    check(`incremental ran as incremental and ≤ 5 s (${secs(visibleMs)})`, incremental.run.status === 'succeeded' && incremental.run.mode === 'incremental' && visibleMs <= 5_000);
+    console.log(
+      `     wall ${secs(incremental.ms)}; changes visible in the store ${secs(visibleMs)} after they were made`,
+    );
+    check(
+      `incremental ran as incremental and ≤ 5 s (${secs(visibleMs)})`,
+      incremental.run.status === 'succeeded' && incremental.run.mode === 'incremental' && visibleMs <= 5_000,
+    );
     const totals = [...t.provider.usage()].map(([b, u]) => `${b} ${u.calls}`).join(', ');
     console.log(`     calls so far per bucket: ${totals}; peak RSS ${mb(peakRss())}`);
     await disposeTarget(t);

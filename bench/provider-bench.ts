@@ -42,7 +42,9 @@ export function applyChanges(state: TenantState, count: number, options: ChangeO
   for (let i = 0; i < count; i++) {
     const user = users[(i * step) % users.length]!;
     const group = groups[(i * 7) % groups.length]!;
-    const kind = ['update', 'rename', 'disable', 'create', 'delete', 'join', 'leave', 'update', 'update', 'join'][i % 10]!;
+    const kind = ['update', 'rename', 'disable', 'create', 'delete', 'join', 'leave', 'update', 'update', 'join'][
+      i % 10
+    ]!;
     kinds[kind] = (kinds[kind] ?? 0) + 1;
     switch (kind) {
       case 'update':
@@ -57,7 +59,21 @@ export function applyChanges(state: TenantState, count: number, options: ChangeO
       case 'create': {
         const id = `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`;
         const login = `bench${i}@${domain}`;
-        state.createUser({ id, givenName: 'Bench', surname: String(i), displayName: `Bench ${i}`, login, mail: login, mailNickname: `bench${i}`, samAccountName: null, department: 'Bench', jobTitle: 'Bench', employeeId: `7${String(i).padStart(7, '0')}`, enabled: true, guest: false });
+        state.createUser({
+          id,
+          givenName: 'Bench',
+          surname: String(i),
+          displayName: `Bench ${i}`,
+          login,
+          mail: login,
+          mailNickname: `bench${i}`,
+          samAccountName: null,
+          department: 'Bench',
+          jobTitle: 'Bench',
+          employeeId: `7${String(i).padStart(7, '0')}`,
+          enabled: true,
+          guest: false,
+        });
         state.addMember(group.id, id);
         break;
       }
@@ -74,7 +90,9 @@ export function applyChanges(state: TenantState, count: number, options: ChangeO
       }
     }
   }
-  return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  return Object.entries(kinds)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
 }
 
 /** The tenant size and the latency the emulator child adds to every answer. */
@@ -89,7 +107,9 @@ export interface BenchSpec {
  * The emulator child's side of the link: `onMessage` handles each request of the parent (and
  * answers with `send`); the child exits when the parent goes away. Returns `send`.
  */
-export function childLink<To, From>(onMessage: (message: To, send: (message: From) => void) => void): (message: From) => void {
+export function childLink<To, From>(
+  onMessage: (message: To, send: (message: From) => void) => void,
+): (message: From) => void {
   const send = (message: From): void => void process.send?.(message);
   // The benchmark process went away (crashed, killed): do not linger.
   process.on('disconnect', () => process.exit(0));
@@ -156,11 +176,18 @@ export interface BenchTarget<P extends DirectoryProvider & { close(): Promise<vo
 }
 
 /** Removal safety off (a bench deletes freely), no local groups. */
-export async function benchTarget<P extends DirectoryProvider & { close(): Promise<void> }>(kind: string, provider: P): Promise<BenchTarget<P>> {
+export async function benchTarget<P extends DirectoryProvider & { close(): Promise<void> }>(
+  kind: string,
+  provider: P,
+): Promise<BenchTarget<P>> {
   const root = mkdtempSync(join(tmpdir(), `crowdgate-${kind}-bench-`));
   const store = openSqliteStore(root);
   const [directory] = await store.upsertDirectories([{ name: 'bench', provider: kind }]);
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 } };
+  const settings = {
+    ...DEFAULT_SYNC_SETTINGS,
+    localGroups: [],
+    safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 },
+  };
   const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
   return { store, engine, provider, root, directoryId: directory!.id };
 }
@@ -194,14 +221,19 @@ export function benchArgs(withValue: readonly string[]) {
     },
     /** The tenant size from the positional arguments; 100k users, 20k groups, 1M memberships by default. */
     tenant: () => {
-      const num = (i: number, fallback: number): number => (positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, '')));
+      const num = (i: number, fallback: number): number =>
+        positional[i] === undefined ? fallback : Number(positional[i]!.replace(/_/g, ''));
       return { users: num(0, 100_000), groups: num(1, 20_000), memberships: num(2, 1_000_000) };
     },
   };
 }
 
 /** The emulated tenant of a bench child process (seed `bench`), and how long generating it took from `started`. */
-export async function benchTenant(spec: { readonly users: number; readonly groups: number; readonly memberships: number }) {
+export async function benchTenant(spec: {
+  readonly users: number;
+  readonly groups: number;
+  readonly memberships: number;
+}) {
   const { generateTenant } = await import('../src/emulators/tenant');
   return generateTenant({ seed: 'bench', users: spec.users, groups: spec.groups, memberships: spec.memberships });
 }

@@ -16,7 +16,10 @@ export interface ServerChild {
 }
 
 export function startServerChild(args: string[]): Promise<ServerChild> {
-  const child = fork(join(__dirname, 'fuzz-server.js'), args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const child = fork(join(__dirname, 'fuzz-server.js'), args, {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
   const logged: Array<Record<string, unknown>> = [];
   let buffer = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -33,7 +36,15 @@ export function startServerChild(args: string[]): Promise<ServerChild> {
     }
   });
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`server child exited with ${code}: ${logged.map((l) => l.message).join(' | ').slice(0, 2000)}`));
+    const onExit = (code: number | null) =>
+      reject(
+        new Error(
+          `server child exited with ${code}: ${logged
+            .map((l) => l.message)
+            .join(' | ')
+            .slice(0, 2000)}`,
+        ),
+      );
     child.once('exit', onExit);
     child.on('message', function ready(message: { ready?: string }) {
       if (!message.ready) return;

@@ -112,7 +112,13 @@ class Stats {
   }
   error(kind: Kind, status: number | string, detail: string): void {
     this.errorCount++;
-    if (this.errors.length < 20) this.errors.push({ kind, status, at: Math.round((performance.now() - this.started) / 1000), detail: detail.slice(0, 200) });
+    if (this.errors.length < 20)
+      this.errors.push({
+        kind,
+        status,
+        at: Math.round((performance.now() - this.started) / 1000),
+        detail: detail.slice(0, 200),
+      });
   }
   /** kind → per minute { n, p50, p99 }. */
   perMinute(): Record<string, Array<{ minute: number; n: number; p50: number; p99: number }>> {
@@ -121,7 +127,14 @@ class Stats {
       out[kind] = minutes.flatMap((values, minute) => {
         if (!values || values.length === 0) return [];
         const sorted = [...values].sort((a, b) => a - b);
-        return [{ minute, n: sorted.length, p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2) }];
+        return [
+          {
+            minute,
+            n: sorted.length,
+            p50: +percentile(sorted, 50).toFixed(2),
+            p99: +percentile(sorted, 99).toFixed(2),
+          },
+        ];
       });
     }
     return out;
@@ -137,11 +150,24 @@ interface Answer {
   headers: http.IncomingHttpHeaders;
 }
 
-function call(agent: http.Agent, url: string, method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function call(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  path: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       `${url}${path}`,
-      { agent, method, headers: { authorization: `Basic ${Buffer.from(`${APP.name}:${APP.password}`).toString('base64')}`, ...init.headers } },
+      {
+        agent,
+        method,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${APP.name}:${APP.password}`).toString('base64')}`,
+          ...init.headers,
+        },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -150,7 +176,13 @@ function call(agent: http.Agent, url: string, method: string, path: string, init
           if (size < 65_536) chunks.push(chunk);
           size += chunk.length;
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: response.headers,
+          }),
+        );
         response.on('error', reject);
       },
     );
@@ -160,7 +192,12 @@ function call(agent: http.Agent, url: string, method: string, path: string, init
   });
 }
 
-async function timed(stats: Stats, kind: Kind, expected: number[], run: () => Promise<Answer>): Promise<Answer | undefined> {
+async function timed(
+  stats: Stats,
+  kind: Kind,
+  expected: number[],
+  run: () => Promise<Answer>,
+): Promise<Answer | undefined> {
   const started = performance.now();
   try {
     const answer = await run();
@@ -216,25 +253,53 @@ class Traffic {
           this.sent++;
           const user = encodeURIComponent(pick(this.users));
           const roll = Math.random();
-          if (roll < 0.45) await timed(this.stats, 'lookup', [200], () => call(this.agent, this.url, 'GET', `${BASE}/user?username=${user}`));
-          else if (roll < 0.7) await timed(this.stats, 'groups', [200], () => call(this.agent, this.url, 'GET', `${BASE}/user/group/nested?username=${user}&start-index=0&max-results=-1`));
+          if (roll < 0.45)
+            await timed(this.stats, 'lookup', [200], () =>
+              call(this.agent, this.url, 'GET', `${BASE}/user?username=${user}`),
+            );
+          else if (roll < 0.7)
+            await timed(this.stats, 'groups', [200], () =>
+              call(
+                this.agent,
+                this.url,
+                'GET',
+                `${BASE}/user/group/nested?username=${user}&start-index=0&max-results=-1`,
+              ),
+            );
           else if (roll < 0.82) {
             await timed(this.stats, 'login', [200], () =>
-              call(this.agent, this.url, 'POST', `${BASE}/authentication?username=${user}`, { body: `<password><value>${USER_PASSWORD}</value></password>`, headers: { 'content-type': 'application/xml' } }),
+              call(this.agent, this.url, 'POST', `${BASE}/authentication?username=${user}`, {
+                body: `<password><value>${USER_PASSWORD}</value></password>`,
+                headers: { 'content-type': 'application/xml' },
+              }),
             );
           } else if (roll < 0.9) {
             const name = decodeURIComponent(user);
             const body = `<authentication-context><username>${name}</username><password>${USER_PASSWORD}</password><validation-factors><validation-factor><name>remote_address</name><value>10.1.2.${Math.floor(Math.random() * 200)}</value></validation-factor></validation-factors></authentication-context>`;
-            const created = await timed(this.stats, 'session', [201], () => call(this.agent, this.url, 'POST', `${BASE}/session`, { body, headers: { 'content-type': 'application/xml' } }));
+            const created = await timed(this.stats, 'session', [201], () =>
+              call(this.agent, this.url, 'POST', `${BASE}/session`, {
+                body,
+                headers: { 'content-type': 'application/xml' },
+              }),
+            );
             const token = created?.body.match(/<token>([^<]+)<\/token>/)?.[1];
             if (token) {
               const factors = /<validation-factors>.*<\/validation-factors>/.exec(body)![0];
-              await timed(this.stats, 'validate', [200], () => call(this.agent, this.url, 'POST', `${BASE}/session/${encodeURIComponent(token)}`, { body: factors, headers: { 'content-type': 'application/xml' } }));
+              await timed(this.stats, 'validate', [200], () =>
+                call(this.agent, this.url, 'POST', `${BASE}/session/${encodeURIComponent(token)}`, {
+                  body: factors,
+                  headers: { 'content-type': 'application/xml' },
+                }),
+              );
               // The user signs out, as Jira's logout does: sessions do not pile up for their 30 minutes.
-              await timed(this.stats, 'logout', [204], () => call(this.agent, this.url, 'DELETE', `${BASE}/session/${encodeURIComponent(token)}`));
+              await timed(this.stats, 'logout', [204], () =>
+                call(this.agent, this.url, 'DELETE', `${BASE}/session/${encodeURIComponent(token)}`),
+              );
             } else if (created?.status === 201) this.stats.error('session', 201, 'no token in the session entity');
           } else {
-            await timed(this.stats, 'group', [200], () => call(this.agent, this.url, 'GET', `${BASE}/group?groupname=${encodeURIComponent(pick(this.groups))}`));
+            await timed(this.stats, 'group', [200], () =>
+              call(this.agent, this.url, 'GET', `${BASE}/group?groupname=${encodeURIComponent(pick(this.groups))}`),
+            );
           }
         }
       }),
@@ -251,7 +316,9 @@ class Traffic {
         counts.full++;
         lastFull = performance.now();
       } else {
-        const answer = await timed(this.stats, 'incremental', [200, 410], () => call(this.agent, this.url, 'GET', `${BASE}/event/${encodeURIComponent(this.eventToken!)}`));
+        const answer = await timed(this.stats, 'incremental', [200, 410], () =>
+          call(this.agent, this.url, 'GET', `${BASE}/event/${encodeURIComponent(this.eventToken!)}`),
+        );
         counts.incremental++;
         if (answer?.status === 410) {
           counts.expired++;
@@ -280,7 +347,13 @@ class Traffic {
     let token: string | undefined;
     for (const [method, path, body] of steps) {
       try {
-        const answer = await call(this.agent, this.url, method, path, body ? { body, headers: xml } : { headers: { accept: 'application/xml' } });
+        const answer = await call(
+          this.agent,
+          this.url,
+          method,
+          path,
+          body ? { body, headers: xml } : { headers: { accept: 'application/xml' } },
+        );
         if (answer.status !== 200) this.stats.error('full-sync', answer.status, `${method} ${path}: ${answer.body}`);
         if (path.endsWith('/event')) token = answer.body.match(/newEventToken="([^"]+)"/)?.[1];
       } catch (error) {
@@ -294,7 +367,8 @@ class Traffic {
 
 function sleepUntil(at: number, stopped: () => boolean): Promise<void> {
   return new Promise((resolve) => {
-    const tick = () => (stopped() || performance.now() >= at ? resolve() : setTimeout(tick, Math.min(500, at - performance.now())));
+    const tick = () =>
+      stopped() || performance.now() >= at ? resolve() : setTimeout(tick, Math.min(500, at - performance.now()));
     tick();
   });
 }
@@ -327,7 +401,10 @@ class Churn {
     const roll = Math.random();
     this.n++;
     if (roll < 0.35) {
-      state.updateUser(user.id, { displayName: `${user.givenName} ${user.surname} (${this.n})`, jobTitle: `Title ${this.n}` });
+      state.updateUser(user.id, {
+        displayName: `${user.givenName} ${user.surname} (${this.n})`,
+        jobTitle: `Title ${this.n}`,
+      });
       this.bump('updated');
     } else if (roll < 0.45) {
       const back = this.disabled.shift();
@@ -383,7 +460,11 @@ class Churn {
 // ---------------------------------------------------------------------------------------------
 
 async function graphql<T>(url: string, query: string): Promise<T> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ query }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (!body.data) throw new Error(`GraphQL: ${JSON.stringify(body.errors).slice(0, 500)}`);
   return body.data;
@@ -392,7 +473,11 @@ async function graphql<T>(url: string, query: string): Promise<T> {
 async function main(): Promise<void> {
   const opts = options();
   const work = mkdtempSync(join(tmpdir(), 'crowdgate-soak-'));
-  const emulator = await startEntraEmulator({ tenant: { seed: 'soak', users: opts.users, groups: opts.groups }, host: '127.0.0.1', port: 0 });
+  const emulator = await startEntraEmulator({
+    tenant: { seed: 'soak', users: opts.users, groups: opts.groups },
+    host: '127.0.0.1',
+    port: 0,
+  });
   let server: ServerChild | undefined;
   let traffic: Traffic | undefined;
   let exitCode = 1;
@@ -413,24 +498,42 @@ async function main(): Promise<void> {
           safety: { maxRemovalShare: 1, maxRemovals: 100_000 },
         },
       ],
-      applications: [{ name: APP.name, passwordHash: await hashPassword(APP.password), allowedAddresses: ['127.0.0.1/32'], directories: ['corp'] }],
+      applications: [
+        {
+          name: APP.name,
+          passwordHash: await hashPassword(APP.password),
+          allowedAddresses: ['127.0.0.1/32'],
+          directories: ['corp'],
+        },
+      ],
     };
     const configFile = join(work, 'crowdgate.yaml');
     writeFileSync(configFile, JSON.stringify(config, null, 2)); // JSON is YAML
     const setupStarted = Date.now();
     server = await startServerChild(['--config', configFile]);
     const pid = server.child.pid!;
-    console.log(`crowdgate (pid ${pid}) serving ${opts.users} users / ${opts.groups} groups from the Entra emulator after ${Date.now() - setupStarted} ms`);
+    console.log(
+      `crowdgate (pid ${pid}) serving ${opts.users} users / ${opts.groups} groups from the Entra emulator after ${Date.now() - setupStarted} ms`,
+    );
 
     // Hot users: active members (no guests), by their Crowd names; the churn leaves them alone.
-    const { users, groups } = await graphql<{ users: { nodes: Array<{ name: string; externalId: string }> }; groups: { nodes: Array<{ name: string }> } }>(
+    const { users, groups } = await graphql<{
+      users: { nodes: Array<{ name: string; externalId: string }> };
+      groups: { nodes: Array<{ name: string }> };
+    }>(
       server.url,
       '{ users(first: 200, filter: { active: true }) { nodes { name externalId } } groups(first: 100) { nodes { name } } }',
     );
     const hot = users.nodes.filter((u) => !emulator.state.users.get(u.externalId)?.guest);
     const churn = new Churn(emulator, new Set(hot.map((u) => u.externalId)));
     const stats = new Stats();
-    traffic = new Traffic(server.url, stats, hot.map((u) => u.name), groups.nodes.map((g) => g.name), opts);
+    traffic = new Traffic(
+      server.url,
+      stats,
+      hot.map((u) => u.name),
+      groups.nodes.map((g) => g.name),
+      opts,
+    );
     const end = performance.now() + opts.minutes * 60_000;
     const warmupEnd = stats.started + opts.warmupMinutes * 60_000;
 
@@ -439,10 +542,15 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => rss.push([(performance.now() - stats.started) / 60_000, rssOf(pid) / MB]), 5_000);
     const churner = setInterval(() => churn.change(), opts.churnSeconds * 1000);
     let heapAfterWarmup: NodeJS.MemoryUsage | undefined;
-    const warmupTimer = setTimeout(() => void server!.memory().then((m) => (heapAfterWarmup = m)), Math.max(0, warmupEnd - performance.now()));
+    const warmupTimer = setTimeout(
+      () => void server!.memory().then((m) => (heapAfterWarmup = m)),
+      Math.max(0, warmupEnd - performance.now()),
+    );
     const progress = setInterval(() => {
       const total = [...stats.requests.values()].reduce((s, n) => s + n, 0);
-      console.log(`  ${stats.minute()} min: ${total} requests, ${stats.errorCount} errors, server RSS ${(rssOf(pid) / MB).toFixed(0)} MB, ${Object.values(churn.counts).reduce((s, n) => s + n, 0)} changes`);
+      console.log(
+        `  ${stats.minute()} min: ${total} requests, ${stats.errorCount} errors, server RSS ${(rssOf(pid) / MB).toFixed(0)} MB, ${Object.values(churn.counts).reduce((s, n) => s + n, 0)} changes`,
+      );
     }, 60_000);
     const [, sync] = await Promise.all([traffic.mixed(end), traffic.jiraSync(end)]);
     clearInterval(sampler);
@@ -451,9 +559,12 @@ async function main(): Promise<void> {
     clearTimeout(warmupTimer);
     const heapEnd = await server.memory();
 
-    const runs = await graphql<{ syncRuns: Array<{ status: string; mode: string; trigger: string; error: string | null }> }>(server.url, '{ syncRuns(directory: "corp", first: 1000) { status mode trigger error } }');
+    const runs = await graphql<{
+      syncRuns: Array<{ status: string; mode: string; trigger: string; error: string | null }>;
+    }>(server.url, '{ syncRuns(directory: "corp", first: 1000) { status mode trigger error } }');
     const runCounts: Record<string, number> = {};
-    for (const r of runs.syncRuns) runCounts[`${r.trigger}/${r.mode}/${r.status}`] = (runCounts[`${r.trigger}/${r.mode}/${r.status}`] ?? 0) + 1;
+    for (const r of runs.syncRuns)
+      runCounts[`${r.trigger}/${r.mode}/${r.status}`] = (runCounts[`${r.trigger}/${r.mode}/${r.status}`] ?? 0) + 1;
     // A scheduled run still going when the soak ends is not a failure.
     const failedRuns = runs.syncRuns.filter((r) => r.status !== 'succeeded' && r.status !== 'running');
 
@@ -464,13 +575,19 @@ async function main(): Promise<void> {
     // Whole minutes only: after the warm-up's last partial minute, before the end.
     for (const [minute, mb] of afterWarmup) {
       const m = Math.floor(minute);
-      if (m >= Math.ceil(opts.warmupMinutes) && m < opts.minutes) floors.set(m, Math.min(floors.get(m) ?? Infinity, mb));
+      if (m >= Math.ceil(opts.warmupMinutes) && m < opts.minutes)
+        floors.set(m, Math.min(floors.get(m) ?? Infinity, mb));
     }
     const floorPoints = [...floors].map(([minute, mb]) => [minute + 0.5, mb] as const);
     const rssSlopePer10 = slope(floorPoints) * 10;
     const rssSlopeAllPer10 = slope(afterWarmup) * 10;
     const slopeMeasured = floorPoints.length >= 3;
-    const perMinute = Object.fromEntries(Object.entries(stats.perMinute()).map(([kind, minutes]) => [kind, minutes.filter((m) => m.minute < opts.minutes)]));
+    const perMinute = Object.fromEntries(
+      Object.entries(stats.perMinute()).map(([kind, minutes]) => [
+        kind,
+        minutes.filter((m) => m.minute < opts.minutes),
+      ]),
+    );
     // p99 stability per kind: after warm-up, no minute above 2× the median minute + 5 ms.
     const warmMinutes = Math.ceil(opts.warmupMinutes);
     const unstable: string[] = [];
@@ -478,7 +595,8 @@ async function main(): Promise<void> {
       const steady = minutes.filter((m) => m.minute >= warmMinutes && m.n >= 20);
       if (steady.length < 2) continue;
       const median = [...steady.map((m) => m.p99)].sort((a, b) => a - b)[Math.floor(steady.length / 2)]!;
-      for (const m of steady) if (m.p99 > 2 * median + 5) unstable.push(`${kind} minute ${m.minute}: p99 ${m.p99} ms vs median ${median} ms`);
+      for (const m of steady)
+        if (m.p99 > 2 * median + 5) unstable.push(`${kind} minute ${m.minute}: p99 ${m.p99} ms vs median ${median} ms`);
     }
     const logged = server.logged.filter((l) => l.level === 'error');
     const goals = {
@@ -490,14 +608,29 @@ async function main(): Promise<void> {
 
     console.log('\nrequests by kind:', Object.fromEntries(stats.requests));
     console.log('p50 / p99 per minute (ms):');
-    for (const [kind, minutes] of Object.entries(perMinute)) console.log(`  ${kind.padEnd(11)} ${minutes.map((m) => `${m.minute}:${m.p50}/${m.p99}(${m.n})`).join('  ')}`);
-    console.log(`errors: ${stats.errorCount}${stats.errors.length ? `\n  ${stats.errors.map((e) => `${e.at}s ${e.kind} ${e.status} ${e.detail}`).join('\n  ')}` : ''}`);
+    for (const [kind, minutes] of Object.entries(perMinute))
+      console.log(`  ${kind.padEnd(11)} ${minutes.map((m) => `${m.minute}:${m.p50}/${m.p99}(${m.n})`).join('  ')}`);
+    console.log(
+      `errors: ${stats.errorCount}${stats.errors.length ? `\n  ${stats.errors.map((e) => `${e.at}s ${e.kind} ${e.status} ${e.detail}`).join('\n  ')}` : ''}`,
+    );
     console.log(`Jira syncs: ${sync.full} full, ${sync.incremental} incremental (${sync.expired} answered 410 → full)`);
     console.log(`provider changes: ${JSON.stringify(churn.counts)}`);
-    console.log(`crowdgate sync runs: ${JSON.stringify(runCounts)}${failedRuns.length ? ` failed: ${failedRuns.map((r) => r.error).join(' | ').slice(0, 500)}` : ''}`);
-    console.log(`server RSS: after warm-up ${afterWarmup[0]?.[1].toFixed(0)} MB, end ${rss[rss.length - 1]?.[1].toFixed(0)} MB, slope of the per-minute floor ${slopeMeasured ? `${rssSlopePer10.toFixed(1)} MB / 10 min (goal ≤ 10)` : 'not measured (fewer than 3 whole minutes after warm-up)'}, of all samples ${rssSlopeAllPer10.toFixed(1)} MB / 10 min; heap after GC ${heapAfterWarmup ? (heapAfterWarmup.heapUsed / MB).toFixed(1) : '?'} → ${(heapEnd.heapUsed / MB).toFixed(1)} MB`);
+    console.log(
+      `crowdgate sync runs: ${JSON.stringify(runCounts)}${
+        failedRuns.length
+          ? ` failed: ${failedRuns
+              .map((r) => r.error)
+              .join(' | ')
+              .slice(0, 500)}`
+          : ''
+      }`,
+    );
+    console.log(
+      `server RSS: after warm-up ${afterWarmup[0]?.[1].toFixed(0)} MB, end ${rss[rss.length - 1]?.[1].toFixed(0)} MB, slope of the per-minute floor ${slopeMeasured ? `${rssSlopePer10.toFixed(1)} MB / 10 min (goal ≤ 10)` : 'not measured (fewer than 3 whole minutes after warm-up)'}, of all samples ${rssSlopeAllPer10.toFixed(1)} MB / 10 min; heap after GC ${heapAfterWarmup ? (heapAfterWarmup.heapUsed / MB).toFixed(1) : '?'} → ${(heapEnd.heapUsed / MB).toFixed(1)} MB`,
+    );
     if (unstable.length) console.log(`p99 not stable: ${unstable.join('; ')}`);
-    if (logged.length) console.log(`crowdgate logged ${logged.length} errors, e.g. ${JSON.stringify(logged.slice(0, 3)).slice(0, 800)}`);
+    if (logged.length)
+      console.log(`crowdgate logged ${logged.length} errors, e.g. ${JSON.stringify(logged.slice(0, 3)).slice(0, 800)}`);
 
     const summary = {
       minutes: opts.minutes,
@@ -518,7 +651,10 @@ async function main(): Promise<void> {
         floorSlopePer10Minutes: slopeMeasured ? +rssSlopePer10.toFixed(2) : null,
         allSamplesSlopePer10Minutes: +rssSlopeAllPer10.toFixed(2),
       },
-      heapAfterGcMB: { afterWarmup: heapAfterWarmup ? +(heapAfterWarmup.heapUsed / MB).toFixed(1) : null, end: +(heapEnd.heapUsed / MB).toFixed(1) },
+      heapAfterGcMB: {
+        afterWarmup: heapAfterWarmup ? +(heapAfterWarmup.heapUsed / MB).toFixed(1) : null,
+        end: +(heapEnd.heapUsed / MB).toFixed(1),
+      },
       errorsLogged: logged.length,
       unstable,
       goals,

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const tenant = generateTenant({ seed: 'bench', users, groups, memberships });
   const state = new TenantState(tenant);
-  console.log(`tenant: ${users} users, ${groups} groups, ${tenant.membershipCount} memberships, ${tenant.nestedGroupLinkCount} nested links (generated in ${Date.now() - t0} ms)`);
+  console.log(
+    `tenant: ${users} users, ${groups} groups, ${tenant.membershipCount} memberships, ${tenant.nestedGroupLinkCount} nested links (generated in ${Date.now() - t0} ms)`,
+  );
 
   // Baseline: the same rows, raw, in one transaction.
   const baselineMs = rawInsert(join(root, 'raw.sqlite'), tenant);
@@ -44,14 +46,24 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const store = openSqliteStore(join(root, 'engine'));
   const [directory] = await store.upsertDirectories([{ name: 'bench', provider: 'demo' }]);
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: ['jira-software-users'], safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 } };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider: new TenantProvider(state), settings }], silentLogger);
+  const settings = {
+    ...DEFAULT_SYNC_SETTINGS,
+    localGroups: ['jira-software-users'],
+    safety: { maxRemovalShare: 1, maxRemovals: 1_000_000 },
+  };
+  const engine = new SyncEngine(
+    store,
+    [{ directory: directory!, provider: new TenantProvider(state), settings }],
+    silentLogger,
+  );
 
   let started = Date.now();
   const first = await engine.sync('bench', { mode: 'full', trigger: 'manual' });
   const firstMs = Date.now() - started;
   const peak = peakRss();
-  console.log(`first full run: ${first.status} in ${firstMs} ms (${(firstMs / baselineMs).toFixed(2)}× baseline); RSS before ${mb(rssBefore)} (tenant double included), peak ${mb(peak)}, growth ${mb(peak - rssBefore)}`);
+  console.log(
+    `first full run: ${first.status} in ${firstMs} ms (${(firstMs / baselineMs).toFixed(2)}× baseline); RSS before ${mb(rssBefore)} (tenant double included), peak ${mb(peak)}, growth ${mb(peak - rssBefore)}`,
+  );
 
   // 1% churn: renames, disables and membership moves on 1% of users.
   const ids = [...state.users.keys()];
@@ -94,18 +106,34 @@ function rawInsert(file: string, tenant: ReturnType<typeof generateTenant>): num
   for (const sql of MIGRATIONS) db.exec(sql);
   const started = Date.now();
   db.transaction(() => {
-    db.prepare("INSERT INTO directories (name, name_lower, provider, position, created_at) VALUES ('raw', 'raw', 'demo', 0, 0)").run();
+    db.prepare(
+      "INSERT INTO directories (name, name_lower, provider, position, created_at) VALUES ('raw', 'raw', 'demo', 0, 0)",
+    ).run();
     const user = db.prepare(
       'INSERT INTO users (directory_id, external_id, name, name_lower, first_name, last_name, display_name, email, email_lower, active, created_at, updated_at, attributes) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)',
     );
     const userIds = new Map<string, number>();
     for (const u of tenant.users) {
-      const info = user.run(u.id, u.login, foldName(u.login), u.givenName, u.surname, u.displayName, u.mail, foldName(u.mail), u.enabled ? 1 : 0, JSON.stringify({ department: [u.department] }));
+      const info = user.run(
+        u.id,
+        u.login,
+        foldName(u.login),
+        u.givenName,
+        u.surname,
+        u.displayName,
+        u.mail,
+        foldName(u.mail),
+        u.enabled ? 1 : 0,
+        JSON.stringify({ department: [u.department] }),
+      );
       userIds.set(u.id, Number(info.lastInsertRowid));
     }
-    const group = db.prepare("INSERT INTO groups (directory_id, external_id, name, name_lower, description, active, local, created_at, updated_at, attributes) VALUES (1, ?, ?, ?, ?, 1, 0, 0, 0, '{}')");
+    const group = db.prepare(
+      "INSERT INTO groups (directory_id, external_id, name, name_lower, description, active, local, created_at, updated_at, attributes) VALUES (1, ?, ?, ?, ?, 1, 0, 0, 0, '{}')",
+    );
     const groupIds = new Map<string, number>();
-    for (const g of tenant.groups) groupIds.set(g.id, Number(group.run(g.id, g.name, foldName(g.name), g.description).lastInsertRowid));
+    for (const g of tenant.groups)
+      groupIds.set(g.id, Number(group.run(g.id, g.name, foldName(g.name), g.description).lastInsertRowid));
     const member = db.prepare('INSERT INTO user_groups (group_id, user_id) VALUES (?, ?)');
     const child = db.prepare('INSERT INTO group_groups (parent_id, child_id) VALUES (?, ?)');
     for (const g of tenant.groups) {

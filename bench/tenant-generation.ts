@@ -16,7 +16,9 @@ function argument(position: number, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isSafeInteger(value) || value < 0) {
-    console.error(`usage: node dist/bench/tenant-generation.js [users groups memberships] (got ${JSON.stringify(raw)})`);
+    console.error(
+      `usage: node dist/bench/tenant-generation.js [users groups memberships] (got ${JSON.stringify(raw)})`,
+    );
     process.exit(2);
   }
   return value;
@@ -29,7 +31,8 @@ const msSince = (start: bigint): number => Number(process.hrtime.bigint() - star
 function baseline(users: number, groups: number, memberships: number): { ms: number; objects: number } {
   const start = process.hrtime.bigint();
   const u = new Array<{ id: number; name: number; mail: number; enabled: boolean }>(users);
-  for (let i = 0; i < users; i++) u[i] = { id: Math.random(), name: Math.random(), mail: Math.random(), enabled: Math.random() < 0.95 };
+  for (let i = 0; i < users; i++)
+    u[i] = { id: Math.random(), name: Math.random(), mail: Math.random(), enabled: Math.random() < 0.95 };
   const g = new Array<{ id: number; name: number }>(groups);
   for (let i = 0; i < groups; i++) g[i] = { id: Math.random(), name: Math.random() };
   const m = new Array<{ user: number; group: number }>(memberships);
@@ -53,10 +56,14 @@ function main(): void {
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const heapUsed = process.memoryUsage().heapUsed;
 
-  console.log(`tenant: ${tenant.users.length} users, ${tenant.groups.length} groups, ` +
-    `${tenant.membershipCount} memberships (target ${tenant.spec.memberships}), ${tenant.nestedGroupLinkCount} nested links`);
-  console.log(`generation: ${generationMs.toFixed(0)} ms wall, peak RSS ${mb(peakRss)} ` +
-    `(RSS before ${mb(rssBefore)}, heap used after ${mb(heapUsed)})`);
+  console.log(
+    `tenant: ${tenant.users.length} users, ${tenant.groups.length} groups, ` +
+      `${tenant.membershipCount} memberships (target ${tenant.spec.memberships}), ${tenant.nestedGroupLinkCount} nested links`,
+  );
+  console.log(
+    `generation: ${generationMs.toFixed(0)} ms wall, peak RSS ${mb(peakRss)} ` +
+      `(RSS before ${mb(rssBefore)}, heap used after ${mb(heapUsed)})`,
+  );
 
   const base = baseline(tenant.users.length, tenant.groups.length, tenant.membershipCount);
   console.log(`baseline: ${base.ms.toFixed(0)} ms to allocate ${base.objects} plain objects with Math.random fields`);

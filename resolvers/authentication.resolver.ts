@@ -35,7 +35,9 @@ function providerLogin(user: User): string {
  */
 @Resolver()
 export class AuthenticationResolver {
-  @Mutation(() => UserType, { description: "Checks a user's password at the user's identity provider; answers the user." })
+  @Mutation(() => UserType, {
+    description: "Checks a user's password at the user's identity provider; answers the user.",
+  })
   async authenticateUser(
     @Arg('name', () => String) name: string,
     @Arg('password', () => String) password: string,
@@ -43,15 +45,23 @@ export class AuthenticationResolver {
     @Arg('directories', () => [String], { nullable: true }) directories?: string[] | null,
   ): Promise<User> {
     if (!isWellFormedText(name) || !isWellFormedText(password)) {
-      throw new DirectoryError('INVALID_CREDENTIALS', 'Failed to authenticate principal: the username or password is not well-formed text');
+      throw new DirectoryError(
+        'INVALID_CREDENTIALS',
+        'Failed to authenticate principal: the username or password is not well-formed text',
+      );
     }
     const scope = ctx.directories.resolve(directories);
     const user = await ctx.loaders.userByName(scope).load(foldName(name));
     if (!user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);
     const directory = ctx.directories.get(user.directoryId);
-    const unavailable = () => new DirectoryError('INVALID_CREDENTIALS', `password authentication is not available for directory ${directory.name}`);
+    const unavailable = () =>
+      new DirectoryError(
+        'INVALID_CREDENTIALS',
+        `password authentication is not available for directory ${directory.name}`,
+      );
     if (!ctx.engine) throw unavailable();
-    if (password === '') throw new DirectoryError('INVALID_CREDENTIALS', 'Failed to authenticate principal, password was invalid');
+    if (password === '')
+      throw new DirectoryError('INVALID_CREDENTIALS', 'Failed to authenticate principal, password was invalid');
     const check = await ctx.engine.checkPassword(user.directoryId, providerLogin(user), password);
     if (check === null) throw unavailable();
     switch (check.kind) {
@@ -65,9 +75,15 @@ export class AuthenticationResolver {
       case 'expired':
         throw new DirectoryError('EXPIRED_CREDENTIAL', `The password of <${user.name}> has expired`);
       case 'mfa-required':
-        throw new DirectoryError('INVALID_CREDENTIALS', `The identity provider requires MFA for <${user.name}>; password-only authentication is not possible`);
+        throw new DirectoryError(
+          'INVALID_CREDENTIALS',
+          `The identity provider requires MFA for <${user.name}>; password-only authentication is not possible`,
+        );
       case 'unavailable':
-        throw new DirectoryError('PROVIDER_UNAVAILABLE', `The identity provider of directory ${directory.name} is unavailable: ${check.reason}`);
+        throw new DirectoryError(
+          'PROVIDER_UNAVAILABLE',
+          `The identity provider of directory ${directory.name} is unavailable: ${check.reason}`,
+        );
     }
   }
 }

@@ -8,7 +8,10 @@ export class ConnectionTestResolver {
     description:
       "Tests a directory's connection to its identity provider now (credentials, permissions or scopes, tenant) with the configured settings, and says what is wrong by name. Reads nothing into the store.",
   })
-  async testConnection(@Arg('directory', () => String) directory: string, @Ctx() ctx: GraphQLContext): Promise<ConnectionReportType> {
+  async testConnection(
+    @Arg('directory', () => String) directory: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionReportType> {
     const report = await engineOf(ctx).checkAccess(directory);
     return { ok: report.ok, messages: [...report.messages] };
   }

@@ -27,7 +27,11 @@ export async function memberConnection<T>(
 }
 
 /** A connection over one page of a top-level search; the total is counted only when asked. */
-export function searchConnection<T extends { name: string }>(page: Page<T>, count: () => Promise<number>, answer: AnswerBudget | undefined): ConnectionValue<T> {
+export function searchConnection<T extends { name: string }>(
+  page: Page<T>,
+  count: () => Promise<number>,
+  answer: AnswerBudget | undefined,
+): ConnectionValue<T> {
   answer?.spend(page.items.length);
   const last = page.items[page.items.length - 1];
   return {

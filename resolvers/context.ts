@@ -21,7 +21,12 @@ export interface GraphQLContext {
   readonly answer?: AnswerBudget;
 }
 
-export function createContext(store: Store, directories: DirectoryScope, principal: string, engine?: SyncControl): GraphQLContext {
+export function createContext(
+  store: Store,
+  directories: DirectoryScope,
+  principal: string,
+  engine?: SyncControl,
+): GraphQLContext {
   return { store, loaders: createLoaders(store), directories, principal, ...(engine ? { engine } : {}) };
 }
 

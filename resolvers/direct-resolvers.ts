@@ -30,12 +30,18 @@ export function withDirectResolvers(schema: GraphQLSchema): GraphQLSchema {
   const query = schema.getQueryType()?.getFields();
   const user = schema.getType('User');
   replace(query?.['user'], (_root, args: LookupArgs, ctx) => users.user(ctx, args.name, args.key, args.directories));
-  replace(query?.['group'], (_root, args: LookupArgs & { name: string }, ctx) => groups.group(args.name, ctx, args.directories));
+  replace(query?.['group'], (_root, args: LookupArgs & { name: string }, ctx) =>
+    groups.group(args.name, ctx, args.directories),
+  );
   replace(isObjectType(user) ? user.getFields()['key'] : undefined, (root) => userKey(root as User));
   return schema;
 }
 
-function replace<Args>(field: GraphQLField<unknown, GraphQLContext> | undefined, resolve: GraphQLFieldResolver<unknown, GraphQLContext, Args>): void {
-  if (!field?.resolve) throw new DirectoryError('INTERNAL', 'withDirectResolvers: a field it replaces is missing from the schema');
+function replace<Args>(
+  field: GraphQLField<unknown, GraphQLContext> | undefined,
+  resolve: GraphQLFieldResolver<unknown, GraphQLContext, Args>,
+): void {
+  if (!field?.resolve)
+    throw new DirectoryError('INTERNAL', 'withDirectResolvers: a field it replaces is missing from the schema');
   field.resolve = resolve;
 }

@@ -43,7 +43,11 @@ export function createErrorFormatter(log: ErrorLogger) {
     const original = unwrapResolverError(error);
     const directoryError = directoryErrorIn(original);
     if (directoryError && directoryError.code !== 'INTERNAL') {
-      return { ...formatted, message: directoryError.message, extensions: { code: GRAPHQL_ERROR_CODES[directoryError.code], reason: directoryError.code } };
+      return {
+        ...formatted,
+        message: directoryError.message,
+        extensions: { code: GRAPHQL_ERROR_CODES[directoryError.code], reason: directoryError.code },
+      };
     }
     const code = directoryError ? 'INTERNAL_SERVER_ERROR' : formatted.extensions?.code;
     if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') {

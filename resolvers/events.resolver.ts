@@ -12,12 +12,16 @@ import { DirectoryEventFeedType, DirectoryEventType } from './types/event.type';
  */
 @Resolver()
 export class EventsResolver {
-  @Query(() => String, { description: 'The event token of "now": changes applied later are returned by `events(since:)`.' })
+  @Query(() => String, {
+    description: 'The event token of "now": changes applied later are returned by `events(since:)`.',
+  })
   eventToken(@Ctx() ctx: GraphQLContext): Promise<string> {
     return ctx.store.currentEventToken();
   }
 
-  @Query(() => DirectoryEventFeedType, { description: 'Changes applied since `since` to the given directories (default all), oldest first.' })
+  @Query(() => DirectoryEventFeedType, {
+    description: 'Changes applied since `since` to the given directories (default all), oldest first.',
+  })
   async events(
     @Arg('since', () => String) since: string,
     @Ctx() ctx: GraphQLContext,
@@ -26,7 +30,10 @@ export class EventsResolver {
     const ids = ctx.directories.resolve(directories);
     const result = await ctx.store.eventsSince(since, ids);
     if (result.kind === 'expired') {
-      throw new DirectoryError('EXPIRED_TOKEN', `Event token ${since} is expired or unknown; a full synchronisation is required`);
+      throw new DirectoryError(
+        'EXPIRED_TOKEN',
+        `Event token ${since} is expired or unknown; a full synchronisation is required`,
+      );
     }
     return { token: result.token, events: result.events.map((e) => toEventType(e, ctx)) };
   }
@@ -41,7 +48,13 @@ function toEventType(logged: LoggedEvent, ctx: GraphQLContext): DirectoryEventTy
     case 'group':
       return { type: 'group', operation: event.operation, directory, group: { ...event.group } };
     case 'userMembership':
-      return { type: 'userMembership', operation: event.operation, directory, childUser: event.user, parentGroups: [...event.groups] };
+      return {
+        type: 'userMembership',
+        operation: event.operation,
+        directory,
+        childUser: event.user,
+        parentGroups: [...event.groups],
+      };
     case 'groupMembership':
       return {
         type: 'groupMembership',

@@ -15,7 +15,10 @@ import { GroupType } from './types/group.type';
 
 @Resolver(() => GroupType)
 export class GroupResolver {
-  @Query(() => GroupType, { nullable: true, description: 'One group by name (case-insensitive; the first directory that has it wins).' })
+  @Query(() => GroupType, {
+    nullable: true,
+    description: 'One group by name (case-insensitive; the first directory that has it wins).',
+  })
   async group(
     @Arg('name', () => String) name: string,
     @Ctx() ctx: GraphQLContext,
@@ -58,19 +61,33 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => UserConnection, { description: 'User members, direct or including members of nested groups.' })
-  async users(@Root() group: Group, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<User>> {
+  async users(
+    @Root() group: Group,
+    @Args() args: MemberListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionValue<User>> {
     const refs = await ctx.loaders.usersOfGroup[args.nested ? 'nested' : 'direct'].load(group.id);
     return memberConnection(refs, args, ctx.loaders.userById, ctx.answer);
   }
 
-  @FieldResolver(() => GroupConnection, { description: 'Child groups (members that are groups), direct or all descendants.' })
-  async childGroups(@Root() group: Group, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<Group>> {
+  @FieldResolver(() => GroupConnection, {
+    description: 'Child groups (members that are groups), direct or all descendants.',
+  })
+  async childGroups(
+    @Root() group: Group,
+    @Args() args: MemberListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionValue<Group>> {
     const refs = await ctx.loaders.childGroups[args.nested ? 'nested' : 'direct'].load(group.id);
     return memberConnection(refs, args, ctx.loaders.groupById, ctx.answer);
   }
 
   @FieldResolver(() => GroupConnection, { description: 'Groups this group is a member of, direct or all ancestors.' })
-  async parentGroups(@Root() group: Group, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<Group>> {
+  async parentGroups(
+    @Root() group: Group,
+    @Args() args: MemberListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionValue<Group>> {
     const refs = await ctx.loaders.parentGroups[args.nested ? 'nested' : 'direct'].load(group.id);
     return memberConnection(refs, args, ctx.loaders.groupById, ctx.answer);
   }

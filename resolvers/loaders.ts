@@ -53,10 +53,18 @@ class RequestLoaders implements Loaders {
   private turns?: Turns;
   private readonly usersByName = new ScopedByName((ids, names) => this.store.findUsersByName(ids, names));
   private readonly groupsByName = new ScopedByName((ids, names) => this.store.findGroupsByName(ids, names));
-  readonly groupsOfUser = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.groupsOfUsers(ids, nested)));
-  readonly usersOfGroup = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.usersOfGroups(ids, nested)));
-  readonly childGroups = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.childGroupsOfGroups(ids, nested)));
-  readonly parentGroups = new LazyMembership((ids, nested) => this.afterTurn(() => this.store.parentGroupsOfGroups(ids, nested)));
+  readonly groupsOfUser = new LazyMembership((ids, nested) =>
+    this.afterTurn(() => this.store.groupsOfUsers(ids, nested)),
+  );
+  readonly usersOfGroup = new LazyMembership((ids, nested) =>
+    this.afterTurn(() => this.store.usersOfGroups(ids, nested)),
+  );
+  readonly childGroups = new LazyMembership((ids, nested) =>
+    this.afterTurn(() => this.store.childGroupsOfGroups(ids, nested)),
+  );
+  readonly parentGroups = new LazyMembership((ids, nested) =>
+    this.afterTurn(() => this.store.parentGroupsOfGroups(ids, nested)),
+  );
 
   constructor(private readonly store: Store) {}
 
@@ -85,7 +93,9 @@ class RequestLoaders implements Loaders {
         if (parsed) wanted.set(parsed.directoryId, [...(wanted.get(parsed.directoryId) ?? []), parsed.externalId]);
       }
       const found = (
-        await Promise.all([...wanted].map(([directoryId, externalIds]) => this.store.findUsersByExternalId(directoryId, externalIds)))
+        await Promise.all(
+          [...wanted].map(([directoryId, externalIds]) => this.store.findUsersByExternalId(directoryId, externalIds)),
+        )
       ).flat();
       return byKey(keys, found, (u) => `${u.directoryId}:${u.externalId}`);
     }, OPTIONS));
@@ -101,8 +111,14 @@ class RequestLoaders implements Loaders {
 
   private idLoaders() {
     return (this.byId ??= {
-      users: new DataLoader<number, User | null>(async (ids) => byKey(ids, await this.afterTurn(() => this.store.getUsers(ids)), (u) => u.id), OPTIONS),
-      groups: new DataLoader<number, Group | null>(async (ids) => byKey(ids, await this.afterTurn(() => this.store.getGroups(ids)), (g) => g.id), OPTIONS),
+      users: new DataLoader<number, User | null>(
+        async (ids) => byKey(ids, await this.afterTurn(() => this.store.getUsers(ids)), (u) => u.id),
+        OPTIONS,
+      ),
+      groups: new DataLoader<number, Group | null>(
+        async (ids) => byKey(ids, await this.afterTurn(() => this.store.getGroups(ids)), (g) => g.id),
+        OPTIONS,
+      ),
     });
   }
 }

@@ -24,7 +24,11 @@ const nestedArg = { defaultValue: false, description: 'Include memberships inher
 @Resolver(() => UserType)
 export class UserMemberNamesResolver {
   @FieldResolver(() => [String], { description: "Names of the user's groups (direct, or with inherited ones)." })
-  async groupNames(@Root() user: User, @Ctx() ctx: GraphQLContext, @Arg('nested', () => Boolean, nestedArg) nested: boolean): Promise<string[]> {
+  async groupNames(
+    @Root() user: User,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('nested', () => Boolean, nestedArg) nested: boolean,
+  ): Promise<string[]> {
     return names(await ctx.loaders.groupsOfUser[nested ? 'nested' : 'direct'].load(user.id), ctx);
   }
 }
@@ -32,17 +36,29 @@ export class UserMemberNamesResolver {
 @Resolver(() => GroupType)
 export class GroupMemberNamesResolver {
   @FieldResolver(() => [String], { description: 'Names of the user members (direct, or including nested groups).' })
-  async userNames(@Root() group: Group, @Ctx() ctx: GraphQLContext, @Arg('nested', () => Boolean, nestedArg) nested: boolean): Promise<string[]> {
+  async userNames(
+    @Root() group: Group,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('nested', () => Boolean, nestedArg) nested: boolean,
+  ): Promise<string[]> {
     return names(await ctx.loaders.usersOfGroup[nested ? 'nested' : 'direct'].load(group.id), ctx);
   }
 
   @FieldResolver(() => [String], { description: 'Names of the child groups (direct, or all descendants).' })
-  async childGroupNames(@Root() group: Group, @Ctx() ctx: GraphQLContext, @Arg('nested', () => Boolean, nestedArg) nested: boolean): Promise<string[]> {
+  async childGroupNames(
+    @Root() group: Group,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('nested', () => Boolean, nestedArg) nested: boolean,
+  ): Promise<string[]> {
     return names(await ctx.loaders.childGroups[nested ? 'nested' : 'direct'].load(group.id), ctx);
   }
 
   @FieldResolver(() => [String], { description: 'Names of the parent groups (direct, or all ancestors).' })
-  async parentGroupNames(@Root() group: Group, @Ctx() ctx: GraphQLContext, @Arg('nested', () => Boolean, nestedArg) nested: boolean): Promise<string[]> {
+  async parentGroupNames(
+    @Root() group: Group,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('nested', () => Boolean, nestedArg) nested: boolean,
+  ): Promise<string[]> {
     return names(await ctx.loaders.parentGroups[nested ? 'nested' : 'direct'].load(group.id), ctx);
   }
 }

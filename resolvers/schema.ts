@@ -19,7 +19,20 @@ import { LoginLimitsResolver } from './login-limits.resolver';
  */
 export async function buildCrowdgateSchema({ direct = true }: { direct?: boolean } = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [UserResolver, GroupResolver, DirectoryResolver, UserConnectionResolver, GroupConnectionResolver, SyncResolver, EventsResolver, AuthenticationResolver, ConnectionTestResolver, UserMemberNamesResolver, GroupMemberNamesResolver, LoginLimitsResolver],
+    resolvers: [
+      UserResolver,
+      GroupResolver,
+      DirectoryResolver,
+      UserConnectionResolver,
+      GroupConnectionResolver,
+      SyncResolver,
+      EventsResolver,
+      AuthenticationResolver,
+      ConnectionTestResolver,
+      UserMemberNamesResolver,
+      GroupMemberNamesResolver,
+      LoginLimitsResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     validate: false,
   });

@@ -23,7 +23,10 @@ export class SyncResolver {
   }
 
   @Query(() => SyncProgressType, { nullable: true, description: 'The run in progress for a directory, if any.' })
-  async syncProgress(@Arg('directory', () => String) directory: string, @Ctx() ctx: GraphQLContext): Promise<SyncProgressType | null> {
+  async syncProgress(
+    @Arg('directory', () => String) directory: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SyncProgressType | null> {
     const [id] = ctx.directories.resolve([directory]);
     const progress = await engineOf(ctx).progress(id!);
     if (!progress) return null;
@@ -56,7 +59,9 @@ export class SyncResolver {
     return engineOf(ctx).approve(runId);
   }
 
-  @Mutation(() => SyncRunType, { description: 'Discards a plan that waits for approval; the directory keeps its state.' })
+  @Mutation(() => SyncRunType, {
+    description: 'Discards a plan that waits for approval; the directory keeps its state.',
+  })
   dropSync(@Arg('runId', () => Int) runId: number, @Ctx() ctx: GraphQLContext): Promise<SyncRun> {
     return engineOf(ctx).drop(runId);
   }

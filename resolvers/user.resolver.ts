@@ -73,7 +73,11 @@ export class UserResolver {
   }
 
   @FieldResolver(() => GroupConnection, { description: "The user's groups, direct or including inherited ones." })
-  async groups(@Root() user: User, @Args() args: MemberListArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionValue<Group>> {
+  async groups(
+    @Root() user: User,
+    @Args() args: MemberListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionValue<Group>> {
     const refs = await ctx.loaders.groupsOfUser[args.nested ? 'nested' : 'direct'].load(user.id);
     return memberConnection(refs, args, ctx.loaders.groupById, ctx.answer);
   }

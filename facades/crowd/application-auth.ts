@@ -64,7 +64,11 @@ export function applicationAuth(options: ApplicationAuthOptions) {
     const header = headers.authorization ?? '';
     const forwardedFor = headers['x-forwarded-for']; // repeated headers arrive joined with ", "
     const peer = ctx.req.socket.remoteAddress ?? '';
-    const address = clientAddress(peer, typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined, options.trustedProxies);
+    const address = clientAddress(
+      peer,
+      typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined,
+      options.trustedProxies,
+    );
     const known = verified.get(ctx.req.socket, header, address);
     if (!known) return authenticate(ctx, next, header, address);
     (ctx.state as AuthenticatedState).application = known;
@@ -127,7 +131,10 @@ export function applicationAuth(options: ApplicationAuthOptions) {
  * connection) and holds nothing the request did not already carry.
  */
 class ConnectionMemo {
-  private readonly bySocket = new WeakMap<Socket, { header: string; address: string; application: CrowdApplication; until: number }>();
+  private readonly bySocket = new WeakMap<
+    Socket,
+    { header: string; address: string; application: CrowdApplication; until: number }
+  >();
 
   get(socket: Socket, header: string, address: string): CrowdApplication | undefined {
     const entry = this.bySocket.get(socket);

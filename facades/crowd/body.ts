@@ -57,9 +57,13 @@ function isBlank(bytes: Buffer): boolean {
 }
 
 function unsupportedMediaType(type: string): DirectoryError {
-  const given = type === '' ? 'a request body without Content-Type' : `Content-Type ${JSON.stringify(type.slice(0, 100))}`;
+  const given =
+    type === '' ? 'a request body without Content-Type' : `Content-Type ${JSON.stringify(type.slice(0, 100))}`;
   return withCrowdStatus(
-    new DirectoryError('INVALID_ARGUMENT', `Unsupported Media Type: ${given}; send application/xml or application/json`),
+    new DirectoryError(
+      'INVALID_ARGUMENT',
+      `Unsupported Media Type: ${given}; send application/xml or application/json`,
+    ),
     415,
   );
 }

@@ -7,7 +7,10 @@ import { addressAllowed, type Cidr } from '../../src/security/cidr';
  */
 export function clientAddress(peer: string, forwardedFor: string | undefined, trustedProxies: readonly Cidr[]): string {
   if (!forwardedFor || trustedProxies.length === 0 || !addressAllowed(peer, trustedProxies)) return peer;
-  const hops = forwardedFor.split(',').map((h) => h.trim()).filter((h) => h !== '');
+  const hops = forwardedFor
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (!addressAllowed(hop, trustedProxies)) return hop;

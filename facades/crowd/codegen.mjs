@@ -20,14 +20,21 @@ const output = join(root, 'facades', 'crowd', 'generated', 'operations.ts');
 
 const schemaText = readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8');
 const schema = buildSchema(schemaText);
-const files = readdirSync(operationsDir).filter((f) => f.endsWith('.graphql')).sort();
-const documents = files.map((f) => ({ location: `schema/crowd/${f}`, document: parse(readFileSync(join(operationsDir, f), 'utf8')) }));
+const files = readdirSync(operationsDir)
+  .filter((f) => f.endsWith('.graphql'))
+  .sort();
+const documents = files.map((f) => ({
+  location: `schema/crowd/${f}`,
+  document: parse(readFileSync(join(operationsDir, f), 'utf8')),
+}));
 
 // Fragments are shared across files, so the operations are validated as one document, as the
 // facade loads them (operations.ts).
 const errors = validate(schema, { kind: 'Document', definitions: documents.flatMap((d) => d.document.definitions) });
 if (errors.length > 0) {
-  console.error(`schema/crowd/*.graphql do not match schema/schema.graphql:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+  console.error(
+    `schema/crowd/*.graphql do not match schema/schema.graphql:\n${errors.map((e) => `  ${e.message}`).join('\n')}`,
+  );
   process.exit(1);
 }
 

@@ -51,7 +51,11 @@ function negotiate(accept: string): WireFormat {
     for (const mediaType of mediaTypes) {
       const acceptance = acceptanceOf(ranges, mediaType);
       // Jersey orders acceptable types by q, then by specificity; on a full tie the first produced type wins.
-      if (!best || acceptance.q > best.acceptance.q || (acceptance.q === best.acceptance.q && acceptance.specificity > best.acceptance.specificity)) {
+      if (
+        !best ||
+        acceptance.q > best.acceptance.q ||
+        (acceptance.q === best.acceptance.q && acceptance.specificity > best.acceptance.specificity)
+      ) {
         best = { format, acceptance };
       }
     }
@@ -72,7 +76,13 @@ function acceptanceOf(ranges: readonly MediaRange[], mediaType: string): Accepta
   let best: Acceptance = { q: 0, specificity: -1 };
   for (const range of ranges) {
     const specificity =
-      range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' && range.subtype === '*' ? 0 : -1;
+      range.type === type && range.subtype === subtype
+        ? 2
+        : range.type === type && range.subtype === '*'
+          ? 1
+          : range.type === '*' && range.subtype === '*'
+            ? 0
+            : -1;
     if (specificity > best.specificity) best = { q: range.q, specificity };
   }
   return best;

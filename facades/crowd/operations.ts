@@ -45,19 +45,26 @@ export class CrowdOperations {
   ) {}
 
   static load(schema: GraphQLSchema, directory: string, contextFor: ContextFactory): CrowdOperations {
-    const files = readdirSync(directory).filter((f) => f.endsWith('.graphql')).sort();
+    const files = readdirSync(directory)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort();
     const source = files.map((f) => readFileSync(join(directory, f), 'utf8')).join('\n');
     const document = parse(source);
     const errors = validate(schema, document);
     if (errors.length > 0) {
-      throw new DirectoryError('CONFIGURATION', `Crowd operations in ${directory} do not match the schema: ${errors.map((e) => e.message).join('; ')}`);
+      throw new DirectoryError(
+        'CONFIGURATION',
+        `Crowd operations in ${directory} do not match the schema: ${errors.map((e) => e.message).join('; ')}`,
+      );
     }
     const runners = new Map<string, Runner>();
     const interpreted: string[] = [];
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;
       const operationName = definition.name.value;
-      const compiled = hasRecursiveVariable(schema, definition) ? undefined : compileQuery(schema, document, operationName);
+      const compiled = hasRecursiveVariable(schema, definition)
+        ? undefined
+        : compileQuery(schema, document, operationName);
       if (compiled && isCompiledQuery(compiled)) {
         runners.set(operationName, (context, variables) => compiled.query(undefined, context, variables));
       } else {
@@ -75,7 +82,11 @@ export class CrowdOperations {
    * as is (the facade maps it to a Crowd error entity); any other error becomes INTERNAL, which
    * the facade answers as 500 OPERATION_FAILED with a correlation id it logs (router.ts).
    */
-  async run<Result, Variables>(operation: TypedDocumentNode<Result, Variables>, variables: Variables, principal: string): Promise<Result> {
+  async run<Result, Variables>(
+    operation: TypedDocumentNode<Result, Variables>,
+    variables: Variables,
+    principal: string,
+  ): Promise<Result> {
     const operationName = nameOf(operation);
     const runner = this.runners.get(operationName);
     if (!runner) throw new DirectoryError('INTERNAL', `unknown Crowd operation ${operationName}`);
@@ -86,7 +97,9 @@ export class CrowdOperations {
       if (isDirectoryError(original)) throw original;
       if (!original) throw new DirectoryError('INVALID_ARGUMENT', error.message); // bad variables
       // The message is for the log only (the facade masks INTERNAL answers): name the cause there.
-      throw new DirectoryError('INTERNAL', `operation ${operationName} failed: ${original.message}`, { cause: original });
+      throw new DirectoryError('INTERNAL', `operation ${operationName} failed: ${original.message}`, {
+        cause: original,
+      });
     }
     return result.data as Result;
   }
@@ -113,8 +126,10 @@ function hasRecursiveVariable(schema: GraphQLSchema, operation: OperationDefinit
     path.delete(type);
     return found;
   };
-  return operation.variableDefinitions?.some((variable) => {
-    const type = typeFromAST(schema, variable.type);
-    return type !== undefined && recursive(getNamedType(type), new Set());
-  }) ?? false;
+  return (
+    operation.variableDefinitions?.some((variable) => {
+      const type = typeFromAST(schema, variable.type);
+      return type !== undefined && recursive(getNamedType(type), new Set());
+    }) ?? false
+  );
 }

@@ -10,7 +10,10 @@ import { renderError } from './codec/entities';
  * (src/http/client-errors.ts), which must not depend on the facade.
  */
 export function crowdProtocolErrorAnswer(status: number, message: string, crowdVersion: string): Buffer {
-  const body = Buffer.from(renderError(status >= 500 ? 'OPERATION_FAILED' : 'ILLEGAL_ARGUMENT', message, 'xml'), 'utf8');
+  const body = Buffer.from(
+    renderError(status >= 500 ? 'OPERATION_FAILED' : 'ILLEGAL_ARGUMENT', message, 'xml'),
+    'utf8',
+  );
   const head =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     `X-Embedded-Crowd-Version: ${crowdVersion}\r\n` +

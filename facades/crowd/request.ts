@@ -34,7 +34,9 @@ export interface Reply {
 export type Answer = string | Readable | Reply;
 
 export function isReply(answer: Answer): answer is Reply {
-  return typeof answer === 'object' && answer !== null && 'status' in answer && typeof (answer as Reply).status === 'number';
+  return (
+    typeof answer === 'object' && answer !== null && 'status' in answer && typeof (answer as Reply).status === 'number'
+  );
 }
 
 /**
@@ -57,7 +59,8 @@ export function param(call: CrowdCall, name: string): string | undefined {
 
 export function requiredParam(call: CrowdCall, name: string): string {
   const value = param(call, name);
-  if (value === undefined || value === '') throw new DirectoryError('INVALID_ARGUMENT', `${name} query parameter must be given`);
+  if (value === undefined || value === '')
+    throw new DirectoryError('INVALID_ARGUMENT', `${name} query parameter must be given`);
   return value;
 }
 
@@ -83,11 +86,16 @@ export function paging(call: CrowdCall): Paging {
   const startIndex = integerParam(call, 'start-index', 0);
   const maxResults = integerParam(call, 'max-results', DEFAULT_MAX_RESULTS);
   if (startIndex < 0) throw new DirectoryError('INVALID_ARGUMENT', 'start-index must not be negative');
-  if (startIndex > MAX_PAGING_VALUE) throw new DirectoryError('INVALID_ARGUMENT', `start-index must be at most ${MAX_PAGING_VALUE}`);
+  if (startIndex > MAX_PAGING_VALUE)
+    throw new DirectoryError('INVALID_ARGUMENT', `start-index must be at most ${MAX_PAGING_VALUE}`);
   if (maxResults === 0 || maxResults < ALL_RESULTS) {
     throw new DirectoryError('INVALID_ARGUMENT', 'max-results must be greater than 0, or -1 for all results');
   }
-  if (maxResults > MAX_PAGING_VALUE) throw new DirectoryError('INVALID_ARGUMENT', `max-results must be at most ${MAX_PAGING_VALUE}, or -1 for all results`);
+  if (maxResults > MAX_PAGING_VALUE)
+    throw new DirectoryError(
+      'INVALID_ARGUMENT',
+      `max-results must be at most ${MAX_PAGING_VALUE}, or -1 for all results`,
+    );
   return { startIndex, maxResults };
 }
 
@@ -95,12 +103,18 @@ export function paging(call: CrowdCall): Paging {
 function integerParam(call: CrowdCall, name: string, fallback: number): number {
   const raw = param(call, name);
   if (raw === undefined || raw === '') return fallback;
-  if (!/^[-+]?\d+$/.test(raw)) throw new DirectoryError('INVALID_ARGUMENT', `${name} must be an integer, not "${raw.slice(0, 100)}"`);
+  if (!/^[-+]?\d+$/.test(raw))
+    throw new DirectoryError('INVALID_ARGUMENT', `${name} must be an integer, not "${raw.slice(0, 100)}"`);
   return Number(raw);
 }
 
 /** `expand` may be repeated or comma-separated (`expand=user,attributes`). */
 export function expansions(call: CrowdCall): ReadonlySet<string> {
   const values = call.query.get('expand') ?? [];
-  return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
+  return new Set(
+    values
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim().toLowerCase())
+      .filter((v) => v !== ''),
+  );
 }

@@ -19,7 +19,14 @@ import { getEventsSince, getEventToken } from './routes/events';
 import { getMemberships } from './routes/memberships';
 import { getRelation, RELATIONS } from './routes/relations';
 import { getSearch, postSearch } from './routes/search';
-import { deleteSession, deleteUserSessions, getSession, postSession, renewSession, type SessionDeps } from './routes/sessions';
+import {
+  deleteSession,
+  deleteUserSessions,
+  getSession,
+  postSession,
+  renewSession,
+  type SessionDeps,
+} from './routes/sessions';
 import { localSessions, SessionStore, type Sessions } from './session-store';
 
 export interface CrowdFacadeOptions extends ApplicationAuthOptions {
@@ -40,7 +47,11 @@ export interface CrowdFacadeOptions extends ApplicationAuthOptions {
 const VERSIONS = ['1', 'latest'] as const;
 
 /** A route's work; `params` are the decoded path parameters (`:token`). */
-type Handler = (call: CrowdCall, body: RequestBody, params: Readonly<Record<string, string | undefined>>) => Promise<Answer>;
+type Handler = (
+  call: CrowdCall,
+  body: RequestBody,
+  params: Readonly<Record<string, string | undefined>>,
+) => Promise<Answer>;
 type Method = 'get' | 'post' | 'delete';
 
 /**
@@ -155,7 +166,10 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
 function unknownResource(base: string): Middleware {
   return async (ctx) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && isKnownWritePath(ctx.path.slice(base.length))) {
-      throw new DirectoryError('READ_ONLY', 'crowdgate directories are read-only: the identity provider is the source of truth');
+      throw new DirectoryError(
+        'READ_ONLY',
+        'crowdgate directories are read-only: the identity provider is the source of truth',
+      );
     }
     throw withCrowdStatus(new DirectoryError('INVALID_ARGUMENT', `No resource at ${ctx.method} ${ctx.path}`), 404);
   };
@@ -207,7 +221,9 @@ function crowdEnvelope(crowdVersion: string, logError: (correlationId: string, e
         const correlationId = randomUUID();
         logError(correlationId, error);
         const masked = !isDirectoryError(error) || error.code === 'INTERNAL';
-        message = masked ? `Internal error (correlation id ${correlationId})` : `${message} (correlation id ${correlationId})`;
+        message = masked
+          ? `Internal error (correlation id ${correlationId})`
+          : `${message} (correlation id ${correlationId})`;
       }
       ctx.response.status = status;
       ctx.res.setHeader('Content-Type', CONTENT_TYPES[format]);

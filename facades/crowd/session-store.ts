@@ -73,7 +73,10 @@ export class SessionStore {
     const key = reuseKey(username, factors);
     const existing = this.get(this.byReuseKey.get(key) ?? '');
     if (existing) return { session: existing, reused: true };
-    const ttlMs = Math.min(this.options.maxTtlMs, durationSeconds && durationSeconds > 0 ? durationSeconds * 1000 : this.options.maxTtlMs);
+    const ttlMs = Math.min(
+      this.options.maxTtlMs,
+      durationSeconds && durationSeconds > 0 ? durationSeconds * 1000 : this.options.maxTtlMs,
+    );
     const now = this.now();
     const session: Session = {
       token: randomBytes(24).toString('base64url'),

@@ -15,7 +15,8 @@ class SearchArgs {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Directory names in precedence order; a name in two directories resolves to the first. Default: all, in configured order.',
+    description:
+      'Directory names in precedence order; a name in two directories resolves to the first. Default: all, in configured order.',
   })
   directories?: string[] | null;
 }

@@ -11,7 +11,13 @@ import {
   type GroupFilter,
   type UserFilter,
 } from '../../src/domain/filter';
-import type { AttributeCondition, DateCondition, GroupFilterInput, StringCondition, UserFilterInput } from './filter.input';
+import type {
+  AttributeCondition,
+  DateCondition,
+  GroupFilterInput,
+  StringCondition,
+  UserFilterInput,
+} from './filter.input';
 
 /**
  * Depth bound for nested and/or: a hostile query cannot make the translation or the SQL explode.
@@ -61,7 +67,10 @@ function translate<S extends string, B extends string, D extends DateField>(
 ): Filter<S, B> {
   if (!input) return { kind: 'all' };
   if (depth > MAX_FILTER_DEPTH) {
-    throw new DirectoryError('INVALID_ARGUMENT', `${path}: filter nesting deeper than ${MAX_FILTER_DEPTH} levels of and/or`);
+    throw new DirectoryError(
+      'INVALID_ARGUMENT',
+      `${path}: filter nesting deeper than ${MAX_FILTER_DEPTH} levels of and/or`,
+    );
   }
   const terms: Filter<S, B>[] = [];
   for (const field of fields.strings) {
@@ -87,7 +96,8 @@ function translate<S extends string, B extends string, D extends DateField>(
     terms.push(...stringTerms<S, B>(attribute, (match, value) => ({ kind: 'attribute', name, match, value }), empty));
   }
   if (input.and) terms.push(andFilters(input.and.map((f, i) => translate(f, fields, `${path}.and[${i}]`, depth + 1))));
-  if (input.or) terms.push({ kind: 'or', of: input.or.map((f, i) => translate(f, fields, `${path}.or[${i}]`, depth + 1)) });
+  if (input.or)
+    terms.push({ kind: 'or', of: input.or.map((f, i) => translate(f, fields, `${path}.or[${i}]`, depth + 1)) });
   return andFilters(terms);
 }
 

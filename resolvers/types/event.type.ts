@@ -34,7 +34,8 @@ export class DirectoryEventType {
   @Field(() => EventGroupType, { nullable: true }) group?: EventGroupType | null;
   @Field(() => String, { nullable: true, description: 'userMembership: the user.' }) childUser?: string | null;
   @Field(() => [String], { nullable: true }) parentGroups?: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'groupMembership: the child groups.' }) childGroups?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'groupMembership: the child groups.' }) childGroups?:
+    string[] | null;
 }
 
 @ObjectType('DirectoryEventFeed', { simpleResolvers: true })

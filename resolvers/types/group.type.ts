@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('Group', { description: 'A group of a directory: from the provider, or local (from configuration).', simpleResolvers: true })
+@ObjectType('Group', {
+  description: 'A group of a directory: from the provider, or local (from configuration).',
+  simpleResolvers: true,
+})
 export class GroupType {
   @Field(() => String, { description: 'Crowd group name: unique per directory case-insensitively, stored case.' })
   name!: string;

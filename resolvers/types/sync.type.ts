@@ -1,6 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'How many of each change a sync run planned (and, unless dry or waiting, applied).', simpleResolvers: true })
+@ObjectType({
+  description: 'How many of each change a sync run planned (and, unless dry or waiting, applied).',
+  simpleResolvers: true,
+})
 export class SyncCounts {
   @Field(() => Int) usersAdded!: number;
   @Field(() => Int) usersUpdated!: number;
@@ -26,7 +29,10 @@ class MembershipChange {
   @Field(() => String) group!: string;
 }
 
-@ObjectType({ description: 'Who a plan affects; each list holds at most 1,000 entries (the counts are exact).', simpleResolvers: true })
+@ObjectType({
+  description: 'Who a plan affects; each list holds at most 1,000 entries (the counts are exact).',
+  simpleResolvers: true,
+})
 export class SyncDetails {
   @Field(() => [String]) usersAdded!: string[];
   @Field(() => [Rename]) usersRenamed!: Rename[];
@@ -44,7 +50,10 @@ class CollisionRename {
   @Field(() => String) name!: string;
 }
 
-@ObjectType({ description: 'Several people (or groups) projected to one name; who kept it and what the others got.', simpleResolvers: true })
+@ObjectType({
+  description: 'Several people (or groups) projected to one name; who kept it and what the others got.',
+  simpleResolvers: true,
+})
 export class NameCollision {
   @Field(() => String, { description: 'user or group' }) kind!: string;
   @Field(() => String) name!: string;
@@ -55,9 +64,11 @@ export class NameCollision {
 @ObjectType('SyncRun', { description: 'One synchronisation of one directory.' })
 export class SyncRunType {
   @Field(() => Int) id!: number;
-  @Field(() => String, { description: 'full or incremental (an incremental run that fell back says full).' }) mode!: string;
+  @Field(() => String, { description: 'full or incremental (an incremental run that fell back says full).' })
+  mode!: string;
   @Field(() => String, { description: 'schedule, manual, startup or approval.' }) trigger!: string;
-  @Field(() => String, { description: 'running, succeeded, failed, awaiting-approval, dropped or dry-run.' }) status!: string;
+  @Field(() => String, { description: 'running, succeeded, failed, awaiting-approval, dropped or dry-run.' })
+  status!: string;
   @Field(() => Date) startedAt!: Date;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => String, { nullable: true }) error!: string | null;

@@ -1,7 +1,10 @@
 // Plain data fields resolve without type-graphql's per-field wrapper (simpleResolvers: no middleware is used); field resolvers are unaffected.
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('User', { description: 'A user of a directory. Identity is `key`; `name` may change (rename).', simpleResolvers: true })
+@ObjectType('User', {
+  description: 'A user of a directory. Identity is `key`; `name` may change (rename).',
+  simpleResolvers: true,
+})
 export class UserType {
   @Field(() => String, { description: 'Crowd username: unique per directory case-insensitively, stored case.' })
   name!: string;

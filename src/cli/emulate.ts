@@ -26,7 +26,12 @@ const STARTERS: Readonly<Record<EmulatorKind, (options: EmulatorOptions) => Prom
  * until SIGINT or SIGTERM. Prints how to point crowdgate at it; with `--json`, exactly one JSON
  * line `{"kind","url","directory"}` where `directory` is a working `directories:` entry.
  */
-export async function emulateCommand(kind: string | undefined, options: EmulateOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
+export async function emulateCommand(
+  kind: string | undefined,
+  options: EmulateOptions,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
   if (kind !== 'entra' && kind !== 'google' && kind !== 'okta') {
     throw new DirectoryError('INVALID_ARGUMENT', `emulate: expected entra, google or okta, not "${kind ?? ''}"`);
   }
@@ -69,12 +74,18 @@ export async function emulateCommand(kind: string | undefined, options: EmulateO
 function count(raw: string | undefined, name: string, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value > max) throw new DirectoryError('INVALID_ARGUMENT', `--${name}: expected a whole number from 0 to ${max}, not "${raw}"`);
+  if (!/^\d+$/.test(raw) || value > max)
+    throw new DirectoryError('INVALID_ARGUMENT', `--${name}: expected a whole number from 0 to ${max}, not "${raw}"`);
   return value;
 }
 
 /** The directory entry as a YAML list item (JSON flow values are valid YAML). */
 function indentYamlish(directory: Record<string, unknown>): string {
-  const lines = ['  - ' + Object.entries(directory).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n    ')];
+  const lines = [
+    '  - ' +
+      Object.entries(directory)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join('\n    '),
+  ];
   return lines.join('\n');
 }

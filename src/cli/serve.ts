@@ -24,7 +24,8 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  const crowdgate = config.server.workers > 1 ? await startCrowdgateCluster(config, logger) : await startCrowdgate(config, logger);
+  const crowdgate =
+    config.server.workers > 1 ? await startCrowdgateCluster(config, logger) : await startCrowdgate(config, logger);
   const url = 'server' in crowdgate ? crowdgate.server.url : crowdgate.url;
   out.write(banner(config, url, Boolean(options.demo)));
   await stopped;
@@ -32,22 +33,34 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
 }
 
 async function resolveConfig(options: ServeOptions): Promise<Config> {
-  if (options.demo && options.config) throw new DirectoryError('CONFIGURATION', '--demo and --config cannot be used together');
-  if (!options.demo && !options.config) throw new DirectoryError('CONFIGURATION', 'give --config FILE, or --demo for the embedded demo');
+  if (options.demo && options.config)
+    throw new DirectoryError('CONFIGURATION', '--demo and --config cannot be used together');
+  if (!options.demo && !options.config)
+    throw new DirectoryError('CONFIGURATION', 'give --config FILE, or --demo for the embedded demo');
   const port = options.port === undefined ? undefined : parseInteger('--port', options.port, 0, 65535);
   const workers = options.workers === undefined ? undefined : parseInteger('--workers', options.workers, 1, 64);
-  const overrides = { ...(options.host ? { host: options.host } : {}), ...(port !== undefined ? { port } : {}), ...(options.data ? { dataDir: options.data } : {}) };
+  const overrides = {
+    ...(options.host ? { host: options.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(options.data ? { dataDir: options.data } : {}),
+  };
   const config = options.demo ? await demoConfig(overrides) : await loadConfigFile(options.config!);
   return {
     ...config,
-    server: { ...config.server, ...(overrides.host ? { host: overrides.host } : {}), ...(port !== undefined ? { port } : {}), ...(workers !== undefined ? { workers } : {}) },
+    server: {
+      ...config.server,
+      ...(overrides.host ? { host: overrides.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+    },
     ...(overrides.dataDir && !options.demo ? { dataDir: overrides.dataDir } : {}),
   };
 }
 
 function parseInteger(option: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new DirectoryError('CONFIGURATION', `${option}: expected a whole number ${min}-${max}, not "${text}"`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new DirectoryError('CONFIGURATION', `${option}: expected a whole number ${min}-${max}, not "${text}"`);
   return value;
 }
 

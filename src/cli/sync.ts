@@ -24,8 +24,13 @@ export interface SyncOptions {
  * safety threshold is shown and not applied unless `--approve` is given. Exit status 0 when every
  * run succeeded (or was a dry run), 1 when one failed, 3 when one waits for approval.
  */
-export async function syncCommand(options: SyncOptions, out: NodeJS.WriteStream | NodeJS.WritableStream): Promise<number> {
-  const config: Config = options.demo ? await demoConfig(options.data ? { dataDir: options.data } : {}) : await loadConfigFile(requireConfig(options));
+export async function syncCommand(
+  options: SyncOptions,
+  out: NodeJS.WriteStream | NodeJS.WritableStream,
+): Promise<number> {
+  const config: Config = options.demo
+    ? await demoConfig(options.data ? { dataDir: options.data } : {})
+    : await loadConfigFile(requireConfig(options));
   if (options.data && !options.demo) config.dataDir = options.data;
   const opened = await openEngine(config, options.verbose ? createLogger() : silentLogger);
   const { engine } = opened;
@@ -61,7 +66,9 @@ function showProgress(engine: SyncEngine, directoryId: number, out: NodeJS.Writa
     const p = engine.progress(directoryId);
     if (!p) return;
     const r = p.read;
-    out.write(`\r\x1b[2K${p.directory} ${p.mode} · ${p.phase} · users ${r.users} · groups ${r.groupsWithMembers}/${r.groups} · memberships ${r.memberships}`);
+    out.write(
+      `\r\x1b[2K${p.directory} ${p.mode} · ${p.phase} · users ${r.users} · groups ${r.groupsWithMembers}/${r.groups} · memberships ${r.memberships}`,
+    );
   }, 200);
   return () => {
     clearInterval(timer);
@@ -84,23 +91,39 @@ function summary(name: string, run: SyncRun): string {
     );
   }
   for (const collision of report.collisions ?? []) {
-    lines.push(`  collision on "${collision.name}": kept by ${collision.keptBy}; ${collision.renamed.map((r) => `${r.externalId} → ${r.name}`).join(', ')}`);
+    lines.push(
+      `  collision on "${collision.name}": kept by ${collision.keptBy}; ${collision.renamed.map((r) => `${r.externalId} → ${r.name}`).join(', ')}`,
+    );
   }
-  if (report.withoutUsername) lines.push(`  ${report.withoutUsername} users have no value for the username source and were not synced`);
+  if (report.withoutUsername)
+    lines.push(`  ${report.withoutUsername} users have no value for the username source and were not synced`);
   if (run.status === 'dry-run' || run.status === 'awaiting-approval') {
     const d = report.details;
     if (d) {
-      const list = (label: string, items: string[]) => items.length > 0 && lines.push(`  ${label}: ${items.slice(0, 20).join(', ')}${items.length > 20 ? ', …' : ''}`);
+      const list = (label: string, items: string[]) =>
+        items.length > 0 && lines.push(`  ${label}: ${items.slice(0, 20).join(', ')}${items.length > 20 ? ', …' : ''}`);
       list('add', d.usersAdded);
-      list('rename', d.usersRenamed.map((r) => `${r.from} → ${r.to}`));
+      list(
+        'rename',
+        d.usersRenamed.map((r) => `${r.from} → ${r.to}`),
+      );
       list('deactivate', d.usersDeactivated);
       list('remove', d.usersRemoved);
-      list('gain', d.membershipsAdded.map((m) => `${m.member} → ${m.group}`));
-      list('lose', d.membershipsRemoved.map((m) => `${m.member} ✗ ${m.group}`));
+      list(
+        'gain',
+        d.membershipsAdded.map((m) => `${m.member} → ${m.group}`),
+      );
+      list(
+        'lose',
+        d.membershipsRemoved.map((m) => `${m.member} ✗ ${m.group}`),
+      );
     }
   }
   if (run.status === 'awaiting-approval') {
-    lines.push(`  NOT APPLIED: ${report.awaitingApproval}.`, '  Check the plan above, then run again with --approve to apply it.');
+    lines.push(
+      `  NOT APPLIED: ${report.awaitingApproval}.`,
+      '  Check the plan above, then run again with --approve to apply it.',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,14 +18,19 @@ export interface TestConnectionOptions {
  * status 0 when every directory passed, 1 otherwise. The findings never contain secrets (each
  * connector's test-connection.ts names the key or permission, never its value).
  */
-export async function testConnectionCommand(options: TestConnectionOptions, out: NodeJS.WritableStream): Promise<number> {
+export async function testConnectionCommand(
+  options: TestConnectionOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const config = await resolveConfig(options);
   const targets = options.directory ? [findDirectory(config, options.directory)] : config.directories;
   let failed = 0;
   for (const directory of targets) {
     const report = await testDirectory(directory);
     if (!report.ok) failed++;
-    out.write(`${directory.name} (${directory.provider}): ${report.ok ? 'OK' : 'FAILED'}\n${report.messages.map((m) => `  - ${m}\n`).join('')}`);
+    out.write(
+      `${directory.name} (${directory.provider}): ${report.ok ? 'OK' : 'FAILED'}\n${report.messages.map((m) => `  - ${m}\n`).join('')}`,
+    );
   }
   return failed === 0 ? 0 : 1;
 }
@@ -36,14 +41,18 @@ async function testDirectory(directory: DirectoryConfig): Promise<AccessReport> 
     return await handle.provider.checkAccess();
   } catch (error) {
     // A connector reports what it recognises; anything else still gets a line, not a stack trace.
-    return { ok: false, messages: [`the test itself failed: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      ok: false,
+      messages: [`the test itself failed: ${error instanceof Error ? error.message : String(error)}`],
+    };
   } finally {
     await handle.close();
   }
 }
 
 async function resolveConfig(options: TestConnectionOptions): Promise<Config> {
-  if (options.demo && options.config) throw new DirectoryError('CONFIGURATION', '--demo and --config cannot be used together');
+  if (options.demo && options.config)
+    throw new DirectoryError('CONFIGURATION', '--demo and --config cannot be used together');
   if (options.demo) return demoConfig();
   if (!options.config) throw new DirectoryError('CONFIGURATION', 'give --config FILE, or --demo for the embedded demo');
   return loadConfigFile(options.config);
@@ -51,6 +60,10 @@ async function resolveConfig(options: TestConnectionOptions): Promise<Config> {
 
 function findDirectory(config: Config, name: string): DirectoryConfig {
   const found = config.directories.find((d) => d.name.toLowerCase() === name.toLowerCase());
-  if (!found) throw new DirectoryError('DIRECTORY_NOT_FOUND', `Directory ${name} does not exist (configured: ${config.directories.map((d) => d.name).join(', ')})`);
+  if (!found)
+    throw new DirectoryError(
+      'DIRECTORY_NOT_FOUND',
+      `Directory ${name} does not exist (configured: ${config.directories.map((d) => d.name).join(', ')})`,
+    );
   return found;
 }

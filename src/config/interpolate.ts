@@ -51,7 +51,10 @@ export function interpolateString(text: string, env: Env, path: ConfigPath, prob
       return match;
     }
     if (name === undefined || !VARIABLE_NAME.test(name)) {
-      problems.push({ path, message: `invalid variable reference "${match}" (expected \${NAME}; write "$\${" for a literal "\${")` });
+      problems.push({
+        path,
+        message: `invalid variable reference "${match}" (expected \${NAME}; write "$\${" for a literal "\${")`,
+      });
       return match;
     }
     const replacement = Object.hasOwn(env, name) ? env[name] : undefined;

@@ -32,11 +32,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const integer = (min: number, max: number) =>
   z.preprocess(
     (value) => (typeof value === 'string' && /^(0|[1-9][0-9]{0,9})$/.test(value) ? Number(value) : value),
-    z
-      .number()
-      .int('must be an integer')
-      .min(min, `must be at least ${min}`)
-      .max(max, `must be at most ${max}`),
+    z.number().int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
   );
 
 const configName = z.string().regex(NAME_PATTERN, 'must be 1 to 64 characters from A-Z a-z 0-9 . _ -');
@@ -58,52 +54,58 @@ const cidr = z.string().transform((text, ctx): Cidr => {
   }
 });
 
-const serverSchema = z.strictObject({
-  host: z
-    .string()
-    .regex(/^\S+$/, 'must be a non-empty host name or IP address without whitespace')
-    .default('127.0.0.1'),
-  /** 0 asks the OS for a free port (tests). */
-  port: integer(0, 65535).default(8095),
-  /**
-   * Serving processes. 1: one process does everything. N > 1: the primary runs the sync engine and
-   * the schedule, and N workers (node:cluster, connections shared round-robin) serve HTTP from
-   * the same store (src/server/cluster/).
-   */
-  workers: integer(1, 64).default(1),
-  /** "" (served at the root) or "/segment[/segment...]"; "/" is read as "". */
-  contextPath: z
-    .string()
-    .transform((path) => (path === '/' ? '' : path))
-    .pipe(
-      z
-        .string()
-        .regex(
-          /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/,
-          'must be "" or a path such as "/crowd" (leading "/", no trailing "/")',
-        ),
-    )
-    .default(''),
-  // HTTP limits (src/http/server-limits.ts, DEFAULT_SERVER_LIMITS). Optional rather than defaulted
-  // here, so that a Config built in code may leave them out; the server fills in the defaults.
-  /** Time to receive a request's line and headers (default 10 s; Node's is 60 s). */
-  headersTimeoutMs: integer(1_000, 600_000).optional(),
-  /** Time to receive a whole request, body included (default 30 s; Node's is 300 s). Not the answer. */
-  requestTimeoutMs: integer(1_000, 3_600_000).optional(),
-  /** Idle keep-alive connections are closed after this long (default 65 s, above proxies' 60 s). */
-  keepAliveTimeoutMs: integer(1_000, 3_600_000).optional(),
-  /** Concurrent connections per remote address (default 256); 0 = unlimited. */
-  maxConnectionsPerAddress: integer(0, 1_000_000).optional(),
-  /** Request line plus headers, bytes (default 65536; Node's is 16384). */
-  maxHeaderBytes: integer(16_384, 1_048_576).optional(),
-}).superRefine((server, ctx) => {
-  // Node refuses a headers timeout longer than the request timeout; defaults count.
-  const headers = server.headersTimeoutMs ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs;
-  const request = server.requestTimeoutMs ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs;
-  if (headers > request) {
-    ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: `must not exceed requestTimeoutMs (${request})` });
-  }
-});
+const serverSchema = z
+  .strictObject({
+    host: z
+      .string()
+      .regex(/^\S+$/, 'must be a non-empty host name or IP address without whitespace')
+      .default('127.0.0.1'),
+    /** 0 asks the OS for a free port (tests). */
+    port: integer(0, 65535).default(8095),
+    /**
+     * Serving processes. 1: one process does everything. N > 1: the primary runs the sync engine and
+     * the schedule, and N workers (node:cluster, connections shared round-robin) serve HTTP from
+     * the same store (src/server/cluster/).
+     */
+    workers: integer(1, 64).default(1),
+    /** "" (served at the root) or "/segment[/segment...]"; "/" is read as "". */
+    contextPath: z
+      .string()
+      .transform((path) => (path === '/' ? '' : path))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/,
+            'must be "" or a path such as "/crowd" (leading "/", no trailing "/")',
+          ),
+      )
+      .default(''),
+    // HTTP limits (src/http/server-limits.ts, DEFAULT_SERVER_LIMITS). Optional rather than defaulted
+    // here, so that a Config built in code may leave them out; the server fills in the defaults.
+    /** Time to receive a request's line and headers (default 10 s; Node's is 60 s). */
+    headersTimeoutMs: integer(1_000, 600_000).optional(),
+    /** Time to receive a whole request, body included (default 30 s; Node's is 300 s). Not the answer. */
+    requestTimeoutMs: integer(1_000, 3_600_000).optional(),
+    /** Idle keep-alive connections are closed after this long (default 65 s, above proxies' 60 s). */
+    keepAliveTimeoutMs: integer(1_000, 3_600_000).optional(),
+    /** Concurrent connections per remote address (default 256); 0 = unlimited. */
+    maxConnectionsPerAddress: integer(0, 1_000_000).optional(),
+    /** Request line plus headers, bytes (default 65536; Node's is 16384). */
+    maxHeaderBytes: integer(16_384, 1_048_576).optional(),
+  })
+  .superRefine((server, ctx) => {
+    // Node refuses a headers timeout longer than the request timeout; defaults count.
+    const headers = server.headersTimeoutMs ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs;
+    const request = server.requestTimeoutMs ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs;
+    if (headers > request) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headersTimeoutMs'],
+        message: `must not exceed requestTimeoutMs (${request})`,
+      });
+    }
+  });
 
 /**
  * Limits of the GraphQL API (src/graphql/limits.ts, DEFAULT_GRAPHQL_LIMITS): every key optional,
@@ -243,7 +245,11 @@ export const configSchema = z
     config.adminTokens.forEach(({ token }, index) => {
       const first = tokens.get(token);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['adminTokens', index, 'token'], message: `same token as adminTokens[${first}]` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['adminTokens', index, 'token'],
+          message: `same token as adminTokens[${first}]`,
+        });
       } else {
         tokens.set(token, index);
       }
@@ -258,7 +264,11 @@ export const configSchema = z
         if (!directoryNames.has(folded)) {
           ctx.addIssue({ code: 'custom', path, message: `unknown directory "${name}"` });
         } else if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path, message: `directory "${name}" is listed twice (also directories[${first}])` });
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `directory "${name}" is listed twice (also directories[${first}])`,
+          });
         }
         if (first === undefined) listed.set(folded, index);
       });

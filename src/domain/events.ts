@@ -25,7 +25,12 @@ export type CrowdEvent =
   | { readonly type: 'user'; readonly operation: EventOperation; readonly user: EventUser }
   | { readonly type: 'group'; readonly operation: EventOperation; readonly group: EventGroup }
   /** UPDATED: `groups` is the user's complete set of direct groups (Crowd's syncGroupMembershipsForUser). */
-  | { readonly type: 'userMembership'; readonly operation: 'UPDATED'; readonly user: string; readonly groups: readonly string[] }
+  | {
+      readonly type: 'userMembership';
+      readonly operation: 'UPDATED';
+      readonly user: string;
+      readonly groups: readonly string[];
+    }
   /** UPDATED: the group's complete direct parents and children. */
   | {
       readonly type: 'groupMembership';

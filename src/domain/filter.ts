@@ -7,13 +7,7 @@
  * String matching is case-insensitive, as in Crowd's search restrictions
  * (https://developer.atlassian.com/server/crowd/crowd-query-language/).
  */
-export type StringMatch =
-  | 'equals'
-  | 'startsWith'
-  | 'endsWith'
-  | 'contains'
-  | 'lessThan'
-  | 'greaterThan';
+export type StringMatch = 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan' | 'greaterThan';
 
 type DateMatch = 'lessThan' | 'greaterThan';
 
@@ -57,7 +51,10 @@ export const GROUP_FILTER_FIELDS = [
 ] as const satisfies readonly FilterField[];
 
 /** The names of the fields of one kind in a field list. */
-export type FieldsOfKind<Fields extends readonly FilterField[], Kind extends FilterFieldKind> = Extract<Fields[number], { kind: Kind }>['name'];
+export type FieldsOfKind<Fields extends readonly FilterField[], Kind extends FilterFieldKind> = Extract<
+  Fields[number],
+  { kind: Kind }
+>['name'];
 
 export function fieldsOfKind<Fields extends readonly FilterField[], Kind extends FilterFieldKind>(
   fields: Fields,

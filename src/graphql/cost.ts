@@ -41,7 +41,12 @@ import type { GraphQLLimits } from './limits';
  */
 export const LIST_ESTIMATE = 10;
 
-const MEMBER_NAME_LISTS: ReadonlySet<string> = new Set(['User.groupNames', 'Group.userNames', 'Group.childGroupNames', 'Group.parentGroupNames']);
+const MEMBER_NAME_LISTS: ReadonlySet<string> = new Set([
+  'User.groupNames',
+  'Group.userNames',
+  'Group.childGroupNames',
+  'Group.parentGroupNames',
+]);
 
 export function checkCost(
   schema: GraphQLSchema,
@@ -52,7 +57,11 @@ export function checkCost(
 ): void {
   const cost = estimateCost(schema, document, operation, variables, limits);
   if (cost !== undefined && cost > limits.maxCost) {
-    throw overLimit(`The operation's estimated cost is ${cost} (1 per field, lists multiplied by their \`first\`)`, 'maxCost', limits.maxCost);
+    throw overLimit(
+      `The operation's estimated cost is ${cost} (1 per field, lists multiplied by their \`first\`)`,
+      'maxCost',
+      limits.maxCost,
+    );
   }
 }
 
@@ -126,7 +135,10 @@ function introspectionListSizes(schema: GraphQLSchema): ReadonlyMap<string, numb
     ['__Directive.args', average(schema.getDirectives().map((d) => d.args))],
     ['__Type.inputFields', average(types.flatMap((t) => (isInputObjectType(t) ? [Object.values(t.getFields())] : [])))],
     ['__Type.enumValues', average(types.flatMap((t) => (isEnumType(t) ? [t.getValues()] : [])))],
-    ['__Type.interfaces', average(types.flatMap((t) => (isObjectType(t) || isInterfaceType(t) ? [t.getInterfaces()] : [])))],
+    [
+      '__Type.interfaces',
+      average(types.flatMap((t) => (isObjectType(t) || isInterfaceType(t) ? [t.getInterfaces()] : []))),
+    ],
     ['__Type.possibleTypes', average(types.flatMap((t) => (isAbstractType(t) ? [schema.getPossibleTypes(t)] : [])))],
   ]);
 }

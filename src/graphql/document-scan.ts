@@ -18,7 +18,8 @@ export function scanDocument(text: string, limits: GraphQLLimits): void {
   let nesting = 0;
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-      if (++tokens > limits.maxTokens) throw overLimit(`The document has more than ${limits.maxTokens} tokens`, 'maxTokens', limits.maxTokens);
+      if (++tokens > limits.maxTokens)
+        throw overLimit(`The document has more than ${limits.maxTokens} tokens`, 'maxTokens', limits.maxTokens);
       switch (token.kind) {
         case TokenKind.BRACE_L:
         case TokenKind.BRACKET_L:

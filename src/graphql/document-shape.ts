@@ -23,7 +23,11 @@ interface Shape {
  * Unknown fragments and fragment cycles count nothing here: validation refuses them next.
  * Recursion follows the document's bracket nesting, which document-scan.ts has already bounded.
  */
-export function checkDocumentShape(document: DocumentNode, operation: OperationDefinitionNode, limits: GraphQLLimits): void {
+export function checkDocumentShape(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  limits: GraphQLLimits,
+): void {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -50,7 +54,11 @@ export function checkDocumentShape(document: DocumentNode, operation: OperationD
       let inner: Shape;
       if (selection.kind === Kind.FIELD) {
         for (const argument of selection.arguments ?? []) {
-          checkInputDepth(valueDepth(argument.value), `Argument ${argument.name.value} of ${selection.name.value}`, limits);
+          checkInputDepth(
+            valueDepth(argument.value),
+            `Argument ${argument.name.value} of ${selection.name.value}`,
+            limits,
+          );
         }
         const below = selection.selectionSet ? selectionShape(selection.selectionSet) : { depth: 0, fields: 0 };
         inner = { depth: below.depth + 1, fields: below.fields + 1 };
@@ -66,19 +74,29 @@ export function checkDocumentShape(document: DocumentNode, operation: OperationD
   };
 
   for (const variable of operation.variableDefinitions ?? []) {
-    if (variable.defaultValue) checkInputDepth(valueDepth(variable.defaultValue), `The default value of $${variable.variable.name.value}`, limits);
+    if (variable.defaultValue)
+      checkInputDepth(
+        valueDepth(variable.defaultValue),
+        `The default value of $${variable.variable.name.value}`,
+        limits,
+      );
   }
   const shape = selectionShape(operation.selectionSet);
   if (shape.depth > limits.maxDepth) {
     throw overLimit(`The operation nests fields ${shape.depth} levels deep`, 'maxDepth', limits.maxDepth);
   }
   if (shape.fields > limits.maxFields) {
-    throw overLimit(`The operation selects ${shape.fields} fields (aliases and fragment uses counted)`, 'maxFields', limits.maxFields);
+    throw overLimit(
+      `The operation selects ${shape.fields} fields (aliases and fragment uses counted)`,
+      'maxFields',
+      limits.maxFields,
+    );
   }
 }
 
 function checkInputDepth(depth: number, what: string, limits: GraphQLLimits): void {
-  if (depth > limits.maxInputDepth) throw overLimit(`${what} nests input values ${depth} levels deep`, 'maxInputDepth', limits.maxInputDepth);
+  if (depth > limits.maxInputDepth)
+    throw overLimit(`${what} nests input values ${depth} levels deep`, 'maxInputDepth', limits.maxInputDepth);
 }
 
 /** Levels of input objects and lists in a literal (a scalar or variable is 0). */
@@ -98,21 +116,28 @@ function valueDepth(value: ValueNode): number {
  */
 export function checkVariablesDepth(variables: unknown, limits: GraphQLLimits): void {
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) return;
-  const stack: Array<{ value: unknown; depth: number; path: string }> = Object.entries(variables).map(([name, value]) => ({
-    value,
-    depth: 0,
-    path: `$${name}`,
-  }));
+  const stack: Array<{ value: unknown; depth: number; path: string }> = Object.entries(variables).map(
+    ([name, value]) => ({
+      value,
+      depth: 0,
+      path: `$${name}`,
+    }),
+  );
   while (stack.length > 0) {
     const { value, depth, path } = stack.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     if (depth + 1 > limits.maxInputDepth) {
-      throw overLimit(`Variable ${path.split(/[.[]/)[0]} nests input values more than ${limits.maxInputDepth} levels deep (at ${path})`, 'maxInputDepth', limits.maxInputDepth);
+      throw overLimit(
+        `Variable ${path.split(/[.[]/)[0]} nests input values more than ${limits.maxInputDepth} levels deep (at ${path})`,
+        'maxInputDepth',
+        limits.maxInputDepth,
+      );
     }
     if (Array.isArray(value)) {
       value.forEach((item: unknown, index) => stack.push({ value: item, depth: depth + 1, path: `${path}[${index}]` }));
     } else {
-      for (const [key, item] of Object.entries(value)) stack.push({ value: item, depth: depth + 1, path: `${path}.${key}` });
+      for (const [key, item] of Object.entries(value))
+        stack.push({ value: item, depth: depth + 1, path: `${path}.${key}` });
     }
   }
 }

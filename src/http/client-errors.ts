@@ -7,7 +7,15 @@ import type { Logger } from '../logging/logger';
  * connection, a write into a closed one, a stream cut short. Nothing crowdgate can fix or should
  * warn about; a hostile or flaky client must not fill the log with stacks.
  */
-const DISCONNECT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_HTTP_REQUEST_TIMEOUT']);
+const DISCONNECT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ERR_HTTP_REQUEST_TIMEOUT',
+]);
 
 /** Node's errors carry `code` and `message`; read by shape, as `instanceof Error` fails across realms (jest's vm). */
 type ErrorShape = { code?: unknown; message?: unknown };
@@ -22,7 +30,10 @@ export function isClientDisconnect(error: unknown): boolean {
 /** A short description of a client disconnect for a debug line: no stack. */
 export function describeDisconnect(error: unknown): Record<string, unknown> {
   const { code, message } = typeof error === 'object' && error !== null ? (error as ErrorShape) : {};
-  return { error: typeof message === 'string' ? message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+  return {
+    error: typeof message === 'string' ? message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 /** The complete bytes (status line, headers, body) of an answer to a request that could not be parsed. */
@@ -100,9 +111,18 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
  * with `requireHostHeader: false` (httpServerOptions) and its request handler wrapped with the
  * returned function, which costs one header read per request.
  */
-export function answerBareRefusals(server: Server, answer: ProtocolErrorAnswer): (handler: RequestHandler) => RequestHandler {
+export function answerBareRefusals(
+  server: Server,
+  answer: ProtocolErrorAnswer,
+): (handler: RequestHandler) => RequestHandler {
   server.on('checkExpectation', (request: IncomingMessage) => {
-    answerAndClose(request.socket, answer(417, `Expectation "${String(request.headers.expect).slice(0, 100)}" is not supported; only 100-continue is`));
+    answerAndClose(
+      request.socket,
+      answer(
+        417,
+        `Expectation "${String(request.headers.expect).slice(0, 100)}" is not supported; only 100-continue is`,
+      ),
+    );
   });
   return (handler) => (request, response) => {
     if (request.headers.host === undefined && request.httpVersion === '1.1') {
@@ -115,7 +135,10 @@ export function answerBareRefusals(server: Server, answer: ProtocolErrorAnswer):
 
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-function protocolAnswer(code: string | undefined, options: ClientErrorOptions): { status: number; message: string } | undefined {
+function protocolAnswer(
+  code: string | undefined,
+  options: ClientErrorOptions,
+): { status: number; message: string } | undefined {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
       return { status: 431, message: `The request line and headers exceed ${options.maxHeaderBytes} bytes` };

@@ -89,7 +89,10 @@ export function capConnectionsPerAddress(server: NetServer, max: number, logger:
     if (count >= max) {
       socket.destroy();
       refusedSinceWarning += 1;
-      logger.debug('connection refused: too many connections from one address', { address, maxConnectionsPerAddress: max });
+      logger.debug('connection refused: too many connections from one address', {
+        address,
+        maxConnectionsPerAddress: max,
+      });
       const now = Date.now();
       if (now - lastWarning >= REFUSAL_WARNING_INTERVAL_MS) {
         logger.warn('connections refused: too many from one address (server.maxConnectionsPerAddress)', {

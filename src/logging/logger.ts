@@ -36,7 +36,11 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
   const value = env['CROWDGATE_LOG_LEVEL']?.trim().toLowerCase();
   if (value === undefined || value === '') return 'info';
   const level = LOG_LEVELS.find((l) => l === value);
-  if (!level) throw new DirectoryError('CONFIGURATION', `CROWDGATE_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, not "${env['CROWDGATE_LOG_LEVEL']}"`);
+  if (!level)
+    throw new DirectoryError(
+      'CONFIGURATION',
+      `CROWDGATE_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, not "${env['CROWDGATE_LOG_LEVEL']}"`,
+    );
   return level;
 }
 

@@ -63,7 +63,8 @@ export interface ProviderGroup {
   readonly description: string;
 }
 
-export type ProviderMember = { readonly kind: 'user'; readonly id: string } | { readonly kind: 'group'; readonly id: string };
+export type ProviderMember =
+  { readonly kind: 'user'; readonly id: string } | { readonly kind: 'group'; readonly id: string };
 
 export interface AccessReport {
   readonly ok: boolean;

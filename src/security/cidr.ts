@@ -165,7 +165,7 @@ function formatIp(ip: IpValue): string {
   // RFC 5952: compress the longest run (first if tied) of two or more zero groups.
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i += 1;
       continue;

@@ -1,4 +1,8 @@
-import { ApplicationLoginLimit, type ApplicationLimitCounters, type ApplicationLoginLimitOptions } from './application-login-limit';
+import {
+  ApplicationLoginLimit,
+  type ApplicationLimitCounters,
+  type ApplicationLoginLimitOptions,
+} from './application-login-limit';
 import { UserLoginDelays, type UserLimitCounters, type UserLoginDelayOptions } from './user-login-delays';
 
 export type { LimitCounters, Reservation } from './reservation';

@@ -31,7 +31,8 @@ interface ParsedHash {
   readonly key: Buffer;
 }
 
-const HASH_PATTERN = /^scrypt\$N=([1-9][0-9]{0,7}),r=([1-9][0-9]{0,2}),p=([1-9][0-9]{0,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+const HASH_PATTERN =
+  /^scrypt\$N=([1-9][0-9]{0,7}),r=([1-9][0-9]{0,2}),p=([1-9][0-9]{0,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
 
 /** Hash a password with a fresh random salt. Costs tens of milliseconds (on the libuv pool). */
 export async function hashPassword(password: string): Promise<string> {

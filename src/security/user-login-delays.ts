@@ -28,7 +28,9 @@ export interface UserSource {
   readonly relay: boolean;
 }
 
-export type UserAdmission = { readonly admitted: true; readonly reservation: Reservation } | { readonly admitted: false; readonly retryAfterMs: number };
+export type UserAdmission =
+  | { readonly admitted: true; readonly reservation: Reservation }
+  | { readonly admitted: false; readonly retryAfterMs: number };
 
 export interface UserLimitCounters extends LimitCounters {
   /** (username, source) pairs remembered as familiar. */
@@ -145,7 +147,8 @@ export class UserLoginDelays {
     const now = this.now();
     let blocked = 0;
     for (const [key, state] of this.states) {
-      if (this.current(key, now) !== undefined && state.failures >= state.threshold && now < state.notBefore) blocked += 1;
+      if (this.current(key, now) !== undefined && state.failures >= state.threshold && now < state.notBefore)
+        blocked += 1;
     }
     const { checked, refused, failed, succeeded } = this;
     return { checked, refused, failed, succeeded, blocked, familiarSources: this.familiar.size };
@@ -157,8 +160,10 @@ export class UserLoginDelays {
   }
 
   private keyOf(username: string, source: UserSource): { key: string; threshold: number; pool: boolean } {
-    if (source.relay) return { key: `relay ${pairKey(username, source.address)}`, threshold: this.relayThreshold, pool: false };
-    if (this.isFamiliar(username, source.address)) return { key: `familiar ${pairKey(username, source.address)}`, threshold: this.threshold, pool: false };
+    if (source.relay)
+      return { key: `relay ${pairKey(username, source.address)}`, threshold: this.relayThreshold, pool: false };
+    if (this.isFamiliar(username, source.address))
+      return { key: `familiar ${pairKey(username, source.address)}`, threshold: this.threshold, pool: false };
     return { key: `unfamiliar ${pairKey(username, '')}`, threshold: this.threshold, pool: true };
   }
 

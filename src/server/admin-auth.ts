@@ -36,7 +36,10 @@ export class AdminTokens {
   private readonly provenNames = new Set<string>();
   private readonly failures: ApplicationLoginLimit;
 
-  constructor(tokens: readonly { name: string; token: string }[], failures: ApplicationLoginLimit = new ApplicationLoginLimit(ADMIN_TOKEN_FAILURES)) {
+  constructor(
+    tokens: readonly { name: string; token: string }[],
+    failures: ApplicationLoginLimit = new ApplicationLoginLimit(ADMIN_TOKEN_FAILURES),
+  ) {
     this.tokens = tokens.map((t) => ({ name: t.name, digest: sha256(t.token) }));
     this.failures = failures;
   }
@@ -65,7 +68,8 @@ export class AdminTokens {
     if (!match) return undefined;
     const presented = sha256(match[1]!);
     let found: string | undefined;
-    for (const token of this.tokens) if (candidates(token) && timingSafeEqual(token.digest, presented)) found ??= token.name;
+    for (const token of this.tokens)
+      if (candidates(token) && timingSafeEqual(token.digest, presented)) found ??= token.name;
     return found;
   }
 }

@@ -38,10 +38,16 @@ export async function openEngine(config: Config, logger: Logger): Promise<OpenEn
   }
   const store = openSqliteStore(config.dataDir);
   try {
-    const directories = await store.upsertDirectories(config.directories.map((d) => ({ name: d.name, provider: d.provider })));
+    const directories = await store.upsertDirectories(
+      config.directories.map((d) => ({ name: d.name, provider: d.provider })),
+    );
     const engine = new SyncEngine(
       store,
-      config.directories.map((settings, index) => ({ directory: directories[index]!, provider: handles[index]!.provider, settings })),
+      config.directories.map((settings, index) => ({
+        directory: directories[index]!,
+        provider: handles[index]!.provider,
+        settings,
+      })),
       logger,
     );
     return {

@@ -36,7 +36,12 @@ export interface GraphQLEndpointOptions {
 export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: GraphQLEndpointOptions): Middleware {
   const assetPrefix = `${options.path}/ide/`;
   return async (ctx: Context, next: Next) => {
-    if (ctx.path.startsWith(assetPrefix) && ctx.method === 'GET' && serveIdeAsset(ctx, ctx.path.slice(assetPrefix.length))) return;
+    if (
+      ctx.path.startsWith(assetPrefix) &&
+      ctx.method === 'GET' &&
+      serveIdeAsset(ctx, ctx.path.slice(assetPrefix.length))
+    )
+      return;
     if (ctx.path !== options.path) return next();
     if (wantsIde(ctx)) return serveIde(ctx, options.path);
 
@@ -50,7 +55,13 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
         `Too many wrong administrator tokens from this address (${ADMIN_TOKEN_FAILURES.failures} a minute); try again later`,
       );
     }
-    if (auth.kind !== 'admin') return graphqlError(ctx, 401, 'UNAUTHENTICATED', 'An administrator token is required: Authorization: Bearer <token>');
+    if (auth.kind !== 'admin')
+      return graphqlError(
+        ctx,
+        401,
+        'UNAUTHENTICATED',
+        'An administrator token is required: Authorization: Bearer <token>',
+      );
     const principal = auth.name;
 
     let body: unknown = undefined;
@@ -83,8 +94,17 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
       context: async () => ({ ...options.context(principal), answer }),
     });
     if (answer.exceeded) return graphqlError(ctx, 400, 'BAD_USER_INPUT', answer.message());
-    if (result.body.kind === 'complete' && result.body.string.length > maxBytes / 3 && Buffer.byteLength(result.body.string) > maxBytes) {
-      return graphqlError(ctx, 400, 'BAD_USER_INPUT', `The answer would be larger than ${maxBytes} bytes; the limit is ${maxBytes} (${LIMIT_KEYS.maxAnswerBytes}): select fewer fields, or page with a smaller \`first\``);
+    if (
+      result.body.kind === 'complete' &&
+      result.body.string.length > maxBytes / 3 &&
+      Buffer.byteLength(result.body.string) > maxBytes
+    ) {
+      return graphqlError(
+        ctx,
+        400,
+        'BAD_USER_INPUT',
+        `The answer would be larger than ${maxBytes} bytes; the limit is ${maxBytes} (${LIMIT_KEYS.maxAnswerBytes}): select fewer fields, or page with a smaller \`first\``,
+      );
     }
     for (const [name, value] of result.headers) ctx.set(name, value);
     ctx.status = result.status ?? 200;
@@ -101,7 +121,11 @@ function requestText(ctx: Context, body: unknown): GraphQLRequestText | undefine
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
     const { query, variables, operationName } = body as Record<string, unknown>;
     if (typeof query !== 'string') return undefined;
-    return { query, variables: isRecord(variables) ? variables : undefined, operationName: typeof operationName === 'string' ? operationName : undefined };
+    return {
+      query,
+      variables: isRecord(variables) ? variables : undefined,
+      operationName: typeof operationName === 'string' ? operationName : undefined,
+    };
   }
   const { query, variables, operationName } = ctx.query;
   if (typeof query !== 'string') return undefined;
@@ -111,7 +135,11 @@ function requestText(ctx: Context, body: unknown): GraphQLRequestText | undefine
   } catch {
     return undefined; // Apollo refuses the malformed variables before anything runs
   }
-  return { query, variables: isRecord(parsed) ? parsed : undefined, operationName: typeof operationName === 'string' ? operationName : undefined };
+  return {
+    query,
+    variables: isRecord(parsed) ? parsed : undefined,
+    operationName: typeof operationName === 'string' ? operationName : undefined,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -39,7 +39,10 @@ export function wantsIde(ctx: Context): boolean {
 
 export function serveIde(ctx: Context, endpoint: string): void {
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
+  ctx.set(
+    'Content-Security-Policy',
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'",
+  );
   ctx.body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>crowdgate GraphQL</title>
 <link rel="stylesheet" href="${endpoint}/ide/graphiql.css">

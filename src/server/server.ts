@@ -113,7 +113,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       tokens: new AdminTokens(config.adminTokens),
       context: (principal) => Object.assign(contextFor(principal), { loginLimits }),
       limits: new RequestLimits(schema, graphqlLimits(config.graphql)),
-      clientAddress: (ctx) => clientAddress(ctx.request.socket.remoteAddress ?? '', ctx.get('x-forwarded-for') || undefined, config.trustedProxies),
+      clientAddress: (ctx) =>
+        clientAddress(
+          ctx.request.socket.remoteAddress ?? '',
+          ctx.get('x-forwarded-for') || undefined,
+          config.trustedProxies,
+        ),
     }),
   );
 

@@ -24,6 +24,10 @@ export type SyncRunUpdate = Partial<Pick<SyncRun, 'mode' | 'status' | 'finishedA
 
 /** Result of reading the event log from a token. */
 export type EventsSince =
-  | { readonly kind: 'events'; readonly events: ReadonlyArray<import('../domain/events').LoggedEvent>; readonly token: string }
+  | {
+      readonly kind: 'events';
+      readonly events: ReadonlyArray<import('../domain/events').LoggedEvent>;
+      readonly token: string;
+    }
   /** The token is from another store instance, older than the retained window, or malformed. */
   | { readonly kind: 'expired' };

@@ -55,8 +55,13 @@ export function resolveNameCollisions(
       continue;
     }
     const holder = currentNames.get(folded);
-    claimants.sort((a, b) => rank(a.externalId, holder) - rank(b.externalId, holder) || (a.externalId < b.externalId ? -1 : 1));
-    const [winner, ...others] = claimants as [{ externalId: string; name: string }, ...Array<{ externalId: string; name: string }>];
+    claimants.sort(
+      (a, b) => rank(a.externalId, holder) - rank(b.externalId, holder) || (a.externalId < b.externalId ? -1 : 1),
+    );
+    const [winner, ...others] = claimants as [
+      { externalId: string; name: string },
+      ...Array<{ externalId: string; name: string }>,
+    ];
     names.set(winner.externalId, winner.name);
     const renamed = others.map((other) => {
       const name = uniqueVariant(other, taken);

@@ -29,7 +29,11 @@ interface Derived {
  * `currentNames` (folded username → external id of the user holding it in the store) keeps a
  * collision's winner stable: the person who already has a name keeps it.
  */
-export function derive(mirror: UpstreamMirror, settings: DeriveSettings, currentNames: ReadonlyMap<string, string>): Derived {
+export function derive(
+  mirror: UpstreamMirror,
+  settings: DeriveSettings,
+  currentNames: ReadonlyMap<string, string>,
+): Derived {
   const ancestors = ancestorClosure(mirror);
   const filterGroups = groupsNamed(mirror, settings.filters.groups);
   const keep = userFilter(mirror, settings, ancestors, filterGroups);
@@ -50,7 +54,10 @@ export function derive(mirror: UpstreamMirror, settings: DeriveSettings, current
   // Under `deprovisioning.deleted: deactivate`, users left out stay in the store (deactivated)
   // and keep their names: a newcomer projecting to one gets a variant (else the apply conflicts).
   const includedIds = new Set(included.map(({ user }) => user.id));
-  const kept = settings.deprovisioning.deleted === 'deactivate' ? new Map([...currentNames].filter(([, id]) => !includedIds.has(id))) : undefined;
+  const kept =
+    settings.deprovisioning.deleted === 'deactivate'
+      ? new Map([...currentNames].filter(([, id]) => !includedIds.has(id)))
+      : undefined;
   const { names, collisions } = resolveNameCollisions(
     included.map(({ user, name }) => ({ externalId: user.id, name })),
     currentNames,
@@ -65,14 +72,22 @@ export function derive(mirror: UpstreamMirror, settings: DeriveSettings, current
   if (filterGroups.size === 0) for (const id of mirror.groups.keys()) syncedGroups.add(id);
   else {
     for (const id of filterGroups) syncedGroups.add(id);
-    for (const userId of picture.users.keys()) for (const g of mirror.userGroups.get(userId) ?? []) for (const a of ancestors(g)) syncedGroups.add(a);
+    for (const userId of picture.users.keys())
+      for (const g of mirror.userGroups.get(userId) ?? []) for (const a of ancestors(g)) syncedGroups.add(a);
   }
 
   const localNames = [...settings.localGroups, ...settings.groupMappings.map((m) => m.to)];
   const groupNames = resolveGroupNames(mirror, syncedGroups, localNames, collisions);
   for (const id of syncedGroups) {
     const group = mirror.groups.get(id)!;
-    picture.groups.set(id, { externalId: id, name: groupNames.get(id)!, description: group.description, active: true, local: false, attributes: {} });
+    picture.groups.set(id, {
+      externalId: id,
+      name: groupNames.get(id)!,
+      description: group.description,
+      active: true,
+      local: false,
+      attributes: {},
+    });
   }
   for (const name of dedupeFolded(localNames)) picture.groups.set(localGroupExternalId(name), localGroup(name));
 
@@ -84,7 +99,8 @@ export function derive(mirror: UpstreamMirror, settings: DeriveSettings, current
   if (settings.nestedGroups === 'keep') {
     for (const [child, parents] of mirror.groupParents) {
       if (!syncedGroups.has(child)) continue;
-      for (const parent of parents) if (syncedGroups.has(parent) && parent !== child) addLink(picture.groupParents, child, parent);
+      for (const parent of parents)
+        if (syncedGroups.has(parent) && parent !== child) addLink(picture.groupParents, child, parent);
     }
   }
   return { picture, collisions, filteredOut, withoutUsername };
@@ -103,15 +119,22 @@ export function userFilter(
     name: p.name,
     test: p.equals ? new Set(p.equals.map(foldName)) : new RegExp(p.matches!, 'u'),
   }));
-  const keepDisabled = settings.filters.disabledUsers === 'include' && settings.deprovisioning.disabled === 'deactivate';
+  const keepDisabled =
+    settings.filters.disabledUsers === 'include' && settings.deprovisioning.disabled === 'deactivate';
   return (user) =>
     (user.enabled || keepDisabled) &&
     (!user.guest || settings.filters.guests === 'include') &&
     predicates.every(({ name, test }) => {
-      const value = name === 'domain' ? loginDomain(user) : name === 'email' ? user.email : ((Object.hasOwn(user.attributes, name) ? user.attributes[name] : undefined) ?? '');
+      const value =
+        name === 'domain'
+          ? loginDomain(user)
+          : name === 'email'
+            ? user.email
+            : ((Object.hasOwn(user.attributes, name) ? user.attributes[name] : undefined) ?? '');
       return test instanceof Set ? test.has(foldName(value)) : test.test(value);
     }) &&
-    (filterGroups.size === 0 || [...(mirror.userGroups.get(user.id) ?? [])].some((g) => [...ancestors(g)].some((a) => filterGroups.has(a))));
+    (filterGroups.size === 0 ||
+      [...(mirror.userGroups.get(user.id) ?? [])].some((g) => [...ancestors(g)].some((a) => filterGroups.has(a))));
 }
 
 /**
@@ -126,7 +149,10 @@ export function userMemberships(
   syncedGroups: ReadonlySet<string>,
 ): (userId: string, active: boolean) => Set<string> {
   const localIds = settings.localGroups.map(localGroupExternalId);
-  const mapped = settings.groupMappings.map((m) => ({ sources: groupsNamed(mirror, [m.from]), target: localGroupExternalId(m.to) }));
+  const mapped = settings.groupMappings.map((m) => ({
+    sources: groupsNamed(mirror, [m.from]),
+    target: localGroupExternalId(m.to),
+  }));
   const flatten = settings.nestedGroups === 'flatten';
   return (userId, active) => {
     const groups = new Set<string>();
@@ -143,7 +169,8 @@ export function userMemberships(
     if (mapped.length > 0 && direct) {
       const reach = new Set<string>();
       for (const g of direct) for (const a of ancestors(g)) reach.add(a);
-      for (const { sources, target } of mapped) if ([...sources].some((source) => reach.has(source))) groups.add(target);
+      for (const { sources, target } of mapped)
+        if ([...sources].some((source) => reach.has(source))) groups.add(target);
     }
     return groups;
   };
@@ -173,7 +200,14 @@ export function toUserRecord(user: ProviderUser, name: string): UserRecord {
 }
 
 function localGroup(name: string): GroupRecord {
-  return { externalId: localGroupExternalId(name), name, description: 'Local group managed by crowdgate', active: true, local: true, attributes: {} };
+  return {
+    externalId: localGroupExternalId(name),
+    name,
+    description: 'Local group managed by crowdgate',
+    active: true,
+    local: true,
+    attributes: {},
+  };
 }
 
 function dedupeFolded(names: readonly string[]): string[] {
@@ -253,7 +287,9 @@ function resolveGroupNames(
         kind: 'group',
         name: mirror.groups.get(ids[0]!)!.name,
         keptBy: taken.has(folded) ? 'local group' : ids[0]!,
-        renamed: ids.filter((id) => names.get(id) !== mirror.groups.get(id)!.name).map((id) => ({ externalId: id, name: names.get(id)! })),
+        renamed: ids
+          .filter((id) => names.get(id) !== mirror.groups.get(id)!.name)
+          .map((id) => ({ externalId: id, name: names.get(id)! })),
       });
     }
   }

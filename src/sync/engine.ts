@@ -144,7 +144,10 @@ export class SyncEngine {
       }
       return state.queued.promise;
     }
-    const queued: { request: SyncRequest; promise: Promise<SyncRun> } = { request, promise: Promise.resolve(undefined as never) };
+    const queued: { request: SyncRequest; promise: Promise<SyncRun> } = {
+      request,
+      promise: Promise.resolve(undefined as never),
+    };
     queued.promise = state.tail.then(() => {
       if (state.queued === queued) state.queued = undefined;
       return this.runOnce(target, state, queued.request);
@@ -159,12 +162,20 @@ export class SyncEngine {
     const [target, state] = this.pendingRun(runId);
     const pending = state.pending!;
     const current = await this.store.dataVersion(target.directory.id);
-    if (state.baseline !== pending.baseline || state.baselineVersion !== current) throw new DirectoryError('CONFLICT', `run ${runId} is out of date: the directory changed since it was planned; run a new sync`);
+    if (state.baseline !== pending.baseline || state.baselineVersion !== current)
+      throw new DirectoryError(
+        'CONFLICT',
+        `run ${runId} is out of date: the directory changed since it was planned; run a new sync`,
+      );
     state.pending = undefined;
     await this.apply(target, state, pending.plan, pending.baseline, pending.after, pending.cursor);
     state.mirror = pending.mirror;
     this.logger.info('approved sync applied', { directory: target.directory.name, runId });
-    return this.store.updateRun(runId, { status: 'succeeded', finishedAt: new Date(), report: { ...pending.report, awaitingApproval: undefined } });
+    return this.store.updateRun(runId, {
+      status: 'succeeded',
+      finishedAt: new Date(),
+      report: { ...pending.report, awaitingApproval: undefined },
+    });
   }
 
   async drop(runId: number): Promise<SyncRun> {
@@ -190,9 +201,20 @@ export class SyncEngine {
       const baseline = await this.currentBaseline(target.directory.id, state);
       const { plan, after } = this.planRun(target.settings, upstream, baseline, run.report);
       if (request.dryRun) return await this.finish(run, state, 'dry-run', plan);
-      const unsafe = request.trigger === 'approval' ? undefined : exceedsSafetyThreshold(plan.counts, baseline.users.size, target.settings.safety);
+      const unsafe =
+        request.trigger === 'approval'
+          ? undefined
+          : exceedsSafetyThreshold(plan.counts, baseline.users.size, target.settings.safety);
       if (unsafe) {
-        const pending = { runId: run.id, plan, after, baseline, cursor: upstream.cursor, mirror: upstream.mirror, report: run.report };
+        const pending = {
+          runId: run.id,
+          plan,
+          after,
+          baseline,
+          cursor: upstream.cursor,
+          mirror: upstream.mirror,
+          report: run.report,
+        };
         return await this.holdForApproval(target.directory, state, run, unsafe, pending);
       }
       run.progress.phase = 'applying';
@@ -230,7 +252,11 @@ export class SyncEngine {
   }
 
   /** The provider's changes since the stored cursor, applied to the mirror; undefined, with the reason in the report, when only a full read will do. */
-  private async readChangeFeed(target: SyncDirectory, state: DirectoryRunState, run: ActiveRun): Promise<UpstreamRead | undefined> {
+  private async readChangeFeed(
+    target: SyncDirectory,
+    state: DirectoryRunState,
+    run: ActiveRun,
+  ): Promise<UpstreamRead | undefined> {
     const { directory, provider, settings } = target;
     if (!supportsDelta(provider)) {
       run.report.fallback = 'the provider has no change feed';
@@ -270,7 +296,12 @@ export class SyncEngine {
    * The plan from the baseline to the derived picture, and the picture the store holds after it:
    * for the touched users alone when the change feed allows (scoped.ts), else for the whole directory.
    */
-  private planRun(settings: DeriveSettings, upstream: UpstreamRead, baseline: DirectoryPicture, report: RunReport): { plan: Plan; after: DirectoryPicture } {
+  private planRun(
+    settings: DeriveSettings,
+    upstream: UpstreamRead,
+    baseline: DirectoryPicture,
+    report: RunReport,
+  ): { plan: Plan; after: DirectoryPicture } {
     const scoped = upstream.scope && planForUsers(upstream.mirror, settings, baseline, upstream.scope);
     if (scoped) {
       report.details = scoped.plan.details;
@@ -289,7 +320,13 @@ export class SyncEngine {
   }
 
   /** Keeps an unsafe plan for `approve` / `drop`; a plan still waiting from an earlier run is dropped. */
-  private async holdForApproval(directory: Directory, state: DirectoryRunState, run: ActiveRun, reason: string, pending: PendingPlan): Promise<SyncRun> {
+  private async holdForApproval(
+    directory: Directory,
+    state: DirectoryRunState,
+    run: ActiveRun,
+    reason: string,
+    pending: PendingPlan,
+  ): Promise<SyncRun> {
     run.report.awaitingApproval = reason;
     const superseded = state.pending;
     state.pending = pending;
@@ -305,9 +342,18 @@ export class SyncEngine {
     // A later incremental run must re-read its delta from the stored cursor, so forget the mirror.
     if (run.mode === 'incremental') state.mirror = undefined;
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error('sync failed; the directory keeps its previous state', { directory: directory.name, runId: run.id, error: message });
+    this.logger.error('sync failed; the directory keeps its previous state', {
+      directory: directory.name,
+      runId: run.id,
+      error: message,
+    });
     state.progress = undefined;
-    return this.store.updateRun(run.id, { status: 'failed', finishedAt: new Date(), error: message, report: run.report });
+    return this.store.updateRun(run.id, {
+      status: 'failed',
+      finishedAt: new Date(),
+      error: message,
+      report: run.report,
+    });
   }
 
   private async apply(
@@ -324,9 +370,19 @@ export class SyncEngine {
     state.baselineVersion = await this.store.dataVersion(target.directory.id);
   }
 
-  private async finish(run: ActiveRun, state: DirectoryRunState, status: SyncRun['status'], plan: Plan): Promise<SyncRun> {
+  private async finish(
+    run: ActiveRun,
+    state: DirectoryRunState,
+    status: SyncRun['status'],
+    plan: Plan,
+  ): Promise<SyncRun> {
     state.progress = undefined;
-    const record = await this.store.updateRun(run.id, { status, finishedAt: new Date(), counts: { ...plan.counts }, report: run.report });
+    const record = await this.store.updateRun(run.id, {
+      status,
+      finishedAt: new Date(),
+      counts: { ...plan.counts },
+      report: run.report,
+    });
     this.logger.info('sync finished', { runId: run.id, status, ms: Date.now() - run.started, ...plan.counts });
     return record;
   }

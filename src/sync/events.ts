@@ -22,9 +22,22 @@ import type { Plan } from './plan';
  *
  * `after` is the directory as it will be once the plan is applied.
  */
-export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: DirectoryPicture, directoryId: number): EventBatch {
+export function eventsForPlan(
+  plan: Plan,
+  before: DirectoryPicture,
+  after: DirectoryPicture,
+  directoryId: number,
+): EventBatch {
   const c = plan.counts;
-  const atLeast = c.usersAdded + c.usersUpdated + c.usersRenamed + c.usersDeactivated + c.usersRemoved + c.groupsAdded + c.groupsUpdated + c.groupsRemoved;
+  const atLeast =
+    c.usersAdded +
+    c.usersUpdated +
+    c.usersRenamed +
+    c.usersDeactivated +
+    c.usersRemoved +
+    c.groupsAdded +
+    c.groupsUpdated +
+    c.groupsRemoved;
   if (atLeast > MAX_EVENTS_PER_CHANGE) return 'reset'; // don't build what the log would not keep
   const events: CrowdEvent[] = [];
   const deletions: CrowdEvent[] = [];
@@ -35,12 +48,20 @@ export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: Direc
     const entity = { name: group.name, description: group.description, active: group.active };
     if (previous && previous.name !== group.name) {
       renamedGroups.add(group.externalId);
-      deletions.push({ type: 'group', operation: 'DELETED', group: { name: previous.name, description: previous.description, active: previous.active } });
+      deletions.push({
+        type: 'group',
+        operation: 'DELETED',
+        group: { name: previous.name, description: previous.description, active: previous.active },
+      });
       events.push({ type: 'group', operation: 'CREATED', group: entity });
     } else events.push({ type: 'group', operation: previous ? 'UPDATED' : 'CREATED', group: entity });
   }
   for (const user of renamesInOrder(plan.changes.upsertUsers ?? [], before)) {
-    events.push({ type: 'user', operation: before.users.has(user.externalId) ? 'UPDATED' : 'CREATED', user: eventUser(user, directoryId) });
+    events.push({
+      type: 'user',
+      operation: before.users.has(user.externalId) ? 'UPDATED' : 'CREATED',
+      user: eventUser(user, directoryId),
+    });
   }
 
   const usersToRefresh = new Set<string>();
@@ -54,22 +75,35 @@ export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: Direc
     }
   }
   if (renamedGroups.size > 0) {
-    for (const [user, groups] of after.userGroups) if ([...groups].some((g) => renamedGroups.has(g))) usersToRefresh.add(user);
+    for (const [user, groups] of after.userGroups)
+      if ([...groups].some((g) => renamedGroups.has(g))) usersToRefresh.add(user);
     for (const id of renamedGroups) groupsToRefresh.add(id);
-    for (const [child, parents] of after.groupParents) if (renamedGroups.has(child) || [...parents].some((p) => renamedGroups.has(p))) {
-      groupsToRefresh.add(child);
-      for (const p of parents) groupsToRefresh.add(p);
-    }
+    for (const [child, parents] of after.groupParents)
+      if (renamedGroups.has(child) || [...parents].some((p) => renamedGroups.has(p))) {
+        groupsToRefresh.add(child);
+        for (const p of parents) groupsToRefresh.add(p);
+      }
   }
   const groupName = (id: string) => after.groups.get(id)?.name;
-  const names = (ids: Iterable<string>) => [...ids].map(groupName).filter((n): n is string => n !== undefined).sort();
+  const names = (ids: Iterable<string>) =>
+    [...ids]
+      .map(groupName)
+      .filter((n): n is string => n !== undefined)
+      .sort();
   for (const id of usersToRefresh) {
     const user = after.users.get(id);
-    if (user) events.push({ type: 'userMembership', operation: 'UPDATED', user: user.name, groups: names(after.userGroups.get(id) ?? []) });
+    if (user)
+      events.push({
+        type: 'userMembership',
+        operation: 'UPDATED',
+        user: user.name,
+        groups: names(after.userGroups.get(id) ?? []),
+      });
   }
   if (groupsToRefresh.size > 0) {
     const children = new Map<string, string[]>();
-    for (const [child, parents] of after.groupParents) for (const p of parents) children.set(p, [...(children.get(p) ?? []), child]);
+    for (const [child, parents] of after.groupParents)
+      for (const p of parents) children.set(p, [...(children.get(p) ?? []), child]);
     for (const id of groupsToRefresh) {
       const name = groupName(id);
       if (name === undefined) continue;
@@ -90,7 +124,12 @@ export function eventsForPlan(plan: Plan, before: DirectoryPicture, after: Direc
   }
   for (const id of plan.changes.removeGroups ?? []) {
     const group = before.groups.get(id);
-    if (group) deletions.push({ type: 'group', operation: 'DELETED', group: { name: group.name, description: group.description, active: group.active } });
+    if (group)
+      deletions.push({
+        type: 'group',
+        operation: 'DELETED',
+        group: { name: group.name, description: group.description, active: group.active },
+      });
   }
   return [...userDeletions, ...deletions, ...events];
 }

@@ -27,7 +27,8 @@ export class UpstreamMirror {
   }
 
   finishAppending(): void {
-    for (const map of [this.userGroups, this.groupParents]) for (const list of map.values()) if (list.length > 1) sortUnique(list);
+    for (const map of [this.userGroups, this.groupParents])
+      for (const list of map.values()) if (list.length > 1) sortUnique(list);
   }
 
   apply(changes: readonly ProviderChange[]): void {
@@ -53,7 +54,10 @@ export class UpstreamMirror {
           link(change.member.kind === 'user' ? this.userGroups : this.groupParents, change.member.id, change.groupId);
           break;
         case 'memberRemoved':
-          unlink((change.member.kind === 'user' ? this.userGroups : this.groupParents).get(change.member.id), change.groupId);
+          unlink(
+            (change.member.kind === 'user' ? this.userGroups : this.groupParents).get(change.member.id),
+            change.groupId,
+          );
           break;
       }
     }

@@ -22,8 +22,10 @@ export function emptyPicture(): DirectoryPicture {
 /** The baseline: what the store holds, as a picture. */
 export function pictureFromContents(contents: DirectoryContents): DirectoryPicture {
   const picture = emptyPicture();
-  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...user } of contents.users) picture.users.set(user.externalId, user);
-  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...group } of contents.groups) picture.groups.set(group.externalId, group);
+  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...user } of contents.users)
+    picture.users.set(user.externalId, user);
+  for (const { id: _id, directoryId: _d, createdAt: _c, updatedAt: _u, ...group } of contents.groups)
+    picture.groups.set(group.externalId, group);
   for (const [user, group] of contents.userMemberships) addLink(picture.userGroups, user, group);
   for (const [child, parent] of contents.groupMemberships) addLink(picture.groupParents, child, parent);
   return picture;

@@ -46,14 +46,32 @@ export interface Plan {
  * the filters) are removed or deactivated per `deprovisioning.deleted`. Only what differs is
  * written.
  */
-export function planChanges(baseline: DirectoryPicture, derived: DirectoryPicture, deprovisioning: SyncSettings['deprovisioning']): Plan {
+export function planChanges(
+  baseline: DirectoryPicture,
+  derived: DirectoryPicture,
+  deprovisioning: SyncSettings['deprovisioning'],
+): Plan {
   const counts: PlanCounts = {
-    usersAdded: 0, usersUpdated: 0, usersRenamed: 0, usersDeactivated: 0, usersRemoved: 0,
-    groupsAdded: 0, groupsUpdated: 0, groupsRemoved: 0, membershipsAdded: 0, membershipsRemoved: 0,
+    usersAdded: 0,
+    usersUpdated: 0,
+    usersRenamed: 0,
+    usersDeactivated: 0,
+    usersRemoved: 0,
+    groupsAdded: 0,
+    groupsUpdated: 0,
+    groupsRemoved: 0,
+    membershipsAdded: 0,
+    membershipsRemoved: 0,
   };
   const details: PlanDetails = {
-    usersAdded: [], usersRenamed: [], usersDeactivated: [], usersRemoved: [],
-    groupsAdded: [], groupsRemoved: [], membershipsAdded: [], membershipsRemoved: [],
+    usersAdded: [],
+    usersRenamed: [],
+    usersDeactivated: [],
+    usersRemoved: [],
+    groupsAdded: [],
+    groupsRemoved: [],
+    membershipsAdded: [],
+    membershipsRemoved: [],
   };
   const note = <T>(list: T[], item: T) => list.length < DETAIL_LIMIT && list.push(item);
 
@@ -122,7 +140,10 @@ export function planChanges(baseline: DirectoryPicture, derived: DirectoryPictur
       for (const target of targets) {
         if (had?.has(target)) continue;
         add.push(member, target);
-        note(details.membershipsAdded, { member: nameOf(members, baseMembers, member), group: nameOf(derived.groups, baseline.groups, target) });
+        note(details.membershipsAdded, {
+          member: nameOf(members, baseMembers, member),
+          group: nameOf(derived.groups, baseline.groups, target),
+        });
       }
     }
     for (const [member, targets] of before) {
@@ -131,7 +152,10 @@ export function planChanges(baseline: DirectoryPicture, derived: DirectoryPictur
       for (const target of targets) {
         if (has?.has(target) || removed.groups.has(target)) continue;
         remove.push(member, target);
-        note(details.membershipsRemoved, { member: nameOf(members, baseMembers, member), group: nameOf(derived.groups, baseline.groups, target) });
+        note(details.membershipsRemoved, {
+          member: nameOf(members, baseMembers, member),
+          group: nameOf(derived.groups, baseline.groups, target),
+        });
       }
     }
     counts.membershipsAdded += add.length;

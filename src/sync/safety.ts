@@ -6,7 +6,11 @@ import type { PlanCounts } from './plan';
  * directory's users, or more than `maxRemovals` users, must not apply by itself — a broken filter
  * or a half-answered listing must never empty Jira. Returns why, or undefined when it may apply.
  */
-export function exceedsSafetyThreshold(counts: PlanCounts, currentUsers: number, safety: SyncSettings['safety']): string | undefined {
+export function exceedsSafetyThreshold(
+  counts: PlanCounts,
+  currentUsers: number,
+  safety: SyncSettings['safety'],
+): string | undefined {
   const leaving = counts.usersDeactivated + counts.usersRemoved;
   if (leaving === 0) return undefined;
   if (leaving > safety.maxRemovals) {

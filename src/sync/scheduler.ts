@@ -19,7 +19,8 @@ export class SyncScheduler {
         this.timers.push(timer);
       };
       if (settings.schedule.fullMinutes > 0) every(settings.schedule.fullMinutes * 60_000, 'full');
-      if (settings.schedule.incrementalSeconds > 0 && supportsDelta(provider)) every(settings.schedule.incrementalSeconds * 1000, 'incremental');
+      if (settings.schedule.incrementalSeconds > 0 && supportsDelta(provider))
+        every(settings.schedule.incrementalSeconds * 1000, 'incremental');
     }
   }
 

@@ -40,7 +40,8 @@ export function affectedUsers(
         // Change feeds re-send a group whose members changed (Graph groups delta with
         // members@delta): unchanged name and description affect no one beyond its members.
         const known = mirror.groups.get(change.group.id);
-        if (!known || known.name !== change.group.name || known.description !== change.group.description) return undefined;
+        if (!known || known.name !== change.group.name || known.description !== change.group.description)
+          return undefined;
         break;
       }
       default:
@@ -66,18 +67,30 @@ export function planForUsers(
   const membershipsOf = userMemberships(mirror, settings, ancestors, new Set(mirror.groups.keys()));
 
   const holders = new Map<string, string>();
-  for (const user of baseline.users.values()) if (!scope.has(user.externalId)) holders.set(foldName(user.name), user.externalId);
+  for (const user of baseline.users.values())
+    if (!scope.has(user.externalId)) holders.set(foldName(user.name), user.externalId);
   // Affected users who leave the picture but stay deactivated (`deprovisioning.deleted: deactivate`) keep their names.
   if (settings.deprovisioning.deleted === 'deactivate') {
     for (const id of scope) {
       const old = baseline.users.get(id);
       const user = mirror.users.get(id);
-      if (old && (!user || !keep(user) || projectUsername(user, settings.username) === '')) holders.set(foldName(old.name), id);
+      if (old && (!user || !keep(user) || projectUsername(user, settings.username) === ''))
+        holders.set(foldName(old.name), id);
     }
   }
 
-  const before: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
-  const derived: DirectoryPicture = { users: new Map(), groups: baseline.groups, userGroups: new Map(), groupParents: new Map() };
+  const before: DirectoryPicture = {
+    users: new Map(),
+    groups: baseline.groups,
+    userGroups: new Map(),
+    groupParents: new Map(),
+  };
+  const derived: DirectoryPicture = {
+    users: new Map(),
+    groups: baseline.groups,
+    userGroups: new Map(),
+    groupParents: new Map(),
+  };
   for (const id of scope) {
     const old = baseline.users.get(id);
     if (old) before.users.set(id, old);

@@ -12,7 +12,8 @@ export function projectUsername(user: ProviderUser, settings: SyncSettings['user
     const at = name.lastIndexOf('@');
     if (at > 0) name = name.slice(0, at);
   }
-  for (const { pattern, with: replacement } of settings.replace) name = name.replace(new RegExp(pattern, 'gu'), replacement);
+  for (const { pattern, with: replacement } of settings.replace)
+    name = name.replace(new RegExp(pattern, 'gu'), replacement);
   if (settings.lowercase) name = name.toLowerCase();
   return name.trim();
 }

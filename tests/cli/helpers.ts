@@ -14,7 +14,18 @@ export interface RunningEmulate {
 
 /** Starts `crowdgate emulate KIND … --json` and resolves with its one JSON line; the process keeps running until `stop`. */
 export async function emulate(kind: string, size = { users: 25, groups: 4 }): Promise<RunningEmulate> {
-  const args = [CLI, 'emulate', kind, '--users', String(size.users), '--groups', String(size.groups), '--port', '0', '--json'];
+  const args = [
+    CLI,
+    'emulate',
+    kind,
+    '--users',
+    String(size.users),
+    '--groups',
+    String(size.groups),
+    '--port',
+    '0',
+    '--json',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);

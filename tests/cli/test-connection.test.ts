@@ -40,32 +40,60 @@ describe('crowdgate test-connection', () => {
   }
 
   const cases: Array<[kind: string, broken: (entry: Entry) => { entry: Entry; secret?: string }, finding: RegExp]> = [
-    ['entra', (e) => ({ entry: { ...e, entra: { ...e.entra, clientSecret: 'Wrong~Secret.Value.123' } }, secret: 'Wrong~Secret.Value.123' }), /the client secret is wrong \(AADSTS7000215\)/],
-    ['okta', (e) => ({ entry: { ...e, okta: { ...e.okta, apiToken: '00WrongTokenValue0000000000000000000000000' } }, secret: '00WrongTokenValue0000000000000000000000000' }), /the API token was refused/],
-    ['google', (e) => ({ entry: { ...e, google: { ...e.google, adminEmail: 'nobody@example.com' } } }), /the admin account nobody@example.com does not exist or is suspended/],
+    [
+      'entra',
+      (e) => ({
+        entry: { ...e, entra: { ...e.entra, clientSecret: 'Wrong~Secret.Value.123' } },
+        secret: 'Wrong~Secret.Value.123',
+      }),
+      /the client secret is wrong \(AADSTS7000215\)/,
+    ],
+    [
+      'okta',
+      (e) => ({
+        entry: { ...e, okta: { ...e.okta, apiToken: '00WrongTokenValue0000000000000000000000000' } },
+        secret: '00WrongTokenValue0000000000000000000000000',
+      }),
+      /the API token was refused/,
+    ],
+    [
+      'google',
+      (e) => ({ entry: { ...e, google: { ...e.google, adminEmail: 'nobody@example.com' } } }),
+      /the admin account nobody@example.com does not exist or is suspended/,
+    ],
   ];
 
-  test.each(cases)('%s: OK with the emulator\'s entry; a broken credential is named, exit 1', async (kind, broken, finding) => {
-    let running: RunningEmulate | undefined;
-    try {
-      running = await emulate(kind, { users: 10, groups: 2 });
-      const entry = (JSON.parse(running.line) as { directory: Entry }).directory;
+  test.each(cases)(
+    "%s: OK with the emulator's entry; a broken credential is named, exit 1",
+    async (kind, broken, finding) => {
+      let running: RunningEmulate | undefined;
+      try {
+        running = await emulate(kind, { users: 10, groups: 2 });
+        const entry = (JSON.parse(running.line) as { directory: Entry }).directory;
 
-      const ok = await crowdgate(['test-connection', '--config', configWith(`${kind}-ok.json`, entry)]);
-      expect(ok.stderr).toBe('');
-      expect(ok.code).toBe(0);
-      expect(ok.stdout).toMatch(new RegExp(`^${kind}-emulator \\(${kind}\\): OK\\n`));
+        const ok = await crowdgate(['test-connection', '--config', configWith(`${kind}-ok.json`, entry)]);
+        expect(ok.stderr).toBe('');
+        expect(ok.code).toBe(0);
+        expect(ok.stdout).toMatch(new RegExp(`^${kind}-emulator \\(${kind}\\): OK\\n`));
 
-      const bad = broken(entry);
-      const failed = await crowdgate(['test-connection', '--config', configWith(`${kind}-bad.json`, bad.entry), '--directory', `${kind}-emulator`]);
-      expect(failed.code).toBe(1);
-      expect(failed.stdout).toMatch(new RegExp(`^${kind}-emulator \\(${kind}\\): FAILED\\n`));
-      expect(failed.stdout).toMatch(finding);
-      if (bad.secret) expect(failed.stdout).not.toContain(bad.secret);
-    } finally {
-      await running?.stop();
-    }
-  }, 60_000);
+        const bad = broken(entry);
+        const failed = await crowdgate([
+          'test-connection',
+          '--config',
+          configWith(`${kind}-bad.json`, bad.entry),
+          '--directory',
+          `${kind}-emulator`,
+        ]);
+        expect(failed.code).toBe(1);
+        expect(failed.stdout).toMatch(new RegExp(`^${kind}-emulator \\(${kind}\\): FAILED\\n`));
+        expect(failed.stdout).toMatch(finding);
+        if (bad.secret) expect(failed.stdout).not.toContain(bad.secret);
+      } finally {
+        await running?.stop();
+      }
+    },
+    60_000,
+  );
 
   test('the demo passes; an unknown directory is a usage error (exit 2)', async () => {
     const demo = await crowdgate(['test-connection', '--demo']);

@@ -26,7 +26,10 @@ describe('demoConfig', () => {
         {
           name: 'demo',
           passwordHash: application?.passwordHash,
-          allowedAddresses: [expect.objectContaining({ text: '127.0.0.1/32' }), expect.objectContaining({ text: '::1/128' })],
+          allowedAddresses: [
+            expect.objectContaining({ text: '127.0.0.1/32' }),
+            expect.objectContaining({ text: '::1/128' }),
+          ],
           directories: ['demo'],
         },
       ],

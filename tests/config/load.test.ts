@@ -88,7 +88,13 @@ describe('parseConfig: valid files', () => {
         ...DEFAULT_SYNC_SETTINGS,
         entra: { tenantId: 'abc', nested: { anything: [1, 2] } },
       },
-      { name: 'Demo', provider: 'demo', localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'crowdgate-demo', users: 10, groups: 30 } },
+      {
+        name: 'Demo',
+        provider: 'demo',
+        localGroups: [],
+        ...DEFAULT_SYNC_SETTINGS,
+        demo: { seed: 'crowdgate-demo', users: 10, groups: 30 },
+      },
     ]);
     const [jira] = config.applications;
     expect(jira?.allowedAddresses.map((c) => c.text)).toEqual(['10.0.0.0/8', '::1/128', '192.168.0.0/16']);
@@ -120,18 +126,30 @@ describe('parseConfig: valid files', () => {
     schedule: { fullMinutes: 60, incrementalSeconds: 0 }
 `);
     expect(config.directories[0]).toMatchObject({
-      username: { source: 'samAccountName', stripDomain: false, lowercase: true, replace: [{ pattern: '[.]', with: '_' }] },
-      filters: { groups: ['Engineering'], disabledUsers: 'include', guests: 'exclude', attributes: [{ name: 'department', equals: ['R&D'] }] },
+      username: {
+        source: 'samAccountName',
+        stripDomain: false,
+        lowercase: true,
+        replace: [{ pattern: '[.]', with: '_' }],
+      },
+      filters: {
+        groups: ['Engineering'],
+        disabledUsers: 'include',
+        guests: 'exclude',
+        attributes: [{ name: 'department', equals: ['R&D'] }],
+      },
       groupMappings: [{ from: 'Engineering', to: 'jira-developers' }],
       nestedGroups: 'flatten',
       deprovisioning: { disabled: 'deactivate', deleted: 'deactivate' },
       safety: { maxRemovalShare: 0.05, maxRemovals: 500 },
       schedule: { fullMinutes: 60, incrementalSeconds: 0 },
     });
-    expect(problems('directories: [{ name: d, provider: demo, nestedGroups: squash }]')[0]).toMatch(/^crowdgate\.yaml: directories\[0\]\.nestedGroups: /);
-    expect(problems('directories: [{ name: d, provider: demo, username: { replace: [{ pattern: "(", with: "" }] } }]')[0]).toMatch(
-      /directories\[0\]\.username\.replace\[0\]\.pattern: must be a valid regular expression/,
+    expect(problems('directories: [{ name: d, provider: demo, nestedGroups: squash }]')[0]).toMatch(
+      /^crowdgate\.yaml: directories\[0\]\.nestedGroups: /,
     );
+    expect(
+      problems('directories: [{ name: d, provider: demo, username: { replace: [{ pattern: "(", with: "" }] } }]')[0],
+    ).toMatch(/directories\[0\]\.username\.replace\[0\]\.pattern: must be a valid regular expression/);
   });
 
   it('accepts integers from environment variables and "/" as the root context path', () => {
@@ -170,12 +188,17 @@ describe('parseConfig: each problem names the file, the key path and what is wro
     expect(problems('server: { port: 70000 }\ndirectories: [{ name: d, provider: demo }]')).toEqual([
       'crowdgate.yaml: server.port: must be at most 65535',
     ]);
-    expect(problems('directories: { name: d }')).toEqual(['crowdgate.yaml: directories: expected a list, got a mapping']);
+    expect(problems('directories: { name: d }')).toEqual([
+      'crowdgate.yaml: directories: expected a list, got a mapping',
+    ]);
     expect(problems('')).toEqual(['crowdgate.yaml: expected a mapping, got null (empty value)']);
   });
 
   it('bad CIDR', () => {
-    const text = MINIMAL.replace('directories: [corp]', 'directories: [corp]\n    allowedAddresses: [10.0.0.0/8, 10.0.0.1/8]');
+    const text = MINIMAL.replace(
+      'directories: [corp]',
+      'directories: [corp]\n    allowedAddresses: [10.0.0.0/8, 10.0.0.1/8]',
+    );
     expect(problems(text)).toEqual([
       'crowdgate.yaml: applications[0].allowedAddresses[1]: invalid CIDR "10.0.0.1/8": host bits are set (did you mean 10.0.0.0/8?)',
     ]);
@@ -242,7 +265,9 @@ applications:
       'crowdgate.yaml: applications[0].passwordHash: must be a password hash produced by "crowdgate hash-password" (scrypt$...)',
       'crowdgate.yaml: applications[0].directories: must list at least one directory',
     ]);
-    expect(problems('adminTokens: [{ name: x, token: "sixteen chars ok" }]\ndirectories: [{ name: d, provider: demo }]')).toEqual([
+    expect(
+      problems('adminTokens: [{ name: x, token: "sixteen chars ok" }]\ndirectories: [{ name: d, provider: demo }]'),
+    ).toEqual([
       'crowdgate.yaml: adminTokens[0].token: must be printable ASCII without spaces (it is sent as a bearer token)',
     ]);
   });
@@ -263,7 +288,9 @@ applications:
     expect(problems('server:\n  port: 1\n host: x\n')).toEqual([
       'crowdgate.yaml:3:1: All mapping items must start at the same column',
     ]);
-    expect(problems('directories:\n  - name: "corp\n')).toEqual([expect.stringMatching(/^crowdgate\.yaml:3:1: Missing closing "quote/)]);
+    expect(problems('directories:\n  - name: "corp\n')).toEqual([
+      expect.stringMatching(/^crowdgate\.yaml:3:1: Missing closing "quote/),
+    ]);
   });
 
   it('duplicate YAML keys, including keys that differ only in YAML type', () => {

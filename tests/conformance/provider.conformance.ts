@@ -1,6 +1,13 @@
 import type { LiveGroup, LiveUser } from '../../src/emulators/core/tenant-state';
 import { supportsDelta, supportsPassword, type ProviderChange } from '../../src/providers/provider';
-import { connectorTest, newUser, type ClosableProvider, type ConnectorEmulator, type ConnectorSubject, type PictureUser } from '../providers/connector-harness';
+import {
+  connectorTest,
+  newUser,
+  type ClosableProvider,
+  type ConnectorEmulator,
+  type ConnectorSubject,
+  type PictureUser,
+} from '../providers/connector-harness';
 
 /**
  * The provider conformance suite: every connector runs it unchanged against its emulator, through
@@ -12,8 +19,12 @@ import { connectorTest, newUser, type ClosableProvider, type ConnectorEmulator, 
  * - the access check passes on a healthy configuration and names a missing permission.
  * A connector plugs in with a `ConnectorSubject` plus the few facts below.
  */
-export interface ProviderConformance<E extends ConnectorEmulator, P extends ClosableProvider, Options, U extends { name: string; active: boolean }>
-  extends ConnectorSubject<E, P, Options, U> {
+export interface ProviderConformance<
+  E extends ConnectorEmulator,
+  P extends ClosableProvider,
+  Options,
+  U extends { name: string; active: boolean },
+> extends ConnectorSubject<E, P, Options, U> {
   /** Whether the connector has a change feed. */
   readonly delta: boolean;
   /** Settings that turn password checks on; null when the connector has none. */
@@ -32,9 +43,12 @@ export interface ProviderConformance<E extends ConnectorEmulator, P extends Clos
   readonly startChangeFeedEmulator?: () => Promise<E>;
 }
 
-export function describeProviderConformance<E extends ConnectorEmulator, P extends ClosableProvider, Options, U extends { name: string; active: boolean } = PictureUser>(
-  subject: ProviderConformance<E, P, Options, U>,
-): void {
+export function describeProviderConformance<
+  E extends ConnectorEmulator,
+  P extends ClosableProvider,
+  Options,
+  U extends { name: string; active: boolean } = PictureUser,
+>(subject: ProviderConformance<E, P, Options, U>): void {
   describe(`Provider conformance: ${subject.kind}`, () => {
     const t = connectorTest(subject, { perTest: true });
 
@@ -64,7 +78,13 @@ export function describeProviderConformance<E extends ConnectorEmulator, P exten
       const token = await h.store.currentEventToken();
       const run = await h.full();
       expect(run.status).toBe('succeeded');
-      expect(run.counts).toMatchObject({ usersUpdated: 1, usersAdded: 0, usersRemoved: 0, membershipsAdded: 0, membershipsRemoved: 0 });
+      expect(run.counts).toMatchObject({
+        usersUpdated: 1,
+        usersAdded: 0,
+        usersRemoved: 0,
+        membershipsAdded: 0,
+        membershipsRemoved: 0,
+      });
       const events = await h.store.eventsSince(token, [h.directoryId]);
       expect(events.kind === 'events' ? events.events.length : -1).toBe(1);
       await t.expectStoreEqualsTenant(h);
@@ -75,7 +95,8 @@ export function describeProviderConformance<E extends ConnectorEmulator, P exten
       expect((await h.full()).status).toBe('succeeded');
       const before = t.picture(await h.state());
       const version = await h.store.dataVersion(h.directoryId);
-      for (const u of [...t.emu.state.users.values()].slice(0, 5)) t.emu.state.updateUser(u.id, { department: 'Never Seen' });
+      for (const u of [...t.emu.state.users.values()].slice(0, 5))
+        t.emu.state.updateUser(u.id, { department: 'Never Seen' });
       t.emu.faults.update({ latencyMs: 10 });
       const run = h.full();
       await t.afterRequests(2);
@@ -99,23 +120,40 @@ export function describeProviderConformance<E extends ConnectorEmulator, P exten
       expect((await h.full()).status).toBe('succeeded');
       const cursor = await h.store.getCursor(h.directoryId);
       // Provider ids of what will be deleted must be read while it exists.
-      const known = new Map([...t.emu.state.users.keys(), ...t.emu.state.groups.keys()].map((tenantId) => [tenantId, subject.providerId(t.emu, tenantId)]));
+      const known = new Map(
+        [...t.emu.state.users.keys(), ...t.emu.state.groups.keys()].map((tenantId) => [
+          tenantId,
+          subject.providerId(t.emu, tenantId),
+        ]),
+      );
       const id = (tenantId: string) => known.get(tenantId) ?? subject.providerId(t.emu, tenantId);
       const changed = changeTenant(t.emu.state, subject.nestedGroups);
       const storedKey = (await h.store.findUsersByExternalId(h.directoryId, [id(changed.renamed.id)]))[0]!.id;
 
       if (subject.delta) {
         // The feed returns exactly what changed.
-        const result = await (h.provider as unknown as { delta(cursor: string): Promise<{ kind: string; changes?: ProviderChange[] }> }).delta(cursor!);
+        const result = await (
+          h.provider as unknown as { delta(cursor: string): Promise<{ kind: string; changes?: ProviderChange[] }> }
+        ).delta(cursor!);
         expect(result.kind).toBe('changes');
         const touched = summarize(result.changes!);
-        expect(touched.users).toEqual([changed.created, changed.renamed, changed.updated, changed.disabled].map((u) => id(u.id)).sort());
+        expect(touched.users).toEqual(
+          [changed.created, changed.renamed, changed.updated, changed.disabled].map((u) => id(u.id)).sort(),
+        );
         expect(touched.deletedUsers).toEqual([id(changed.deleted.id)]);
-        const added = [[changed.created, changed.target], [changed.updated, changed.createdGroup], ...(changed.parent ? [[changed.createdGroup, changed.parent]] : [])];
+        const added = [
+          [changed.created, changed.target],
+          [changed.updated, changed.createdGroup],
+          ...(changed.parent ? [[changed.createdGroup, changed.parent]] : []),
+        ];
         const everyone = subject.everyoneGroup?.(t.emu);
-        expect(touched.added.filter((pair) => !pair.endsWith(`>${everyone}`))).toEqual(added.map(([member, group]) => `${id(member!.id)}>${id(group!.id)}`).sort());
+        expect(touched.added.filter((pair) => !pair.endsWith(`>${everyone}`))).toEqual(
+          added.map(([member, group]) => `${id(member!.id)}>${id(group!.id)}`).sort(),
+        );
         expect(touched.removed).toContain(`${id(changed.leaver.id)}>${id(changed.left.id)}`);
-        expect(touched.groups).toEqual(expect.arrayContaining([id(changed.renamedGroup.id), id(changed.createdGroup.id)]));
+        expect(touched.groups).toEqual(
+          expect.arrayContaining([id(changed.renamedGroup.id), id(changed.createdGroup.id)]),
+        );
         expect(touched.deletedGroups).toEqual([id(changed.deletedGroup.id)]);
       }
       const run = await h.incremental();
@@ -132,12 +170,18 @@ export function describeProviderConformance<E extends ConnectorEmulator, P exten
       const after = t.picture(await h.state());
       // A login change is a rename of the same Crowd user (same key), not delete + create.
       expect((await h.store.findUsersByExternalId(h.directoryId, [id(changed.renamed.id)]))[0]!.id).toBe(storedKey);
-      expect(after.users.get(id(changed.renamed.id))?.name).toBe((subject.storedLogin ?? ((l) => l))(changed.renamed.login));
+      expect(after.users.get(id(changed.renamed.id))?.name).toBe(
+        (subject.storedLogin ?? ((l) => l))(changed.renamed.login),
+      );
       expect(after.users.get(id(changed.disabled.id))?.active).toBe(false);
       expect(after.users.has(id(changed.deleted.id))).toBe(false);
       expect(after.groups.has(id(changed.deletedGroup.id))).toBe(false);
-      expect(after.groups.get(id(changed.renamedGroup.id))).toEqual({ name: 'Renamed Group', description: 'now described' });
-      if (changed.parent) expect(after.groupMemberships.has(`${id(changed.createdGroup.id)}>${id(changed.parent.id)}`)).toBe(true);
+      expect(after.groups.get(id(changed.renamedGroup.id))).toEqual({
+        name: 'Renamed Group',
+        description: 'now described',
+      });
+      if (changed.parent)
+        expect(after.groupMemberships.has(`${id(changed.createdGroup.id)}>${id(changed.parent.id)}`)).toBe(true);
       expect(run.counts).toMatchObject({ usersAdded: 1, usersRenamed: 1, usersRemoved: 1 });
 
       // The cursor advanced: a quiet round changes nothing.
@@ -150,7 +194,9 @@ export function describeProviderConformance<E extends ConnectorEmulator, P exten
     test('the access check passes on a healthy configuration and names a missing permission', async () => {
       const healthy = await t.provider().checkAccess();
       expect(healthy.ok).toBe(true);
-      expect(healthy.messages).toEqual(expect.arrayContaining(['can read users', 'can read groups', 'can read group members']));
+      expect(healthy.messages).toEqual(
+        expect.arrayContaining(['can read users', 'can read groups', 'can read group members']),
+      );
       const { settings, named } = subject.missingPermission(t.emu);
       const report = await t.provider(settings).checkAccess();
       expect(report.ok).toBe(false);
@@ -168,7 +214,9 @@ async function drain(provider: ClosableProvider): Promise<void> {
 /** One of every kind of change, on users and groups that exist and are plain (enabled members, no nesting). */
 function changeTenant(state: ConnectorEmulator['state'], nested: boolean) {
   const users = [...state.users.values()].filter((u) => u.enabled && !u.guest);
-  const groups = [...state.groups.values()].filter((g) => g.groupIds.size === 0 && g.userIds.size > 2 && g.kind !== 'all-staff');
+  const groups = [...state.groups.values()].filter(
+    (g) => g.groupIds.size === 0 && g.userIds.size > 2 && g.kind !== 'all-staff',
+  );
   const [renamed, updated, disabled, deleted, leaver] = users as [LiveUser, LiveUser, LiveUser, LiveUser, LiveUser];
   const [target, renamedGroup, deletedGroup, parent] = groups as [LiveGroup, LiveGroup, LiveGroup, LiveGroup];
   const domain = renamed.login.split('@')[1]!;
@@ -183,16 +231,38 @@ function changeTenant(state: ConnectorEmulator['state'], nested: boolean) {
   state.removeMember(left.id, leaver.id);
   state.updateGroup(renamedGroup.id, { name: 'Renamed Group', description: 'now described' });
   state.deleteGroup(deletedGroup.id);
-  const createdGroup = state.createGroup({ id: '22222222-0000-4000-8000-000000000001', name: 'Brand New', description: '', mailNickname: 'brand-new', kind: 'team', securityEnabled: true, mailEnabled: false, unified: false });
+  const createdGroup = state.createGroup({
+    id: '22222222-0000-4000-8000-000000000001',
+    name: 'Brand New',
+    description: '',
+    mailNickname: 'brand-new',
+    kind: 'team',
+    securityEnabled: true,
+    mailEnabled: false,
+    unified: false,
+  });
   state.addMember(createdGroup.id, updated.id);
   if (nested) state.addMember(parent.id, createdGroup.id);
-  const changed = { created, renamed: state.users.get(renamed.id)!, updated, disabled, deleted, leaver, left, target, renamedGroup, deletedGroup, createdGroup };
+  const changed = {
+    created,
+    renamed: state.users.get(renamed.id)!,
+    updated,
+    disabled,
+    deleted,
+    leaver,
+    left,
+    target,
+    renamedGroup,
+    deletedGroup,
+    createdGroup,
+  };
   return { ...changed, parent: nested ? parent : undefined };
 }
 
 /** What a change round touched, as sorted ids and `member>group` pairs. */
 function summarize(changes: readonly ProviderChange[]) {
-  const set = (kind: ProviderChange['kind'], pick: (c: ProviderChange) => string) => [...new Set(changes.filter((c) => c.kind === kind).map(pick))].sort();
+  const set = (kind: ProviderChange['kind'], pick: (c: ProviderChange) => string) =>
+    [...new Set(changes.filter((c) => c.kind === kind).map(pick))].sort();
   return {
     users: set('userUpserted', (c) => (c.kind === 'userUpserted' ? c.user.id : '')),
     deletedUsers: set('userDeleted', (c) => (c.kind === 'userDeleted' ? c.id : '')),

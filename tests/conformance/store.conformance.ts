@@ -61,7 +61,9 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
 
     test('names are unique case-insensitively, stored case is preserved, and a failed apply changes nothing', async () => {
       await store.apply(dir, { upsertUsers: [userRecord('u1', 'Alice')] });
-      await expect(store.apply(dir, { upsertUsers: [userRecord('u2', 'bob'), userRecord('u3', 'ALICE')] })).rejects.toMatchObject({
+      await expect(
+        store.apply(dir, { upsertUsers: [userRecord('u2', 'bob'), userRecord('u3', 'ALICE')] }),
+      ).rejects.toMatchObject({
         code: 'CONFLICT',
         message: expect.stringContaining('ALICE'),
       });
@@ -141,18 +143,31 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       });
       const search = async (filter: Parameters<Store['countUsers']>[1]) =>
         names((await store.searchUsers({ directoryIds: [dir], filter, limit: 100 })).items);
-      expect(await search({ kind: 'string', field: 'name', match: 'startsWith', value: 'AL' })).toEqual(['albert', 'alice']);
+      expect(await search({ kind: 'string', field: 'name', match: 'startsWith', value: 'AL' })).toEqual([
+        'albert',
+        'alice',
+      ]);
       expect(await search({ kind: 'string', field: 'name', match: 'equals', value: 'ALICE' })).toEqual(['alice']);
-      expect(await search({ kind: 'string', field: 'email', match: 'endsWith', value: '@CORP.example' })).toEqual(['alice', 'bob_x']);
+      expect(await search({ kind: 'string', field: 'email', match: 'endsWith', value: '@CORP.example' })).toEqual([
+        'alice',
+        'bob_x',
+      ]);
       expect(await search({ kind: 'string', field: 'name', match: 'contains', value: '_' })).toEqual(['bob_x']);
       expect(await search({ kind: 'string', field: 'name', match: 'contains', value: '%' })).toEqual(['bob%']);
       expect(await search({ kind: 'string', field: 'firstName', match: 'equals', value: 'üNAL' })).toEqual(['bob_x']);
-      expect(await search({ kind: 'string', field: 'name', match: 'lessThan', value: 'b' })).toEqual(['albert', 'alice']);
+      expect(await search({ kind: 'string', field: 'name', match: 'lessThan', value: 'b' })).toEqual([
+        'albert',
+        'alice',
+      ]);
       expect(await search({ kind: 'empty', field: 'email' })).toEqual(['albert']);
       expect(await search({ kind: 'boolean', field: 'active', value: false })).toEqual(['albert']);
       expect(await search({ kind: 'date', field: 'createdAt', match: 'lessThan', value: new Date(0) })).toEqual([]);
-      expect(await search({ kind: 'date', field: 'createdAt', match: 'greaterThan', value: new Date(0) })).toHaveLength(4);
-      expect(await search({ kind: 'attribute', name: 'department', match: 'equals', value: 'ops' })).toEqual(['albert']);
+      expect(await search({ kind: 'date', field: 'createdAt', match: 'greaterThan', value: new Date(0) })).toHaveLength(
+        4,
+      );
+      expect(await search({ kind: 'attribute', name: 'department', match: 'equals', value: 'ops' })).toEqual([
+        'albert',
+      ]);
       expect(await search({ kind: 'attribute', name: 'nope', match: 'equals', value: 'ops' })).toEqual([]);
       expect(
         await search({
@@ -176,24 +191,74 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       const long = 'ä'.repeat(30_000); // 60,000 UTF-8 bytes: over SQLite's 50,000-byte LIKE pattern limit
       await store.apply(dir, {
         upsertUsers: [
-          userRecord('u1', 'alice', { displayName: `A${long}Z`, attributes: { bio: [`x${long}y`, 'short'], team: ['Core'] } }),
+          userRecord('u1', 'alice', {
+            displayName: `A${long}Z`,
+            attributes: { bio: [`x${long}y`, 'short'], team: ['Core'] },
+          }),
           userRecord('u2', 'bob', { displayName: 'Bob 100%_done', attributes: { team: ['Edge'] } }),
           userRecord('u3', 'carol', { displayName: `${long}`, attributes: {} }),
         ],
       });
       type UserFilter = Parameters<Store['countUsers']>[1];
-      const search = async (filter: UserFilter) => names((await store.searchUsers({ directoryIds: [dir], filter, limit: 100 })).items);
-      const s = (field: 'name' | 'displayName', match: 'equals' | 'startsWith' | 'endsWith' | 'contains', value: string): UserFilter => ({ kind: 'string', field, match, value });
-      const attr = (name: string, match: 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan', value: string): UserFilter => ({ kind: 'attribute', name, match, value });
+      const search = async (filter: UserFilter) =>
+        names((await store.searchUsers({ directoryIds: [dir], filter, limit: 100 })).items);
+      const s = (
+        field: 'name' | 'displayName',
+        match: 'equals' | 'startsWith' | 'endsWith' | 'contains',
+        value: string,
+      ): UserFilter => ({ kind: 'string', field, match, value });
+      const attr = (
+        name: string,
+        match: 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan',
+        value: string,
+      ): UserFilter => ({ kind: 'attribute', name, match, value });
 
       // SQLite refuses expression trees deeper than 1000: lists of thousands of terms still work.
       const misses = (n: number, make: (i: number) => UserFilter) => Array.from({ length: n }, (_, i) => make(i));
-      expect(await search({ kind: 'or', of: [...misses(5000, (i) => s('name', 'startsWith', `zz${i}`)), s('name', 'equals', 'BOB')] })).toEqual(['bob']);
-      expect(await search({ kind: 'or', of: [...misses(12_000, (i) => s('name', 'equals', `nobody${i}`)), s('name', 'equals', 'Carol'), s('name', 'equals', 'ALICE')] })).toEqual(['alice', 'carol']);
-      expect(await search({ kind: 'and', of: misses(3000, () => ({ kind: 'boolean', field: 'active', value: true })) })).toEqual(['alice', 'bob', 'carol']);
-      expect(await search({ kind: 'or', of: [...misses(3000, (i) => attr('team', 'equals', `t${i}`)), attr('team', 'startsWith', 'CO'), attr('bio', 'equals', 'SHORT')] })).toEqual(['alice']);
-      expect(await search({ kind: 'or', of: [{ kind: 'or', of: [s('name', 'equals', 'bob')] }, { kind: 'or', of: [s('name', 'equals', 'carol'), { kind: 'and', of: [] }] }] })).toEqual(['alice', 'bob', 'carol']);
-      expect(await search({ kind: 'not', filter: { kind: 'or', of: [s('name', 'equals', 'bob'), s('name', 'equals', 'carol')] } })).toEqual(['alice']);
+      expect(
+        await search({
+          kind: 'or',
+          of: [...misses(5000, (i) => s('name', 'startsWith', `zz${i}`)), s('name', 'equals', 'BOB')],
+        }),
+      ).toEqual(['bob']);
+      expect(
+        await search({
+          kind: 'or',
+          of: [
+            ...misses(12_000, (i) => s('name', 'equals', `nobody${i}`)),
+            s('name', 'equals', 'Carol'),
+            s('name', 'equals', 'ALICE'),
+          ],
+        }),
+      ).toEqual(['alice', 'carol']);
+      expect(
+        await search({ kind: 'and', of: misses(3000, () => ({ kind: 'boolean', field: 'active', value: true })) }),
+      ).toEqual(['alice', 'bob', 'carol']);
+      expect(
+        await search({
+          kind: 'or',
+          of: [
+            ...misses(3000, (i) => attr('team', 'equals', `t${i}`)),
+            attr('team', 'startsWith', 'CO'),
+            attr('bio', 'equals', 'SHORT'),
+          ],
+        }),
+      ).toEqual(['alice']);
+      expect(
+        await search({
+          kind: 'or',
+          of: [
+            { kind: 'or', of: [s('name', 'equals', 'bob')] },
+            { kind: 'or', of: [s('name', 'equals', 'carol'), { kind: 'and', of: [] }] },
+          ],
+        }),
+      ).toEqual(['alice', 'bob', 'carol']);
+      expect(
+        await search({
+          kind: 'not',
+          filter: { kind: 'or', of: [s('name', 'equals', 'bob'), s('name', 'equals', 'carol')] },
+        }),
+      ).toEqual(['alice']);
 
       // Values longer than SQLite's LIKE pattern limit, in columns and attributes.
       expect(await search(s('displayName', 'contains', long.toUpperCase()))).toEqual(['alice', 'carol']);
@@ -214,7 +279,9 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       }
 
       // More values than SQLite binds in one statement: a clear INVALID_ARGUMENT, not a SQLite error.
-      await expect(search({ kind: 'and', of: misses(20_000, (i) => s('name', 'startsWith', `a${i}`)) })).rejects.toMatchObject({
+      await expect(
+        search({ kind: 'and', of: misses(20_000, (i) => s('name', 'startsWith', `a${i}`)) }),
+      ).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
         message: expect.stringMatching(/^The filter is too large/),
       });
@@ -222,9 +289,16 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
 
     test('group filters and lookups', async () => {
       await store.apply(dir, {
-        upsertGroups: [groupRecord('g1', 'jira-users', { local: true }), groupRecord('g2', 'Engineering', { description: 'Builders' })],
+        upsertGroups: [
+          groupRecord('g1', 'jira-users', { local: true }),
+          groupRecord('g2', 'Engineering', { description: 'Builders' }),
+        ],
       });
-      const page = await store.searchGroups({ directoryIds: [dir], filter: { kind: 'boolean', field: 'local', value: true }, limit: 10 });
+      const page = await store.searchGroups({
+        directoryIds: [dir],
+        filter: { kind: 'boolean', field: 'local', value: true },
+        limit: 10,
+      });
       expect(names(page.items)).toEqual(['jira-users']);
       const described = await store.searchGroups({
         directoryIds: [dir],
@@ -237,12 +311,18 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
     });
 
     test('a name in two directories resolves to the earlier one in the given precedence', async () => {
-      const [, other] = (await store.upsertDirectories([
-        { name: 'corp', provider: 'demo' },
-        { name: 'other', provider: 'demo' },
-      ])).map((d) => d.id) as [number, number];
-      await store.apply(dir, { upsertUsers: [userRecord('a', 'shared', { active: true }), userRecord('b', 'only-corp')] });
-      await store.apply(other, { upsertUsers: [userRecord('c', 'SHARED', { active: false }), userRecord('d', 'only-other')] });
+      const [, other] = (
+        await store.upsertDirectories([
+          { name: 'corp', provider: 'demo' },
+          { name: 'other', provider: 'demo' },
+        ])
+      ).map((d) => d.id) as [number, number];
+      await store.apply(dir, {
+        upsertUsers: [userRecord('a', 'shared', { active: true }), userRecord('b', 'only-corp')],
+      });
+      await store.apply(other, {
+        upsertUsers: [userRecord('c', 'SHARED', { active: false }), userRecord('d', 'only-other')],
+      });
 
       const corpFirst = await store.searchUsers({ directoryIds: [dir, other], filter: { kind: 'all' }, limit: 10 });
       expect(corpFirst.items.map((u) => [u.name, u.directoryId])).toEqual([
@@ -266,7 +346,12 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       // top ⊃ mid ⊃ leaf ; leaf ⊃ top would be a cycle (a provider may report one).
       await store.apply(dir, {
         upsertUsers: [userRecord('u1', 'zed'), userRecord('u2', 'amy'), userRecord('u3', 'max')],
-        upsertGroups: [groupRecord('top', 'Top'), groupRecord('mid', 'mid'), groupRecord('leaf', 'Leaf'), groupRecord('solo', 'solo')],
+        upsertGroups: [
+          groupRecord('top', 'Top'),
+          groupRecord('mid', 'mid'),
+          groupRecord('leaf', 'Leaf'),
+          groupRecord('solo', 'solo'),
+        ],
         addUserMemberships: [
           ['u1', 'leaf'],
           ['u2', 'leaf'],
@@ -295,18 +380,35 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       expect(folded(allGroups.get(users.get('u1')!))).toEqual(['leaf', 'mid', 'top']);
 
       expect(folded((await store.childGroupsOfGroups([ids.get('top')!], false)).get(ids.get('top')!))).toEqual(['mid']);
-      expect(folded((await store.childGroupsOfGroups([ids.get('top')!], true)).get(ids.get('top')!))).toEqual(['leaf', 'mid']);
-      expect(folded((await store.parentGroupsOfGroups([ids.get('leaf')!], false)).get(ids.get('leaf')!))).toEqual(['mid']);
-      expect(folded((await store.parentGroupsOfGroups([ids.get('leaf')!], true)).get(ids.get('leaf')!))).toEqual(['mid', 'top']);
+      expect(folded((await store.childGroupsOfGroups([ids.get('top')!], true)).get(ids.get('top')!))).toEqual([
+        'leaf',
+        'mid',
+      ]);
+      expect(folded((await store.parentGroupsOfGroups([ids.get('leaf')!], false)).get(ids.get('leaf')!))).toEqual([
+        'mid',
+      ]);
+      expect(folded((await store.parentGroupsOfGroups([ids.get('leaf')!], true)).get(ids.get('leaf')!))).toEqual([
+        'mid',
+        'top',
+      ]);
       // References carry the stored case (name-only lists need no second read).
       const stored = (refs: readonly { name: string }[] | undefined) => (refs ?? []).map((r) => r.name);
-      expect(stored((await store.parentGroupsOfGroups([ids.get('leaf')!], true)).get(ids.get('leaf')!))).toEqual(['mid', 'Top']);
-      expect(stored((await store.childGroupsOfGroups([ids.get('top')!], true)).get(ids.get('top')!))).toEqual(['Leaf', 'mid']);
+      expect(stored((await store.parentGroupsOfGroups([ids.get('leaf')!], true)).get(ids.get('leaf')!))).toEqual([
+        'mid',
+        'Top',
+      ]);
+      expect(stored((await store.childGroupsOfGroups([ids.get('top')!], true)).get(ids.get('top')!))).toEqual([
+        'Leaf',
+        'mid',
+      ]);
       expect(stored(allGroups.get(users.get('u1')!))).toEqual(['Leaf', 'mid', 'Top']);
     });
 
     test('batch lookups by id and external id', async () => {
-      await store.apply(dir, { upsertUsers: [userRecord('x1', 'one'), userRecord('x2', 'two')], upsertGroups: [groupRecord('g', 'g')] });
+      await store.apply(dir, {
+        upsertUsers: [userRecord('x1', 'one'), userRecord('x2', 'two')],
+        upsertGroups: [groupRecord('g', 'g')],
+      });
       const byExternal = await store.findUsersByExternalId(dir, ['x2', 'missing']);
       expect(names(byExternal)).toEqual(['two']);
       const byId = await store.getUsers([byExternal[0]!.id, 999999]);
@@ -322,7 +424,9 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         upsertUsers: [userRecord('a-1', 'attributed', { attributes: department }), userRecord('a-2', 'plain')],
         upsertGroups: [groupRecord('ga-1', 'tagged', { attributes: { cost: ['42'] } })],
       });
-      const [attributed, plain] = (await store.findUsersByName([dir], ['attributed', 'plain'])).sort((a, b) => a.name.localeCompare(b.name));
+      const [attributed, plain] = (await store.findUsersByName([dir], ['attributed', 'plain'])).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      );
       expect(attributed!.attributes).toEqual(department);
       expect(plain!.attributes).toEqual({});
       expect({ ...attributed! }.attributes).toEqual(department);
@@ -333,12 +437,26 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
 
     test('batch lookups answer the same for one key, a few and many (short and long key lists)', async () => {
       const all = Array.from({ length: 40 }, (_, i) => `user${String(i).padStart(2, '0')}`);
-      await store.apply(dir, { upsertUsers: all.map((name) => userRecord(`x-${name}`, name)), upsertGroups: all.map((name) => groupRecord(`g-${name}`, `G-${name}`)) });
-      for (const size of [1, 2, 7, 8, 40]) { // one key more ("nobody"): 2, 3, 8 (bound one by one), 9 and 41 (json_each)
+      await store.apply(dir, {
+        upsertUsers: all.map((name) => userRecord(`x-${name}`, name)),
+        upsertGroups: all.map((name) => groupRecord(`g-${name}`, `G-${name}`)),
+      });
+      for (const size of [1, 2, 7, 8, 40]) {
+        // one key more ("nobody"): 2, 3, 8 (bound one by one), 9 and 41 (json_each)
         const wanted = [...all.slice(0, size - 1), 'nobody', ...all.slice(size - 1, size)];
         expect(names(await store.findUsersByName([dir], wanted)).sort()).toEqual(all.slice(0, size));
-        expect(names(await store.findGroupsByName([dir], wanted.map((n) => `g-${n}`))).sort()).toEqual(all.slice(0, size).map((n) => `G-${n}`));
-        const users = await store.findUsersByExternalId(dir, wanted.map((n) => `x-${n}`));
+        expect(
+          names(
+            await store.findGroupsByName(
+              [dir],
+              wanted.map((n) => `g-${n}`),
+            ),
+          ).sort(),
+        ).toEqual(all.slice(0, size).map((n) => `G-${n}`));
+        const users = await store.findUsersByExternalId(
+          dir,
+          wanted.map((n) => `x-${n}`),
+        );
         expect(names(users).sort()).toEqual(all.slice(0, size));
         expect(names(await store.getUsers([...users.map((u) => u.id), 999_999])).sort()).toEqual(all.slice(0, size));
       }
@@ -358,7 +476,11 @@ export function describeEventLogConformance(label: string, open: () => Promise<S
     afterEach(async () => store.close());
 
     const userEvent = (name: string) =>
-      ({ type: 'user', operation: 'CREATED', user: { name, key: `1:${name}`, firstName: '', lastName: '', displayName: '', email: '', active: true } }) as const;
+      ({
+        type: 'user',
+        operation: 'CREATED',
+        user: { name, key: `1:${name}`, firstName: '', lastName: '', displayName: '', email: '', active: true },
+      }) as const;
 
     test('tokens are URL-safe and monotonic; events since a token are exactly those appended after it', async () => {
       const start = await store.currentEventToken();
@@ -367,12 +489,21 @@ export function describeEventLogConformance(label: string, open: () => Promise<S
       const middle = await store.currentEventToken();
       await store.apply(dir, { upsertUsers: [userRecord('b', 'b')] }, { events: [userEvent('b'), userEvent('c')] });
       const fromStart = await store.eventsSince(start, [dir]);
-      expect(fromStart.kind === 'events' && fromStart.events.map((e) => e.event)).toEqual([userEvent('a'), userEvent('b'), userEvent('c')]);
+      expect(fromStart.kind === 'events' && fromStart.events.map((e) => e.event)).toEqual([
+        userEvent('a'),
+        userEvent('b'),
+        userEvent('c'),
+      ]);
       const fromMiddle = await store.eventsSince(middle, [dir]);
       expect(fromMiddle.kind === 'events' && fromMiddle.events.map((e) => e.seq)).toHaveLength(2);
       expect(fromMiddle.kind === 'events' && fromMiddle.token).toBe(await store.currentEventToken());
       // Other directories' events are not listed, but the token still moves past them.
-      const [, other] = (await store.upsertDirectories([{ name: 'corp', provider: 'demo' }, { name: 'other', provider: 'demo' }])).map((d) => d.id) as [number, number];
+      const [, other] = (
+        await store.upsertDirectories([
+          { name: 'corp', provider: 'demo' },
+          { name: 'other', provider: 'demo' },
+        ])
+      ).map((d) => d.id) as [number, number];
       const before = await store.currentEventToken();
       await store.apply(other, { upsertUsers: [userRecord('z', 'z')] }, { events: [userEvent('z')] });
       const filtered = await store.eventsSince(before, [dir]);
@@ -405,10 +536,24 @@ export function describeEventLogConformance(label: string, open: () => Promise<S
       expect(await store.getCursor(dir)).toBe('delta-1');
       const run = await store.createRun({ directoryId: dir, mode: 'incremental', trigger: 'schedule' });
       expect(run).toMatchObject({ status: 'running', finishedAt: null, counts: {}, error: null });
-      const done = await store.updateRun(run.id, { status: 'failed', error: 'boom', finishedAt: new Date(5), counts: { usersAdded: 1 }, report: { fallback: 'x' } });
-      expect(done).toMatchObject({ status: 'failed', error: 'boom', counts: { usersAdded: 1 }, report: { fallback: 'x' } });
+      const done = await store.updateRun(run.id, {
+        status: 'failed',
+        error: 'boom',
+        finishedAt: new Date(5),
+        counts: { usersAdded: 1 },
+        report: { fallback: 'x' },
+      });
+      expect(done).toMatchObject({
+        status: 'failed',
+        error: 'boom',
+        counts: { usersAdded: 1 },
+        report: { fallback: 'x' },
+      });
       await store.createRun({ directoryId: dir, mode: 'full', trigger: 'manual' });
-      expect((await store.listRuns({ directoryId: dir, limit: 10 })).map((r) => r.mode)).toEqual(['full', 'incremental']);
+      expect((await store.listRuns({ directoryId: dir, limit: 10 })).map((r) => r.mode)).toEqual([
+        'full',
+        'incremental',
+      ]);
     });
   });
 }

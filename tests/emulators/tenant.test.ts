@@ -102,7 +102,11 @@ function sizesOf(tenant: Tenant): number[] {
 describe('tenant spec', () => {
   it('applies defaults: example.com and ~10 memberships per user, capped at 1M and by the group count', () => {
     expect(resolveTenantSpec({ seed: 1, users: 100_000, groups: 20_000 })).toEqual({
-      seed: 1, users: 100_000, groups: 20_000, memberships: 1_000_000, domain: 'example.com',
+      seed: 1,
+      users: 100_000,
+      groups: 20_000,
+      memberships: 1_000_000,
+      domain: 'example.com',
     });
     expect(resolveTenantSpec({ seed: 1, users: 20_000, groups: 4_000 }).memberships).toBe(200_000);
     expect(resolveTenantSpec({ seed: 1, users: 300, groups: 30 }).memberships).toBe(2_250);
@@ -186,12 +190,16 @@ describe('demo tenant', () => {
 
   it('has the planted groups: All Staff, jira-users, departments, guests, non-ASCII names', () => {
     const names = demo.groups.map((g) => g.name);
-    expect(names).toEqual(expect.arrayContaining(['All Staff', 'jira-users', 'Engineering', 'Sales', 'Ärzte-Team', 'External Partners']));
+    expect(names).toEqual(
+      expect.arrayContaining(['All Staff', 'jira-users', 'Engineering', 'Sales', 'Ärzte-Team', 'External Partners']),
+    );
     expect(groupNamed(demo, 'Ärzte-Team').mailNickname).toBe('arzte-team');
   });
 
   it('nests jira-users → Engineering → Engineering - Platform → Platform Core Team', () => {
-    const chain = ['jira-users', 'Engineering', 'Engineering - Platform', 'Platform Core Team'].map((n) => groupNamed(demo, n));
+    const chain = ['jira-users', 'Engineering', 'Engineering - Platform', 'Platform Core Team'].map((n) =>
+      groupNamed(demo, n),
+    );
     for (let i = 0; i + 1 < chain.length; i++) expect(chain[i]!.memberGroupIds).toContain(chain[i + 1]!.id);
     expect(nestingDepth(demo.groups)).toBe(4);
   });
@@ -213,7 +221,9 @@ describe('a 20k-user tenant', () => {
 
   it('satisfies the structural invariants and hits the membership target', () => {
     expectInvariants(tenant);
-    expect(Math.abs(tenant.membershipCount - tenant.spec.memberships)).toBeLessThanOrEqual(tenant.spec.memberships * 0.03);
+    expect(Math.abs(tenant.membershipCount - tenant.spec.memberships)).toBeLessThanOrEqual(
+      tenant.spec.memberships * 0.03,
+    );
   });
 
   it('has varied multicultural names, including Unicode', () => {
@@ -273,7 +283,12 @@ describe('a 20k-user tenant', () => {
     expect(share(sam.length, users.length)).toBeCloseTo(0.6, 2);
     expect(sam.filter((u) => u.samAccountName!.length > 20)).toEqual([]);
     expect(duplicates(sam, (u) => u.samAccountName!.toLowerCase())).toEqual([]);
-    expect(duplicates(users.filter((u) => !u.guest), (u) => u.employeeId)).toEqual([]);
+    expect(
+      duplicates(
+        users.filter((u) => !u.guest),
+        (u) => u.employeeId,
+      ),
+    ).toEqual([]);
   });
 
   it('spreads creation times over five years, more of them recent', () => {
@@ -286,7 +301,17 @@ describe('a 20k-user tenant', () => {
   it('has department, sub-department, team, distribution, app, security and office groups', () => {
     const kinds = new Map<string, number>();
     for (const g of tenant.groups) kinds.set(g.kind, (kinds.get(g.kind) ?? 0) + 1);
-    for (const kind of ['all-staff', 'department', 'subdepartment', 'team', 'distribution', 'app', 'security', 'location', 'guests']) {
+    for (const kind of [
+      'all-staff',
+      'department',
+      'subdepartment',
+      'team',
+      'distribution',
+      'app',
+      'security',
+      'location',
+      'guests',
+    ]) {
       expect(kinds.get(kind) ?? 0).toBeGreaterThan(0);
     }
     expect(kinds.get('team')!).toBeGreaterThan(tenant.groups.length * 0.3);

@@ -58,11 +58,15 @@ export function printable(bytes: Buffer, max = 240): string {
 
 /** Everything needed to replay a case by hand or with CROWDGATE_FUZZ_SEED / CROWDGATE_FUZZ_ONLY. */
 export function describeCase(c: FuzzCase): string {
-  const lines = [`case #${c.index} (seed ${c.seed}; replay: CROWDGATE_FUZZ_SEED=${c.seed} CROWDGATE_FUZZ_ONLY=${c.index}) ${c.generator}: ${c.label}`];
+  const lines = [
+    `case #${c.index} (seed ${c.seed}; replay: CROWDGATE_FUZZ_SEED=${c.seed} CROWDGATE_FUZZ_ONLY=${c.index}) ${c.generator}: ${c.label}`,
+  ];
   if (c.request) {
     const r = c.request;
     lines.push(`  ${JSON.stringify(r.method)} ${printable(Buffer.from(r.target, 'latin1'), 300)}`);
-    lines.push(`  headers: ${JSON.stringify(r.headers.map(([n, v]) => `${n}: ${v.length > 120 ? `${v.slice(0, 120)}… (${v.length})` : v}`))}`);
+    lines.push(
+      `  headers: ${JSON.stringify(r.headers.map(([n, v]) => `${n}: ${v.length > 120 ? `${v.slice(0, 120)}… (${v.length})` : v}`))}`,
+    );
     if (r.body.length > 0) lines.push(`  body: ${printable(r.body)}`);
   }
   lines.push(`  wire: ${printable(c.bytes, 400)}`);

@@ -27,7 +27,27 @@ export interface GeneratorContext {
   readonly vocab: Vocabulary;
 }
 
-const OTHER_PATHS = ['/', '/favicon.ico', '/rest', '/rest/usermanagement', '/rest/usermanagement/1', '/rest/usermanagement/1/', '/rest/usermanagement/2/user', '/REST/usermanagement/1/user', '/rest/usermanagement/1;x/user', '/rest/usermanagement/latest/..%2f..%2fgraphql', '/rest//usermanagement/1/user', '/crowd/rest/usermanagement/1/user', '/__proto__', '/constructor', '/%00', '/..', '/.env', '/graphql/ide', '/graphql/ide/'];
+const OTHER_PATHS = [
+  '/',
+  '/favicon.ico',
+  '/rest',
+  '/rest/usermanagement',
+  '/rest/usermanagement/1',
+  '/rest/usermanagement/1/',
+  '/rest/usermanagement/2/user',
+  '/REST/usermanagement/1/user',
+  '/rest/usermanagement/1;x/user',
+  '/rest/usermanagement/latest/..%2f..%2fgraphql',
+  '/rest//usermanagement/1/user',
+  '/crowd/rest/usermanagement/1/user',
+  '/__proto__',
+  '/constructor',
+  '/%00',
+  '/..',
+  '/.env',
+  '/graphql/ide',
+  '/graphql/ide/',
+];
 
 /** Case `index` of the run seeded with `seed`. */
 export function generateCase(seed: number, index: number, ctx: GeneratorContext): FuzzCase {
@@ -40,12 +60,32 @@ export function generateCase(seed: number, index: number, ctx: GeneratorContext)
     [3, () => longQueryCrowdCase(rng, crowd, base)],
     [32, () => graphqlCase(rng, ctx, base)],
     [8, () => rawCase(rng, crowd, base)],
-    [2, () => {
-      const path = rng.pick(OTHER_PATHS);
-      const method = rng.pick(['GET', 'POST', 'HEAD', 'DELETE', 'OPTIONS']);
-      const auth = rng.chance(0.5) ? ([['Authorization', `Basic ${Buffer.from(`${ctx.vocab.application.name}:${ctx.vocab.application.password}`).toString('base64')}`]] as Array<[string, string]>) : [];
-      const door = path.startsWith('/rest/usermanagement/1') && (path === '/rest/usermanagement/1' || path.startsWith('/rest/usermanagement/1/')) ? 'crowd' : path.startsWith('/graphql/ide/') ? 'ide' : 'other';
-      return single(ctx.target, { ...base, door, generator: 'other/path', label: `${method} ${path}` }, { method, target: path, headers: [...auth, ['Connection', 'close']], body: Buffer.alloc(0) });
-    }],
+    [
+      2,
+      () => {
+        const path = rng.pick(OTHER_PATHS);
+        const method = rng.pick(['GET', 'POST', 'HEAD', 'DELETE', 'OPTIONS']);
+        const auth = rng.chance(0.5)
+          ? ([
+              [
+                'Authorization',
+                `Basic ${Buffer.from(`${ctx.vocab.application.name}:${ctx.vocab.application.password}`).toString('base64')}`,
+              ],
+            ] as Array<[string, string]>)
+          : [];
+        const door =
+          path.startsWith('/rest/usermanagement/1') &&
+          (path === '/rest/usermanagement/1' || path.startsWith('/rest/usermanagement/1/'))
+            ? 'crowd'
+            : path.startsWith('/graphql/ide/')
+              ? 'ide'
+              : 'other';
+        return single(
+          ctx.target,
+          { ...base, door, generator: 'other/path', label: `${method} ${path}` },
+          { method, target: path, headers: [...auth, ['Connection', 'close']], body: Buffer.alloc(0) },
+        );
+      },
+    ],
   ]);
 }

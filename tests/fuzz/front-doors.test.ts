@@ -45,7 +45,11 @@ describe('front-door fuzzer', () => {
   test('random and mutated Crowd and GraphQL requests keep every invariant, and the server keeps answering', async () => {
     const url = new URL(crowdgate.server.url);
     const target = { host: url.hostname, port: Number(url.port) };
-    const vocab = await readVocabulary(target, { application: { name: 'demo', password: DEMO_APPLICATION_PASSWORD }, userPassword: DEMO_USER_PASSWORD, adminToken: DEMO_ADMIN_TOKEN });
+    const vocab = await readVocabulary(target, {
+      application: { name: 'demo', password: DEMO_APPLICATION_PASSWORD },
+      userPassword: DEMO_USER_PASSWORD,
+      adminToken: DEMO_ADMIN_TOKEN,
+    });
     expect(vocab.users.length).toBeGreaterThan(10);
     const only = fuzzOnly();
     const report: FuzzReport = await runFuzz(target, vocab, {
@@ -60,8 +64,18 @@ describe('front-door fuzzer', () => {
     const text = formatReport(report);
     const errors = logged.filter((l) => l.level === 'error');
     const distinct = [...new Map(errors.map((e) => [String(e.error ?? e.message), e])).values()];
-    const logLines = distinct.slice(0, 10).map((e) => `  logged: ${String(e.message)} ${String(e.correlationId ?? '')} ${String(e.error ?? '')} ${String(e.stack ?? '').split('\n').slice(1, 3).join(' ')}`);
-    process.stdout.write(`${text}\n  errors logged: ${errors.length} (${distinct.length} distinct)\n${logLines.join('\n')}\n`);
+    const logLines = distinct.slice(0, 10).map(
+      (e) =>
+        `  logged: ${String(e.message)} ${String(e.correlationId ?? '')} ${String(e.error ?? '')} ${String(
+          e.stack ?? '',
+        )
+          .split('\n')
+          .slice(1, 3)
+          .join(' ')}`,
+    );
+    process.stdout.write(
+      `${text}\n  errors logged: ${errors.length} (${distinct.length} distinct)\n${logLines.join('\n')}\n`,
+    );
 
     // The counts that show the run was a real one (not all refused at the door).
     const classes = (door: string) => report.byDoor[door] ?? {};
@@ -74,6 +88,9 @@ describe('front-door fuzzer', () => {
       expect(report.limitedChecked).toBeGreaterThan(0);
     }
     // Every violation with its replay line; the whole report on failure.
-    expect({ violations: report.violationCounts, report: report.violations.length ? text : 'ok' }).toEqual({ violations: {}, report: 'ok' });
+    expect({ violations: report.violationCounts, report: report.violations.length ? text : 'ok' }).toEqual({
+      violations: {},
+      report: 'ok',
+    });
   }, 300_000);
 });

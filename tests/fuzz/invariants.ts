@@ -40,7 +40,11 @@ export interface Finding {
  * bare 417 for an unsupported `Expect`, and its bare 400 for an HTTP/1.1 request without `Host`,
  * both without Crowd headers or entity) are answered by src/http/client-errors.ts now.
  */
-export const KNOWN_GAPS: ReadonlyArray<{ readonly id: string; readonly note: string; matches(c: FuzzCase, r: ParsedResponse): boolean }> = [];
+export const KNOWN_GAPS: ReadonlyArray<{
+  readonly id: string;
+  readonly note: string;
+  matches(c: FuzzCase, r: ParsedResponse): boolean;
+}> = [];
 
 const CORRELATION = /correlation id [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 /** A V8 stack frame: `at fn (/path/file.js:1:2)` or `at /path/file.js:1:2` or `node:internal`. */
@@ -68,7 +72,13 @@ function maskedCrowd(r: ParsedResponse): boolean {
 
 function maskedGraphQL(r: ParsedResponse): boolean {
   const errors = graphqlErrors(r.body);
-  return errors !== undefined && errors.length > 0 && errors.every((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' && typeof e.extensions.correlationId === 'string');
+  return (
+    errors !== undefined &&
+    errors.length > 0 &&
+    errors.every(
+      (e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' && typeof e.extensions.correlationId === 'string',
+    )
+  );
 }
 
 /** How many masked internal errors (Crowd 500 OPERATION_FAILED, GraphQL INTERNAL_SERVER_ERROR) the answers hold. */
@@ -89,36 +99,80 @@ export function statusClass(r: ParsedResponse | undefined): string {
 export function checkExchange(c: FuzzCase, ex: Exchange): Finding[] {
   const findings: Finding[] = [];
   const first = ex.responses[0];
-  if (ex.end === 'timeout') findings.push({ kind: 'timeout', detail: `no end after ${Math.round(ex.ms)} ms (${ex.responses.length} answers, ${ex.bytesReceived} bytes received)` });
+  if (ex.end === 'timeout')
+    findings.push({
+      kind: 'timeout',
+      detail: `no end after ${Math.round(ex.ms)} ms (${ex.responses.length} answers, ${ex.bytesReceived} bytes received)`,
+    });
   else if (c.expected !== undefined && ex.responses.length === 0 && !(c.oversized && ex.end === 'reset')) {
-    findings.push({ kind: 'no-answer', detail: `connection ${ex.end} without an answer after ${Math.round(ex.ms)} ms (${ex.bytesReceived} bytes received)` });
+    findings.push({
+      kind: 'no-answer',
+      detail: `connection ${ex.end} without an answer after ${Math.round(ex.ms)} ms (${ex.bytesReceived} bytes received)`,
+    });
   }
   ex.responses.forEach((r, i) => {
     const method = (c.methods[i] ?? 'GET').toUpperCase();
     const text = r.body.toString('utf8');
     const where = ex.responses.length > 1 ? `answer ${i + 1}: ` : '';
     if (r.status >= 500) {
-      const ok = c.door === 'crowd' ? maskedCrowd(r) : c.door === 'graphql' ? maskedGraphQL(r) : c.door === 'raw' ? maskedCrowd(r) || maskedGraphQL(r) : false;
-      if (!ok) findings.push({ kind: 'unmasked-5xx', detail: `${where}${r.status} on the ${c.door} door: ${JSON.stringify(text.slice(0, 300))}` });
+      const ok =
+        c.door === 'crowd'
+          ? maskedCrowd(r)
+          : c.door === 'graphql'
+            ? maskedGraphQL(r)
+            : c.door === 'raw'
+              ? maskedCrowd(r) || maskedGraphQL(r)
+              : false;
+      if (!ok)
+        findings.push({
+          kind: 'unmasked-5xx',
+          detail: `${where}${r.status} on the ${c.door} door: ${JSON.stringify(text.slice(0, 300))}`,
+        });
     }
-    if (STACK_FRAME.test(text)) findings.push({ kind: 'stack-trace', detail: `${where}${r.status}: ${JSON.stringify(text.slice(0, 300))}` });
+    if (STACK_FRAME.test(text))
+      findings.push({ kind: 'stack-trace', detail: `${where}${r.status}: ${JSON.stringify(text.slice(0, 300))}` });
     const errors = graphqlErrors(r.body);
-    if (errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' && typeof e.extensions.correlationId !== 'string')) {
-      findings.push({ kind: 'internal-without-id', detail: `${where}${r.status}: ${JSON.stringify(text.slice(0, 300))}` });
+    if (
+      errors?.some(
+        (e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' && typeof e.extensions.correlationId !== 'string',
+      )
+    ) {
+      findings.push({
+        kind: 'internal-without-id',
+        detail: `${where}${r.status}: ${JSON.stringify(text.slice(0, 300))}`,
+      });
     }
     if (c.door === 'crowd') {
       const known = KNOWN_GAPS.find((gap) => gap.matches(c, r))?.id;
       const gap = known ? { known } : {};
-      if (!r.headers.has('x-embedded-crowd-version')) findings.push({ kind: 'crowd-version-header', detail: `${where}${r.status} without X-Embedded-Crowd-Version: ${JSON.stringify(text.slice(0, 200))}`, ...gap });
-      if (r.status >= 400 && r.status !== 401 && r.status !== 403 && method !== 'HEAD' && !/<reason>[A-Z_]+<\/reason>|"reason"\s*:\s*"[A-Z_]+"/.test(text)) {
-        findings.push({ kind: 'crowd-error-entity', detail: `${where}${r.status} is not a Crowd error entity: ${JSON.stringify(text.slice(0, 200))}`, ...gap });
+      if (!r.headers.has('x-embedded-crowd-version'))
+        findings.push({
+          kind: 'crowd-version-header',
+          detail: `${where}${r.status} without X-Embedded-Crowd-Version: ${JSON.stringify(text.slice(0, 200))}`,
+          ...gap,
+        });
+      if (
+        r.status >= 400 &&
+        r.status !== 401 &&
+        r.status !== 403 &&
+        method !== 'HEAD' &&
+        !/<reason>[A-Z_]+<\/reason>|"reason"\s*:\s*"[A-Z_]+"/.test(text)
+      ) {
+        findings.push({
+          kind: 'crowd-error-entity',
+          detail: `${where}${r.status} is not a Crowd error entity: ${JSON.stringify(text.slice(0, 200))}`,
+          ...gap,
+        });
       }
     }
   });
   if (c.mustBeLimited && ex.end !== 'timeout') {
     const code = first ? graphqlErrors(first.body)?.[0]?.extensions?.code : undefined;
     if (!first || first.status !== 400 || code !== 'BAD_USER_INPUT') {
-      findings.push({ kind: 'not-limited', detail: `expected 400 BAD_USER_INPUT, got ${first ? `${first.status} ${String(code ?? '')} ${JSON.stringify(first.body.toString('utf8').slice(0, 160))}` : 'no answer'} after ${Math.round(ex.ms)} ms` });
+      findings.push({
+        kind: 'not-limited',
+        detail: `expected 400 BAD_USER_INPUT, got ${first ? `${first.status} ${String(code ?? '')} ${JSON.stringify(first.body.toString('utf8').slice(0, 160))}` : 'no answer'} after ${Math.round(ex.ms)} ms`,
+      });
     }
   }
   return findings;

@@ -63,7 +63,22 @@ export interface FuzzReport {
 const MAX_KEPT = 5;
 
 function emptyReport(seed: number): FuzzReport {
-  return { seed, cases: 0, byDoor: {}, byStatus: {}, byGenerator: {}, violationCounts: {}, violations: [], known: {}, internalErrors: 0, internalCases: [], limitedChecked: 0, healthChecks: 0, slowest: [], durationMs: 0 };
+  return {
+    seed,
+    cases: 0,
+    byDoor: {},
+    byStatus: {},
+    byGenerator: {},
+    violationCounts: {},
+    violations: [],
+    known: {},
+    internalErrors: 0,
+    internalCases: [],
+    limitedChecked: 0,
+    healthChecks: 0,
+    slowest: [],
+    durationMs: 0,
+  };
 }
 
 function bump(record: Record<string, number>, key: string, by = 1): void {
@@ -93,11 +108,15 @@ async function runCase(target: WireTarget, c: FuzzCase, options: FuzzOptions, re
   const internal = internalErrors(ex.responses);
   if (internal > 0) {
     report.internalErrors += internal;
-    if (report.internalCases.length < 20) report.internalCases.push({ index: c.index, label: `${c.generator}: ${c.label.slice(0, 120)}` });
+    if (report.internalCases.length < 20)
+      report.internalCases.push({ index: c.index, label: `${c.generator}: ${c.label.slice(0, 120)}` });
   }
   for (const finding of checkExchange(c, ex)) {
     if (finding.known) {
-      const entry = (report.known[finding.known] ??= { count: 0, example: `#${c.index} ${c.generator}: ${c.label.slice(0, 100)} → ${finding.detail.slice(0, 120)}` });
+      const entry = (report.known[finding.known] ??= {
+        count: 0,
+        example: `#${c.index} ${c.generator}: ${c.label.slice(0, 100)} → ${finding.detail.slice(0, 120)}`,
+      });
       entry.count++;
     } else {
       record(report, finding.kind, c.index, finding.detail, describeCase(c));
@@ -105,7 +124,12 @@ async function runCase(target: WireTarget, c: FuzzCase, options: FuzzOptions, re
   }
   const slowest = report.slowest;
   if (slowest.length < 5 || ex.ms > slowest[slowest.length - 1]!.ms) {
-    slowest.push({ index: c.index, ms: Math.round(ex.ms), label: `${c.generator}: ${c.label.slice(0, 100)}`, status: first ? String(first.status) : ex.end });
+    slowest.push({
+      index: c.index,
+      ms: Math.round(ex.ms),
+      label: `${c.generator}: ${c.label.slice(0, 100)}`,
+      status: first ? String(first.status) : ex.end,
+    });
     slowest.sort((a, b) => b.ms - a.ms);
     slowest.length = Math.min(slowest.length, 5);
   }
@@ -119,7 +143,8 @@ export async function runFuzz(target: WireTarget, vocab: Vocabulary, options: Fu
   const health = async (after: string): Promise<boolean> => {
     const problem = await healthCheck(target, vocab);
     report.healthChecks++;
-    if (problem) record(report, 'crash', -1, `health check failed ${after}: ${problem}`, '(no single case: see the batch)');
+    if (problem)
+      record(report, 'crash', -1, `health check failed ${after}: ${problem}`, '(no single case: see the batch)');
     return problem === undefined;
   };
   if (!(await health('before the first case'))) return report;
@@ -149,22 +174,46 @@ export async function healthCheck(target: WireTarget, vocab: Vocabulary): Promis
   const basic = `Basic ${Buffer.from(`${vocab.application.name}:${vocab.application.password}`).toString('base64')}`;
   const crowd = await exchange(
     target,
-    encodeRequest(target, { method: 'GET', target: `${CROWD_MOUNTS[0]}/user?username=${encodeURIComponent(user)}`, headers: [['Authorization', basic], ['Connection', 'close']], body: Buffer.alloc(0) }),
+    encodeRequest(target, {
+      method: 'GET',
+      target: `${CROWD_MOUNTS[0]}/user?username=${encodeURIComponent(user)}`,
+      headers: [
+        ['Authorization', basic],
+        ['Connection', 'close'],
+      ],
+      body: Buffer.alloc(0),
+    }),
     { expected: 1, timeoutMs: 15_000 },
   );
   const c = crowd.responses[0];
-  if (!c || c.status !== 200) return `GET /user answered ${c ? `${c.status} ${JSON.stringify(c.body.toString('utf8').slice(0, 200))}` : crowd.end}`;
+  if (!c || c.status !== 200)
+    return `GET /user answered ${c ? `${c.status} ${JSON.stringify(c.body.toString('utf8').slice(0, 200))}` : crowd.end}`;
   const graphql = await graphqlPost(target, vocab.adminToken, '{ directories { name } }');
-  if (graphql.status !== 200 || !graphql.text.includes('"directories"')) return `GraphQL answered ${graphql.status} ${JSON.stringify(graphql.text.slice(0, 200))}`;
+  if (graphql.status !== 200 || !graphql.text.includes('"directories"'))
+    return `GraphQL answered ${graphql.status} ${JSON.stringify(graphql.text.slice(0, 200))}`;
   return undefined;
 }
 
 /** POST /graphql with a token; the status and the body text. */
-export async function graphqlPost(target: WireTarget, token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; text: string }> {
+export async function graphqlPost(
+  target: WireTarget,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ status: number; text: string }> {
   const body = Buffer.from(JSON.stringify({ query, variables }), 'utf8');
   const ex = await exchange(
     target,
-    encodeRequest(target, { method: 'POST', target: '/graphql', headers: [['Authorization', `Bearer ${token}`], ['Content-Type', 'application/json'], ['Connection', 'close']], body }),
+    encodeRequest(target, {
+      method: 'POST',
+      target: '/graphql',
+      headers: [
+        ['Authorization', `Bearer ${token}`],
+        ['Content-Type', 'application/json'],
+        ['Connection', 'close'],
+      ],
+      body,
+    }),
     { expected: 1, timeoutMs: 30_000 },
   );
   const r = ex.responses[0];
@@ -176,9 +225,22 @@ export async function readVocabulary(
   target: WireTarget,
   credentials: { application: { name: string; password: string }; userPassword: string; adminToken: string },
 ): Promise<Vocabulary> {
-  const { status, text } = await graphqlPost(target, credentials.adminToken, '{ directories { name } eventToken users(first: 40, filter: { active: true }) { nodes { name key } } groups(first: 30) { nodes { name } } }');
+  const { status, text } = await graphqlPost(
+    target,
+    credentials.adminToken,
+    '{ directories { name } eventToken users(first: 40, filter: { active: true }) { nodes { name key } } groups(first: 30) { nodes { name } } }',
+  );
   if (status !== 200) throw new Error(`cannot read the vocabulary: ${status} ${text.slice(0, 300)}`);
-  const data = (JSON.parse(text) as { data: { directories: Array<{ name: string }>; eventToken: string; users: { nodes: Array<{ name: string; key: string }> }; groups: { nodes: Array<{ name: string }> } } }).data;
+  const data = (
+    JSON.parse(text) as {
+      data: {
+        directories: Array<{ name: string }>;
+        eventToken: string;
+        users: { nodes: Array<{ name: string; key: string }> };
+        groups: { nodes: Array<{ name: string }> };
+      };
+    }
+  ).data;
   return {
     users: data.users.nodes.map((u) => u.name),
     keys: data.users.nodes.map((u) => u.key),
@@ -191,15 +253,42 @@ export async function readVocabulary(
 
 /** A multi-line summary of a report: counts by door and class, statuses, violations, the slowest cases. */
 export function formatReport(report: FuzzReport): string {
-  const lines = [`fuzz seed ${report.seed}: ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s, ${report.healthChecks} health checks`];
+  const lines = [
+    `fuzz seed ${report.seed}: ${report.cases} cases in ${(report.durationMs / 1000).toFixed(1)} s, ${report.healthChecks} health checks`,
+  ];
   for (const [door, classes] of Object.entries(report.byDoor)) {
-    lines.push(`  ${door.padEnd(8)} ${Object.entries(classes).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(
+      `  ${door.padEnd(8)} ${Object.entries(classes)
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   }
-  lines.push(`  statuses: ${Object.entries(report.byStatus).sort().map(([k, v]) => `${k}:${v}`).join(' ')}`);
-  lines.push(`  generators: ${Object.entries(report.byGenerator).sort().map(([k, v]) => `${k}:${v}`).join(' ')}`);
-  lines.push(`  over-limit documents checked: ${report.limitedChecked}; masked internal errors: ${report.internalErrors}${report.internalCases.length ? ` (e.g. ${report.internalCases.slice(0, 5).map((c) => `#${c.index} ${c.label}`).join('; ')})` : ''}`);
+  lines.push(
+    `  statuses: ${Object.entries(report.byStatus)
+      .sort()
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ')}`,
+  );
+  lines.push(
+    `  generators: ${Object.entries(report.byGenerator)
+      .sort()
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ')}`,
+  );
+  lines.push(
+    `  over-limit documents checked: ${report.limitedChecked}; masked internal errors: ${report.internalErrors}${
+      report.internalCases.length
+        ? ` (e.g. ${report.internalCases
+            .slice(0, 5)
+            .map((c) => `#${c.index} ${c.label}`)
+            .join('; ')})`
+        : ''
+    }`,
+  );
   lines.push(`  slowest: ${report.slowest.map((s) => `#${s.index} ${s.ms} ms ${s.status} ${s.label}`).join(' | ')}`);
-  for (const [id, { count, example }] of Object.entries(report.known)) lines.push(`  known gap ${id}: ${count} (e.g. ${example})`);
+  for (const [id, { count, example }] of Object.entries(report.known))
+    lines.push(`  known gap ${id}: ${count} (e.g. ${example})`);
   const counts = Object.entries(report.violationCounts);
   lines.push(`  violations: ${counts.length === 0 ? 'none' : counts.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const v of report.violations) lines.push(`  ✗ ${v.kind}: ${v.detail}\n${v.replay.replace(/^/gm, '      ')}`);

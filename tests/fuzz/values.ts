@@ -22,11 +22,95 @@ export interface Vocabulary {
   readonly directories: readonly string[];
 }
 
-const SPECIALS = ['(', ')', '=', '<', '>', '"', "'", '\\', '*', '&', ';', '#', ' ', '\t', '\n', '\r', '\u00a0', '\u2028', '\ufeff', ']]>', '-->', '<!--', '&amp;', '&#0;', '&#x41;', '&lt;', 'AND', 'or', '%', '+', '/', '?', ':', '@', '.', '..', '{', '}', '[', ']', '$', '`', '\u0000'];
-const UNICODE = ['é', 'ß', 'İ', 'ı', 'ǅ', 'ﬀ', 'Å', 'Å', '日本', 'Ω', '👩‍💻', '🏳️‍🌈', '\u0301', '\u200b', '\u202e', '\ud83d\ude00'];
+const SPECIALS = [
+  '(',
+  ')',
+  '=',
+  '<',
+  '>',
+  '"',
+  "'",
+  '\\',
+  '*',
+  '&',
+  ';',
+  '#',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  ']]>',
+  '-->',
+  '<!--',
+  '&amp;',
+  '&#0;',
+  '&#x41;',
+  '&lt;',
+  'AND',
+  'or',
+  '%',
+  '+',
+  '/',
+  '?',
+  ':',
+  '@',
+  '.',
+  '..',
+  '{',
+  '}',
+  '[',
+  ']',
+  '$',
+  '`',
+  '\u0000',
+];
+const UNICODE = [
+  'é',
+  'ß',
+  'İ',
+  'ı',
+  'ǅ',
+  'ﬀ',
+  'Å',
+  'Å',
+  '日本',
+  'Ω',
+  '👩‍💻',
+  '🏳️‍🌈',
+  '\u0301',
+  '\u200b',
+  '\u202e',
+  '\ud83d\ude00',
+];
 const LONE = ['\ud800', '\udbff', '\udc00', '\udfff'];
 const CONTROLS = ['\u0001', '\u0008', '\u000b', '\u000c', '\u001b', '\u001f', '\u007f', '\ufffe', '\uffff'];
-const WORDS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'null', 'undefined', 'NaN', 'true', 'false', '-1', '0', 'admin', 'root', 'jira-software-users', 'SELECT * FROM users', "' OR '1'='1", '%00', '${jndi:ldap://x}', '{{7*7}}', '../../etc/passwd'];
+const WORDS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'null',
+  'undefined',
+  'NaN',
+  'true',
+  'false',
+  '-1',
+  '0',
+  'admin',
+  'root',
+  'jira-software-users',
+  'SELECT * FROM users',
+  "' OR '1'='1",
+  '%00',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '../../etc/passwd',
+];
 
 /** A random text of up to `max` units: ASCII, specials, Unicode, controls, lone surrogates. */
 export function text(rng: Rng, max = 16): string {
@@ -48,7 +132,11 @@ export function text(rng: Rng, max = 16): string {
 /** A long text: one repeated unit, or a random run. */
 export function longText(rng: Rng, min: number, max: number): string {
   const n = rng.logRange(min, max);
-  return rng.chance(0.6) ? rng.pick(['a', 'é', '\ud83d\ude00', '<', '"', '%', '(', '\\', ' ', '*']).repeat(n) : Array.from({ length: Math.ceil(n / 8) }, () => text(rng, 8)).join('').slice(0, n);
+  return rng.chance(0.6)
+    ? rng.pick(['a', 'é', '\ud83d\ude00', '<', '"', '%', '(', '\\', ' ', '*']).repeat(n)
+    : Array.from({ length: Math.ceil(n / 8) }, () => text(rng, 8))
+        .join('')
+        .slice(0, n);
 }
 
 /** A name: an existing one (as stored, upper-cased, with spaces), or a hostile text. */
@@ -66,9 +154,45 @@ export function name(rng: Rng, existing: readonly string[]): string {
 
 /** Integers and non-integers a `start-index` / `max-results` / `first` parser meets. */
 export const NUMBERS = [
-  '0', '1', '2', '10', '100', '1000', '1001', '-1', '-2', '-0', '+1', ' 1', '1 ', '01', '0x10', '1e3', '1.5', '1,000', '',
-  '2147483647', '2147483648', '-2147483648', '-2147483649', '4294967296', '9007199254740991', '9007199254740992', '9007199254740993',
-  '-9007199254740993', '18446744073709551616', '99999999999999999999999999', '1e308', '1e309', 'Infinity', '-Infinity', 'NaN', 'abc', 'null', '٣', '１',
+  '0',
+  '1',
+  '2',
+  '10',
+  '100',
+  '1000',
+  '1001',
+  '-1',
+  '-2',
+  '-0',
+  '+1',
+  ' 1',
+  '1 ',
+  '01',
+  '0x10',
+  '1e3',
+  '1.5',
+  '1,000',
+  '',
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '-2147483649',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740993',
+  '18446744073709551616',
+  '99999999999999999999999999',
+  '1e308',
+  '1e309',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  'abc',
+  'null',
+  '٣',
+  '１',
 ];
 
 /** A number-like parameter value. */
@@ -77,7 +201,26 @@ export function numberText(rng: Rng): string {
 }
 
 /** Numbers for JSON / GraphQL Int arguments. */
-export const JSON_NUMBERS = [0, 1, 2, 5, 100, 1000, 1001, -1, -2, 2147483647, 2147483648, -2147483649, 2 ** 53, 2 ** 53 + 2, 1e308, 0.5, -0.0001, 1e21];
+export const JSON_NUMBERS = [
+  0,
+  1,
+  2,
+  5,
+  100,
+  1000,
+  1001,
+  -1,
+  -2,
+  2147483647,
+  2147483648,
+  -2147483649,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e308,
+  0.5,
+  -0.0001,
+  1e21,
+];
 
 /**
  * Percent-encodes `value` for a query string or path segment: UTF-8 (a lone surrogate becomes
@@ -99,7 +242,27 @@ export function encode(rng: Rng, value: string): string {
 }
 
 /** Percent sequences that do not decode to UTF-8, or decode to something odd. */
-export const BAD_PERCENT = ['%', '%Z', '%ZZ', '%0', '%00', '%FF', '%C0%AF', '%E0%A4%A', '%ED%A0%80', '%F4%90%80%80', '%EF%BF%BE', '%25', '%2F', '%5C', '%2e%2e', '%u0041', '%%', '%0D%0A', '%C3'];
+export const BAD_PERCENT = [
+  '%',
+  '%Z',
+  '%ZZ',
+  '%0',
+  '%00',
+  '%FF',
+  '%C0%AF',
+  '%E0%A4%A',
+  '%ED%A0%80',
+  '%F4%90%80%80',
+  '%EF%BF%BE',
+  '%25',
+  '%2F',
+  '%5C',
+  '%2e%2e',
+  '%u0041',
+  '%%',
+  '%0D%0A',
+  '%C3',
+];
 
 /** Raw bytes that are not UTF-8 (inserted into bodies). */
 export const BAD_UTF8: readonly Buffer[] = [
@@ -129,25 +292,53 @@ export function mutateBytes(rng: Rng, input: Buffer, max = 6): Buffer {
   for (let i = 0; i < n && bytes.length > 0; i++) {
     const at = rng.int(bytes.length);
     bytes = rng.weighted<Buffer>([
-      [3, () => {
-        const copy = Buffer.from(bytes);
-        copy[at] = copy[at]! ^ (1 << rng.int(8));
-        return copy;
-      }],
-      [2, () => Buffer.concat([bytes.subarray(0, at), rng.chance(0.5) ? Buffer.from([rng.int(256)]) : rng.pick(BAD_UTF8), bytes.subarray(at)])],
+      [
+        3,
+        () => {
+          const copy = Buffer.from(bytes);
+          copy[at] = copy[at]! ^ (1 << rng.int(8));
+          return copy;
+        },
+      ],
+      [
+        2,
+        () =>
+          Buffer.concat([
+            bytes.subarray(0, at),
+            rng.chance(0.5) ? Buffer.from([rng.int(256)]) : rng.pick(BAD_UTF8),
+            bytes.subarray(at),
+          ]),
+      ],
       [2, () => Buffer.concat([bytes.subarray(0, at), bytes.subarray(Math.min(bytes.length, at + rng.range(1, 8)))])],
-      [1, () => {
-        const len = rng.range(1, Math.min(64, bytes.length - at));
-        return Buffer.concat([bytes.subarray(0, at + len), bytes.subarray(at, at + len), bytes.subarray(at + len)]);
-      }],
+      [
+        1,
+        () => {
+          const len = rng.range(1, Math.min(64, bytes.length - at));
+          return Buffer.concat([bytes.subarray(0, at + len), bytes.subarray(at, at + len), bytes.subarray(at + len)]);
+        },
+      ],
       [1, () => bytes.subarray(0, at)],
-      [1, () => Buffer.concat([bytes.subarray(0, at), Buffer.from(rng.pick(['\r\n', '\n', '\r', '\r\n\r\n', ':', ' ', '\t', '%', '"', '<', '{']), 'latin1'), bytes.subarray(at)])],
+      [
+        1,
+        () =>
+          Buffer.concat([
+            bytes.subarray(0, at),
+            Buffer.from(rng.pick(['\r\n', '\n', '\r', '\r\n\r\n', ':', ' ', '\t', '%', '"', '<', '{']), 'latin1'),
+            bytes.subarray(at),
+          ]),
+      ],
     ]);
   }
   return bytes;
 }
 
-export const XML_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
+export const XML_ESCAPES: Record<string, string> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** XML character data for `value` (markup escaped; controls and lone surrogates left in, on purpose). */
 export function xmlEscape(value: string): string {

@@ -35,7 +35,11 @@ export function encodeRequest(target: WireTarget, request: HttpRequestSpec): Buf
   if (request.chunked) {
     if (!has('transfer-encoding')) lines.push('Transfer-Encoding: chunked');
     body = chunk(body);
-  } else if (!request.noLength && !has('content-length') && (body.length > 0 || request.method === 'POST' || request.method === 'PUT')) {
+  } else if (
+    !request.noLength &&
+    !has('content-length') &&
+    (body.length > 0 || request.method === 'POST' || request.method === 'PUT')
+  ) {
     lines.push(`Content-Length: ${body.length}`);
   }
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
@@ -107,7 +111,13 @@ export function exchange(target: WireTarget, bytes: Buffer, options: ExchangeOpt
       clearTimeout(quiet);
       socket.destroy();
       const data = Buffer.concat(chunks);
-      resolve({ responses: parseResponses(data, options.methods ?? [], true), end, halfClosed, ms: performance.now() - started, bytesReceived: received });
+      resolve({
+        responses: parseResponses(data, options.methods ?? [], true),
+        end,
+        halfClosed,
+        ms: performance.now() - started,
+        bytesReceived: received,
+      });
     };
     const deadline = setTimeout(() => finish('timeout'), options.timeoutMs);
     // Once an answer is complete, a short silence means the server waits for a next request.
@@ -132,7 +142,8 @@ export function exchange(target: WireTarget, bytes: Buffer, options: ExchangeOpt
       if (options.quietMs !== undefined || (options.expected !== undefined && options.expected > 0)) {
         const parsed = parseResponses(Buffer.concat(chunks), options.methods ?? [], false);
         answered = parsed.length > 0 && parsed.every((r) => r.complete);
-        if (options.expected !== undefined && options.expected > 0 && parsed.length >= options.expected && answered) return finish('closed');
+        if (options.expected !== undefined && options.expected > 0 && parsed.length >= options.expected && answered)
+          return finish('closed');
       }
       armQuiet();
     });
@@ -192,7 +203,13 @@ export function parseResponses(data: Buffer, methods: readonly string[], closed:
     } else if (length !== undefined && /^\d+$/.test(length)) {
       const n = Number(length);
       const available = Math.min(n, data.length - bodyStart);
-      responses.push({ status, headers, body: data.subarray(bodyStart, bodyStart + Math.min(available, BODY_KEPT)), bodyBytes: available, complete: available === n });
+      responses.push({
+        status,
+        headers,
+        body: data.subarray(bodyStart, bodyStart + Math.min(available, BODY_KEPT)),
+        bodyBytes: available,
+        complete: available === n,
+      });
       if (available < n) break;
       at = bodyStart + n;
     } else {

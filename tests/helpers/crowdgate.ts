@@ -48,9 +48,20 @@ export async function startTestCrowdgate(
     server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1, ...overrides },
     dataDir,
     adminTokens: [{ name: 'tests', token: ADMIN_TOKEN }],
-    directories: names.map((name) => ({ name, provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } })),
+    directories: names.map((name) => ({
+      name,
+      provider: 'demo' as const,
+      localGroups: [],
+      ...DEFAULT_SYNC_SETTINGS,
+      demo: { seed: 'x', users: 1, groups: 1 },
+    })),
     applications: [
-      { name: 'jira', passwordHash, allowedAddresses: [parseCidr('127.0.0.1/32'), parseCidr('::1/128')], directories: names },
+      {
+        name: 'jira',
+        passwordHash,
+        allowedAddresses: [parseCidr('127.0.0.1/32'), parseCidr('::1/128')],
+        directories: names,
+      },
       { name: 'remote', passwordHash, allowedAddresses: [parseCidr('10.0.0.0/8')], directories: names },
     ],
     trustedProxies: [],
@@ -59,7 +70,11 @@ export async function startTestCrowdgate(
   const engine = options.providers
     ? new SyncEngine(
         store,
-        registered.map((directory, index) => ({ directory, provider: options.providers![index]!, settings: config.directories[index]! })),
+        registered.map((directory, index) => ({
+          directory,
+          provider: options.providers![index]!,
+          settings: config.directories[index]!,
+        })),
         silentLogger,
       )
     : undefined;

@@ -9,10 +9,32 @@ import { groupRecord, userRecord } from '../conformance/fixtures';
  */
 export const SMALL_DIRECTORY: ChangeSet = {
   upsertUsers: [
-    userRecord('id-alice', 'alice', { firstName: 'Alice', lastName: 'Liddell', displayName: 'Alice Liddell', email: 'alice@example.com', attributes: { department: ['R&D'] } }),
-    userRecord('id-bob', 'Bob Smith', { firstName: 'Bob', lastName: 'Smith', displayName: 'Bob Smith', email: 'bob@example.com' }),
-    userRecord('id-carol', 'carol', { firstName: 'Carol', lastName: 'Jones', displayName: 'Carol Jones', email: 'carol@example.org' }),
-    userRecord('id-dave', 'dave', { firstName: 'Dave', lastName: 'Gone', displayName: 'Dave Gone', email: 'dave@example.com', active: false }),
+    userRecord('id-alice', 'alice', {
+      firstName: 'Alice',
+      lastName: 'Liddell',
+      displayName: 'Alice Liddell',
+      email: 'alice@example.com',
+      attributes: { department: ['R&D'] },
+    }),
+    userRecord('id-bob', 'Bob Smith', {
+      firstName: 'Bob',
+      lastName: 'Smith',
+      displayName: 'Bob Smith',
+      email: 'bob@example.com',
+    }),
+    userRecord('id-carol', 'carol', {
+      firstName: 'Carol',
+      lastName: 'Jones',
+      displayName: 'Carol Jones',
+      email: 'carol@example.org',
+    }),
+    userRecord('id-dave', 'dave', {
+      firstName: 'Dave',
+      lastName: 'Gone',
+      displayName: 'Dave Gone',
+      email: 'dave@example.com',
+      active: false,
+    }),
   ],
   upsertGroups: [
     groupRecord('g-dev', 'developers', { description: 'All developers' }),

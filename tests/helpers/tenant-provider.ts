@@ -46,7 +46,10 @@ export class TenantProvider implements DirectoryProvider, DeltaCapable, Password
   }
 
   async checkAccess(): Promise<AccessReport> {
-    return { ok: true, messages: [`in-process tenant with ${this.state.users.size} users and ${this.state.groups.size} groups`] };
+    return {
+      ok: true,
+      messages: [`in-process tenant with ${this.state.users.size} users and ${this.state.groups.size} groups`],
+    };
   }
 
   async deltaStart(): Promise<string> {
@@ -55,7 +58,8 @@ export class TenantProvider implements DirectoryProvider, DeltaCapable, Password
 
   async delta(cursor: string): Promise<DeltaResult> {
     const seq = Number(cursor);
-    if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.state.latestSeq) return { kind: 'resync', reason: `unknown position ${cursor}` };
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.state.latestSeq)
+      return { kind: 'resync', reason: `unknown position ${cursor}` };
     const changes: ProviderChange[] = [];
     for (const change of this.state.changesSince(seq)) {
       switch (change.kind) {

@@ -13,13 +13,34 @@ interface LintMessage {
 }
 
 const CASES: Record<string, { path: string; code: string }> = {
-  facadeToStore: { path: 'facades/crowd/routes/x.ts', code: "import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store';\nexport const s = openSqliteStore;\n" },
-  providerToEmulator: { path: 'src/providers/entra/x.ts', code: "import { startEntraEmulator } from '../../emulators/entra';\nexport const s = startEntraEmulator;\n" },
-  syncToServer: { path: 'src/sync/x.ts', code: "import { startCrowdgate } from '../server/bootstrap';\nexport const s = startCrowdgate;\n" },
-  serverToTests: { path: 'src/server/x.ts', code: "import { TenantProvider } from '../../tests/helpers/tenant-provider';\nexport const s = TenantProvider;\n" },
-  providerToTests: { path: 'src/providers/okta/x.ts', code: "import { TenantProvider } from '../../../tests/helpers/tenant-provider';\nexport const s = TenantProvider;\n" },
-  syncToLogging: { path: 'src/sync/x.ts', code: "import type { Logger } from '../logging/logger';\nexport type L = Logger;\n" },
-  serverToStore: { path: 'src/server/x.ts', code: "import { openSqliteStore } from '../store/sqlite/sqlite-store';\nexport const s = openSqliteStore;\n" },
+  facadeToStore: {
+    path: 'facades/crowd/routes/x.ts',
+    code: "import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store';\nexport const s = openSqliteStore;\n",
+  },
+  providerToEmulator: {
+    path: 'src/providers/entra/x.ts',
+    code: "import { startEntraEmulator } from '../../emulators/entra';\nexport const s = startEntraEmulator;\n",
+  },
+  syncToServer: {
+    path: 'src/sync/x.ts',
+    code: "import { startCrowdgate } from '../server/bootstrap';\nexport const s = startCrowdgate;\n",
+  },
+  serverToTests: {
+    path: 'src/server/x.ts',
+    code: "import { TenantProvider } from '../../tests/helpers/tenant-provider';\nexport const s = TenantProvider;\n",
+  },
+  providerToTests: {
+    path: 'src/providers/okta/x.ts',
+    code: "import { TenantProvider } from '../../../tests/helpers/tenant-provider';\nexport const s = TenantProvider;\n",
+  },
+  syncToLogging: {
+    path: 'src/sync/x.ts',
+    code: "import type { Logger } from '../logging/logger';\nexport type L = Logger;\n",
+  },
+  serverToStore: {
+    path: 'src/server/x.ts',
+    code: "import { openSqliteStore } from '../store/sqlite/sqlite-store';\nexport const s = openSqliteStore;\n",
+  },
 };
 
 /** Lints every case in one child process (the real ESLint and eslint.config.mjs): the no-restricted-imports messages of each. */
@@ -36,9 +57,19 @@ function lintCases(): Record<string, string[]> {
       }
       process.stdout.write(JSON.stringify(out));
     })().catch((error) => { console.error(error); process.exit(1); });`;
-  const output = execFileSync(process.execPath, ['-e', program], { cwd: ROOT, input: JSON.stringify(CASES), encoding: 'utf8', timeout: 120_000 });
+  const output = execFileSync(process.execPath, ['-e', program], {
+    cwd: ROOT,
+    input: JSON.stringify(CASES),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const results = JSON.parse(output) as Record<string, LintMessage[]>;
-  return Object.fromEntries(Object.entries(results).map(([name, messages]) => [name, messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)]));
+  return Object.fromEntries(
+    Object.entries(results).map(([name, messages]) => [
+      name,
+      messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message),
+    ]),
+  );
 }
 
 describe('layering', () => {

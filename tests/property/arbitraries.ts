@@ -43,10 +43,53 @@ function describeError(error: unknown): string {
 // Strings
 
 /** Characters that are special somewhere: CQL delimiters and quotes, XML markup, JSON escapes, stars, spaces. */
-const SPECIALS = ['(', ')', '=', '<', '>', '"', "'", '\\', '*', '&', ';', '#', ' ', '\t', '\n', '\r', '\u00a0', '\u2028', '\ufeff', ']]>', '-->', '&amp;', '&#x41;', 'AND', 'or', '%', '+', '/', '?', ':', '@', '.'];
+const SPECIALS = [
+  '(',
+  ')',
+  '=',
+  '<',
+  '>',
+  '"',
+  "'",
+  '\\',
+  '*',
+  '&',
+  ';',
+  '#',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  ']]>',
+  '-->',
+  '&amp;',
+  '&#x41;',
+  'AND',
+  'or',
+  '%',
+  '+',
+  '/',
+  '?',
+  ':',
+  '@',
+  '.',
+];
 const LONE_SURROGATES = ['\ud800', '\udbff', '\udc00', '\udfff'];
 /** Characters XML 1.0 cannot carry (controls, U+FFFE/U+FFFF) and lone surrogates. */
-export const XML_INVALID_UNITS = ['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u001f', '\ufffe', '\uffff', ...LONE_SURROGATES];
+export const XML_INVALID_UNITS = [
+  '\u0000',
+  '\u0001',
+  '\u0008',
+  '\u000b',
+  '\u000c',
+  '\u001f',
+  '\ufffe',
+  '\uffff',
+  ...LONE_SURROGATES,
+];
 
 /** Any code point, weighted towards ASCII and the characters above. */
 const anyUnit: fc.Arbitrary<string> = fc.oneof(
@@ -105,7 +148,9 @@ export const ALL_MATCH_MODES = [
  * Names are non-blank and already trimmed (the readers trim them).
  */
 export function restrictionTree(text: fc.Arbitrary<string>, maxDepth = 4): fc.Arbitrary<SearchRestriction> {
-  const name = nonBlank(text).map((s) => s.trim()).filter((s) => s !== '');
+  const name = nonBlank(text)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const property: fc.Arbitrary<SearchRestriction> = fc
     .record({
       name,
@@ -114,7 +159,9 @@ export function restrictionTree(text: fc.Arbitrary<string>, maxDepth = 4): fc.Ar
       value: text,
     })
     .map(({ name: n, type, matchMode, value }) =>
-      matchMode === 'NULL' ? { kind: 'property', name: n, type, matchMode } : { kind: 'property', name: n, type, matchMode, value },
+      matchMode === 'NULL'
+        ? { kind: 'property', name: n, type, matchMode }
+        : { kind: 'property', name: n, type, matchMode, value },
     );
   const nullRestriction = fc.constant<SearchRestriction>({ kind: 'null' });
   const { tree } = fc.letrec<{ tree: SearchRestriction }>((tie) => ({
@@ -137,14 +184,19 @@ export function restrictionTree(text: fc.Arbitrary<string>, maxDepth = 4): fc.Ar
 
 /** The case variants of an ASCII word (`and`, `And`, `AND` …), for case-insensitive spellings. */
 export function anyCase(word: string): fc.Arbitrary<string> {
-  return fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((upper) =>
-    [...word].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase())).join(''),
-  );
+  return fc
+    .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+    .map((upper) => [...word].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase())).join(''));
 }
 
 /** Random edits of a document: delete, duplicate or insert a slice; used to derive malformed bodies from valid ones. */
 export function mutated(source: fc.Arbitrary<string>, insertions: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  const edit = fc.record({ kind: fc.constantFrom('delete', 'duplicate', 'insert', 'truncate'), at: fc.nat(), length: fc.nat({ max: 12 }), text: insertions });
+  const edit = fc.record({
+    kind: fc.constantFrom('delete', 'duplicate', 'insert', 'truncate'),
+    at: fc.nat(),
+    length: fc.nat({ max: 12 }),
+    text: insertions,
+  });
   return fc.tuple(source, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([doc, edits]) => {
     let out = doc;
     for (const e of edits) {

@@ -26,9 +26,18 @@ import {
   type LinkBase,
 } from '../../facades/crowd/codec/entities';
 import { renderEvents, renderEventToken } from '../../facades/crowd/codec/events';
-import { authenticationContextFromBody, factorsFromBody, passwordFromBody } from '../../facades/crowd/codec/credentials';
+import {
+  authenticationContextFromBody,
+  factorsFromBody,
+  passwordFromBody,
+} from '../../facades/crowd/codec/credentials';
 import { renderCookieConfig, renderSession } from '../../facades/crowd/codec/session';
-import { escapeXmlAttribute, escapeXmlText, isValidXmlText, stripNonValidXmlCharacters } from '../../facades/crowd/codec/xml';
+import {
+  escapeXmlAttribute,
+  escapeXmlText,
+  isValidXmlText,
+  stripNonValidXmlCharacters,
+} from '../../facades/crowd/codec/xml';
 import { parseXml, type XmlElement } from '../../facades/crowd/codec/xml-reader';
 import type { AttributeView, CrowdGroupView, CrowdUserView, EventView } from '../../facades/crowd/graphql-types';
 import { anyText, normaliseLineEnds, onlyInvalidArgument, params, stripXmlInvalid, xmlText } from './arbitraries';
@@ -46,8 +55,23 @@ const attributes: fc.Arbitrary<AttributeView[]> = fc.array(
 /** ISO dates as the GraphQL DateTime scalar gives them (any year JavaScript can hold), other spellings, and garbage. */
 const isoDate: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) },
-  { weight: 2, arbitrary: fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
-  { weight: 1, arbitrary: fc.constantFrom('2010-12-08T16:11:21.181+11:00', '2024-02-29', 'Tue, 01 Jan 2030 00:00:00 GMT', '', 'not a date', '2020-13-45T99:99:99Z') },
+  {
+    weight: 2,
+    arbitrary: fc
+      .date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString()),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '2010-12-08T16:11:21.181+11:00',
+      '2024-02-29',
+      'Tue, 01 Jan 2030 00:00:00 GMT',
+      '',
+      'not a date',
+      '2020-13-45T99:99:99Z',
+    ),
+  },
   { weight: 1, arbitrary: anyText(6) },
 );
 
@@ -75,7 +99,15 @@ const eventView: fc.Arbitrary<EventView> = fc.oneof(
   fc.record({
     type: fc.constant('user'),
     operation: fc.constantFrom('CREATED', 'UPDATED', 'DELETED'),
-    user: fc.record({ name: anyText(), key: anyText(), firstName: anyText(), lastName: anyText(), displayName: anyText(), email: anyText(), active: fc.boolean() }),
+    user: fc.record({
+      name: anyText(),
+      key: anyText(),
+      firstName: anyText(),
+      lastName: anyText(),
+      displayName: anyText(),
+      email: anyText(),
+      active: fc.boolean(),
+    }),
     group: fc.constant(null),
     childUser: fc.constant(null),
     parentGroups: fc.constant(null),
@@ -132,7 +164,8 @@ const asText = (s: string): string => normaliseLineEnds(stripXmlInvalid(s));
 /** What an attribute value reads back as: invalid characters stripped, TAB/LF/CR kept (escaped as references). */
 const asAttribute = (s: string): string => stripXmlInvalid(s);
 /** What a percent-encoded link argument decodes to: lone surrogates become U+FFFD (links.ts). */
-const asLinkArgument = (s: string): string => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const asLinkArgument = (s: string): string =>
+  s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 function linkArgument(el: XmlElement, rel: string, argument: string): string | null {
   const link = el.children.find((c) => c.name === 'link' && c.attributes.rel === rel);
@@ -141,7 +174,8 @@ function linkArgument(el: XmlElement, rel: string, argument: string): string | n
 }
 
 /** xsd:dateTime (XML Schema 1.0 §3.2.7): a year of four digits, or more without leading zeros, optional '-' sign. */
-const XSD_DATE_TIME = /^-?(?:[1-9]\d{4,}|\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const XSD_DATE_TIME =
+  /^-?(?:[1-9]\d{4,}|\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 function expectXmlDate(el: XmlElement, name: string, iso: string): void {
   const found = el.children.find((c) => c.name === name);
@@ -164,9 +198,9 @@ function xsdToIso(text: string): string {
 function expectAttributesXml(el: XmlElement, expected: readonly AttributeView[]): void {
   const list = child(el, 'attributes');
   const entries = list.children.filter((c) => c.name === 'attribute');
-  expect(entries.map((a) => ({ name: a.attributes.name, values: child(a, 'values').children.map((v) => v.text) }))).toEqual(
-    expected.map((a) => ({ name: asAttribute(a.name), values: a.values.map(asText) })),
-  );
+  expect(
+    entries.map((a) => ({ name: a.attributes.name, values: child(a, 'values').children.map((v) => v.text) })),
+  ).toEqual(expected.map((a) => ({ name: asAttribute(a.name), values: a.values.map(asText) })));
 }
 
 function expectUserXml(el: XmlElement, u: CrowdUserView, expanded: boolean): void {
@@ -174,7 +208,15 @@ function expectUserXml(el: XmlElement, u: CrowdUserView, expanded: boolean): voi
   expect(el.attributes.name).toBe(asAttribute(u.name));
   expect(linkArgument(el, 'self', 'username')).toBe(asLinkArgument(u.name));
   expect(el.children.map((c) => c.name).filter((n) => !n.endsWith('-date'))).toEqual([
-    'link', 'first-name', 'last-name', 'display-name', 'email', 'password', 'key', 'active', 'attributes',
+    'link',
+    'first-name',
+    'last-name',
+    'display-name',
+    'email',
+    'password',
+    'key',
+    'active',
+    'attributes',
   ]);
   expect(child(el, 'first-name').text).toBe(asText(u.firstName));
   expect(child(el, 'last-name').text).toBe(asText(u.lastName));
@@ -200,7 +242,9 @@ function expectUserJson(json: Record<string, unknown>, u: CrowdUserView, expande
   const created = Date.parse(u.createdAt);
   expect(json['created-date']).toEqual(Number.isNaN(created) ? undefined : created);
   const list = (json.attributes as { attributes: AttributeView[] }).attributes;
-  expect(list.map((a) => ({ name: a.name, values: a.values }))).toEqual(expanded ? (u.attributes ?? []).map((a) => ({ name: a.name, values: a.values })) : []);
+  expect(list.map((a) => ({ name: a.name, values: a.values }))).toEqual(
+    expanded ? (u.attributes ?? []).map((a) => ({ name: a.name, values: a.values })) : [],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,42 +314,64 @@ describe('Crowd codecs (property-based)', () => {
 
     test('user and group lists (streamed as start + items + end) are well formed and complete, in both formats', () => {
       fc.assert(
-        fc.property(fc.array(user, { maxLength: 5 }), fc.array(group, { maxLength: 5 }), fc.boolean(), fc.boolean(), (users, groups, entity, attrs) => {
-          const expand = { entity, attributes: attrs };
-          for (const format of ['xml', 'json'] as const) {
-            const uw = userListWriter(format, LINKS, expand);
-            const gw = groupListWriter(format, LINKS, expand);
-            const ul = uw.start() + users.map((u) => uw.item(u)).join('') + uw.end();
-            const gl = gw.start() + groups.map((g) => gw.item(g)).join('') + gw.end();
-            if (format === 'xml') {
-              const ue = wellFormed(ul);
-              expect(ue.children.map((c) => c.attributes.name)).toEqual(users.map((u) => asAttribute(u.name)));
-              if (entity) ue.children.forEach((c, i) => expectUserXml(c, users[i]!, attrs));
-              expect(wellFormed(gl).children.map((c) => c.attributes.name)).toEqual(groups.map((g) => asAttribute(g.name)));
-            } else {
-              const uj = JSON.parse(ul) as { expand: string; users: Array<Record<string, unknown>> };
-              expect(uj.expand).toBe('user');
-              expect(uj.users.map((u) => u.name)).toEqual(users.map((u) => u.name));
-              if (entity) uj.users.forEach((j, i) => expectUserJson(j, users[i]!, attrs));
-              expect((JSON.parse(gl) as { groups: Array<{ name: string }> }).groups.map((g) => g.name)).toEqual(groups.map((g) => g.name));
+        fc.property(
+          fc.array(user, { maxLength: 5 }),
+          fc.array(group, { maxLength: 5 }),
+          fc.boolean(),
+          fc.boolean(),
+          (users, groups, entity, attrs) => {
+            const expand = { entity, attributes: attrs };
+            for (const format of ['xml', 'json'] as const) {
+              const uw = userListWriter(format, LINKS, expand);
+              const gw = groupListWriter(format, LINKS, expand);
+              const ul = uw.start() + users.map((u) => uw.item(u)).join('') + uw.end();
+              const gl = gw.start() + groups.map((g) => gw.item(g)).join('') + gw.end();
+              if (format === 'xml') {
+                const ue = wellFormed(ul);
+                expect(ue.children.map((c) => c.attributes.name)).toEqual(users.map((u) => asAttribute(u.name)));
+                if (entity) ue.children.forEach((c, i) => expectUserXml(c, users[i]!, attrs));
+                expect(wellFormed(gl).children.map((c) => c.attributes.name)).toEqual(
+                  groups.map((g) => asAttribute(g.name)),
+                );
+              } else {
+                const uj = JSON.parse(ul) as { expand: string; users: Array<Record<string, unknown>> };
+                expect(uj.expand).toBe('user');
+                expect(uj.users.map((u) => u.name)).toEqual(users.map((u) => u.name));
+                if (entity) uj.users.forEach((j, i) => expectUserJson(j, users[i]!, attrs));
+                expect((JSON.parse(gl) as { groups: Array<{ name: string }> }).groups.map((g) => g.name)).toEqual(
+                  groups.map((g) => g.name),
+                );
+              }
             }
-          }
-        }),
+          },
+        ),
         params(200),
       );
     });
 
     test('/group/membership is well formed, always has <users> and <groups>, and lists every name', () => {
-      const membership = fc.record({ group: anyText(), users: fc.array(anyText(6), { maxLength: 4 }), groups: fc.array(anyText(6), { maxLength: 3 }) });
+      const membership = fc.record({
+        group: anyText(),
+        users: fc.array(anyText(6), { maxLength: 4 }),
+        groups: fc.array(anyText(6), { maxLength: 3 }),
+      });
       fc.assert(
         fc.property(fc.array(membership, { maxLength: 5 }), (list) => {
           const w = membershipsWriter();
           const el = wellFormed(w.start() + list.map((m) => w.item(m)).join('') + w.end());
-          expect(el.children.map((m) => ({
-            group: m.attributes.group,
-            users: child(m, 'users').children.map((u) => u.attributes.name),
-            groups: child(m, 'groups').children.map((g) => g.attributes.name),
-          }))).toEqual(list.map((m) => ({ group: asAttribute(m.group), users: m.users.map(asAttribute), groups: m.groups.map(asAttribute) })));
+          expect(
+            el.children.map((m) => ({
+              group: m.attributes.group,
+              users: child(m, 'users').children.map((u) => u.attributes.name),
+              groups: child(m, 'groups').children.map((g) => g.attributes.name),
+            })),
+          ).toEqual(
+            list.map((m) => ({
+              group: asAttribute(m.group),
+              users: m.users.map(asAttribute),
+              groups: m.groups.map(asAttribute),
+            })),
+          );
         }),
         params(300),
       );
@@ -313,12 +379,19 @@ describe('Crowd codecs (property-based)', () => {
 
     test('errors are well formed with the message sanitised, in both formats', () => {
       fc.assert(
-        fc.property(fc.constantFrom('USER_NOT_FOUND', 'ILLEGAL_ARGUMENT', 'OPERATION_FAILED'), anyText(30), (reason, message) => {
-          const el = wellFormed(renderError(reason, message, 'xml'));
-          expect(child(el, 'reason').text).toBe(reason);
-          expect(child(el, 'message').text).toBe(asText(message));
-          expect(JSON.parse(renderError(reason, message, 'json'))).toEqual({ reason, message: stripXmlInvalid(message) });
-        }),
+        fc.property(
+          fc.constantFrom('USER_NOT_FOUND', 'ILLEGAL_ARGUMENT', 'OPERATION_FAILED'),
+          anyText(30),
+          (reason, message) => {
+            const el = wellFormed(renderError(reason, message, 'xml'));
+            expect(child(el, 'reason').text).toBe(reason);
+            expect(child(el, 'message').text).toBe(asText(message));
+            expect(JSON.parse(renderError(reason, message, 'json'))).toEqual({
+              reason,
+              message: stripXmlInvalid(message),
+            });
+          },
+        ),
         params(300),
       );
     });
@@ -338,38 +411,81 @@ describe('Crowd codecs (property-based)', () => {
             switch (e.name) {
               case 'userEvent': {
                 const u = child(e, 'user');
-                return { operation, name: u.attributes.name, active: child(u, 'active').text, email: child(u, 'email').text };
+                return {
+                  operation,
+                  name: u.attributes.name,
+                  active: child(u, 'active').text,
+                  email: child(u, 'email').text,
+                };
               }
               case 'groupEvent': {
                 const g = child(e, 'group');
-                return { operation, name: g.attributes.name, active: child(g, 'active').text, description: child(g, 'description').text };
+                return {
+                  operation,
+                  name: g.attributes.name,
+                  active: child(g, 'active').text,
+                  description: child(g, 'description').text,
+                };
               }
               case 'userMembershipEvent':
                 return { operation, name: child(e, 'childUser').attributes.name, parents: names('parentGroups') };
               default:
-                return { operation, name: child(e, 'group').attributes.name, parents: names('parentGroups'), children: names('childGroups') };
+                return {
+                  operation,
+                  name: child(e, 'group').attributes.name,
+                  parents: names('parentGroups'),
+                  children: names('childGroups'),
+                };
             }
           });
           expect(read).toEqual(
             events.map((e) => {
               switch (e.type) {
                 case 'user':
-                  return { operation: e.operation, name: asAttribute(e.user!.name), active: String(e.user!.active), email: asText(e.user!.email) };
+                  return {
+                    operation: e.operation,
+                    name: asAttribute(e.user!.name),
+                    active: String(e.user!.active),
+                    email: asText(e.user!.email),
+                  };
                 case 'group':
-                  return { operation: e.operation, name: asAttribute(e.group!.name), active: String(e.group!.active), description: asText(e.group!.description) };
+                  return {
+                    operation: e.operation,
+                    name: asAttribute(e.group!.name),
+                    active: String(e.group!.active),
+                    description: asText(e.group!.description),
+                  };
                 case 'userMembership':
-                  return { operation: e.operation, name: asAttribute(e.childUser!), parents: e.parentGroups!.map(asAttribute) };
+                  return {
+                    operation: e.operation,
+                    name: asAttribute(e.childUser!),
+                    parents: e.parentGroups!.map(asAttribute),
+                  };
                 default:
-                  return { operation: e.operation, name: asAttribute(e.group!.name), parents: e.parentGroups!.map(asAttribute), children: e.childGroups!.map(asAttribute) };
+                  return {
+                    operation: e.operation,
+                    name: asAttribute(e.group!.name),
+                    parents: e.parentGroups!.map(asAttribute),
+                    children: e.childGroups!.map(asAttribute),
+                  };
               }
             }),
           );
-          const json = JSON.parse(renderEvents(token, events, 'json', LINKS)) as { newEventToken: string; events: Array<{ type: string; operation: string }> };
+          const json = JSON.parse(renderEvents(token, events, 'json', LINKS)) as {
+            newEventToken: string;
+            events: Array<{ type: string; operation: string }>;
+          };
           expect(json.newEventToken).toBe(token);
           expect(json.events.map((e) => e.type)).toEqual(events.map((e) => `${e.type}Event`));
           const tokenDoc = wellFormed(renderEventToken(token, 'xml'));
-          expect(tokenDoc.attributes).toEqual({ incrementalSynchronisationAvailable: 'true', newEventToken: asAttribute(token) });
-          expect(JSON.parse(renderEventToken(token, 'json'))).toEqual({ incrementalSynchronisationAvailable: true, newEventToken: token });
+          expect(tokenDoc.attributes).toEqual({
+            incrementalSynchronisationAvailable: 'true',
+            newEventToken: asAttribute(token),
+          });
+          expect(JSON.parse(renderEventToken(token, 'json'))).toEqual({
+            incrementalSynchronisationAvailable: true,
+            newEventToken: token,
+          });
         }),
         params(300),
       );
@@ -380,51 +496,100 @@ describe('Crowd codecs (property-based)', () => {
     test('sessions and cookie configurations are well formed and read back, in both formats', () => {
       const instant = fc.date({ min: new Date('2000-01-01'), max: new Date('2200-01-01'), noInvalidDate: true });
       fc.assert(
-        fc.property(anyText(20), instant, instant, user, fc.boolean(), anyText(), fc.boolean(), (token, createdAt, expiresAt, u, attrs, domain, secure) => {
-          const session = { token, createdAt, expiresAt };
-          const el = wellFormed(renderSession(session, u, 'xml', LINKS, attrs));
-          expect(el.children.map((c) => c.name)).toEqual(['token', 'user', 'link', 'created-date', 'expiry-date']);
-          expect(child(el, 'token').text).toBe(asText(token));
-          expectUserXml(child(el, 'user'), u, attrs);
-          const self = el.children.find((c) => c.name === 'link')!.attributes.href!;
-          expect(decodeURIComponent(self.slice(self.lastIndexOf('/') + 1))).toBe(asLinkArgument(token));
-          expect(Date.parse(child(el, 'created-date').text)).toBe(createdAt.getTime());
-          const json = JSON.parse(renderSession(session, u, 'json', LINKS, attrs)) as Record<string, unknown>;
-          expect(json).toMatchObject({ token, 'created-date': createdAt.getTime(), 'expiry-date': expiresAt.getTime() });
-          expectUserJson(json.user as Record<string, unknown>, u, attrs);
+        fc.property(
+          anyText(20),
+          instant,
+          instant,
+          user,
+          fc.boolean(),
+          anyText(),
+          fc.boolean(),
+          (token, createdAt, expiresAt, u, attrs, domain, secure) => {
+            const session = { token, createdAt, expiresAt };
+            const el = wellFormed(renderSession(session, u, 'xml', LINKS, attrs));
+            expect(el.children.map((c) => c.name)).toEqual(['token', 'user', 'link', 'created-date', 'expiry-date']);
+            expect(child(el, 'token').text).toBe(asText(token));
+            expectUserXml(child(el, 'user'), u, attrs);
+            const self = el.children.find((c) => c.name === 'link')!.attributes.href!;
+            expect(decodeURIComponent(self.slice(self.lastIndexOf('/') + 1))).toBe(asLinkArgument(token));
+            expect(Date.parse(child(el, 'created-date').text)).toBe(createdAt.getTime());
+            const json = JSON.parse(renderSession(session, u, 'json', LINKS, attrs)) as Record<string, unknown>;
+            expect(json).toMatchObject({
+              token,
+              'created-date': createdAt.getTime(),
+              'expiry-date': expiresAt.getTime(),
+            });
+            expectUserJson(json.user as Record<string, unknown>, u, attrs);
 
-          const cookie = wellFormed(renderCookieConfig({ domain, secure, name: token }, 'xml'));
-          expect(cookie.children.map((c) => [c.name, c.text])).toEqual([['domain', asText(domain)], ['secure', String(secure)], ['name', asText(token)]]);
-          expect(JSON.parse(renderCookieConfig({ domain, secure, name: token }, 'json'))).toEqual({ domain, secure, name: token });
-        }),
+            const cookie = wellFormed(renderCookieConfig({ domain, secure, name: token }, 'xml'));
+            expect(cookie.children.map((c) => [c.name, c.text])).toEqual([
+              ['domain', asText(domain)],
+              ['secure', String(secure)],
+              ['name', asText(token)],
+            ]);
+            expect(JSON.parse(renderCookieConfig({ domain, secure, name: token }, 'json'))).toEqual({
+              domain,
+              secure,
+              name: token,
+            });
+          },
+        ),
         params(200),
       );
     });
   });
 
   describe('credentials.ts', () => {
-    const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+    const xmlEscape = (s: string) =>
+      s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
     const xmlBody = (text: string): RequestBody => ({ kind: 'xml', root: parseXml(text) });
 
     test('password, authentication context and validation factors read back from XML and JSON bodies', () => {
       const factor = fc.record({ name: xmlText(8), value: xmlText(8) });
       fc.assert(
-        fc.property(xmlText(20), nonEmptyXmlText(), fc.array(factor, { maxLength: 3 }), (password, username, factors) => {
-          expect(passwordFromBody(xmlBody(`<password><value>${xmlEscape(password)}</value></password>`))).toBe(password);
-          expect(passwordFromBody({ kind: 'json', value: JSON.parse(JSON.stringify({ value: password })) as unknown })).toBe(password);
-          const factorsXml = `<validation-factors>${factors.map((f) => `<validation-factor><name>${xmlEscape(f.name)}</name><value>${xmlEscape(f.value)}</value></validation-factor>`).join('')}</validation-factors>`;
-          const context = xmlBody(`<authentication-context><username>${xmlEscape(username)}</username><password>${xmlEscape(password)}</password>${factorsXml}</authentication-context>`);
-          expect(authenticationContextFromBody(context)).toEqual({ username, password, factors });
-          expect(factorsFromBody(xmlBody(factorsXml))).toEqual(factors);
-          expect(authenticationContextFromBody({ kind: 'json', value: { username, password, 'validation-factors': { validationFactors: factors } } })).toEqual({ username, password, factors });
-          expect(factorsFromBody({ kind: 'json', value: { validationFactors: factors } })).toEqual(factors);
-        }),
+        fc.property(
+          xmlText(20),
+          nonEmptyXmlText(),
+          fc.array(factor, { maxLength: 3 }),
+          (password, username, factors) => {
+            expect(passwordFromBody(xmlBody(`<password><value>${xmlEscape(password)}</value></password>`))).toBe(
+              password,
+            );
+            expect(
+              passwordFromBody({ kind: 'json', value: JSON.parse(JSON.stringify({ value: password })) as unknown }),
+            ).toBe(password);
+            const factorsXml = `<validation-factors>${factors.map((f) => `<validation-factor><name>${xmlEscape(f.name)}</name><value>${xmlEscape(f.value)}</value></validation-factor>`).join('')}</validation-factors>`;
+            const context = xmlBody(
+              `<authentication-context><username>${xmlEscape(username)}</username><password>${xmlEscape(password)}</password>${factorsXml}</authentication-context>`,
+            );
+            expect(authenticationContextFromBody(context)).toEqual({ username, password, factors });
+            expect(factorsFromBody(xmlBody(factorsXml))).toEqual(factors);
+            expect(
+              authenticationContextFromBody({
+                kind: 'json',
+                value: { username, password, 'validation-factors': { validationFactors: factors } },
+              }),
+            ).toEqual({ username, password, factors });
+            expect(factorsFromBody({ kind: 'json', value: { validationFactors: factors } })).toEqual(factors);
+          },
+        ),
         params(300),
       );
     });
 
     test('any JSON or XML body never throws anything but DirectoryError INVALID_ARGUMENT', () => {
-      const keys = fc.constantFrom('value', 'username', 'userName', 'name', 'password', 'validation-factors', 'validation-factor', 'validationFactors', '__proto__', 'x');
+      const keys = fc.constantFrom(
+        'value',
+        'username',
+        'userName',
+        'name',
+        'password',
+        'validation-factors',
+        'validation-factor',
+        'validationFactors',
+        '__proto__',
+        'x',
+      );
       const json: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
         node: fc.oneof(
           { maxDepth: 3, depthIdentifier: 'cred' },
@@ -434,18 +599,34 @@ describe('Crowd codecs (property-based)', () => {
           fc.dictionary(keys, tie('node'), { maxKeys: 4, depthIdentifier: 'cred' }),
         ),
       })).node;
-      const names = fc.constantFrom('password', 'value', 'authentication-context', 'username', 'validation-factors', 'validation-factor', 'name', 'x');
+      const names = fc.constantFrom(
+        'password',
+        'value',
+        'authentication-context',
+        'username',
+        'validation-factors',
+        'validation-factor',
+        'name',
+        'x',
+      );
       const element: fc.Arbitrary<string> = fc.letrec<{ el: string }>((tie) => ({
         el: fc.oneof(
           { maxDepth: 3, depthIdentifier: 'credxml' },
           xmlText(4).map(xmlEscape),
-          fc.tuple(names, fc.array(tie('el'), { maxLength: 3, depthIdentifier: 'credxml' })).map(([n, children]) => `<${n}>${children.join('')}</${n}>`),
+          fc
+            .tuple(names, fc.array(tie('el'), { maxLength: 3, depthIdentifier: 'credxml' }))
+            .map(([n, children]) => `<${n}>${children.join('')}</${n}>`),
         ),
       })).el;
-      const xmlRoot = fc.tuple(names, fc.array(element, { maxLength: 3 })).map(([n, children]) => `<${n}>${children.join('')}</${n}>`);
+      const xmlRoot = fc
+        .tuple(names, fc.array(element, { maxLength: 3 }))
+        .map(([n, children]) => `<${n}>${children.join('')}</${n}>`);
       const body: fc.Arbitrary<RequestBody> = fc.oneof(
         fc.constant<RequestBody>({ kind: 'empty' }),
-        json.map((value): RequestBody => ({ kind: 'json', value: JSON.parse(JSON.stringify(value) ?? 'null') as unknown })),
+        json.map((value): RequestBody => ({
+          kind: 'json',
+          value: JSON.parse(JSON.stringify(value) ?? 'null') as unknown,
+        })),
         xmlRoot.map(xmlBody),
       );
       fc.assert(

@@ -140,23 +140,33 @@ describe('CQL parser (property-based)', () => {
 
   test('blank text is the null restriction', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2028', '\u3000', '\ufeff'), { maxLength: 8 }), (spaces) => {
-        expect(parseCql(spaces.join(''))).toEqual({ kind: 'null' });
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2028', '\u3000', '\ufeff'), { maxLength: 8 }),
+        (spaces) => {
+          expect(parseCql(spaces.join(''))).toEqual({ kind: 'null' });
+        },
+      ),
       params(100),
     );
   });
 
   test('random text never throws anything but DirectoryError INVALID_ARGUMENT', () => {
     const cqlish = fc
-      .array(fc.oneof(fc.constantFrom('(', ')', '=', '<', '>', '"', "'", '\\', '*', ' ', 'a', 'AND', 'or', 'x=y', '\ud800'), anyText(3)), {
-        maxLength: 40,
-      })
+      .array(
+        fc.oneof(
+          fc.constantFrom('(', ')', '=', '<', '>', '"', "'", '\\', '*', ' ', 'a', 'AND', 'or', 'x=y', '\ud800'),
+          anyText(3),
+        ),
+        {
+          maxLength: 40,
+        },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(cqlish, anyText(60)), (text) => {
         const result = onlyInvalidArgument(() => parseCql(text));
-        if (!(result instanceof DirectoryError)) expect(result.kind === 'null' || result.kind === 'property' || result.kind === 'boolean').toBe(true);
+        if (!(result instanceof DirectoryError))
+          expect(result.kind === 'null' || result.kind === 'property' || result.kind === 'boolean').toBe(true);
       }),
       params(1500),
     );
@@ -165,29 +175,42 @@ describe('CQL parser (property-based)', () => {
   test('mutated valid CQL never throws anything but DirectoryError INVALID_ARGUMENT', () => {
     const source = fc.tuple(cqlTree, style).map(([t, s]) => print(t, s));
     fc.assert(
-      fc.property(mutated(source, fc.oneof(anyText(4), fc.constantFrom('(', ')', '"', "'", '\\', ' AND ', ' or '))), (text) => {
-        onlyInvalidArgument(() => parseCql(text));
-      }),
+      fc.property(
+        mutated(source, fc.oneof(anyText(4), fc.constantFrom('(', ')', '"', "'", '\\', ' AND ', ' or '))),
+        (text) => {
+          onlyInvalidArgument(() => parseCql(text));
+        },
+      ),
       params(800),
     );
   });
 
   test(`parentheses nested up to ${MAX_RESTRICTION_DEPTH - 1} levels parse; deeper is a clear INVALID_ARGUMENT, never a stack overflow`, () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 20_000 })), fc.boolean(), (n, closed) => {
-        const text = '('.repeat(n) + 'name=x' + (closed ? ')'.repeat(n) : '');
-        const result = onlyInvalidArgument(() => parseCql(text));
-        if (text.length > MAX_CQL_LENGTH) {
-          expect(result).toBeInstanceOf(DirectoryError);
-        } else if (n >= MAX_RESTRICTION_DEPTH) {
-          expect(result).toBeInstanceOf(DirectoryError);
-          expect((result as DirectoryError).message).toMatch(/nested deeper than/);
-        } else if (closed || n === 0) {
-          expect(result).toEqual({ kind: 'property', name: 'name', type: 'STRING', matchMode: 'EXACTLY_MATCHES', value: 'x' });
-        } else {
-          expect(result).toBeInstanceOf(DirectoryError);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 20_000 })),
+        fc.boolean(),
+        (n, closed) => {
+          const text = '('.repeat(n) + 'name=x' + (closed ? ')'.repeat(n) : '');
+          const result = onlyInvalidArgument(() => parseCql(text));
+          if (text.length > MAX_CQL_LENGTH) {
+            expect(result).toBeInstanceOf(DirectoryError);
+          } else if (n >= MAX_RESTRICTION_DEPTH) {
+            expect(result).toBeInstanceOf(DirectoryError);
+            expect((result as DirectoryError).message).toMatch(/nested deeper than/);
+          } else if (closed || n === 0) {
+            expect(result).toEqual({
+              kind: 'property',
+              name: 'name',
+              type: 'STRING',
+              matchMode: 'EXACTLY_MATCHES',
+              value: 'x',
+            });
+          } else {
+            expect(result).toBeInstanceOf(DirectoryError);
+          }
+        },
+      ),
       params(200),
     );
   });
@@ -199,7 +222,12 @@ describe('CQL parser (property-based)', () => {
         const result = onlyInvalidArgument(() => parseCql(text));
         if (text.length > MAX_CQL_LENGTH) expect(result).toBeInstanceOf(DirectoryError);
         else if (n === 1) expect(result).toMatchObject({ kind: 'property' });
-        else expect(result).toMatchObject({ kind: 'boolean', logic: keyword.trim().toUpperCase(), restrictions: expect.any(Array) });
+        else
+          expect(result).toMatchObject({
+            kind: 'boolean',
+            logic: keyword.trim().toUpperCase(),
+            restrictions: expect.any(Array),
+          });
       }),
       params(60),
     );
@@ -209,7 +237,8 @@ describe('CQL parser (property-based)', () => {
     const samples = fc.sample(cqlTree, { seed: 1, numRuns: 200 });
     expect(Math.max(...samples.map(depth))).toBeGreaterThanOrEqual(3);
     const modes = new Set<string>();
-    const walk = (t: CqlTree): void => (t.kind === 'property' ? void modes.add(t.matchMode) : t.restrictions.forEach(walk));
+    const walk = (t: CqlTree): void =>
+      t.kind === 'property' ? void modes.add(t.matchMode) : t.restrictions.forEach(walk);
     samples.forEach(walk);
     expect(modes.size).toBe(5);
   });

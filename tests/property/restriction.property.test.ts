@@ -56,7 +56,11 @@ class XmlWriter {
     const mode = this.pick(this.s.text);
     if (mode === 2 && !value.includes(']]>') && !value.includes('\r')) return `<![CDATA[${value}]]>`;
     if (mode === 1) {
-      return [...value].map((ch) => (ch.codePointAt(0)! > 0x7e || '&<>\r'.includes(ch) ? `&#x${ch.codePointAt(0)!.toString(16)};` : ch)).join('');
+      return [...value]
+        .map((ch) =>
+          ch.codePointAt(0)! > 0x7e || '&<>\r'.includes(ch) ? `&#x${ch.codePointAt(0)!.toString(16)};` : ch,
+        )
+        .join('');
     }
     if (mode === 3) return value.replace(/[&<>\r"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
     return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
@@ -80,7 +84,9 @@ class XmlWriter {
     const p = () => this.pad();
     switch (r.kind) {
       case 'null':
-        return this.pick(this.s.selfClose) ? '<null-search-restriction/>' : `<null-search-restriction>${p()}</null-search-restriction>`;
+        return this.pick(this.s.selfClose)
+          ? '<null-search-restriction/>'
+          : `<null-search-restriction>${p()}</null-search-restriction>`;
       case 'property': {
         const type = this.pick(this.s.typeCase) ? r.type.toLowerCase() : r.type;
         const property = `<property>${p()}<name>${this.blank()}${this.text(r.name)}${this.blank()}</name>${p()}<type>${this.blank()}${type}</type>${p()}</property>`;
@@ -94,7 +100,8 @@ class XmlWriter {
         const logic = this.pick(this.s.typeCase) ? r.logic.toLowerCase() : r.logic;
         const quote = this.pick(this.s.typeCase) ? '"' : "'";
         const open = `<boolean-search-restriction boolean-logic=${quote} ${logic} ${quote}>`;
-        if (r.restrictions.length === 0 && this.pick(this.s.selfClose)) return `${open}${p()}${this.extra()}</boolean-search-restriction>`;
+        if (r.restrictions.length === 0 && this.pick(this.s.selfClose))
+          return `${open}${p()}${this.extra()}</boolean-search-restriction>`;
         const list = r.restrictions.map((c) => this.restriction(c)).join(p());
         return `${open}${p()}${this.extra()}<restrictions>${p()}${list}${p()}</restrictions>${p()}</boolean-search-restriction>`;
       }
@@ -140,7 +147,9 @@ function toJson(r: SearchRestriction, s: JsonStyle): unknown {
       };
       if (x.value !== undefined) fields.value = x.value;
     } else {
-      fields = { [pick(s.altKeys) ? 'booleanLogic' : 'boolean-logic']: pick(s.altKeys) ? x.logic.toLowerCase() : x.logic };
+      fields = {
+        [pick(s.altKeys) ? 'booleanLogic' : 'boolean-logic']: pick(s.altKeys) ? x.logic.toLowerCase() : x.logic,
+      };
       if (x.restrictions.length > 0 || pick(s.altKeys)) fields.restrictions = x.restrictions.map(write);
     }
     if (pick(s.wrap)) return { [typeName]: fields };
@@ -156,7 +165,13 @@ const readXml = (text: string): SearchRestriction => parseXmlRestriction(parseXm
 
 /** `depth` nested boolean restrictions around a property one. */
 function nested(depth: number): SearchRestriction {
-  let r: SearchRestriction = { kind: 'property', name: 'name', type: 'STRING', matchMode: 'EXACTLY_MATCHES', value: 'x' };
+  let r: SearchRestriction = {
+    kind: 'property',
+    name: 'name',
+    type: 'STRING',
+    matchMode: 'EXACTLY_MATCHES',
+    value: 'x',
+  };
   for (let i = 1; i < depth; i++) r = { kind: 'boolean', logic: 'AND', restrictions: [r] };
   return r;
 }
@@ -176,7 +191,26 @@ describe('search restriction readers (property-based)', () => {
       const source = fc.tuple(restrictionTree(xmlText(6), 3), xmlStyle).map(([t, s]) => toXml(t, s));
       const insertions = fc.oneof(
         anyText(4),
-        fc.constantFrom('<', '>', '</', '/>', '&', '&#0;', '&#x110000;', '&#99999999999;', '&foo;', '<!DOCTYPE x>', '<![CDATA[', ']]>', '<!--', '"', "'", '<restrictions>', '<boolean-search-restriction>', '<value>'),
+        fc.constantFrom(
+          '<',
+          '>',
+          '</',
+          '/>',
+          '&',
+          '&#0;',
+          '&#x110000;',
+          '&#99999999999;',
+          '&foo;',
+          '<!DOCTYPE x>',
+          '<![CDATA[',
+          ']]>',
+          '<!--',
+          '"',
+          "'",
+          '<restrictions>',
+          '<boolean-search-restriction>',
+          '<value>',
+        ),
       );
       fc.assert(
         fc.property(mutated(source, insertions), (text) => {
@@ -188,7 +222,32 @@ describe('search restriction readers (property-based)', () => {
 
     test('random text never throws anything but DirectoryError INVALID_ARGUMENT', () => {
       const xmlish = fc
-        .array(fc.oneof(anyText(3), fc.constantFrom('<', '>', '/', '=', '"', '&', ';', '#', 'x', '!', '?', '-', '[', ']', 'CDATA', '<a>', '</a>', '<?xml version="1.0"?>')), { maxLength: 40 })
+        .array(
+          fc.oneof(
+            anyText(3),
+            fc.constantFrom(
+              '<',
+              '>',
+              '/',
+              '=',
+              '"',
+              '&',
+              ';',
+              '#',
+              'x',
+              '!',
+              '?',
+              '-',
+              '[',
+              ']',
+              'CDATA',
+              '<a>',
+              '</a>',
+              '<?xml version="1.0"?>',
+            ),
+          ),
+          { maxLength: 40 },
+        )
         .map((parts) => parts.join(''));
       fc.assert(
         fc.property(xmlish, (text) => {
@@ -199,12 +258,15 @@ describe('search restriction readers (property-based)', () => {
     });
 
     test(`nesting: up to ${MAX_RESTRICTION_DEPTH} levels read; deeper is INVALID_ARGUMENT, even far beyond the XML depth limit`, () => {
-      const property = '<property-search-restriction><property><name>name</name><type>STRING</type></property><match-mode>EXACTLY_MATCHES</match-mode><value>x</value></property-search-restriction>';
+      const property =
+        '<property-search-restriction><property><name>name</name><type>STRING</type></property><match-mode>EXACTLY_MATCHES</match-mode><value>x</value></property-search-restriction>';
       fc.assert(
         fc.property(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 3000 })), (depth) => {
           // Built by repetition: a recursive writer would itself overflow the stack at these depths.
           const text =
-            '<boolean-search-restriction boolean-logic="AND"><restrictions>'.repeat(depth - 1) + property + '</restrictions></boolean-search-restriction>'.repeat(depth - 1);
+            '<boolean-search-restriction boolean-logic="AND"><restrictions>'.repeat(depth - 1) +
+            property +
+            '</restrictions></boolean-search-restriction>'.repeat(depth - 1);
           const result = onlyInvalidArgument(() => readXml(text));
           if (depth <= MAX_RESTRICTION_DEPTH) expect(result).toEqual(nested(depth));
           else expect(result).toBeInstanceOf(DirectoryError);
@@ -228,11 +290,45 @@ describe('search restriction readers (property-based)', () => {
     const restrictionish: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
       node: fc.oneof(
         { maxDepth: 4, depthIdentifier: 'json' },
-        fc.constantFrom(null, true, 0, 1e21, -0.5, '', 'AND', 'or', 'STRING', 'NULL', 'EXACTLY_MATCHES', 'null-search-restriction', 'property-search-restriction', 'boolean-search-restriction', '__proto__', 'toString'),
+        fc.constantFrom(
+          null,
+          true,
+          0,
+          1e21,
+          -0.5,
+          '',
+          'AND',
+          'or',
+          'STRING',
+          'NULL',
+          'EXACTLY_MATCHES',
+          'null-search-restriction',
+          'property-search-restriction',
+          'boolean-search-restriction',
+          '__proto__',
+          'toString',
+        ),
         anyText(5),
         fc.array(tie('node'), { maxLength: 3, depthIdentifier: 'json' }),
         fc.dictionary(
-          fc.constantFrom('restriction-type', 'property', 'name', 'type', 'match-mode', 'matchMode', 'value', 'boolean-logic', 'booleanLogic', 'restrictions', 'null-search-restriction', 'property-search-restriction', 'boolean-search-restriction', '__proto__', 'constructor', 'other'),
+          fc.constantFrom(
+            'restriction-type',
+            'property',
+            'name',
+            'type',
+            'match-mode',
+            'matchMode',
+            'value',
+            'boolean-logic',
+            'booleanLogic',
+            'restrictions',
+            'null-search-restriction',
+            'property-search-restriction',
+            'boolean-search-restriction',
+            '__proto__',
+            'constructor',
+            'other',
+          ),
           tie('node'),
           { maxKeys: 5, depthIdentifier: 'json' },
         ),
@@ -253,15 +349,18 @@ describe('search restriction readers (property-based)', () => {
     test('mutated restriction JSON that still parses never throws anything but DirectoryError INVALID_ARGUMENT', () => {
       const source = fc.tuple(restrictionTree(anyText(6), 3), jsonStyle).map(([t, s]) => JSON.stringify(toJson(t, s)));
       fc.assert(
-        fc.property(mutated(source, fc.constantFrom('{', '}', '[', ']', ',', ':', '"', 'null', '1', '"x"', '{}', '[]')), (text) => {
-          let body: unknown;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            return; // body.ts answers unparseable JSON itself
-          }
-          onlyInvalidArgument(() => parseJsonRestriction(body));
-        }),
+        fc.property(
+          mutated(source, fc.constantFrom('{', '}', '[', ']', ',', ':', '"', 'null', '1', '"x"', '{}', '[]')),
+          (text) => {
+            let body: unknown;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              return; // body.ts answers unparseable JSON itself
+            }
+            onlyInvalidArgument(() => parseJsonRestriction(body));
+          },
+        ),
         params(1500),
       );
     });
@@ -269,7 +368,11 @@ describe('search restriction readers (property-based)', () => {
     test(`nesting: up to ${MAX_RESTRICTION_DEPTH} levels read; deeper is INVALID_ARGUMENT, not a stack overflow`, () => {
       fc.assert(
         fc.property(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 20_000 })), (depth) => {
-          let body: unknown = { property: { name: 'name', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: 'x' };
+          let body: unknown = {
+            property: { name: 'name', type: 'STRING' },
+            'match-mode': 'EXACTLY_MATCHES',
+            value: 'x',
+          };
           for (let i = 1; i < depth; i++) body = { 'boolean-logic': 'AND', restrictions: [body] };
           const result = onlyInvalidArgument(() => parseJsonRestriction(body));
           if (depth <= MAX_RESTRICTION_DEPTH) expect(result).toEqual(nested(depth));

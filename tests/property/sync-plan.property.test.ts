@@ -34,7 +34,23 @@ interface Upstream {
 
 const USER_IDS = Array.from({ length: 30 }, (_, i) => `u${String(i).padStart(2, '0')}`);
 /** Logins from a small pool, in several cases: renames, collisions and names passed from one person to another are common. */
-const LOGINS = ['ada', 'Ada', 'bob', 'BOB', 'cy', 'dee', 'eve', 'fay', 'gus', 'hal', 'ivy', 'jo', 'ada-u01', 'kim', 'lee'];
+const LOGINS = [
+  'ada',
+  'Ada',
+  'bob',
+  'BOB',
+  'cy',
+  'dee',
+  'eve',
+  'fay',
+  'gus',
+  'hal',
+  'ivy',
+  'jo',
+  'ada-u01',
+  'kim',
+  'lee',
+];
 /** Group ids sharing their first 8 alphanumerics, as provider ids often do. */
 const GROUP_IDS = ['g-aaaaaaaa-1', 'g-aaaaaaaa-2', 'g-aaaaaaaa-3', 'g04', 'g05', 'g06', 'g07', 'g08', 'g09', 'g10'];
 const GROUP_NAMES = ['Team', 'team', 'Eng', 'Sales', 'Ops', 'Team (gaaaaaaa)', 'jira-users', 'QA', 'Support'];
@@ -42,10 +58,27 @@ const GROUP_NAMES = ['Team', 'team', 'Eng', 'Sales', 'Ops', 'Team (gaaaaaaa)', '
 const upstream: fc.Arbitrary<Upstream> = fc
   .record({
     users: fc.subarray(USER_IDS, { maxLength: 30 }).chain((ids) =>
-      fc.tuple(...ids.map((id) => fc.record({ id: fc.constant(id), login: fc.constantFrom(...LOGINS), enabled: fc.boolean(), display: fc.constantFrom('A', 'B') }))),
+      fc.tuple(
+        ...ids.map((id) =>
+          fc.record({
+            id: fc.constant(id),
+            login: fc.constantFrom(...LOGINS),
+            enabled: fc.boolean(),
+            display: fc.constantFrom('A', 'B'),
+          }),
+        ),
+      ),
     ),
     groups: fc.subarray(GROUP_IDS, { maxLength: 10 }).chain((ids) =>
-      fc.tuple(...ids.map((id) => fc.record({ id: fc.constant(id), name: fc.constantFrom(...GROUP_NAMES), description: fc.constantFrom('', 'd') }))),
+      fc.tuple(
+        ...ids.map((id) =>
+          fc.record({
+            id: fc.constant(id),
+            name: fc.constantFrom(...GROUP_NAMES),
+            description: fc.constantFrom('', 'd'),
+          }),
+        ),
+      ),
     ),
     seedUsers: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 30, maxLength: 30 }),
     seedNesting: fc.array(fc.array(fc.nat(), { maxLength: 2 }), { minLength: 10, maxLength: 10 }),
@@ -58,7 +91,9 @@ const upstream: fc.Arbitrary<Upstream> = fc
       members.set(groupId, list);
     };
     if (groups.length > 0) {
-      users.forEach((u, i) => seedUsers[i]!.forEach((n) => add(groups[n % groups.length]!.id, { kind: 'user', id: u.id })));
+      users.forEach((u, i) =>
+        seedUsers[i]!.forEach((n) => add(groups[n % groups.length]!.id, { kind: 'user', id: u.id })),
+      );
       // Parents come earlier in the list than their children: no cycles.
       groups.forEach((g, i) => {
         if (i > 0) seedNesting[i]!.forEach((n) => add(groups[n % i]!.id, { kind: 'group', id: g.id }));
@@ -66,7 +101,11 @@ const upstream: fc.Arbitrary<Upstream> = fc
     }
     return {
       users: users.map((u) =>
-        person(u.id, `${u.login}@corp.example`, { enabled: u.enabled, displayName: `${u.login} ${u.display}`, attributes: {} }),
+        person(u.id, `${u.login}@corp.example`, {
+          enabled: u.enabled,
+          displayName: `${u.login} ${u.display}`,
+          attributes: {},
+        }),
       ),
       groups,
       members,
@@ -77,17 +116,19 @@ const upstream: fc.Arbitrary<Upstream> = fc
  * Before and after: independent pictures (groups renamed, added and removed too), or "after" changing
  * only users and their memberships — the case incremental runs plan for the affected users alone.
  */
-const beforeAndAfter: fc.Arbitrary<[Upstream, Upstream]> = fc.tuple(upstream, upstream, fc.boolean()).map(([before, other, usersOnly]) => {
-  if (!usersOnly) return [before, other];
-  const members = new Map<string, ProviderMember[]>();
-  for (const g of before.groups) {
-    members.set(g.id, [
-      ...(before.members.get(g.id) ?? []).filter((m) => m.kind === 'group'),
-      ...(other.members.get(g.id) ?? []).filter((m) => m.kind === 'user'),
-    ]);
-  }
-  return [before, { users: other.users, groups: before.groups, members }];
-});
+const beforeAndAfter: fc.Arbitrary<[Upstream, Upstream]> = fc
+  .tuple(upstream, upstream, fc.boolean())
+  .map(([before, other, usersOnly]) => {
+    if (!usersOnly) return [before, other];
+    const members = new Map<string, ProviderMember[]>();
+    for (const g of before.groups) {
+      members.set(g.id, [
+        ...(before.members.get(g.id) ?? []).filter((m) => m.kind === 'group'),
+        ...(other.members.get(g.id) ?? []).filter((m) => m.kind === 'user'),
+      ]);
+    }
+    return [before, { users: other.users, groups: before.groups, members }];
+  });
 
 const settings: fc.Arbitrary<SettingsOverride> = fc.record({
   username: fc.record({ lowercase: fc.boolean() }),
@@ -150,18 +191,30 @@ class ClientCache {
   readonly conflicts: string[] = [];
 
   /** The state as a full synchronisation reads it (search users, search groups, memberships). */
-  static fullRead(state: Awaited<ReturnType<Harness['store']['loadDirectoryState']>>, directoryId: number): ClientCache {
+  static fullRead(
+    state: Awaited<ReturnType<Harness['store']['loadDirectoryState']>>,
+    directoryId: number,
+  ): ClientCache {
     const c = new ClientCache();
     const userName = new Map(state.users.map((u) => [u.externalId, u.name]));
     const groupName = new Map(state.groups.map((g) => [g.externalId, g.name]));
     for (const u of state.users) {
       c.users.set(foldName(u.name), {
-        name: u.name, key: `${directoryId}:${u.externalId}`, firstName: u.firstName, lastName: u.lastName, displayName: u.displayName, email: u.email, active: u.active,
+        name: u.name,
+        key: `${directoryId}:${u.externalId}`,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        displayName: u.displayName,
+        email: u.email,
+        active: u.active,
       });
     }
-    for (const g of state.groups) c.groups.set(foldName(g.name), { name: g.name, description: g.description, active: g.active });
-    for (const [u, g] of state.userMemberships) c.link(c.userGroups, foldName(userName.get(u)!), foldName(groupName.get(g)!));
-    for (const [child, parent] of state.groupMemberships) c.link(c.groupParents, foldName(groupName.get(child)!), foldName(groupName.get(parent)!));
+    for (const g of state.groups)
+      c.groups.set(foldName(g.name), { name: g.name, description: g.description, active: g.active });
+    for (const [u, g] of state.userMemberships)
+      c.link(c.userGroups, foldName(userName.get(u)!), foldName(groupName.get(g)!));
+    for (const [child, parent] of state.groupMemberships)
+      c.link(c.groupParents, foldName(groupName.get(child)!), foldName(groupName.get(parent)!));
     return c;
   }
 
@@ -183,7 +236,9 @@ class ClientCache {
         const mine = [...this.users].find(([, u]) => u.key === event.user.key);
         const other = this.users.get(folded);
         if (other && other.key !== event.user.key) {
-          this.conflicts.push(`${event.operation} ${event.user.name} (${event.user.key}): the name is held by ${other.key}`);
+          this.conflicts.push(
+            `${event.operation} ${event.user.name} (${event.user.key}): the name is held by ${other.key}`,
+          );
           return;
         }
         if (mine && mine[0] !== folded) {
@@ -215,7 +270,8 @@ class ClientCache {
           return;
         }
         const missing = event.groups.filter((g) => !this.groups.has(foldName(g)));
-        if (missing.length > 0) this.conflicts.push(`membership of ${event.user} in unknown groups ${missing.join(', ')}`);
+        if (missing.length > 0)
+          this.conflicts.push(`membership of ${event.user} in unknown groups ${missing.join(', ')}`);
         this.userGroups.set(folded, new Set(event.groups.map(foldName).filter((g) => this.groups.has(g))));
         return;
       }
@@ -242,7 +298,10 @@ class ClientCache {
   /** A comparable snapshot: empty membership sets dropped, everything sorted. */
   snapshot(): unknown {
     const sets = (map: Map<string, Set<string>>) =>
-      [...map].filter(([, s]) => s.size > 0).map(([k, s]) => [k, [...s].sort()] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+      [...map]
+        .filter(([, s]) => s.size > 0)
+        .map(([k, s]) => [k, [...s].sort()] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1));
     return {
       users: [...this.users.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
       groups: [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
@@ -263,7 +322,8 @@ function hasUserRenameCycle(before: ClientCache, after: ClientCache): boolean {
   for (const u of after.users.values()) {
     const old = beforeByKey.get(u.key);
     const holder = holderBefore.get(foldName(u.name));
-    if (old !== undefined && old !== foldName(u.name) && holder !== undefined && holder !== u.key) next.set(u.key, holder);
+    if (old !== undefined && old !== foldName(u.name) && holder !== undefined && holder !== u.key)
+      next.set(u.key, holder);
   }
   for (const start of next.keys()) {
     let k: string | undefined = start;
@@ -283,47 +343,53 @@ describe('sync plan (property-based, real SQLite store)', () => {
   test('applying the plan gives "after", and replaying its Crowd events on a cached "before" gives a full read', async () => {
     let cycles = 0;
     await fc.assert(
-      fc.asyncProperty(beforeAndAfter, settings, fc.constantFrom('full' as const, 'incremental' as const), async ([before, after], override, mode) => {
-        const up = new FakeUpstream();
-        load(up, before);
-        const h = await harness(up, override);
-        try {
-          const full = () => h.engine.sync('corp', { mode: 'full', trigger: 'manual' });
-          const first = await full();
-          expect({ status: first.status, error: first.error }).toEqual({ status: 'succeeded', error: null });
-          const cached = ClientCache.fullRead(await h.store.loadDirectoryState(h.directoryId), h.directoryId);
-          const readBefore = ClientCache.fullRead(await h.store.loadDirectoryState(h.directoryId), h.directoryId);
-          await h.eventsSinceMark();
+      fc.asyncProperty(
+        beforeAndAfter,
+        settings,
+        fc.constantFrom('full' as const, 'incremental' as const),
+        async ([before, after], override, mode) => {
+          const up = new FakeUpstream();
+          load(up, before);
+          const h = await harness(up, override);
+          try {
+            const full = () => h.engine.sync('corp', { mode: 'full', trigger: 'manual' });
+            const first = await full();
+            expect({ status: first.status, error: first.error }).toEqual({ status: 'succeeded', error: null });
+            const cached = ClientCache.fullRead(await h.store.loadDirectoryState(h.directoryId), h.directoryId);
+            const readBefore = ClientCache.fullRead(await h.store.loadDirectoryState(h.directoryId), h.directoryId);
+            await h.eventsSinceMark();
 
-          // The second run reads everything again, or applies the provider's change feed to its mirror.
-          transition(up, after);
-          const second = await h.engine.sync('corp', { mode, trigger: 'manual' });
-          expect({ status: second.status, error: second.error }).toEqual({ status: 'succeeded', error: null });
-          const state = await h.store.loadDirectoryState(h.directoryId);
-          const read = ClientCache.fullRead(state, h.directoryId);
+            // The second run reads everything again, or applies the provider's change feed to its mirror.
+            transition(up, after);
+            const second = await h.engine.sync('corp', { mode, trigger: 'manual' });
+            expect({ status: second.status, error: second.error }).toEqual({ status: 'succeeded', error: null });
+            const state = await h.store.loadDirectoryState(h.directoryId);
+            const read = ClientCache.fullRead(state, h.directoryId);
 
-          // The store holds every upstream user of "after" (deactivated ones kept per the policy), under unique names.
-          const names = state.users.map((u) => foldName(u.name));
-          expect(new Set(names).size).toBe(names.length);
-          for (const u of after.users) expect(state.users.some((s) => s.externalId === u.id && s.active === u.enabled)).toBe(true);
+            // The store holds every upstream user of "after" (deactivated ones kept per the policy), under unique names.
+            const names = state.users.map((u) => foldName(u.name));
+            expect(new Set(names).size).toBe(names.length);
+            for (const u of after.users)
+              expect(state.users.some((s) => s.externalId === u.id && s.active === u.enabled)).toBe(true);
 
-          const events = await h.eventsSinceMark();
-          for (const e of events) cached.apply(e);
-          if (cached.conflicts.length > 0 && hasUserRenameCycle(readBefore, read)) {
-            cycles++; // documented: the client falls back to a full sync
-          } else {
-            expect(cached.conflicts).toEqual([]);
-            expect(cached.snapshot()).toEqual(read.snapshot());
+            const events = await h.eventsSinceMark();
+            for (const e of events) cached.apply(e);
+            if (cached.conflicts.length > 0 && hasUserRenameCycle(readBefore, read)) {
+              cycles++; // documented: the client falls back to a full sync
+            } else {
+              expect(cached.conflicts).toEqual([]);
+              expect(cached.snapshot()).toEqual(read.snapshot());
+            }
+
+            const third = await full();
+            expect({ status: third.status, error: third.error }).toEqual({ status: 'succeeded', error: null });
+            expect(third.counts).toEqual(Object.fromEntries(Object.keys(third.counts ?? {}).map((k) => [k, 0])));
+            expect(await h.eventsSinceMark()).toEqual([]);
+          } finally {
+            await h.close();
           }
-
-          const third = await full();
-          expect({ status: third.status, error: third.error }).toEqual({ status: 'succeeded', error: null });
-          expect(third.counts).toEqual(Object.fromEntries(Object.keys(third.counts ?? {}).map((k) => [k, 0])));
-          expect(await h.eventsSinceMark()).toEqual([]);
-        } finally {
-          await h.close();
-        }
-      }),
+        },
+      ),
       params(RUNS),
     );
     // Informational: how many runs hit a user rename cycle (the client's documented fallback).

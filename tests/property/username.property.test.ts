@@ -39,7 +39,13 @@ const settings: fc.Arbitrary<UsernameSettings> = fc.record({
 
 const login = fc.oneof(
   anyText(12),
-  fc.tuple(fc.constantFrom('ada', 'Ada', ' bob ', 'c.y', 'ÉVE', 'İlk', 'ß', '', 'x_y'), fc.constantFrom('', '@corp.example', '@a@b.example', '@'), fc.constantFrom('', ' ', '\t')).map(([l, d, s]) => `${s}${l}${d}${s}`),
+  fc
+    .tuple(
+      fc.constantFrom('ada', 'Ada', ' bob ', 'c.y', 'ÉVE', 'İlk', 'ß', '', 'x_y'),
+      fc.constantFrom('', '@corp.example', '@a@b.example', '@'),
+      fc.constantFrom('', ' ', '\t'),
+    )
+    .map(([l, d, s]) => `${s}${l}${d}${s}`),
 );
 
 const providerUser: fc.Arbitrary<ProviderUser> = fc.record({
@@ -51,7 +57,10 @@ const providerUser: fc.Arbitrary<ProviderUser> = fc.record({
   displayName: fc.constant('D'),
   enabled: fc.boolean(),
   guest: fc.boolean(),
-  attributes: fc.oneof(fc.constant({}), login.map((samAccountName) => ({ samAccountName }))),
+  attributes: fc.oneof(
+    fc.constant({}),
+    login.map((samAccountName) => ({ samAccountName })),
+  ),
 });
 
 /** An independent reading of the contract. */
@@ -71,7 +80,10 @@ const claimId = fc.oneof(
   fc.string({ unit: fc.constantFrom('b', '2', '4', '-', 'Z'), minLength: 1, maxLength: 4 }),
   fc.constantFrom('b', '2', '4', '-', 'b-', 'abcdefghij', 'abcdefghik'),
 );
-const claimants = fc.uniqueArray(fc.record({ externalId: claimId, name: claimName }), { selector: (c) => c.externalId, maxLength: 14 });
+const claimants = fc.uniqueArray(fc.record({ externalId: claimId, name: claimName }), {
+  selector: (c) => c.externalId,
+  maxLength: 14,
+});
 
 function holdersOf(names: ReadonlyMap<string, string>): Map<string, string> {
   return new Map([...names].map(([id, name]) => [foldName(name), id]));
@@ -88,7 +100,8 @@ describe('username projection and collisions (property-based)', () => {
         if (s.lowercase) expect(name).toBe(name.toLowerCase());
         if (s.source === 'missingAttribute') expect(name).toBe('');
         if (s.replace.length === 0 && !s.stripDomain) {
-          const source = s.source === 'login' ? user.login : s.source === 'email' ? user.email : (user.attributes[s.source] ?? '');
+          const source =
+            s.source === 'login' ? user.login : s.source === 'email' ? user.email : (user.attributes[s.source] ?? '');
           expect(name).toBe((s.lowercase ? source.toLowerCase() : source).trim());
         }
       }),
@@ -111,9 +124,12 @@ describe('username projection and collisions (property-based)', () => {
         for (const u of users) byName.set(foldName(u.name), [...(byName.get(foldName(u.name)) ?? []), u]);
         for (const [f, list] of byName) {
           const holder = current.get(f);
-          const winner = list.find((u) => u.externalId === holder) ?? [...list].sort((a, b) => (a.externalId < b.externalId ? -1 : 1))[0]!;
+          const winner =
+            list.find((u) => u.externalId === holder) ??
+            [...list].sort((a, b) => (a.externalId < b.externalId ? -1 : 1))[0]!;
           expect(names.get(winner.externalId)).toBe(winner.name);
-          for (const other of list) if (other !== winner) expect(names.get(other.externalId)!.startsWith(`${other.name}-`)).toBe(true);
+          for (const other of list)
+            if (other !== winner) expect(names.get(other.externalId)!.startsWith(`${other.name}-`)).toBe(true);
         }
         expect(collisions.length).toBe([...byName.values()].filter((l) => l.length > 1).length);
         // Deterministic.
@@ -123,10 +139,15 @@ describe('username projection and collisions (property-based)', () => {
     );
   });
 
-  test('collisions are stable from run to run: the next run, with this run\'s holders and the provider listing in any order, gives the same names', () => {
+  test("collisions are stable from run to run: the next run, with this run's holders and the provider listing in any order, gives the same names", () => {
     fc.assert(
       fc.property(
-        claimants.chain((users) => fc.tuple(fc.constant(users), fc.shuffledSubarray(users, { minLength: users.length, maxLength: users.length }))),
+        claimants.chain((users) =>
+          fc.tuple(
+            fc.constant(users),
+            fc.shuffledSubarray(users, { minLength: users.length, maxLength: users.length }),
+          ),
+        ),
         ([users, reordered]) => {
           const first = resolveNameCollisions(users, new Map()).names;
           const second = resolveNameCollisions(reordered, holdersOf(first)).names;

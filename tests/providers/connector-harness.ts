@@ -39,7 +39,12 @@ export async function connectorHarness<P extends DirectoryProvider & { close(): 
   const root = mkdtempSync(join(tmpdir(), `crowdgate-${kind}-connector-`));
   const store = openSqliteStore(root);
   const [directory] = await store.upsertDirectories([{ name: 'corp', provider: kind }]);
-  const settings = { ...DEFAULT_SYNC_SETTINGS, localGroups: [], safety: { maxRemovalShare: 1, maxRemovals: 1e9 }, ...sync };
+  const settings = {
+    ...DEFAULT_SYNC_SETTINGS,
+    localGroups: [],
+    safety: { maxRemovalShare: 1, maxRemovals: 1e9 },
+    ...sync,
+  };
   const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
   return {
     store,
@@ -85,7 +90,15 @@ export function storePicture(state: DirectoryContents): Picture {
   for (const u of state.users) {
     const attributes: Record<string, string> = {};
     for (const [key, values] of Object.entries(u.attributes)) attributes[key] = values.join('|');
-    users.set(u.externalId, { name: u.name, email: u.email, firstName: u.firstName, lastName: u.lastName, displayName: u.displayName, active: u.active, attributes });
+    users.set(u.externalId, {
+      name: u.name,
+      email: u.email,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      displayName: u.displayName,
+      active: u.active,
+      attributes,
+    });
   }
   const groups: Picture['groups'] = new Map();
   for (const g of state.groups) groups.set(g.externalId, { name: g.name, description: g.description });
@@ -101,7 +114,9 @@ export function storePicture(state: DirectoryContents): Picture {
 export async function expectStorePicture<U extends { name: string; active: boolean }>(
   h: Harness<DirectoryProvider>,
   expected: Picture<U>,
-  project: (state: DirectoryContents) => Picture<U> = storePicture as unknown as (state: DirectoryContents) => Picture<U>,
+  project: (state: DirectoryContents) => Picture<U> = storePicture as unknown as (
+    state: DirectoryContents,
+  ) => Picture<U>,
 ): Promise<void> {
   const actual = project(await h.state());
   expect(actual.users.size).toBe(expected.users.size);
@@ -116,7 +131,11 @@ export function sorted<V>(map: Map<string, V>): [string, V][] {
 }
 
 /** A new tenant user in the shape TenantState.createUser takes. */
-export function newUser(id: string, login: string, extra: Partial<{ enabled: boolean; guest: boolean; mail: string; department: string }> = {}) {
+export function newUser(
+  id: string,
+  login: string,
+  extra: Partial<{ enabled: boolean; guest: boolean; mail: string; department: string }> = {},
+) {
   return {
     id,
     givenName: 'Nova',
@@ -156,7 +175,12 @@ export type ClosableProvider = DirectoryProvider & { close(): Promise<void> };
  * registry does (with fast retries), and how to read the emulated tenant. `Options` are the
  * connector's own constructor options (retry policy, …).
  */
-export interface ConnectorSubject<E extends ConnectorEmulator, P extends ClosableProvider, Options = unknown, U extends { name: string; active: boolean } = PictureUser> {
+export interface ConnectorSubject<
+  E extends ConnectorEmulator,
+  P extends ClosableProvider,
+  Options = unknown,
+  U extends { name: string; active: boolean } = PictureUser,
+> {
   /** The directory kind (`entra`, `google`, `okta`, `scim`, …). */
   readonly kind: string;
   startEmulator(): Promise<E>;
@@ -180,7 +204,12 @@ export interface HarnessOptions<Options> {
 }
 
 /** What `connectorTest` gives a test file. */
-export interface ConnectorTest<E extends ConnectorEmulator, P extends ClosableProvider, Options, U extends { name: string; active: boolean }> {
+export interface ConnectorTest<
+  E extends ConnectorEmulator,
+  P extends ClosableProvider,
+  Options,
+  U extends { name: string; active: boolean },
+> {
   /** The running emulator (inside a test or hook). */
   readonly emu: E;
   /** Replaces the running emulator (closed first) with another one for the rest of the test or file. */
@@ -201,7 +230,12 @@ export interface ConnectorTest<E extends ConnectorEmulator, P extends ClosablePr
  * A connector test file's emulator and harnesses: one emulator per file (`perTest`: per test),
  * faults reset and harnesses closed after each test. Call at the top level of a test file.
  */
-export function connectorTest<E extends ConnectorEmulator, P extends ClosableProvider, Options, U extends { name: string; active: boolean }>(
+export function connectorTest<
+  E extends ConnectorEmulator,
+  P extends ClosableProvider,
+  Options,
+  U extends { name: string; active: boolean },
+>(
   subject: ConnectorSubject<E, P, Options, U>,
   lifetime: { readonly perTest?: boolean; readonly start?: () => Promise<E> } = {},
 ): ConnectorTest<E, P, Options, U> {
@@ -233,7 +267,11 @@ export function connectorTest<E extends ConnectorEmulator, P extends ClosablePro
       return p;
     },
     async harness(options: HarnessOptions<Options> = {}, emu: E = test.emu): Promise<Harness<P>> {
-      const h = await connectorHarness(subject.kind, subject.createProvider(emu, options.settings, options.provider), options.sync);
+      const h = await connectorHarness(
+        subject.kind,
+        subject.createProvider(emu, options.settings, options.provider),
+        options.sync,
+      );
       open.push(h);
       return h;
     },

@@ -51,16 +51,25 @@ describe('DataLoader batching', () => {
     const { store: counted, calls } = counting(store);
     const result = await execute({
       schema,
-      document: parse('{ users(first: 200) { nodes { name groups { nodes { name parentGroups { nodes { name } } } } } } }'),
+      document: parse(
+        '{ users(first: 200) { nodes { name groups { nodes { name parentGroups { nodes { name } } } } } } }',
+      ),
       contextValue: createContext(counted, new DirectoryScope([directory!]), 'test'),
     });
     expect(result.errors).toBeUndefined();
-    const nodes = (result.data as { users: { nodes: Array<{ name: string; groups: { nodes: Array<{ name: string }> } }> } }).users.nodes;
+    const nodes = (
+      result.data as { users: { nodes: Array<{ name: string; groups: { nodes: Array<{ name: string }> } }> } }
+    ).users.nodes;
     expect(nodes).toHaveLength(200);
     // user007 (i = 7) is in group07 and group09 ((7 * 7) % 20 = 9), ordered by name.
     expect(nodes.find((n) => n.name === 'user007')!.groups.nodes.map((g) => g.name)).toEqual(['group07', 'group09']);
     // One search, one batch of memberships, one batch of groups, one batch of parents — not one per
     // user. The parent group (group00) is already in the request's group cache: no second getGroups.
-    expect(Object.fromEntries(calls)).toEqual({ searchUsers: 1, groupsOfUsers: 1, getGroups: 1, parentGroupsOfGroups: 1 });
+    expect(Object.fromEntries(calls)).toEqual({
+      searchUsers: 1,
+      groupsOfUsers: 1,
+      getGroups: 1,
+      parentGroupsOfGroups: 1,
+    });
   });
 });

@@ -23,8 +23,14 @@ describe('direct resolvers for the Crowd lookups (user, group, User.key)', () =>
       { name: 'second', provider: 'demo' },
     ]);
     const [first, second] = directories;
-    await store.apply(first!.id, { upsertUsers: [userRecord('a1', 'Alice'), userRecord('b1', 'bob')], upsertGroups: [groupRecord('g1', 'Devs')] });
-    await store.apply(second!.id, { upsertUsers: [userRecord('b2', 'Bob'), userRecord('c2', 'carol')], upsertGroups: [groupRecord('g2', 'devs')] });
+    await store.apply(first!.id, {
+      upsertUsers: [userRecord('a1', 'Alice'), userRecord('b1', 'bob')],
+      upsertGroups: [groupRecord('g1', 'Devs')],
+    });
+    await store.apply(second!.id, {
+      upsertUsers: [userRecord('b2', 'Bob'), userRecord('c2', 'carol')],
+      upsertGroups: [groupRecord('g2', 'devs')],
+    });
     direct = await buildCrowdgateSchema();
     typeGraphql = await buildCrowdgateSchema({ direct: false });
   });
@@ -37,7 +43,14 @@ describe('direct resolvers for the Crowd lookups (user, group, User.key)', () =>
   const context = (): GraphQLContext => createContext(store, new DirectoryScope(directories), 'test');
   const run = async (schema: GraphQLSchema, query: string) => {
     const result = await execute({ schema, document: parse(query), contextValue: context() });
-    return { data: result.data, errors: result.errors?.map((e) => ({ message: e.message, path: e.path, code: (e.originalError as { code?: string } | undefined)?.code })) };
+    return {
+      data: result.data,
+      errors: result.errors?.map((e) => ({
+        message: e.message,
+        path: e.path,
+        code: (e.originalError as { code?: string } | undefined)?.code,
+      })),
+    };
   };
 
   test.each([
@@ -62,7 +75,10 @@ describe('direct resolvers for the Crowd lookups (user, group, User.key)', () =>
   });
 
   test('the user lookup starts at once, without awaiting its arguments first', async () => {
-    for (const [schema, startsAtOnce] of [[direct, true], [typeGraphql, false]] as const) {
+    for (const [schema, startsAtOnce] of [
+      [direct, true],
+      [typeGraphql, false],
+    ] as const) {
       const ctx = context();
       let started = false;
       const userByName = ctx.loaders.userByName.bind(ctx.loaders);

@@ -59,7 +59,11 @@ describe('a large document interleaves with the event loop', () => {
         },
       }) as Store;
       const start = counter.value();
-      const result = await execute({ schema, document: parse(query), contextValue: createContext(counted, new DirectoryScope([directory!]), 'test') });
+      const result = await execute({
+        schema,
+        document: parse(query),
+        contextValue: createContext(counted, new DirectoryScope([directory!]), 'test'),
+      });
       const end = counter.value();
       counter.stop();
 
@@ -81,7 +85,9 @@ describe('a large document interleaves with the event loop', () => {
     const h = await startGraphQLHarness({ onRead: () => firstRead() });
     try {
       // 100 searches of 300 users: cost 200,100, accepted; one store read per loop iteration.
-      const big = h.post<Record<string, { nodes: unknown[] }>>(`{ ${Array.from({ length: 100 }, (_, i) => `a${i}: users(first: 1000) { nodes { name } }`).join(' ')} }`);
+      const big = h.post<Record<string, { nodes: unknown[] }>>(
+        `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: users(first: 1000) { nodes { name } }`).join(' ')} }`,
+      );
       await started;
       const cheap = await h.post<{ directories: Array<{ name: string }> }>('{ directories { name } }');
       const readsWhenCheapAnswered = h.reads.length;

@@ -1,4 +1,10 @@
-import { ApplicationLoginLimit, LoginLimits, UserLoginDelays, type Reservation, type UserAdmission } from '../../src/security/login-limits';
+import {
+  ApplicationLoginLimit,
+  LoginLimits,
+  UserLoginDelays,
+  type Reservation,
+  type UserAdmission,
+} from '../../src/security/login-limits';
 import { VerifiedPasswordCache } from '../../src/security/password-hash';
 
 /** The limiter classes alone, with an injected clock (the facade tests drive them over HTTP). */
@@ -73,7 +79,13 @@ describe('UserLoginDelays', () => {
     admitted(delays.reserve('u', relay)).succeed();
     for (let i = 0; i < 3; i++) admitted(delays.reserve('u', relay)).fail(); // a fresh budget
     expect(delays.reserve('u', relay).admitted).toBe(false);
-    expect(delays.counters()).toMatchObject({ checked: 3 + expected.length + 1 + 3, failed: 3 + expected.length + 3, succeeded: 1, blocked: 1, familiarSources: 0 });
+    expect(delays.counters()).toMatchObject({
+      checked: 3 + expected.length + 1 + 3,
+      failed: 3 + expected.length + 3,
+      succeeded: 1,
+      blocked: 1,
+      familiarSources: 0,
+    });
   });
 
   test('a concurrent burst gets exactly the threshold; released slots (unknown user, provider down) count nothing', () => {
@@ -81,7 +93,11 @@ describe('UserLoginDelays', () => {
     const burst = Array.from({ length: 29 }, () => delays.reserve('alice', { address: '10.1.1.1', relay: false }));
     expect(burst.filter((a) => a.admitted)).toHaveLength(5);
     for (const a of burst) if (a.admitted) a.reservation.release();
-    expect(Array.from({ length: 29 }, () => delays.reserve('alice', { address: '10.1.1.1', relay: false })).filter((a) => a.admitted)).toHaveLength(5);
+    expect(
+      Array.from({ length: 29 }, () => delays.reserve('alice', { address: '10.1.1.1', relay: false })).filter(
+        (a) => a.admitted,
+      ),
+    ).toHaveLength(5);
     expect(delays.counters()).toMatchObject({ checked: 10, refused: 48, failed: 0, blocked: 0 });
     const relayed = Array.from({ length: 29 }, () => delays.reserve('bob', relay));
     expect(relayed.filter((a) => a.admitted)).toHaveLength(20);
@@ -101,7 +117,10 @@ describe('UserLoginDelays', () => {
     admitted(delays.reserve('alice', { address: '198.51.100.7', relay: false })).succeed(); // a new place, after the delay
     admitted(delays.reserve('alice', { address: '203.0.113.50', relay: false })).fail();
     // The strangers' failures stand (6 now: the next delay is 2 s), but the new place is familiar.
-    expect(delays.reserve('alice', { address: '203.0.113.51', relay: false })).toEqual({ admitted: false, retryAfterMs: 2_000 });
+    expect(delays.reserve('alice', { address: '203.0.113.51', relay: false })).toEqual({
+      admitted: false,
+      retryAfterMs: 2_000,
+    });
     admitted(delays.reserve('alice', { address: '198.51.100.7', relay: false })).succeed();
     now += 30 * 24 * 60 * 60_000;
     expect(delays.isFamiliar('alice', '198.51.100.7')).toBe(false); // 30 days later
@@ -126,7 +145,10 @@ test('LoginLimits: one clock for both, counters for both', () => {
   const limits = new LoginLimits({ now: () => 0, application: { failures: 1 }, user: { relayThreshold: 1 } });
   limits.application.reserve('a')!.fail();
   admitted(limits.user.reserve('u', { address: 'a', relay: true })).fail();
-  expect(limits.counters()).toMatchObject({ application: { checked: 1, failed: 1, blocked: 1 }, user: { checked: 1, failed: 1, blocked: 1 } });
+  expect(limits.counters()).toMatchObject({
+    application: { checked: 1, failed: 1, blocked: 1 },
+    user: { checked: 1, failed: 1, blocked: 1 },
+  });
 });
 
 test('VerifiedPasswordCache.knownGood: only what verified, without a check, for a day', async () => {
@@ -142,7 +164,11 @@ test('VerifiedPasswordCache.knownGood: only what verified, without a check, for 
   expect(cache.knownGood('right', 'h')).toBe(false);
   expect(await cache.verify('right', 'h')).toBe(true);
   expect(await cache.verify('wrong', 'h')).toBe(false);
-  expect([cache.knownGood('right', 'h'), cache.knownGood('wrong', 'h'), cache.knownGood('right', 'other')]).toEqual([true, false, false]);
+  expect([cache.knownGood('right', 'h'), cache.knownGood('wrong', 'h'), cache.knownGood('right', 'other')]).toEqual([
+    true,
+    false,
+    false,
+  ]);
   now += 10 * 60_000; // past the verify cache's 5 minutes
   expect(cache.knownGood('right', 'h')).toBe(true);
   expect(await cache.verify('right', 'h')).toBe(true);

@@ -1,9 +1,4 @@
-import {
-  hashPassword,
-  isPasswordHash,
-  verifyPassword,
-  VerifiedPasswordCache,
-} from '../../src/security/password-hash';
+import { hashPassword, isPasswordHash, verifyPassword, VerifiedPasswordCache } from '../../src/security/password-hash';
 
 /** Produced independently with crypto.scryptSync('jira-secret', salt, 32, {N: 32768, r: 8, p: 1}). */
 const KNOWN = 'scrypt$N=32768,r=8,p=1$+8+PGQhhvq7yN9xF1YjSxg==$SWOSQ9XHPLCpXRkAc71O6UGf/N7ik9B574ntLrchsNk=';

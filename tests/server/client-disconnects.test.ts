@@ -1,5 +1,13 @@
 import type { Socket } from 'node:net';
-import { BASIC, eventually, manyUsers, rawSocket, sleep, startRecordedCrowdgate, type RecordedCrowdgate } from './http-harness';
+import {
+  BASIC,
+  eventually,
+  manyUsers,
+  rawSocket,
+  sleep,
+  startRecordedCrowdgate,
+  type RecordedCrowdgate,
+} from './http-harness';
 
 const CROWD = '/rest/usermanagement/1';
 /** 3000 users with `expand=user`: well over a megabyte, streamed page by page, more than socket buffers hold. */
@@ -22,14 +30,18 @@ describe('client disconnects', () => {
 
   async function midBody(): Promise<void> {
     const socket = await rawSocket(cg.port);
-    socket.write(`POST ${CROWD}/authentication?username=user00001 HTTP/1.1\r\nHost: x\r\nAuthorization: ${BASIC}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"value":"`);
+    socket.write(
+      `POST ${CROWD}/authentication?username=user00001 HTTP/1.1\r\nHost: x\r\nAuthorization: ${BASIC}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"value":"`,
+    );
     await sleep(50);
     socket.destroy();
   }
 
   async function midStream(reset: boolean): Promise<void> {
     const socket = await rawSocket(cg.port);
-    socket.write(`GET ${LARGE_SEARCH} HTTP/1.1\r\nHost: x\r\nAuthorization: ${BASIC}\r\nAccept: application/json\r\n\r\n`);
+    socket.write(
+      `GET ${LARGE_SEARCH} HTTP/1.1\r\nHost: x\r\nAuthorization: ${BASIC}\r\nAccept: application/json\r\n\r\n`,
+    );
     await firstBytes(socket);
     socket.pause(); // read no more: the server is left writing into full buffers
     await sleep(20);
@@ -51,10 +63,16 @@ describe('client disconnects', () => {
     for (let i = 0; i < 25; i++) clients.push(midBody(), midStream(false), midStream(true), midHeaders());
     await Promise.all(clients);
     // The server notices the last hang-ups asynchronously; it must still serve afterwards.
-    await eventually(async () => {
-      const response = await fetch(`${cg.url}${CROWD}/user?username=user00001`, { headers: { authorization: BASIC, accept: 'application/json' } });
-      return response.status === 200;
-    }, 10_000, 'a normal request to be served');
+    await eventually(
+      async () => {
+        const response = await fetch(`${cg.url}${CROWD}/user?username=user00001`, {
+          headers: { authorization: BASIC, accept: 'application/json' },
+        });
+        return response.status === 200;
+      },
+      10_000,
+      'a normal request to be served',
+    );
     await sleep(500);
     expect(cg.lines.filter((l) => l.level !== 'debug')).toEqual([]);
     expect(cg.lines.filter((l) => l.stack !== undefined)).toEqual([]);

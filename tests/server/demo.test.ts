@@ -28,18 +28,41 @@ describe('the embedded demo', () => {
         groups: { totalCount: number };
         jsu: { local: boolean; users: { totalCount: number } };
         nested: { totalCount: number };
-      }>(`{
-        users(first: 1) { totalCount nodes { name } }
-        active: users(filter: { active: false }) { totalCount }
-        groups { totalCount }
-        jsu: group(name: "jira-software-users") { local users { totalCount } }
-        nested: groups(filter: { name: { equals: "jira-users" } }) { totalCount }
-      }`);
+      }>(`
+        {
+          users(first: 1) {
+            totalCount
+            nodes {
+              name
+            }
+          }
+          active: users(filter: { active: false }) {
+            totalCount
+          }
+          groups {
+            totalCount
+          }
+          jsu: group(name: "jira-software-users") {
+            local
+            users {
+              totalCount
+            }
+          }
+          nested: groups(filter: { name: { equals: "jira-users" } }) {
+            totalCount
+          }
+        }
+      `);
       const user = counts.users.nodes[0]!.name;
-      const crowd = await fetch(`${crowdgate.server.url}/rest/usermanagement/1/user?username=${encodeURIComponent(user)}`, {
-        headers: { authorization: `Basic ${Buffer.from('demo:demo').toString('base64')}` },
-      });
-      const { syncRuns } = await graphql<{ syncRuns: Array<{ status: string; trigger: string; counts: Record<string, number> }> }>(
+      const crowd = await fetch(
+        `${crowdgate.server.url}/rest/usermanagement/1/user?username=${encodeURIComponent(user)}`,
+        {
+          headers: { authorization: `Basic ${Buffer.from('demo:demo').toString('base64')}` },
+        },
+      );
+      const { syncRuns } = await graphql<{
+        syncRuns: Array<{ status: string; trigger: string; counts: Record<string, number> }>;
+      }>(
         '{ syncRuns(directory: "demo", first: 1) { status trigger counts { usersAdded usersUpdated usersRemoved groupsAdded membershipsAdded membershipsRemoved } } }',
       );
       return { counts, crowdStatus: crowd.status, crowdBody: await crowd.text(), synced: syncRuns[0] };
@@ -58,14 +81,25 @@ describe('the embedded demo', () => {
     expect(first.counts.jsu).toEqual({ local: true, users: { totalCount: 300 - first.counts.active.totalCount } });
     expect(first.crowdStatus).toBe(200);
     expect(first.crowdBody).toMatch(/<active>(true|false)<\/active>.*|<key>/s);
-    expect(first.synced).toMatchObject({ status: 'succeeded', trigger: 'startup', counts: { usersAdded: 300, groupsAdded: 31 } });
+    expect(first.synced).toMatchObject({
+      status: 'succeeded',
+      trigger: 'startup',
+      counts: { usersAdded: 300, groupsAdded: 31 },
+    });
 
     const second = await runOnce();
     expect(second.counts).toEqual(first.counts);
     expect(second.synced).toEqual({
       status: 'succeeded',
       trigger: 'startup',
-      counts: { usersAdded: 0, usersUpdated: 0, usersRemoved: 0, groupsAdded: 0, membershipsAdded: 0, membershipsRemoved: 0 },
+      counts: {
+        usersAdded: 0,
+        usersUpdated: 0,
+        usersRemoved: 0,
+        groupsAdded: 0,
+        membershipsAdded: 0,
+        membershipsRemoved: 0,
+      },
     });
   });
 });

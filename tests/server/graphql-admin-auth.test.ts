@@ -23,7 +23,9 @@ describe('GraphQL administrator tokens: failed attempts are limited per address'
       extensions: { code: 'UNAUTHENTICATED' },
     });
     // A configured token that has never authenticated is not even compared: refused like a guess.
-    expect((await h.post(query, {}, SECOND_ADMIN)).body.errors?.[0]?.message).toMatch(/^Too many wrong administrator tokens/);
+    expect((await h.post(query, {}, SECOND_ADMIN)).body.errors?.[0]?.message).toMatch(
+      /^Too many wrong administrator tokens/,
+    );
     // The administrator who authenticated before keeps working from the same address.
     const admin = await h.post<{ directories: unknown[] }>(query, {}, ADMIN);
     expect(admin.status).toBe(200);

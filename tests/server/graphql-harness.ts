@@ -25,7 +25,14 @@ export function directoryOf300(): ChangeSet {
   return {
     upsertUsers: users,
     upsertGroups: groups,
-    addUserMemberships: users.flatMap((u, i) => [[u.externalId, 'g0'], [u.externalId, `g${1 + (i % 29)}`], [u.externalId, `g${1 + ((i * 7) % 29)}`]] as const),
+    addUserMemberships: users.flatMap(
+      (u, i) =>
+        [
+          [u.externalId, 'g0'],
+          [u.externalId, `g${1 + (i % 29)}`],
+          [u.externalId, `g${1 + ((i * 7) % 29)}`],
+        ] as const,
+    ),
     addGroupMemberships: [['g1', 'g0']],
   };
 }
@@ -44,7 +51,11 @@ export interface GraphQLHarness {
   readonly reads: string[];
   readonly logs: LogLine[];
   /** POST /graphql with a token (default the administrator's). */
-  post<T = unknown>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: Answer<T> }>;
+  post<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<{ status: number; body: Answer<T> }>;
   storeCalls(): number;
   stop(): Promise<void>;
 }
@@ -85,7 +96,10 @@ export async function startGraphQLHarness(
     },
   }) as Store;
   const logs: LogLine[] = [];
-  const log = (level: string) => (message: string, fields: Record<string, unknown> = {}) => logs.push({ level, message, fields });
+  const log =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      logs.push({ level, message, fields });
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   const config: Config = {
     server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1 },
@@ -95,11 +109,25 @@ export async function startGraphQLHarness(
       { name: 'second', token: SECOND_ADMIN },
     ],
     ...(options.limits ? { graphql: options.limits } : {}),
-    directories: [{ name: 'corp', provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } }],
+    directories: [
+      {
+        name: 'corp',
+        provider: 'demo' as const,
+        localGroups: [],
+        ...DEFAULT_SYNC_SETTINGS,
+        demo: { seed: 'x', users: 1, groups: 1 },
+      },
+    ],
     applications: [],
     trustedProxies: [],
   };
-  const server: RunningServer = await startServer({ config, store: counted, schema: await buildCrowdgateSchema(), directories: [directory!], logger });
+  const server: RunningServer = await startServer({
+    config,
+    store: counted,
+    schema: await buildCrowdgateSchema(),
+    directories: [directory!],
+    logger,
+  });
   return {
     url: server.url,
     calls,

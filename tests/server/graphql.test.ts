@@ -14,7 +14,10 @@ describe('GraphQL API over HTTP', () => {
       { name: 'corp', changes: SMALL_DIRECTORY },
       {
         name: 'partners',
-        changes: { upsertUsers: [userRecord('p-alice', 'ALICE', { active: false }), userRecord('p-erin', 'erin')], upsertGroups: [groupRecord('p-g', 'partners')] },
+        changes: {
+          upsertUsers: [userRecord('p-alice', 'ALICE', { active: false }), userRecord('p-erin', 'erin')],
+          upsertGroups: [groupRecord('p-g', 'partners')],
+        },
       },
     ]);
   });
@@ -34,24 +37,39 @@ describe('GraphQL API over HTTP', () => {
     expect(missing.status).toBe(401);
     expect(missing.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await query('{ directories { name } }', {}, 'not-the-token')).status).toBe(401);
-    expect((await query('{ directories { name } }')).body.data).toEqual({ directories: [{ name: 'corp' }, { name: 'partners' }] });
+    expect((await query('{ directories { name } }')).body.data).toEqual({
+      directories: [{ name: 'corp' }, { name: 'partners' }],
+    });
   });
 
   test('users: filters by name prefix, email, active and directory, with totalCount', async () => {
     type Users = { users: { totalCount: number; nodes: Array<{ name: string; directory: { name: string } }> } };
-    const byPrefix = await query<Users>('{ users(filter: { name: { startsWith: "A" } }) { totalCount nodes { name directory { name } } } }');
+    const byPrefix = await query<Users>(
+      '{ users(filter: { name: { startsWith: "A" } }) { totalCount nodes { name directory { name } } } }',
+    );
     // corp's alice shadows partners' ALICE: the first directory wins.
-    expect(byPrefix.body.data!.users).toEqual({ totalCount: 1, nodes: [{ name: 'alice', directory: { name: 'corp' } }] });
-    const byEmail = await query<Users>('{ users(filter: { email: { endsWith: "@EXAMPLE.ORG" } }) { totalCount nodes { name directory { name } } } }');
+    expect(byPrefix.body.data!.users).toEqual({
+      totalCount: 1,
+      nodes: [{ name: 'alice', directory: { name: 'corp' } }],
+    });
+    const byEmail = await query<Users>(
+      '{ users(filter: { email: { endsWith: "@EXAMPLE.ORG" } }) { totalCount nodes { name directory { name } } } }',
+    );
     expect(byEmail.body.data!.users.nodes.map((n) => n.name)).toEqual(['carol']);
-    const inactive = await query<Users>('{ users(filter: { active: false }) { totalCount nodes { name directory { name } } } }');
+    const inactive = await query<Users>(
+      '{ users(filter: { active: false }) { totalCount nodes { name directory { name } } } }',
+    );
     expect(inactive.body.data!.users.nodes.map((n) => n.name)).toEqual(['dave']);
-    const partnersFirst = await query<Users>('{ users(directories: ["partners"]) { totalCount nodes { name directory { name } } } }');
+    const partnersFirst = await query<Users>(
+      '{ users(directories: ["partners"]) { totalCount nodes { name directory { name } } } }',
+    );
     expect(partnersFirst.body.data!.users.nodes.map((n) => n.name)).toEqual(['ALICE', 'erin']);
   });
 
   test('cursor pagination visits every user exactly once, in name order', async () => {
-    type Page = { users: { nodes: Array<{ name: string }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } };
+    type Page = {
+      users: { nodes: Array<{ name: string }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
+    };
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
@@ -68,8 +86,15 @@ describe('GraphQL API over HTTP', () => {
 
   test('user(name) is case-insensitive and returns the stored case, key, groups direct and nested', async () => {
     const answer = await query<{
-      user: { name: string; key: string; direct: { nodes: Array<{ name: string }> }; nested: { nodes: Array<{ name: string }> } };
-    }>('{ user(name: "CAROL") { name key direct: groups { nodes { name } } nested: groups(nested: true) { nodes { name } } } }');
+      user: {
+        name: string;
+        key: string;
+        direct: { nodes: Array<{ name: string }> };
+        nested: { nodes: Array<{ name: string }> };
+      };
+    }>(
+      '{ user(name: "CAROL") { name key direct: groups { nodes { name } } nested: groups(nested: true) { nodes { name } } } }',
+    );
     const user = answer.body.data!.user;
     expect(user.name).toBe('carol');
     expect(user.key).toBe(`${cg.directoryIds[0]}:id-carol`);
@@ -110,7 +135,10 @@ describe('GraphQL API over HTTP', () => {
     const tooBig = await query('{ users(first: 5000) { nodes { name } } }');
     expect(tooBig.body.errors?.[0]?.message).toMatch(/first must be between 0 and 1000/);
     const unknownDirectory = await query('{ users(directories: ["nope"]) { nodes { name } } }');
-    expect(unknownDirectory.body.errors?.[0]).toMatchObject({ message: 'Directory nope does not exist', extensions: { code: 'NOT_FOUND' } });
+    expect(unknownDirectory.body.errors?.[0]).toMatchObject({
+      message: 'Directory nope does not exist',
+      extensions: { code: 'NOT_FOUND' },
+    });
     const syntax = await query('{ users( }');
     expect(syntax.status).toBe(400);
     expect(syntax.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');

@@ -34,14 +34,19 @@ export const BASIC = `Basic ${Buffer.from(`jira:${APP_PASSWORD}`).toString('base
 
 /** `count` users (`user00000`…), for answers that stream over many pages. */
 export function manyUsers(count: number): ChangeSet {
-  return { upsertUsers: Array.from({ length: count }, (_, i) => userRecord(`id-${i}`, `user${String(i).padStart(5, '0')}`)) };
+  return {
+    upsertUsers: Array.from({ length: count }, (_, i) => userRecord(`id-${i}`, `user${String(i).padStart(5, '0')}`)),
+  };
 }
 
 /**
  * A real crowdgate server on 127.0.0.1 (free port) over one directory, like tests/helpers/crowdgate.ts,
  * but logging at debug into `lines`, with the given `server:` settings. Application `jira` from loopback.
  */
-export async function startRecordedCrowdgate(changes: ChangeSet, server: Partial<Config['server']> = {}): Promise<RecordedCrowdgate> {
+export async function startRecordedCrowdgate(
+  changes: ChangeSet,
+  server: Partial<Config['server']> = {},
+): Promise<RecordedCrowdgate> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-http-'));
   const store = openSqliteStore(dataDir);
   const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'demo' }]);
@@ -50,13 +55,34 @@ export async function startRecordedCrowdgate(changes: ChangeSet, server: Partial
     server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1, ...server },
     dataDir,
     adminTokens: [],
-    directories: [{ name: 'corp', provider: 'demo', localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } }],
-    applications: [{ name: 'jira', passwordHash: await hashPassword(APP_PASSWORD), allowedAddresses: [parseCidr('127.0.0.1/32')], directories: ['corp'] }],
+    directories: [
+      {
+        name: 'corp',
+        provider: 'demo',
+        localGroups: [],
+        ...DEFAULT_SYNC_SETTINGS,
+        demo: { seed: 'x', users: 1, groups: 1 },
+      },
+    ],
+    applications: [
+      {
+        name: 'jira',
+        passwordHash: await hashPassword(APP_PASSWORD),
+        allowedAddresses: [parseCidr('127.0.0.1/32')],
+        directories: ['corp'],
+      },
+    ],
     trustedProxies: [],
   };
   const lines: LogLine[] = [];
   const logger = createLogger((line) => lines.push(JSON.parse(line) as LogLine), 'debug');
-  const running = await startServer({ config, store, schema: await buildCrowdgateSchema(), directories: [directory!], logger });
+  const running = await startServer({
+    config,
+    store,
+    schema: await buildCrowdgateSchema(),
+    directories: [directory!],
+    logger,
+  });
   return {
     url: running.url,
     port: running.port,

@@ -1,7 +1,15 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { SMALL_DIRECTORY } from '../helpers/fixtures';
-import { BASIC, eventually, rawSocket, readUntilClose, sleep, startRecordedCrowdgate, type RecordedCrowdgate } from './http-harness';
+import {
+  BASIC,
+  eventually,
+  rawSocket,
+  readUntilClose,
+  sleep,
+  startRecordedCrowdgate,
+  type RecordedCrowdgate,
+} from './http-harness';
 
 const CROWD = '/rest/usermanagement/1';
 const VERSION_HEADER = /^X-Embedded-Crowd-Version: Crowd\/\S+\r$/im;
@@ -73,7 +81,9 @@ describe('request timeouts', () => {
   }
 
   test('a client trickling its headers is answered 408 (with the Crowd headers) and closed', async () => {
-    const { data, closed } = await trickle(requestText(`${CROWD}/user?username=alice`, 'X-Padding: ' + 'p'.repeat(200) + '\r\n'));
+    const { data, closed } = await trickle(
+      requestText(`${CROWD}/user?username=alice`, 'X-Padding: ' + 'p'.repeat(200) + '\r\n'),
+    );
     expect(closed).toBe(true);
     expect(data).toMatch(/^HTTP\/1\.1 408 /);
     expect(data).toMatch(VERSION_HEADER);
@@ -101,7 +111,11 @@ describe('request timeouts', () => {
   });
 
   test('100 concurrent trickling clients are all closed', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 100 }, () => trickle(requestText(`${CROWD}/user?username=alice`, 'X-Padding: ' + 'p'.repeat(200) + '\r\n'))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        trickle(requestText(`${CROWD}/user?username=alice`, 'X-Padding: ' + 'p'.repeat(200) + '\r\n')),
+      ),
+    );
     expect(outcomes.filter((o) => o.closed)).toHaveLength(100);
   });
 
@@ -152,30 +166,42 @@ describe('connections per address', () => {
 
     open.pop()!.destroy();
     // The server sees the close asynchronously: retry until a new connection is served.
-    await eventually(async () => {
-      try {
-        (await servedConnection()).destroy();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 8_000, 'a connection to be accepted again');
+    await eventually(
+      async () => {
+        try {
+          (await servedConnection()).destroy();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      8_000,
+      'a connection to be accepted again',
+    );
     for (const socket of open) socket.destroy();
-    expect(cg.lines.filter((l) => l.level === 'warn')).toEqual([expect.objectContaining({ address: '127.0.0.1', maxConnectionsPerAddress: 5 })]);
+    expect(cg.lines.filter((l) => l.level === 'warn')).toEqual([
+      expect.objectContaining({ address: '127.0.0.1', maxConnectionsPerAddress: 5 }),
+    ]);
   });
 
   test('many refused connections log at most one warning', async () => {
     const open: Socket[] = [];
     // The previous test's connections close asynchronously on the server's side.
-    await eventually(async () => {
-      try {
-        open.push(await servedConnection());
-      } catch {
-        // refused: one of the previous connections is still counted
-      }
-      return open.length === 5;
-    }, 8_000, 'five connections to be served');
-    const refused = await Promise.all(Array.from({ length: 50 }, () => rawSocket(cg.port).then((s) => readUntilClose(s, 8_000))));
+    await eventually(
+      async () => {
+        try {
+          open.push(await servedConnection());
+        } catch {
+          // refused: one of the previous connections is still counted
+        }
+        return open.length === 5;
+      },
+      8_000,
+      'five connections to be served',
+    );
+    const refused = await Promise.all(
+      Array.from({ length: 50 }, () => rawSocket(cg.port).then((s) => readUntilClose(s, 8_000))),
+    );
     expect(refused.filter((r) => r.closed && r.data === '')).toHaveLength(50);
     for (const socket of open) socket.destroy();
     expect(cg.lines.filter((l) => l.level !== 'debug')).toHaveLength(1); // the one of the first test, within the minute
@@ -222,7 +248,9 @@ describe('long URLs', () => {
     expect(answer!.head).toMatch(/^HTTP\/1\.1 431 /);
     expect(answer!.head).toMatch(VERSION_HEADER);
     expect(answer!.head).toMatch(/^Content-Type: application\/xml\r?$/im);
-    expect(answer!.body).toMatch(/<error><reason>ILLEGAL_ARGUMENT<\/reason><message>The request line and headers exceed 65536 bytes<\/message><\/error>$/);
+    expect(answer!.body).toMatch(
+      /<error><reason>ILLEGAL_ARGUMENT<\/reason><message>The request line and headers exceed 65536 bytes<\/message><\/error>$/,
+    );
   });
 });
 
@@ -249,7 +277,11 @@ describe('garbage after a complete request', () => {
     expect(first!.head).toMatch(/^HTTP\/1\.1 200 /);
     expect(first!.head).toMatch(/^Connection: close\r?$/im);
     expect(JSON.parse(first!.body)).toMatchObject({ attributes: [{ name: 'department', values: ['R&D'] }] });
-    for (const answer of rest) expect([answer.head.split('\r\n')[0], VERSION_HEADER.test(answer.head)]).toEqual(['HTTP/1.1 400 Bad Request', true]);
+    for (const answer of rest)
+      expect([answer.head.split('\r\n')[0], VERSION_HEADER.test(answer.head)]).toEqual([
+        'HTTP/1.1 400 Bad Request',
+        true,
+      ]);
   });
 
   test('pipelined requests before the garbage are all answered, in order', async () => {
@@ -279,25 +311,38 @@ describe('garbage after a complete request', () => {
   });
 
   test.each([
-    ['an Expect other than 100-continue', `GET ${CROWD}/user?username=alice HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${BASIC}\r\nExpect: 200-ok\r\n\r\n`, 417],
-    ['an HTTP/1.1 request without Host', `GET ${CROWD}/user?username=alice HTTP/1.1\r\nAuthorization: ${BASIC}\r\n\r\n`, 400],
-  ])('%s is refused with the Crowd headers and an error entity, not node\'s bare answer', async (_what, request, status) => {
-    const socket = await rawSocket(cg.port);
-    const result = readUntilClose(socket, 8_000);
-    socket.write(request);
-    const { data, closed } = await result;
-    expect(closed).toBe(true);
-    const [answer, ...rest] = splitAnswers(data);
-    expect(answer!.head.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
-    expect(answer!.head).toMatch(VERSION_HEADER);
-    expect(answer!.body).toContain('<reason>ILLEGAL_ARGUMENT</reason>');
-    expect(rest).toEqual([]);
-  });
+    [
+      'an Expect other than 100-continue',
+      `GET ${CROWD}/user?username=alice HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${BASIC}\r\nExpect: 200-ok\r\n\r\n`,
+      417,
+    ],
+    [
+      'an HTTP/1.1 request without Host',
+      `GET ${CROWD}/user?username=alice HTTP/1.1\r\nAuthorization: ${BASIC}\r\n\r\n`,
+      400,
+    ],
+  ])(
+    "%s is refused with the Crowd headers and an error entity, not node's bare answer",
+    async (_what, request, status) => {
+      const socket = await rawSocket(cg.port);
+      const result = readUntilClose(socket, 8_000);
+      socket.write(request);
+      const { data, closed } = await result;
+      expect(closed).toBe(true);
+      const [answer, ...rest] = splitAnswers(data);
+      expect(answer!.head.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(answer!.head).toMatch(VERSION_HEADER);
+      expect(answer!.body).toContain('<reason>ILLEGAL_ARGUMENT</reason>');
+      expect(rest).toEqual([]);
+    },
+  );
 
   test('an HTTP/1.0 request without Host is still served', async () => {
     const socket = await rawSocket(cg.port);
     const result = readUntilClose(socket, 8_000);
-    socket.write(`GET ${CROWD}/user?username=alice HTTP/1.0\r\nAuthorization: ${BASIC}\r\nAccept: application/json\r\n\r\n`);
+    socket.write(
+      `GET ${CROWD}/user?username=alice HTTP/1.0\r\nAuthorization: ${BASIC}\r\nAccept: application/json\r\n\r\n`,
+    );
     const { data } = await result;
     expect(data).toMatch(/^HTTP\/1\.1 200 /);
   });

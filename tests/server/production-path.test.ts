@@ -22,7 +22,14 @@ function loadedBy(script: string): string[] {
 
 describe('the production path', () => {
   test('serve, sync and test-connection load no emulator and no selfsigned', () => {
-    const modules = ['cli/serve', 'cli/sync', 'cli/test-connection', 'server/bootstrap', 'server/cluster/primary', 'providers/registry'];
+    const modules = [
+      'cli/serve',
+      'cli/sync',
+      'cli/test-connection',
+      'server/bootstrap',
+      'server/cluster/primary',
+      'providers/registry',
+    ];
     expect(loadedBy(modules.map((m) => `require(${JSON.stringify(join(DIST, m))});`).join('\n'))).toEqual([]);
   });
 

@@ -12,7 +12,14 @@ describe('GraphQL sync API', () => {
   beforeAll(async () => {
     const config = await demoConfig({ port: 0, dataDir });
     crowdgate = await startCrowdgate(
-      { ...config, directories: config.directories.map((d) => ({ ...d, demo: { seed: 's', users: 40, groups: 6 }, safety: { maxRemovalShare: 0.1, maxRemovals: 500 } })) },
+      {
+        ...config,
+        directories: config.directories.map((d) => ({
+          ...d,
+          demo: { seed: 's', users: 40, groups: 6 },
+          safety: { maxRemovalShare: 0.1, maxRemovals: 500 },
+        })),
+      },
       silentLogger,
     );
   });
@@ -21,7 +28,9 @@ describe('GraphQL sync API', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function graphql<T>(query: string): Promise<{ data?: T; errors?: Array<{ message: string; extensions: { code: string } }> }> {
+  async function graphql<T>(
+    query: string,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions: { code: string } }> }> {
     const response = await fetch(`${crowdgate.server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer demo' },
@@ -31,10 +40,15 @@ describe('GraphQL sync API', () => {
   }
 
   test('syncDirectory runs now; syncRuns lists runs with their counts', async () => {
-    const run = await graphql<{ syncDirectory: { id: number; status: string; mode: string; trigger: string; counts: { usersAdded: number } } }>(
-      'mutation { syncDirectory(name: "demo") { id status mode trigger counts { usersAdded } } }',
-    );
-    expect(run.data!.syncDirectory).toMatchObject({ status: 'succeeded', mode: 'full', trigger: 'manual', counts: { usersAdded: 0 } });
+    const run = await graphql<{
+      syncDirectory: { id: number; status: string; mode: string; trigger: string; counts: { usersAdded: number } };
+    }>('mutation { syncDirectory(name: "demo") { id status mode trigger counts { usersAdded } } }');
+    expect(run.data!.syncDirectory).toMatchObject({
+      status: 'succeeded',
+      mode: 'full',
+      trigger: 'manual',
+      counts: { usersAdded: 0 },
+    });
     const runs = await graphql<{ syncRuns: Array<{ id: number; trigger: string; directory: { name: string } }> }>(
       '{ syncRuns(directory: "demo") { id trigger directory { name } } }',
     );
@@ -43,10 +57,16 @@ describe('GraphQL sync API', () => {
   });
 
   test('a dry run shows the plan; a plan over the threshold waits, and approve applies it', async () => {
-    const state = (crowdgate.engine.directories()[0]!.provider as unknown as { state: import('../../src/emulators/core/tenant-state').TenantState }).state;
+    const state = (
+      crowdgate.engine.directories()[0]!.provider as unknown as {
+        state: import('../../src/emulators/core/tenant-state').TenantState;
+      }
+    ).state;
     const victims = [...state.users.keys()].slice(0, 8);
     for (const id of victims) state.deleteUser(id);
-    const dry = await graphql<{ syncDirectory: { status: string; counts: { usersRemoved: number }; details: { usersRemoved: string[] } } }>(
+    const dry = await graphql<{
+      syncDirectory: { status: string; counts: { usersRemoved: number }; details: { usersRemoved: string[] } };
+    }>(
       'mutation { syncDirectory(name: "demo", dryRun: true) { status counts { usersRemoved } details { usersRemoved } } }',
     );
     expect(dry.data!.syncDirectory).toMatchObject({ status: 'dry-run', counts: { usersRemoved: 8 } });
@@ -60,7 +80,9 @@ describe('GraphQL sync API', () => {
     const count = async () =>
       (await graphql<{ users: { totalCount: number } }>('{ users { totalCount } }')).data!.users.totalCount;
     expect(await count()).toBe(40);
-    const approved = await graphql<{ approveSync: { status: string } }>(`mutation { approveSync(runId: ${waiting.data!.syncDirectory.id}) { status } }`);
+    const approved = await graphql<{ approveSync: { status: string } }>(
+      `mutation { approveSync(runId: ${waiting.data!.syncDirectory.id}) { status } }`,
+    );
     expect(approved.data!.approveSync.status).toBe('succeeded');
     expect(await count()).toBe(32);
     const again = await graphql(`mutation { approveSync(runId: ${waiting.data!.syncDirectory.id}) { status } }`);
@@ -68,9 +90,13 @@ describe('GraphQL sync API', () => {
   });
 
   test('testConnection asks the provider now and says what it found; an unknown directory is an error', async () => {
-    const report = await graphql<{ testConnection: { ok: boolean; messages: string[] } }>('{ testConnection(directory: "demo") { ok messages } }');
+    const report = await graphql<{ testConnection: { ok: boolean; messages: string[] } }>(
+      '{ testConnection(directory: "demo") { ok messages } }',
+    );
     expect(report.data!.testConnection.ok).toBe(true);
-    expect(report.data!.testConnection.messages).toEqual(expect.arrayContaining(['can read users', 'can read groups', 'can read group members']));
+    expect(report.data!.testConnection.messages).toEqual(
+      expect.arrayContaining(['can read users', 'can read groups', 'can read group members']),
+    );
     const unknown = await graphql('{ testConnection(directory: "nope") { ok } }');
     expect(unknown.errors?.[0]?.message).toMatch(/Directory nope does not exist/);
   });

@@ -27,13 +27,30 @@ function childrenOf(pid: number): number[] {
 }
 
 /** One request on a connection of its own (no keep-alive), so that consecutive calls spread over the workers. */
-function request(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; version?: string }> {
+function request(
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; version?: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: init.method ?? 'GET', agent: false, headers: { authorization: AUTH, accept: 'application/json', ...init.headers } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, version: res.headers['x-embedded-crowd-version'] as string | undefined }));
-    });
+    const req = http.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        agent: false,
+        headers: { authorization: AUTH, accept: 'application/json', ...init.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            version: res.headers['x-embedded-crowd-version'] as string | undefined,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -49,7 +66,9 @@ describe('serving workers', () => {
   let primary: ChildProcess;
   let base: string;
   beforeAll(async () => {
-    primary = spawn(process.execPath, [CLI, 'serve', '--demo', '--workers', '2', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    primary = spawn(process.execPath, [CLI, 'serve', '--demo', '--workers', '2', '--port', '0', '--data', dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     base = await new Promise<string>((resolve, reject) => {
       createInterface({ input: primary.stdout! }).on('line', (line) => {
         const match = /Crowd server URL .*: (http:\/\/\S+)$/.exec(line);
@@ -70,14 +89,21 @@ describe('serving workers', () => {
     const created = await request(crowd('/session?validate-password=false'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'ada.white', 'validation-factors': { 'validation-factors': [{ name: 'remote_address', value: '127.0.0.1' }] } }),
+      body: JSON.stringify({
+        username: 'ada.white',
+        'validation-factors': { 'validation-factors': [{ name: 'remote_address', value: '127.0.0.1' }] },
+      }),
     });
     expect(created.status).toBe(201);
     const { token, 'expiry-date': expiry } = JSON.parse(created.body) as { token: string; 'expiry-date': number };
     await new Promise((resolve) => setTimeout(resolve, 20));
     const factors = JSON.stringify({ 'validation-factors': [{ name: 'remote_address', value: '127.0.0.1' }] });
     for (let i = 0; i < 2; i++) {
-      const renewed = await request(crowd(`/session/${token}`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: factors });
+      const renewed = await request(crowd(`/session/${token}`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: factors,
+      });
       expect(renewed.status).toBe(200);
       expect((JSON.parse(renewed.body) as { 'expiry-date': number })['expiry-date']).toBeGreaterThan(expiry); // the renewed session, not the old copy
     }
@@ -94,22 +120,38 @@ describe('serving workers', () => {
   test('GraphQL sync, progress and connection test, and Crowd password checks, reach the engine in the primary', async () => {
     const graphql = async (query: string) =>
       JSON.parse(
-        (await request(`${base}/graphql`, { method: 'POST', headers: { authorization: 'Bearer demo', 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).body,
+        (
+          await request(`${base}/graphql`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer demo', 'content-type': 'application/json' },
+            body: JSON.stringify({ query }),
+          })
+        ).body,
       ) as { data?: Record<string, unknown>; errors?: unknown[] };
     for (let i = 0; i < 2; i++) {
       const answer = await graphql('mutation { syncDirectory(name: "demo", full: false) { status mode trigger } }');
       expect(answer.data).toEqual({ syncDirectory: { status: 'succeeded', mode: 'incremental', trigger: 'manual' } });
     }
-    expect((await graphql('{ syncProgress(directory: "demo") { phase } testConnection(directory: "demo") { ok } }')).data).toEqual({
+    expect(
+      (await graphql('{ syncProgress(directory: "demo") { phase } testConnection(directory: "demo") { ok } }')).data,
+    ).toEqual({
       syncProgress: null,
       testConnection: { ok: true },
     });
     const unknown = await graphql('mutation { syncDirectory(name: "nope") { status } }');
     expect(JSON.stringify(unknown.errors)).toMatch(/Directory nope does not exist/);
     for (let i = 0; i < 4; i++) {
-      const good = await request(crowd('/authentication?username=ada.white'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":"demo"}' });
+      const good = await request(crowd('/authentication?username=ada.white'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"value":"demo"}',
+      });
       expect(good.status).toBe(200);
-      const bad = await request(crowd('/authentication?username=ada.white'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":"wrong"}' });
+      const bad = await request(crowd('/authentication?username=ada.white'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"value":"wrong"}',
+      });
       expect(bad.status).toBe(400);
       expect(JSON.parse(bad.body)).toMatchObject({ reason: 'INVALID_USER_AUTHENTICATION' });
     }
@@ -118,7 +160,9 @@ describe('serving workers', () => {
   test('the HTTP limits hold in every worker: a 32 KiB URL is served, a 70 KiB one gets 431 with the Crowd version header', async () => {
     for (let i = 0; i < 4; i++) {
       // Several connections: round-robin reaches both workers.
-      const long = await request(`${base}/rest/usermanagement/1/user?username=${'a'.repeat(32 * 1024)}`, { headers: { accept: 'application/xml' } });
+      const long = await request(`${base}/rest/usermanagement/1/user?username=${'a'.repeat(32 * 1024)}`, {
+        headers: { accept: 'application/xml' },
+      });
       expect([400, 404]).toContain(long.status); // the facade's answer (no such user), never 431
       expect(long.version).toMatch(/^Crowd\//);
       const over = await request(`${base}/rest/usermanagement/1/user?username=${'a'.repeat(70 * 1024)}`);
@@ -163,7 +207,11 @@ describe('serving workers', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-workers-taken-'));
     try {
       const port = (taken.address() as AddressInfo).port;
-      const child = spawn(process.execPath, [CLI, 'serve', '--demo', '--workers', '2', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'serve', '--demo', '--workers', '2', '--port', String(port), '--data', dataDir],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const [code] = (await once(child, 'exit')) as [number | null];

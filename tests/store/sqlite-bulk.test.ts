@@ -12,7 +12,10 @@ describe('SQLite bulk membership load', () => {
   const indexes = () => {
     const db = new Database(join(root, 'crowdgate.sqlite'), { readonly: true });
     try {
-      return db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'user_groups'").pluck().all();
+      return db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'user_groups'")
+        .pluck()
+        .all();
     } finally {
       db.close();
     }
@@ -25,7 +28,11 @@ describe('SQLite bulk membership load', () => {
       const users = Array.from({ length: 1000 }, (_, i) => userRecord(`u${i}`, `user${i}`));
       const groups = Array.from({ length: 100 }, (_, i) => groupRecord(`g${i}`, `group${i}`));
       const memberships = users.flatMap((u) => groups.map((g) => [u.externalId, g.externalId] as const));
-      const result = await store.apply(dir!.id, { upsertUsers: users, upsertGroups: groups, addUserMemberships: memberships });
+      const result = await store.apply(dir!.id, {
+        upsertUsers: users,
+        upsertGroups: groups,
+        addUserMemberships: memberships,
+      });
       expect(result.membershipsAdded).toBe(100_000);
       expect(indexes()).toContain('user_groups_by_user');
       const [user] = await store.findUsersByName([dir!.id], ['user7']);

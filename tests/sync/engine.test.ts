@@ -13,9 +13,23 @@ describe('sync engine', () => {
       h = await harness(standardUpstream());
       const run = await full();
       expect(run.status).toBe('succeeded');
-      expect(await h.users()).toEqual(['ada:true', 'bob:true', 'cy:true', 'dee:true', 'eve:false', 'gus_partner.example#EXT#:true']);
+      expect(await h.users()).toEqual([
+        'ada:true',
+        'bob:true',
+        'cy:true',
+        'dee:true',
+        'eve:false',
+        'gus_partner.example#EXT#:true',
+      ]);
       expect(await h.groups()).toEqual(['Empty', 'Engineering', 'Platform', 'Sales']);
-      expect(await h.memberships()).toEqual(['[Platform]>Engineering', 'ada>Engineering', 'bob>Engineering', 'cy>Platform', 'dee>Sales', 'eve>Sales']);
+      expect(await h.memberships()).toEqual([
+        '[Platform]>Engineering',
+        'ada>Engineering',
+        'bob>Engineering',
+        'cy>Platform',
+        'dee>Sales',
+        'eve>Sales',
+      ]);
       expect(run.counts).toMatchObject({ usersAdded: 6, groupsAdded: 4, membershipsAdded: 6 });
     });
 
@@ -40,7 +54,11 @@ describe('sync engine', () => {
     const [after] = await h.store.findUsersByName([h.directoryId], ['ada.lovelace']);
     expect(after!.id).toBe(before!.id);
     expect(await h.eventsSinceMark()).toEqual([
-      { type: 'user', operation: 'UPDATED', user: expect.objectContaining({ name: 'ada.lovelace', key: `${h.directoryId}:u-ada` }) },
+      {
+        type: 'user',
+        operation: 'UPDATED',
+        user: expect.objectContaining({ name: 'ada.lovelace', key: `${h.directoryId}:u-ada` }),
+      },
     ]);
   });
 
@@ -51,7 +69,9 @@ describe('sync engine', () => {
     expect(await h.users()).toContain('ada:true');
     expect(await h.users()).toContain('ada-uzzada2:true');
     const report = run.report as { collisions: Array<{ name: string; keptBy: string; renamed: unknown[] }> };
-    expect(report.collisions).toEqual([{ kind: 'user', name: 'ada', keptBy: 'u-ada', renamed: [{ externalId: 'u-zz-ada2', name: 'ada-uzzada2' }] }]);
+    expect(report.collisions).toEqual([
+      { kind: 'user', name: 'ada', keptBy: 'u-ada', renamed: [{ externalId: 'u-zz-ada2', name: 'ada-uzzada2' }] },
+    ]);
     // A newcomer with a smaller id does not take the name from its holder.
     h.upstream.putUser(person('u-a-ada3', 'ada3@corp.example', { email: 'Ada@third.example' }));
     await full();
@@ -70,18 +90,29 @@ describe('sync engine', () => {
     });
 
     test('exclude disabled accounts and guests; attribute and domain predicates', async () => {
-      h = await harness(standardUpstream(), { filters: { disabledUsers: 'exclude', guests: 'exclude', attributes: [{ name: 'department', equals: ['sales', 'platform'] }] } });
+      h = await harness(standardUpstream(), {
+        filters: {
+          disabledUsers: 'exclude',
+          guests: 'exclude',
+          attributes: [{ name: 'department', equals: ['sales', 'platform'] }],
+        },
+      });
       await full();
       expect(await h.users()).toEqual(['cy:true', 'dee:true']);
       await h.close();
-      h = await harness(standardUpstream(), { filters: { attributes: [{ name: 'domain', matches: '^corp\\.example$' }], guests: 'exclude' } });
+      h = await harness(standardUpstream(), {
+        filters: { attributes: [{ name: 'domain', matches: '^corp\\.example$' }], guests: 'exclude' },
+      });
       await full();
       expect((await h.users()).length).toBe(5);
     });
   });
 
   test('local groups hold every active user; mappings add members of a provider group, nested included', async () => {
-    h = await harness(standardUpstream(), { localGroups: ['jira-software-users'], groupMappings: [{ from: 'Engineering', to: 'jira-developers' }] });
+    h = await harness(standardUpstream(), {
+      localGroups: ['jira-software-users'],
+      groupMappings: [{ from: 'Engineering', to: 'jira-developers' }],
+    });
     await full();
     const memberships = await h.memberships();
     expect(memberships.filter((m) => m.endsWith('>jira-software-users'))).toEqual([
@@ -91,15 +122,30 @@ describe('sync engine', () => {
       'dee>jira-software-users',
       'gus_partner.example#EXT#>jira-software-users',
     ]);
-    expect(memberships.filter((m) => m.endsWith('>jira-developers'))).toEqual(['ada>jira-developers', 'bob>jira-developers', 'cy>jira-developers']);
-    const local = await h.store.searchGroups({ directoryIds: [h.directoryId], filter: { kind: 'boolean', field: 'local', value: true }, limit: 10 });
+    expect(memberships.filter((m) => m.endsWith('>jira-developers'))).toEqual([
+      'ada>jira-developers',
+      'bob>jira-developers',
+      'cy>jira-developers',
+    ]);
+    const local = await h.store.searchGroups({
+      directoryIds: [h.directoryId],
+      filter: { kind: 'boolean', field: 'local', value: true },
+      limit: 10,
+    });
     expect(local.items.map((g) => g.name)).toEqual(['jira-developers', 'jira-software-users']);
   });
 
   test('flattening turns nesting into direct user memberships', async () => {
     h = await harness(standardUpstream(), { nestedGroups: 'flatten' });
     await full();
-    expect(await h.memberships()).toEqual(['ada>Engineering', 'bob>Engineering', 'cy>Engineering', 'cy>Platform', 'dee>Sales', 'eve>Sales']);
+    expect(await h.memberships()).toEqual([
+      'ada>Engineering',
+      'bob>Engineering',
+      'cy>Engineering',
+      'cy>Platform',
+      'dee>Sales',
+      'eve>Sales',
+    ]);
   });
 
   describe('deprovisioning', () => {
@@ -110,7 +156,13 @@ describe('sync engine', () => {
       h.upstream.deleteUser('u-dee');
       const run = await full();
       expect(run.counts).toMatchObject({ usersDeactivated: 1, usersRemoved: 1 });
-      expect(await h.users()).toEqual(['ada:true', 'bob:false', 'cy:true', 'eve:false', 'gus_partner.example#EXT#:true']);
+      expect(await h.users()).toEqual([
+        'ada:true',
+        'bob:false',
+        'cy:true',
+        'eve:false',
+        'gus_partner.example#EXT#:true',
+      ]);
       expect((await h.memberships()).some((m) => m.startsWith('dee>'))).toBe(false);
     });
 
@@ -189,7 +241,13 @@ describe('sync engine', () => {
       { type: 'user', operation: 'DELETED', user: expect.objectContaining({ name: 'eve' }) },
       { type: 'group', operation: 'CREATED', group: { name: 'New Team', description: 'n', active: true } },
       { type: 'userMembership', operation: 'UPDATED', user: 'ada', groups: ['Engineering', 'Sales'] },
-      { type: 'groupMembership', operation: 'UPDATED', group: 'Platform', parents: ['Engineering', 'New Team'], children: [] },
+      {
+        type: 'groupMembership',
+        operation: 'UPDATED',
+        group: 'Platform',
+        parents: ['Engineering', 'New Team'],
+        children: [],
+      },
       { type: 'groupMembership', operation: 'UPDATED', group: 'New Team', parents: [], children: ['Platform'] },
     ]);
   });
@@ -222,7 +280,11 @@ describe('sync engine', () => {
       // exist, so break the store instead: a group named like a local group under another id.
       const original = h.store.apply.bind(h.store);
       h.store.apply = async (directoryId, changes, extras) => {
-        await original(directoryId, { ...changes, addUserMemberships: [...(changes.addUserMemberships ?? []), ['ghost', 'g-eng']] }, extras);
+        await original(
+          directoryId,
+          { ...changes, addUserMemberships: [...(changes.addUserMemberships ?? []), ['ghost', 'g-eng']] },
+          extras,
+        );
         return original(directoryId, changes, extras);
       };
       h.upstream.putUser(person('u-new', 'new@corp.example'));
@@ -265,8 +327,19 @@ describe('sync engine', () => {
 
     test.each([
       ['defaults', {}],
-      ['local groups, mappings, flattening, deactivate on delete', { localGroups: ['jira-software-users'], groupMappings: [{ from: 'Engineering', to: 'devs' }], nestedGroups: 'flatten' as const, deprovisioning: { deleted: 'deactivate' as const } }],
-      ['excluding disabled accounts and guests', { filters: { disabledUsers: 'exclude' as const, guests: 'exclude' as const } }],
+      [
+        'local groups, mappings, flattening, deactivate on delete',
+        {
+          localGroups: ['jira-software-users'],
+          groupMappings: [{ from: 'Engineering', to: 'devs' }],
+          nestedGroups: 'flatten' as const,
+          deprovisioning: { deleted: 'deactivate' as const },
+        },
+      ],
+      [
+        'excluding disabled accounts and guests',
+        { filters: { disabledUsers: 'exclude' as const, guests: 'exclude' as const } },
+      ],
     ])('an incremental run leaves exactly what a full run would (%s)', async (_label, settings) => {
       h = await harness(standardUpstream(), settings);
       await full();
@@ -282,7 +355,17 @@ describe('sync engine', () => {
       expect((await incremental()).status).toBe('succeeded');
       const afterIncremental = await h.store.loadDirectoryState(h.directoryId);
       const check = await full();
-      expect(check.counts).toEqual(expect.objectContaining({ usersAdded: 0, usersUpdated: 0, usersRenamed: 0, usersDeactivated: 0, usersRemoved: 0, membershipsAdded: 0, membershipsRemoved: 0 }));
+      expect(check.counts).toEqual(
+        expect.objectContaining({
+          usersAdded: 0,
+          usersUpdated: 0,
+          usersRenamed: 0,
+          usersDeactivated: 0,
+          usersRemoved: 0,
+          membershipsAdded: 0,
+          membershipsRemoved: 0,
+        }),
+      );
       expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(afterIncremental);
     });
 

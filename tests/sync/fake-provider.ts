@@ -70,7 +70,11 @@ export class FakeUpstream {
   }
   deleteUser(id: string): void {
     this.users.delete(id);
-    for (const [groupId, list] of this.members) this.members.set(groupId, list.filter((m) => m.id !== id));
+    for (const [groupId, list] of this.members)
+      this.members.set(
+        groupId,
+        list.filter((m) => m.id !== id),
+      );
     this.log.push({ kind: 'userDeleted', id });
   }
   putGroup(group: ProviderGroup): void {
@@ -80,7 +84,11 @@ export class FakeUpstream {
   deleteGroup(id: string): void {
     this.groups.delete(id);
     this.members.delete(id);
-    for (const [groupId, list] of this.members) this.members.set(groupId, list.filter((m) => m.id !== id));
+    for (const [groupId, list] of this.members)
+      this.members.set(
+        groupId,
+        list.filter((m) => m.id !== id),
+      );
     this.log.push({ kind: 'groupDeleted', id });
   }
   addMember(groupId: string, member: ProviderMember): void {
@@ -90,7 +98,10 @@ export class FakeUpstream {
   removeMember(groupId: string, memberId: string): void {
     const list = this.members.get(groupId) ?? [];
     const member = list.find((m) => m.id === memberId);
-    this.members.set(groupId, list.filter((m) => m.id !== memberId));
+    this.members.set(
+      groupId,
+      list.filter((m) => m.id !== memberId),
+    );
     if (member) this.log.push({ kind: 'memberRemoved', groupId, member });
   }
 }

@@ -43,7 +43,13 @@ export function standardUpstream(): FakeUpstream {
   up.putUser(person('u-cy', 'cy@corp.example', { attributes: { department: 'Platform' } }));
   up.putUser(person('u-dee', 'dee@corp.example', { attributes: { department: 'Sales' } }));
   up.putUser(person('u-eve', 'eve@corp.example', { enabled: false, attributes: { department: 'Sales' } }));
-  up.putUser(person('u-gus', 'gus_partner.example#EXT#@corp.example', { guest: true, email: 'gus@partner.example', attributes: {} }));
+  up.putUser(
+    person('u-gus', 'gus_partner.example#EXT#@corp.example', {
+      guest: true,
+      email: 'gus@partner.example',
+      attributes: {},
+    }),
+  );
   up.putGroup({ id: 'g-eng', name: 'Engineering', description: 'Builders' });
   up.putGroup({ id: 'g-plat', name: 'Platform', description: '' });
   up.putGroup({ id: 'g-sales', name: 'Sales', description: '' });
@@ -57,7 +63,11 @@ export function standardUpstream(): FakeUpstream {
   return up;
 }
 
-export async function harness(upstream: FakeUpstream, override: SettingsOverride = {}, existing?: { store: Store; root: string }): Promise<Harness & { root: string }> {
+export async function harness(
+  upstream: FakeUpstream,
+  override: SettingsOverride = {},
+  existing?: { store: Store; root: string },
+): Promise<Harness & { root: string }> {
   const root = existing?.root ?? mkdtempSync(join(tmpdir(), 'crowdgate-engine-'));
   const store = existing?.store ?? openSqliteStore(root);
   const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'fake' }]);
@@ -71,7 +81,11 @@ export async function harness(upstream: FakeUpstream, override: SettingsOverride
     safety: { ...d.safety, maxRemovalShare: 1, maxRemovals: 100_000, ...override.safety },
     localGroups: override.localGroups ?? [],
   };
-  const engine = new SyncEngine(store, [{ directory: directory!, provider: asProvider(upstream), settings }], silentLogger);
+  const engine = new SyncEngine(
+    store,
+    [{ directory: directory!, provider: asProvider(upstream), settings }],
+    silentLogger,
+  );
   let mark = await store.currentEventToken();
   const state = () => store.loadDirectoryState(directory!.id);
   return {

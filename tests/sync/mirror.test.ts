@@ -7,7 +7,17 @@ import { readMirror } from '../../src/sync/mirror-reader';
  * of ~38 MB as Sets). Providers repeat themselves — a member on two pages, a replayed delta — and
  * none of it may show as a second membership.
  */
-const user = (id: string): ProviderUser => ({ id, login: `${id}@x.test`, email: `${id}@x.test`, givenName: id, surname: id, displayName: id, enabled: true, guest: false, attributes: {} });
+const user = (id: string): ProviderUser => ({
+  id,
+  login: `${id}@x.test`,
+  email: `${id}@x.test`,
+  givenName: id,
+  surname: id,
+  displayName: id,
+  enabled: true,
+  guest: false,
+  attributes: {},
+});
 const group = (id: string): ProviderGroup => ({ id, name: id, description: '' });
 
 function provider(members: Record<string, ProviderMember[]>): DirectoryProvider {

@@ -13,7 +13,10 @@ describe('sync scheduler', () => {
       // Until two scheduled runs have finished (bounded): a loaded CI machine may need longer than
       // the 50 ms interval suggests for the first, full run.
       const deadline = Date.now() + 20_000;
-      while ((await h.store.listRuns({ directoryId: h.directoryId, limit: 100 })).filter((r) => r.finishedAt).length < 2 && Date.now() < deadline) {
+      while (
+        (await h.store.listRuns({ directoryId: h.directoryId, limit: 100 })).filter((r) => r.finishedAt).length < 2 &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     } finally {
@@ -27,7 +30,8 @@ describe('sync scheduler', () => {
     expect(runs[runs.length - 1]!.mode).toBe('full');
     expect(runs[0]!.mode).toBe('incremental');
     const ordered = [...runs].reverse();
-    for (let i = 1; i < ordered.length; i++) expect(ordered[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(ordered[i - 1]!.finishedAt!.getTime());
+    for (let i = 1; i < ordered.length; i++)
+      expect(ordered[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(ordered[i - 1]!.finishedAt!.getTime());
     const count = runs.length;
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await h.store.listRuns({ directoryId: h.directoryId, limit: 100 })).toHaveLength(count); // stopped
@@ -35,7 +39,9 @@ describe('sync scheduler', () => {
 
   test('a directory whose provider has no change feed gets no incremental schedule', async () => {
     h = await harness(standardUpstream(), { schedule: { fullMinutes: 0, incrementalSeconds: 0.05 } });
-    const engine = h.engine as unknown as { directories(): Array<{ provider: { delta?: unknown; deltaStart?: unknown } }> };
+    const engine = h.engine as unknown as {
+      directories(): Array<{ provider: { delta?: unknown; deltaStart?: unknown } }>;
+    };
     for (const d of engine.directories()) {
       delete d.provider.delta;
       delete d.provider.deltaStart;

@@ -7,7 +7,8 @@ describe('username projection', () => {
     email: 'ada@mail.example',
     attributes: { samAccountName: 'ALOVELACE', mailNickname: 'ada.l' },
   });
-  const project = (settings: Partial<typeof DEFAULT_SYNC_SETTINGS.username>) => projectUsername(user, { ...DEFAULT_SYNC_SETTINGS.username, ...settings });
+  const project = (settings: Partial<typeof DEFAULT_SYNC_SETTINGS.username>) =>
+    projectUsername(user, { ...DEFAULT_SYNC_SETTINGS.username, ...settings });
 
   test.each([
     [{}, 'Ada.Lovelace@Corp.Example'],

@@ -48,8 +48,10 @@ export function decodeBody(bytes: Buffer, kind: 'xml' | 'json', charset: string 
   const bom = byteOrderMark(bytes);
   if (bom !== undefined) return decodeAs(bytes, bom, 'the byte order mark');
   if (kind === 'xml') {
-    if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00) return decodeAs(bytes, 'utf-16le', 'the XML declaration');
-    if (bytes[0] === 0x00 && bytes[1] === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f) return decodeAs(bytes, 'utf-16be', 'the XML declaration');
+    if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00)
+      return decodeAs(bytes, 'utf-16le', 'the XML declaration');
+    if (bytes[0] === 0x00 && bytes[1] === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f)
+      return decodeAs(bytes, 'utf-16be', 'the XML declaration');
     const declared = declaredEncoding(bytes);
     if (declared !== undefined) return decodeAs(bytes, declared, 'the XML declaration');
   }
@@ -73,7 +75,19 @@ function declaredEncoding(bytes: Buffer): string | undefined {
   return ENCODING_DECLARATION.exec(head)?.[2];
 }
 
-const LATIN_1 = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'iso_8859-1:1987', '8859_1', 'latin1', 'l1', 'iso-ir-100', 'cp819', 'ibm819', 'csisolatin1']);
+const LATIN_1 = new Set([
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'iso_8859-1:1987',
+  '8859_1',
+  'latin1',
+  'l1',
+  'iso-ir-100',
+  'cp819',
+  'ibm819',
+  'csisolatin1',
+]);
 const US_ASCII = new Set(['us-ascii', 'ascii', 'iso646-us', 'ansi_x3.4-1968', 'us', 'csascii']);
 
 function decodeAs(bytes: Buffer, label: string, source: string): string {
@@ -93,7 +107,8 @@ function decodeAs(bytes: Buffer, label: string, source: string): string {
       throw new BodyEncodingError(label);
     }
   } catch (error) {
-    if (error instanceof BodyEncodingError) throw new DirectoryError('INVALID_ARGUMENT', `${error.message} (the encoding given by ${source})`);
+    if (error instanceof BodyEncodingError)
+      throw new DirectoryError('INVALID_ARGUMENT', `${error.message} (the encoding given by ${source})`);
     throw error;
   }
 }
@@ -116,7 +131,10 @@ function decoderFor(name: string): TextDecoder | undefined {
 
 function unsupportedEncoding(label: string, source: string): DirectoryError {
   return withCrowdStatus(
-    new DirectoryError('INVALID_ARGUMENT', `Unsupported character encoding "${label}" (given by ${source}); send UTF-8, or another encoding such as ISO-8859-1 or UTF-16`),
+    new DirectoryError(
+      'INVALID_ARGUMENT',
+      `Unsupported character encoding "${label}" (given by ${source}); send UTF-8, or another encoding such as ISO-8859-1 or UTF-16`,
+    ),
     415,
   );
 }

@@ -70,7 +70,11 @@ function jsonFactors(value: unknown): ValidationFactor[] {
       : undefined;
   if (!Array.isArray(list)) throw bad('validation factors must be a list of {name, value}');
   return list.map((f) => {
-    if (!isObject(f) || typeof f.name !== 'string' || (f.value !== undefined && f.value !== null && typeof f.value !== 'string')) {
+    if (
+      !isObject(f) ||
+      typeof f.name !== 'string' ||
+      (f.value !== undefined && f.value !== null && typeof f.value !== 'string')
+    ) {
       throw bad('each validation factor needs a string name and value');
     }
     return { name: f.name, value: typeof f.value === 'string' ? f.value : '' };
@@ -82,7 +86,8 @@ export function authenticationContextFromBody(body: RequestBody): Authentication
     case 'empty':
       throw bad('The authentication context is missing');
     case 'xml': {
-      if (body.root.name !== 'authentication-context') throw bad(`Expected <authentication-context>, not <${body.root.name}>`);
+      if (body.root.name !== 'authentication-context')
+        throw bad(`Expected <authentication-context>, not <${body.root.name}>`);
       const username = child(body.root, 'username')?.text ?? '';
       if (username === '') throw bad('username must be given');
       const password = child(body.root, 'password');
@@ -93,7 +98,8 @@ export function authenticationContextFromBody(body: RequestBody): Authentication
       const v = body.value;
       const username = v.username ?? v.userName ?? v.name;
       if (typeof username !== 'string' || username === '') throw bad('username must be given');
-      if (v.password !== undefined && v.password !== null && typeof v.password !== 'string') throw bad('password must be a string');
+      if (v.password !== undefined && v.password !== null && typeof v.password !== 'string')
+        throw bad('password must be a string');
       return {
         username,
         password: typeof v.password === 'string' ? v.password : undefined,

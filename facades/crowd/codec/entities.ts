@@ -99,7 +99,10 @@ function jsonAttributes(attributes: readonly AttributeView[] | undefined, links:
 }
 
 /** The attributes to write: none unless expanded (the element itself is always written). */
-function expandedAttributes(view: { attributes?: AttributeView[] | null }, expand: boolean): AttributeView[] | undefined {
+function expandedAttributes(
+  view: { attributes?: AttributeView[] | null },
+  expand: boolean,
+): AttributeView[] | undefined {
   return expand ? (view.attributes ?? []) : undefined;
 }
 
@@ -162,7 +165,12 @@ export function minimalUserJson(name: string, links: LinkBase): JsonObject {
   return { link: jsonLink('self', userLinks.self(links, name)), name };
 }
 
-export function renderUser(user: CrowdUserView, format: WireFormat, links: LinkBase, expandAttributes: boolean): string {
+export function renderUser(
+  user: CrowdUserView,
+  format: WireFormat,
+  links: LinkBase,
+  expandAttributes: boolean,
+): string {
   return format === 'xml'
     ? XML_PROLOGUE + userXml(user, links, expandAttributes)
     : JSON.stringify(userJson(user, links, expandAttributes));
@@ -208,7 +216,12 @@ function minimalGroupJson(name: string, links: LinkBase): JsonObject {
   return { link: jsonLink('self', groupLinks.self(links, name)), name };
 }
 
-export function renderGroup(group: CrowdGroupView, format: WireFormat, links: LinkBase, expandAttributes: boolean): string {
+export function renderGroup(
+  group: CrowdGroupView,
+  format: WireFormat,
+  links: LinkBase,
+  expandAttributes: boolean,
+): string {
   return format === 'xml'
     ? XML_PROLOGUE + groupXml(group, links, expandAttributes)
     : JSON.stringify(groupJson(group, links, expandAttributes));
@@ -217,12 +230,22 @@ export function renderGroup(group: CrowdGroupView, format: WireFormat, links: Li
 // ---------------------------------------------------------------------------------------------
 // Attribute lists (GET /user/attribute, GET /group/attribute)
 
-export function renderUserAttributes(name: string, attributes: readonly AttributeView[], format: WireFormat, links: LinkBase): string {
+export function renderUserAttributes(
+  name: string,
+  attributes: readonly AttributeView[],
+  format: WireFormat,
+  links: LinkBase,
+): string {
   const l = userAttributeLinks(links, name);
   return format === 'xml' ? XML_PROLOGUE + xmlAttributes(attributes, l) : JSON.stringify(jsonAttributes(attributes, l));
 }
 
-export function renderGroupAttributes(name: string, attributes: readonly AttributeView[], format: WireFormat, links: LinkBase): string {
+export function renderGroupAttributes(
+  name: string,
+  attributes: readonly AttributeView[],
+  format: WireFormat,
+  links: LinkBase,
+): string {
   const l = groupAttributeLinks(links, name);
   return format === 'xml' ? XML_PROLOGUE + xmlAttributes(attributes, l) : JSON.stringify(jsonAttributes(attributes, l));
 }
@@ -281,8 +304,12 @@ export function userListWriter(format: WireFormat, links: LinkBase, expand: Expa
   return listWriter<UserListEntry>(format, {
     list: 'users',
     expand: 'user',
-    xml: expand.entity ? (u) => userXml(u as CrowdUserView, links, expand.attributes) : (u) => minimalUserXml(u.name, links),
-    json: expand.entity ? (u) => userJson(u as CrowdUserView, links, expand.attributes) : (u) => minimalUserJson(u.name, links),
+    xml: expand.entity
+      ? (u) => userXml(u as CrowdUserView, links, expand.attributes)
+      : (u) => minimalUserXml(u.name, links),
+    json: expand.entity
+      ? (u) => userJson(u as CrowdUserView, links, expand.attributes)
+      : (u) => minimalUserJson(u.name, links),
   });
 }
 
@@ -291,8 +318,12 @@ export function groupListWriter(format: WireFormat, links: LinkBase, expand: Exp
   return listWriter<GroupListEntry>(format, {
     list: 'groups',
     expand: 'group',
-    xml: expand.entity ? (g) => groupXml(g as CrowdGroupView, links, expand.attributes) : (g) => minimalGroupXml(g.name, links),
-    json: expand.entity ? (g) => groupJson(g as CrowdGroupView, links, expand.attributes) : (g) => minimalGroupJson(g.name, links),
+    xml: expand.entity
+      ? (g) => groupXml(g as CrowdGroupView, links, expand.attributes)
+      : (g) => minimalGroupXml(g.name, links),
+    json: expand.entity
+      ? (g) => groupJson(g as CrowdGroupView, links, expand.attributes)
+      : (g) => minimalGroupJson(g.name, links),
   });
 }
 

@@ -14,7 +14,16 @@
  * "type":"userEvent", "operation", "user"|…}]}`.
  */
 import type { EventView } from '../graphql-types';
-import { groupJson, groupXml, minimalUserJson, type JsonObject, type LinkBase, userJson, userXml, type WireFormat } from './entities';
+import {
+  groupJson,
+  groupXml,
+  minimalUserJson,
+  type JsonObject,
+  type LinkBase,
+  userJson,
+  userXml,
+  type WireFormat,
+} from './entities';
 import { userLinks } from './links';
 import { escapeXmlAttribute, XML_PROLOGUE, xmlTextElement } from './xml';
 
@@ -25,7 +34,8 @@ export function renderEventToken(token: string, format: WireFormat): string {
 }
 
 export function renderEvents(token: string, events: readonly EventView[], format: WireFormat, links: LinkBase): string {
-  if (format === 'json') return JSON.stringify({ newEventToken: token, events: events.map((e) => eventJson(e, links)) });
+  if (format === 'json')
+    return JSON.stringify({ newEventToken: token, events: events.map((e) => eventJson(e, links)) });
   let out = `${XML_PROLOGUE}<events newEventToken="${escapeXmlAttribute(token)}">`;
   for (const event of events) out += eventXml(event, links);
   return `${out}</events>`;
@@ -74,7 +84,11 @@ function eventJson(event: EventView, links: LinkBase): JsonObject {
   const base: JsonObject = { operation: event.operation };
   switch (event.type) {
     case 'user':
-      return { type: 'userEvent', ...base, ...(event.user ? { user: userJson(userView(event.user), links, false) } : {}) };
+      return {
+        type: 'userEvent',
+        ...base,
+        ...(event.user ? { user: userJson(userView(event.user), links, false) } : {}),
+      };
     case 'group':
       return { type: 'groupEvent', ...base, ...(event.group ? { group: groupJson(event.group, links, false) } : {}) };
     case 'userMembership':

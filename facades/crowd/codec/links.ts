@@ -26,7 +26,8 @@ export const userLinks = {
 
 export const groupLinks = {
   self: (b: LinkBase, group: string): string => `${b.baseUrl}/group?groupname=${encodeQueryValue(group)}`,
-  attributes: (b: LinkBase, group: string): string => `${b.baseUrl}/group/attribute?groupname=${encodeQueryValue(group)}`,
+  attributes: (b: LinkBase, group: string): string =>
+    `${b.baseUrl}/group/attribute?groupname=${encodeQueryValue(group)}`,
   attribute: (b: LinkBase, group: string, attribute: string): string =>
     `${b.baseUrl}/group/attribute?groupname=${encodeQueryValue(group)}&attributename=${encodeQueryValue(attribute)}`,
 };

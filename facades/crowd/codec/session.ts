@@ -23,7 +23,13 @@ export function sessionLink(links: LinkBase, token: string): string {
   return `${links.baseUrl}/session/${encodeQueryValue(token)}`;
 }
 
-export function renderSession(session: SessionView, user: CrowdUserView, format: WireFormat, links: LinkBase, attributes: boolean): string {
+export function renderSession(
+  session: SessionView,
+  user: CrowdUserView,
+  format: WireFormat,
+  links: LinkBase,
+  attributes: boolean,
+): string {
   const self = sessionLink(links, session.token);
   if (format === 'json') {
     return JSON.stringify({

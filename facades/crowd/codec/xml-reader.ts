@@ -56,7 +56,10 @@ export function parseXml(text: string): XmlElement {
 function prepare(text: string): string {
   let src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (!isValidXmlText(src)) {
-    throw new DirectoryError('INVALID_ARGUMENT', 'Malformed XML: the body contains characters that XML 1.0 does not allow');
+    throw new DirectoryError(
+      'INVALID_ARGUMENT',
+      'Malformed XML: the body contains characters that XML 1.0 does not allow',
+    );
   }
   if (src.includes('\r')) src = src.replace(/\r\n?/g, '\n');
   return src;
@@ -64,8 +67,12 @@ function prepare(text: string): string {
 
 function isXmlChar(cp: number): boolean {
   return (
-    cp === 0x9 || cp === 0xa || cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
   );
 }
 
@@ -82,7 +89,11 @@ class Reader {
     const root = this.element();
     this.misc('after');
     if (this.pos < this.src.length) {
-      this.fail(this.src.charAt(this.pos) === '<' ? 'only one root element is allowed' : 'text is not allowed after the root element');
+      this.fail(
+        this.src.charAt(this.pos) === '<'
+          ? 'only one root element is allowed'
+          : 'text is not allowed after the root element',
+      );
     }
     return root;
   }
@@ -238,7 +249,8 @@ class Reader {
   private processingInstruction(): void {
     this.pos += 2;
     const target = this.name('a processing instruction target after "<?"');
-    if (target.toLowerCase() === 'xml') this.fail('the XML declaration is only allowed at the very start of the document');
+    if (target.toLowerCase() === 'xml')
+      this.fail('the XML declaration is only allowed at the very start of the document');
     const end = this.src.indexOf('?>', this.pos);
     if (end < 0) this.fail(`processing instruction <?${target} is not closed`);
     this.pos = end + 2;

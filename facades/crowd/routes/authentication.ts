@@ -23,15 +23,31 @@ import { CrowdAuthenticateDocument, CrowdUserByNameDocument } from '../generated
  *   without asking. Counted as failures: refused credentials (INVALID_CREDENTIALS). An unknown
  *   user, an unavailable provider, an inactive account or an expired password give the slot back.
  */
-export async function authenticate(call: CrowdCall, limiter: UserLoginDelays, name: string, password: string, attributes: boolean, endUser?: string): Promise<CrowdUserView> {
+export async function authenticate(
+  call: CrowdCall,
+  limiter: UserLoginDelays,
+  name: string,
+  password: string,
+  attributes: boolean,
+  endUser?: string,
+): Promise<CrowdUserView> {
   if (!isWellFormedText(name) || !isWellFormedText(password)) {
-    throw new DirectoryError('INVALID_CREDENTIALS', 'Failed to authenticate principal: the username or password is not well-formed text');
+    throw new DirectoryError(
+      'INVALID_CREDENTIALS',
+      'Failed to authenticate principal: the username or password is not well-formed text',
+    );
   }
-  const source: UserSource = endUser === undefined || endUser === call.clientAddress ? { address: call.clientAddress, relay: true } : { address: endUser, relay: false };
+  const source: UserSource =
+    endUser === undefined || endUser === call.clientAddress
+      ? { address: call.clientAddress, relay: true }
+      : { address: endUser, relay: false };
   const admission = limiter.reserve(foldName(name), source);
   if (!admission.admitted) {
     const seconds = Math.ceil(admission.retryAfterMs / 1000);
-    throw new DirectoryError('INVALID_CREDENTIALS', `Too many failed authentication attempts for this user from this source; try again in ${seconds} s`);
+    throw new DirectoryError(
+      'INVALID_CREDENTIALS',
+      `Too many failed authentication attempts for this user from this source; try again in ${seconds} s`,
+    );
   }
   const attempt = admission.reservation;
   try {
@@ -53,7 +69,11 @@ export async function authenticate(call: CrowdCall, limiter: UserLoginDelays, na
  * capability, rate limited), INACTIVE_ACCOUNT, EXPIRED_CREDENTIAL (https://docs.atlassian.com/atlassian-crowd/latest/REST/).
  * Never 401: Jira would read that as the *application* failing.
  */
-export async function postAuthentication(call: CrowdCall, body: RequestBody, limiter: UserLoginDelays): Promise<string> {
+export async function postAuthentication(
+  call: CrowdCall,
+  body: RequestBody,
+  limiter: UserLoginDelays,
+): Promise<string> {
   const name = requiredParam(call, 'username');
   const attributes = expansions(call).has('attributes');
   const user = await authenticate(call, limiter, name, passwordFromBody(body), attributes);
@@ -71,6 +91,7 @@ export async function postAuthenticationNotify(call: CrowdCall): Promise<string>
   const attributes = expansions(call).has('attributes');
   const data = await runAs(call, CrowdUserByNameDocument, { name, attributes });
   if (!data.user) throw new DirectoryError('USER_NOT_FOUND', `User <${name}> does not exist`);
-  if (!data.user.active) throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${data.user.name}> is inactive`);
+  if (!data.user.active)
+    throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${data.user.name}> is inactive`);
   return renderUser(data.user, call.format, call.links, attributes);
 }

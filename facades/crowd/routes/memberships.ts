@@ -19,12 +19,16 @@ const MEMBERSHIP_PAGE = 100;
  */
 export async function getMemberships(call: CrowdCall): Promise<Readable> {
   const sizes = { first: MEMBERSHIP_FIRST_PAGE, next: MEMBERSHIP_PAGE };
-  return streamList<CrowdMembershipView>(membershipsWriter(), { startIndex: 0, maxResults: ALL_RESULTS }, async (page) => {
-    const first = page.after === undefined ? sizes.first : sizes.next;
-    const data = await runAs(call, CrowdMembershipsDocument, { first, after: page.after ?? null });
-    return {
-      nodes: data.groups.nodes.map((g) => ({ group: g.name, users: g.userNames, groups: g.childGroupNames })),
-      ...data.groups.pageInfo,
-    };
-  });
+  return streamList<CrowdMembershipView>(
+    membershipsWriter(),
+    { startIndex: 0, maxResults: ALL_RESULTS },
+    async (page) => {
+      const first = page.after === undefined ? sizes.first : sizes.next;
+      const data = await runAs(call, CrowdMembershipsDocument, { first, after: page.after ?? null });
+      return {
+        nodes: data.groups.nodes.map((g) => ({ group: g.name, users: g.userNames, groups: g.childGroupNames })),
+        ...data.groups.pageInfo,
+      };
+    },
+  );
 }

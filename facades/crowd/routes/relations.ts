@@ -2,7 +2,16 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Readable } from 'node:stream';
 import { DirectoryError } from '../../../src/domain/errors';
 import { foldName } from '../../../src/domain/names';
-import { groupListWriter, renderGroup, renderUser, userListWriter, type Expansion, type LinkBase, type ListWriter, type WireFormat } from '../codec/entities';
+import {
+  groupListWriter,
+  renderGroup,
+  renderUser,
+  userListWriter,
+  type Expansion,
+  type LinkBase,
+  type ListWriter,
+  type WireFormat,
+} from '../codec/entities';
 import {
   CrowdGroupByNameDocument,
   CrowdGroupChildGroupNamesDocument,
@@ -65,7 +74,10 @@ type NamesVariables = CrowdUserGroupNamesQueryVariables;
 type ListVariables = Omit<CrowdUserGroupsQueryVariables, 'directories'>;
 type EntriesLookup<Entry> = (call: CrowdCall, variables: ListVariables) => Promise<readonly Entry[] | undefined>;
 
-function namesFrom<Result>(document: TypedDocumentNode<Result, NamesVariables>, pick: (data: Result) => readonly string[] | undefined): NamesLookup {
+function namesFrom<Result>(
+  document: TypedDocumentNode<Result, NamesVariables>,
+  pick: (data: Result) => readonly string[] | undefined,
+): NamesLookup {
   return async (call, name, nested) => pick(await runAs(call, document, { name, nested }));
 }
 
@@ -160,7 +172,11 @@ function notFound(subject: 'user' | 'group', name: string): DirectoryError {
     : new DirectoryError('GROUP_NOT_FOUND', `Group <${name}> does not exist`);
 }
 
-export async function getRelation<Entry extends { name: string }>(call: CrowdCall, relation: Relation<Entry>, nested: boolean): Promise<string | Readable> {
+export async function getRelation<Entry extends { name: string }>(
+  call: CrowdCall,
+  relation: Relation<Entry>,
+  nested: boolean,
+): Promise<string | Readable> {
   const name = requiredParam(call, relation.subjectParam);
   const memberName = relation.memberParams.map((p) => param(call, p)).find((v) => v !== undefined && v !== '');
   const expand = expansions(call);
@@ -172,9 +188,11 @@ export async function getRelation<Entry extends { name: string }>(call: CrowdCal
     if (!names && fromSubject) throw notFound(relation.subject, name);
     const wanted = foldName(fromSubject ? memberName : name);
     const listed = (names ?? []).find((n) => foldName(n) === wanted);
-    if (listed === undefined) throw new DirectoryError('MEMBERSHIP_NOT_FOUND', relation.describe(name, memberName, nested));
+    if (listed === undefined)
+      throw new DirectoryError('MEMBERSHIP_NOT_FOUND', relation.describe(name, memberName, nested));
     const rendered = await relation.member.render(call, fromSubject ? listed : memberName, attributes);
-    if (rendered === undefined) throw new DirectoryError('MEMBERSHIP_NOT_FOUND', relation.describe(name, memberName, nested));
+    if (rendered === undefined)
+      throw new DirectoryError('MEMBERSHIP_NOT_FOUND', relation.describe(name, memberName, nested));
     return rendered;
   }
 

@@ -38,7 +38,12 @@ function factorsMatch(session: Session, given: readonly ValidationFactor[]): boo
       .filter((l) => l !== '')
       .map((l) => [l.slice(0, l.indexOf('=')).toLowerCase(), l.slice(l.indexOf('=') + 1)] as const),
   );
-  return given.every((f) => !COMPARED_FACTORS.has(f.name.toLowerCase()) || !stored.has(f.name.toLowerCase()) || stored.get(f.name.toLowerCase()) === f.value);
+  return given.every(
+    (f) =>
+      !COMPARED_FACTORS.has(f.name.toLowerCase()) ||
+      !stored.has(f.name.toLowerCase()) ||
+      stored.get(f.name.toLowerCase()) === f.value,
+  );
 }
 
 /** Longest end-user source kept as a limit key (factors come from the application, unchecked). */
@@ -70,17 +75,30 @@ export async function postSession(call: CrowdCall, body: RequestBody, deps: Sess
   const attributes = expansions(call).has('attributes');
   const validate = (param(call, 'validate-password') ?? 'true').toLowerCase() !== 'false';
   const durationRaw = param(call, 'duration');
-  if (durationRaw !== undefined && !/^\d{1,9}$/.test(durationRaw)) throw new DirectoryError('INVALID_ARGUMENT', 'duration must be a number of seconds');
+  if (durationRaw !== undefined && !/^\d{1,9}$/.test(durationRaw))
+    throw new DirectoryError('INVALID_ARGUMENT', 'duration must be a number of seconds');
   let user: CrowdUserView;
   if (validate) {
-    user = await authenticate(call, deps.limiter, context.username, context.password ?? '', attributes, endUserSource(context.factors));
+    user = await authenticate(
+      call,
+      deps.limiter,
+      context.username,
+      context.password ?? '',
+      attributes,
+      endUserSource(context.factors),
+    );
   } else {
     const found = await liveUser(call, context.username, attributes);
-    if (!found) throw withCrowdStatus(new DirectoryError('USER_NOT_FOUND', `User <${context.username}> does not exist`), 400);
+    if (!found)
+      throw withCrowdStatus(new DirectoryError('USER_NOT_FOUND', `User <${context.username}> does not exist`), 400);
     if (!found.active) throw new DirectoryError('INACTIVE_ACCOUNT', `Account with name <${found.name}> is inactive`);
     user = found;
   }
-  const { session } = await deps.sessions.open(user.name, canonicalFactors(context.factors), durationRaw === undefined ? undefined : Number(durationRaw));
+  const { session } = await deps.sessions.open(
+    user.name,
+    canonicalFactors(context.factors),
+    durationRaw === undefined ? undefined : Number(durationRaw),
+  );
   return {
     status: 201,
     location: sessionLink(call.links, session.token),
@@ -115,11 +133,17 @@ export async function getSession(call: CrowdCall, token: string, deps: SessionDe
  * expired → 404 INVALID_SSO_TOKEN; address factors that differ from the session's → 400
  * INVALID_SSO_TOKEN.
  */
-export async function renewSession(call: CrowdCall, token: string, body: RequestBody, deps: SessionDeps): Promise<string> {
+export async function renewSession(
+  call: CrowdCall,
+  token: string,
+  body: RequestBody,
+  deps: SessionDeps,
+): Promise<string> {
   const factors = factorsFromBody(body);
   const current = await deps.sessions.get(token);
   if (!current) throw invalidToken(token);
-  if (!factorsMatch(current, factors)) throw new DirectoryError('INVALID_TOKEN', `Token <${token}> does not match the validation factors`);
+  if (!factorsMatch(current, factors))
+    throw new DirectoryError('INVALID_TOKEN', `Token <${token}> does not match the validation factors`);
   const { session, user, attributes } = await sessionWithUser(call, token, deps, true);
   return renderSession(session, user, call.format, call.links, attributes);
 }

@@ -71,7 +71,8 @@ function tokenize(text: string): Token[] {
       let out = '';
       i += 1;
       for (;;) {
-        if (i >= text.length) throw invalidRestriction(`unterminated ${ch}-quoted string starting at position ${start + 1}`);
+        if (i >= text.length)
+          throw invalidRestriction(`unterminated ${ch}-quoted string starting at position ${start + 1}`);
         const c = text.charAt(i);
         if (c === ch) break;
         if (c === '\\') {
@@ -152,12 +153,15 @@ class Parser {
       if (close.kind !== ')') throw invalidRestriction(`unexpected ${describe(close)}; expected ")"`);
       return inner;
     }
-    if (token.kind !== 'string') throw invalidRestriction(`unexpected ${describe(token)}; expected a property name or "("`);
+    if (token.kind !== 'string')
+      throw invalidRestriction(`unexpected ${describe(token)}; expected a property name or "("`);
     this.budget.enter(depth);
     const op = this.next();
-    if (op.kind !== 'op') throw invalidRestriction(`unexpected ${describe(op)}; expected "=", "<" or ">" after "${token.text}"`);
+    if (op.kind !== 'op')
+      throw invalidRestriction(`unexpected ${describe(op)}; expected "=", "<" or ">" after "${token.text}"`);
     const value = this.next();
-    if (value.kind !== 'string') throw invalidRestriction(`unexpected ${describe(value)}; expected a value after "${token.text}${op.op}"`);
+    if (value.kind !== 'string')
+      throw invalidRestriction(`unexpected ${describe(value)}; expected a value after "${token.text}${op.op}"`);
     const { matchMode, text } = valueMatch(op.op, value.text);
     return propertyRestriction(token.text, 'STRING', matchMode, text);
   }

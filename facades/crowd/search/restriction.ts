@@ -91,10 +91,14 @@ export function propertyRestriction(
   if (name === '') throw invalidRestriction('the property name is missing');
   const type = rawType.toUpperCase();
   if (!isOneOf(PROPERTY_TYPES, type)) {
-    throw invalidRestriction(`unknown property type "${rawType}" for property "${name}"; expected STRING, BOOLEAN or DATE`);
+    throw invalidRestriction(
+      `unknown property type "${rawType}" for property "${name}"; expected STRING, BOOLEAN or DATE`,
+    );
   }
   if (!isOneOf(MATCH_MODES, rawMatchMode)) {
-    throw invalidRestriction(`unknown match mode "${rawMatchMode}" for property "${name}"; expected one of ${MATCH_MODES.join(', ')}`);
+    throw invalidRestriction(
+      `unknown match mode "${rawMatchMode}" for property "${name}"; expected one of ${MATCH_MODES.join(', ')}`,
+    );
   }
   if (rawMatchMode === 'NULL') return { kind: 'property', name, type, matchMode: rawMatchMode };
   if (value === undefined) throw invalidRestriction(`match mode ${rawMatchMode} on property "${name}" needs a value`);
@@ -210,7 +214,9 @@ function restrictionType(object: JsonRecord): { type: RestrictionType; fields: J
   const explicit = object['restriction-type'];
   if (explicit !== undefined) {
     if (typeof explicit !== 'string' || !isOneOf(RESTRICTION_TYPES, explicit)) {
-      throw invalidRestriction(`unknown restriction-type ${JSON.stringify(explicit)}; expected ${RESTRICTION_TYPES.join(', ')}`);
+      throw invalidRestriction(
+        `unknown restriction-type ${JSON.stringify(explicit)}; expected ${RESTRICTION_TYPES.join(', ')}`,
+      );
     }
     return { type: explicit, fields: object };
   }
@@ -226,7 +232,9 @@ function restrictionType(object: JsonRecord): { type: RestrictionType; fields: J
     return { type: 'boolean-search-restriction', fields: object };
   }
   if (keys.length === 0) return { type: 'null-search-restriction', fields: object };
-  throw invalidRestriction(`cannot tell the restriction type from the keys ${keys.map((k) => JSON.stringify(k)).join(', ')}`);
+  throw invalidRestriction(
+    `cannot tell the restriction type from the keys ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
+  );
 }
 
 function asRecord(value: unknown, message: string): JsonRecord {

@@ -22,9 +22,21 @@
  */
 import { DirectoryError } from '../../../src/domain/errors';
 import { GROUP_FILTER_FIELDS, USER_FILTER_FIELDS, type FilterField } from '../../../src/domain/filter';
-import type { AttributeCondition, DateCondition, GroupFilterInput, StringCondition, UserFilterInput } from '../graphql-types';
+import type {
+  AttributeCondition,
+  DateCondition,
+  GroupFilterInput,
+  StringCondition,
+  UserFilterInput,
+} from '../graphql-types';
 import { parseCrowdDate } from './crowd-date';
-import { invalidRestriction, MAX_RESTRICTION_DEPTH, type MatchMode, type PropertyRestriction, type SearchRestriction } from './restriction';
+import {
+  invalidRestriction,
+  MAX_RESTRICTION_DEPTH,
+  type MatchMode,
+  type PropertyRestriction,
+  type SearchRestriction,
+} from './restriction';
 
 export interface TranslateOptions {
   /** POST bodies: `attribute`; CQL: `error` (Crowd 2.4 rejects unknown CQL names). */
@@ -63,7 +75,10 @@ const CROWD_TERM_NAMES: Readonly<Record<string, string>> = { createdAt: 'created
  * The terms of a domain field list, each building the filter input field of the same name. `Input`
  * is the operation's generated input type: a list field it does not have fails the build.
  */
-function vocabulary<Input>(entity: 'user' | 'group', fields: readonly (FilterField & { name: keyof Input & string })[]): Vocabulary<Input> {
+function vocabulary<Input>(
+  entity: 'user' | 'group',
+  fields: readonly (FilterField & { name: keyof Input & string })[],
+): Vocabulary<Input> {
   const terms = new Map<string, Term<Input>>();
   for (const { name, kind } of fields) {
     const make = (condition: unknown) => ({ [name]: condition }) as Input;
@@ -99,7 +114,8 @@ function translate<F>(r: SearchRestriction, o: TranslateOptions, v: Vocabulary<F
   const visit = (node: SearchRestriction, depth: number): F => {
     // The parsers bound the depth already; CQL counts parentheses, and one pair can hold an OR
     // of ANDs (two levels), so the depth that reaches GraphQL is checked here once more.
-    if (depth > MAX_RESTRICTION_DEPTH) throw invalidRestriction(`restrictions are nested deeper than ${MAX_RESTRICTION_DEPTH} levels`);
+    if (depth > MAX_RESTRICTION_DEPTH)
+      throw invalidRestriction(`restrictions are nested deeper than ${MAX_RESTRICTION_DEPTH} levels`);
     switch (node.kind) {
       case 'null':
         return v.all();
@@ -109,7 +125,8 @@ function translate<F>(r: SearchRestriction, o: TranslateOptions, v: Vocabulary<F
       }
       case 'property':
         terms += 1;
-        if (terms > MAX_SEARCH_TERMS) throw invalidRestriction(`more than ${MAX_SEARCH_TERMS} property restrictions in one search`);
+        if (terms > MAX_SEARCH_TERMS)
+          throw invalidRestriction(`more than ${MAX_SEARCH_TERMS} property restrictions in one search`);
         return property(node, o, v);
     }
   };
@@ -120,7 +137,9 @@ function property<F>(r: PropertyRestriction, o: TranslateOptions, v: Vocabulary<
   const term = v.terms.get(r.name);
   if (term === undefined) {
     if (o.unknownPropertyAs === 'error') {
-      throw invalid(`unknown ${v.entity} search property "${r.name}"; known properties: ${[...v.terms.keys()].join(', ')}`);
+      throw invalid(
+        `unknown ${v.entity} search property "${r.name}"; known properties: ${[...v.terms.keys()].join(', ')}`,
+      );
     }
     return stringTerm(r, (c) => v.attribute({ name: r.name, ...c }), v);
   }
@@ -129,7 +148,9 @@ function property<F>(r: PropertyRestriction, o: TranslateOptions, v: Vocabulary<
       return stringTerm(r, term.make, v);
     case 'boolean':
       if (r.matchMode !== 'EXACTLY_MATCHES') {
-        throw invalid(`match mode ${r.matchMode} is not supported for the boolean property "${r.name}"; use EXACTLY_MATCHES`);
+        throw invalid(
+          `match mode ${r.matchMode} is not supported for the boolean property "${r.name}"; use EXACTLY_MATCHES`,
+        );
       }
       return term.make(javaBooleanValueOf(requireValue(r)));
     case 'date':
@@ -137,7 +158,9 @@ function property<F>(r: PropertyRestriction, o: TranslateOptions, v: Vocabulary<
   }
 }
 
-const STRING_KEYS: Partial<Record<MatchMode, 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan' | 'greaterThan'>> = {
+const STRING_KEYS: Partial<
+  Record<MatchMode, 'equals' | 'startsWith' | 'endsWith' | 'contains' | 'lessThan' | 'greaterThan'>
+> = {
   EXACTLY_MATCHES: 'equals',
   STARTS_WITH: 'startsWith',
   ENDS_WITH: 'endsWith',

@@ -23,7 +23,10 @@ export type ChangeCommand =
 export function applyCommand(state: TenantState, command: ChangeCommand): void {
   switch (command.op) {
     case 'createUser':
-      state.createUser({ ...command.user, ...(command.user.createdAt ? { createdAt: new Date(command.user.createdAt) } : {}) });
+      state.createUser({
+        ...command.user,
+        ...(command.user.createdAt ? { createdAt: new Date(command.user.createdAt) } : {}),
+      });
       return;
     case 'updateUser':
       state.updateUser(command.id, command.patch);
@@ -32,7 +35,10 @@ export function applyCommand(state: TenantState, command: ChangeCommand): void {
       state.deleteUser(command.id);
       return;
     case 'createGroup':
-      state.createGroup({ ...command.group, ...(command.group.createdAt ? { createdAt: new Date(command.group.createdAt) } : {}) });
+      state.createGroup({
+        ...command.group,
+        ...(command.group.createdAt ? { createdAt: new Date(command.group.createdAt) } : {}),
+      });
       return;
     case 'updateGroup':
       state.updateGroup(command.id, command.patch);
@@ -76,7 +82,11 @@ export async function handleControl(
     const route = `${req.method} ${path.slice(CONTROL_PREFIX.length)}`;
     switch (route) {
       case 'GET /state':
-        send(200, { users: context.state.users.size, groups: context.state.groups.size, latestSeq: context.state.latestSeq });
+        send(200, {
+          users: context.state.users.size,
+          groups: context.state.groups.size,
+          latestSeq: context.state.latestSeq,
+        });
         return true;
       case 'GET /faults':
         send(200, context.faults.settings);

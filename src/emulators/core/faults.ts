@@ -79,7 +79,9 @@ export class Faults {
     }
     if (s.serverErrorRate > 0 && this.random() < s.serverErrorRate) {
       res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-      res.end(JSON.stringify({ error: { code: 'serviceUnavailable', message: 'Injected fault: service unavailable' } }));
+      res.end(
+        JSON.stringify({ error: { code: 'serviceUnavailable', message: 'Injected fault: service unavailable' } }),
+      );
       return true;
     }
     return false;

@@ -44,7 +44,9 @@ export interface LiveGroup extends Omit<TenantGroup, 'memberUserIds' | 'memberGr
 }
 
 export type UserPatch = Partial<Omit<TenantUser, 'id' | 'createdAt'>>;
-export type GroupPatch = Partial<Pick<TenantGroup, 'name' | 'description' | 'mailNickname' | 'securityEnabled' | 'mailEnabled' | 'unified'>>;
+export type GroupPatch = Partial<
+  Pick<TenantGroup, 'name' | 'description' | 'mailNickname' | 'securityEnabled' | 'mailEnabled' | 'unified'>
+>;
 
 export class TenantState {
   readonly users = new Map<string, LiveUser>();
@@ -97,7 +99,9 @@ export class TenantState {
 
   updateUser(id: string, patch: UserPatch): LiveUser {
     const user = this.requireUser(id);
-    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== (user as unknown as Record<string, unknown>)[k]);
+    const fields = Object.keys(patch).filter(
+      (k) => (patch as Record<string, unknown>)[k] !== (user as unknown as Record<string, unknown>)[k],
+    );
     Object.assign(user, patch, { updatedAt: this.clock() });
     if (fields.length > 0) this.record({ kind: 'user.updated', id, fields });
     return user;
@@ -111,7 +115,9 @@ export class TenantState {
     this.record({ kind: 'user.deleted', id });
   }
 
-  createGroup(group: Omit<TenantGroup, 'createdAt' | 'memberUserIds' | 'memberGroupIds'> & { createdAt?: Date }): LiveGroup {
+  createGroup(
+    group: Omit<TenantGroup, 'createdAt' | 'memberUserIds' | 'memberGroupIds'> & { createdAt?: Date },
+  ): LiveGroup {
     if (this.groups.has(group.id)) throw new Error(`group ${group.id} exists`);
     const now = this.clock();
     const live: LiveGroup = {
@@ -129,7 +135,9 @@ export class TenantState {
 
   updateGroup(id: string, patch: GroupPatch): LiveGroup {
     const group = this.requireGroup(id);
-    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== (group as unknown as Record<string, unknown>)[k]);
+    const fields = Object.keys(patch).filter(
+      (k) => (patch as Record<string, unknown>)[k] !== (group as unknown as Record<string, unknown>)[k],
+    );
     Object.assign(group, patch, { updatedAt: this.clock() });
     if (fields.length > 0) this.record({ kind: 'group.updated', id, fields });
     return group;

@@ -61,23 +61,31 @@ function parseItems(body: string | null): BatchItem[] {
   const requests = (parsed as { requests?: unknown } | null)?.requests;
   if (!Array.isArray(requests)) throw invalid('Invalid batch payload format.');
   if (requests.length === 0) throw invalid('Invalid batch payload format: the batch contains no requests.');
-  if (requests.length > MAX_BATCH_REQUESTS) throw invalid(`Number of requests inside batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+  if (requests.length > MAX_BATCH_REQUESTS)
+    throw invalid(`Number of requests inside batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
   const seen = new Set<string>();
   const items = requests.map((raw: unknown): BatchItem => {
     const r = (raw ?? {}) as Record<string, unknown>;
-    if (typeof r['id'] !== 'string' || r['id'] === '' || typeof r['method'] !== 'string' || typeof r['url'] !== 'string') {
+    if (
+      typeof r['id'] !== 'string' ||
+      r['id'] === '' ||
+      typeof r['method'] !== 'string' ||
+      typeof r['url'] !== 'string'
+    ) {
       throw invalid('Invalid batch payload format: each request needs id, method and url.');
     }
     const id = r['id'];
     if (seen.has(id.toLowerCase())) throw invalid(`Batch request id '${id}' is not unique.`);
     seen.add(id.toLowerCase());
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries((r['headers'] ?? {}) as Record<string, unknown>)) headers[k.toLowerCase()] = String(v);
+    for (const [k, v] of Object.entries((r['headers'] ?? {}) as Record<string, unknown>))
+      headers[k.toLowerCase()] = String(v);
     const dependsOn = Array.isArray(r['dependsOn']) ? (r['dependsOn'] as unknown[]).map(String) : [];
     return { id, method: r['method'].toUpperCase(), url: r['url'], headers, body: r['body'], dependsOn };
   });
   for (const item of items) {
-    for (const d of item.dependsOn) if (!seen.has(d.toLowerCase())) throw invalid(`Request '${item.id}' depends on unknown request '${d}'.`);
+    for (const d of item.dependsOn)
+      if (!seen.has(d.toLowerCase())) throw invalid(`Request '${item.id}' depends on unknown request '${d}'.`);
   }
   return items;
 }
@@ -107,7 +115,11 @@ function runItem(router: GraphRouter, outer: GraphCall, item: BatchItem): Reply 
 
 function dependencyFailed(item: BatchItem): Reply {
   const ids = requestIds(item.headers);
-  return errorReply(new GraphError(424, 'FailedDependency', `A request that request '${item.id}' depends on failed.`), ids, {});
+  return errorReply(
+    new GraphError(424, 'FailedDependency', `A request that request '${item.id}' depends on failed.`),
+    ids,
+    {},
+  );
 }
 
 /** One entry of `responses`; a JSON item body is embedded as is, any other as a string. */

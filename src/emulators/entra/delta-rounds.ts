@@ -74,7 +74,13 @@ function propertiesOf(fields: ReadonlySet<string>, map: Readonly<Record<string, 
 const tracks = (select: readonly string[] | null, changed: ReadonlySet<string>): boolean =>
   select === null ? changed.size > 0 : select.some((p) => changed.has(p));
 
-export function userRound(state: TenantState, from: number, to: number, select: readonly string[] | null, onlyIds: ReadonlySet<string> | null): Round<UserRoundEntry> {
+export function userRound(
+  state: TenantState,
+  from: number,
+  to: number,
+  select: readonly string[] | null,
+  onlyIds: ReadonlySet<string> | null,
+): Round<UserRoundEntry> {
   const entries = new Map<string, UserRoundEntry>();
   for (const [id, t] of collect(state.changesSince(from), to, 'user')) {
     if (onlyIds && !onlyIds.has(id)) continue;
@@ -106,7 +112,14 @@ export function groupRound(
       continue;
     }
     if (t.created) {
-      entries.set(id, { id, removed: null, created: true, changed, memberIds: trackMembers ? index.memberIds(group) : [], removedMembers: new Map() });
+      entries.set(id, {
+        id,
+        removed: null,
+        created: true,
+        changed,
+        memberIds: trackMembers ? index.memberIds(group) : [],
+        removedMembers: new Map(),
+      });
       continue;
     }
     const removedMembers = new Map<string, 'user' | 'group'>();

@@ -85,17 +85,29 @@ export class DeltaService {
     let cursor: DeltaCursor;
     if (skip !== undefined || (delta !== undefined && delta !== 'latest')) {
       const decoded = this.codec.decode((skip ?? delta) as string);
-      if (decoded === null || decoded.r !== resource) throw graphErrors.badRequest('The delta or skip token is not valid.');
-      if (decoded.gen < this.generation || this.now() - decoded.iat > this.settings.tokenLifetimeMs) throw this.gone(decoded);
-      cursor = skip !== undefined ? decoded : { ...decoded, full: false, to: this.env.state.latestSeq, after: null, inObj: null, afterMember: null };
+      if (decoded === null || decoded.r !== resource)
+        throw graphErrors.badRequest('The delta or skip token is not valid.');
+      if (decoded.gen < this.generation || this.now() - decoded.iat > this.settings.tokenLifetimeMs)
+        throw this.gone(decoded);
+      cursor =
+        skip !== undefined
+          ? decoded
+          : { ...decoded, full: false, to: this.env.state.latestSeq, after: null, inObj: null, afterMember: null };
     } else {
       cursor = this.initialCursor(call, resource);
-      if (delta === 'latest') return this.reply(resource, [], { ...cursor, full: false, from: this.env.state.latestSeq }, true);
+      if (delta === 'latest')
+        return this.reply(resource, [], { ...cursor, full: false, from: this.env.state.latestSeq }, true);
     }
     const minimal = /return=minimal/i.test(call.headers['prefer'] ?? '') && !cursor.full;
     const page = resource === 'users' ? this.usersPage(cursor, minimal) : this.groupsPage(cursor, minimal);
     if (page.next !== null) return this.reply(resource, page.values, page.next, false, minimal);
-    return this.reply(resource, page.values, { ...cursor, full: false, from: cursor.to, to: -1, after: null, inObj: null, afterMember: null }, true, minimal);
+    return this.reply(
+      resource,
+      page.values,
+      { ...cursor, full: false, from: cursor.to, to: -1, after: null, inObj: null, afterMember: null },
+      true,
+      minimal,
+    );
   }
 
   private initialCursor(call: GraphCall, resource: DeltaResource): DeltaCursor {
@@ -105,28 +117,60 @@ export class DeltaService {
       }
     }
     const schema = resource === 'users' ? userSchema : this.env.groupSchema;
-    const sel = parseSelect(call.query.get('$select'), [schema as EntitySchema<never>], resource === 'users' ? ['manager'] : ['members']);
+    const sel = parseSelect(
+      call.query.get('$select'),
+      [schema as EntitySchema<never>],
+      resource === 'users' ? ['manager'] : ['members'],
+    );
     const filter = call.query.get('$filter');
     let ids: string[] | null = null;
     if (filter !== undefined) {
       ids = idsOnly(parseFilter(filter));
-      if (ids === null) throw graphErrors.unsupportedQuery("Delta queries support only $filter by id: \"id eq '…'\" clauses joined with 'or'.");
-      if (ids.length > MAX_DELTA_IDS) throw graphErrors.unsupportedQuery(`Too many ids in the filter: at most ${MAX_DELTA_IDS} are allowed.`);
+      if (ids === null)
+        throw graphErrors.unsupportedQuery(
+          "Delta queries support only $filter by id: \"id eq '…'\" clauses joined with 'or'.",
+        );
+      if (ids.length > MAX_DELTA_IDS)
+        throw graphErrors.unsupportedQuery(`Too many ids in the filter: at most ${MAX_DELTA_IDS} are allowed.`);
     }
-    return { v: 1, r: resource, sel, ids, gen: this.generation, iat: this.now(), full: true, from: 0, to: this.env.state.latestSeq, after: null, inObj: null, afterMember: null };
+    return {
+      v: 1,
+      r: resource,
+      sel,
+      ids,
+      gen: this.generation,
+      iat: this.now(),
+      full: true,
+      from: 0,
+      to: this.env.state.latestSeq,
+      after: null,
+      inObj: null,
+      afterMember: null,
+    };
   }
 
-  private reply(resource: DeltaResource, values: string[], cursor: DeltaCursor, isDeltaLink: boolean, minimal = false): Reply {
+  private reply(
+    resource: DeltaResource,
+    values: string[],
+    cursor: DeltaCursor,
+    isDeltaLink: boolean,
+    minimal = false,
+  ): Reply {
     const token = this.codec.encode({ ...cursor, gen: this.generation, iat: this.now() });
     const link = `${this.env.baseUrl}/v1.0/${resource}/delta?${isDeltaLink ? '$deltatoken' : '$skiptoken'}=${token}`;
-    const body = collectionBody(metadataContext(this.env, resource), values, isDeltaLink ? { deltaLink: link } : { nextLink: link });
+    const body = collectionBody(
+      metadataContext(this.env, resource),
+      values,
+      isDeltaLink ? { deltaLink: link } : { nextLink: link },
+    );
     return jsonReply(body, 200, minimal ? { 'Preference-Applied': 'return=minimal' } : {});
   }
 
   private gone(cursor: DeltaCursor): GraphError {
     const params: string[] = [];
     if (cursor.sel !== null) params.push(`$select=${cursor.sel.join(',')}`);
-    if (cursor.ids !== null) params.push(`$filter=${encodeURIComponent(cursor.ids.map((id) => `id eq '${id}'`).join(' or '))}`);
+    if (cursor.ids !== null)
+      params.push(`$filter=${encodeURIComponent(cursor.ids.map((id) => `id eq '${id}'`).join(' or '))}`);
     const location = `${this.env.baseUrl}/v1.0/${cursor.r}/delta${params.length > 0 ? `?${params.join('&')}` : ''}`;
     return new GraphError(
       410,
@@ -139,7 +183,9 @@ export class DeltaService {
   /** Start index in `ids` for a page after `after`, re-including `after` itself when replaying. */
   private startIndex(ids: readonly string[], after: string | null, replay: boolean): number {
     if (after === null) return 0;
-    return replay && this.settings.replays && this.settings.objectsPerPage > 1 ? lowerBound(ids, after) : upperBound(ids, after);
+    return replay && this.settings.replays && this.settings.objectsPerPage > 1
+      ? lowerBound(ids, after)
+      : upperBound(ids, after);
   }
 
   private cachedRound<E>(key: string, compute: () => Round<E>): Round<E> {
@@ -160,8 +206,14 @@ export class DeltaService {
   private usersPage(c: DeltaCursor, minimal: boolean): PageResult {
     const { state } = this.env;
     const onlyIds = c.ids === null ? null : new Set(c.ids);
-    const round = c.full ? null : this.cachedRound(this.roundKey(c), () => userRound(state, c.from, c.to, c.sel, onlyIds));
-    const ids = round ? round.ids : onlyIds ? [...onlyIds].filter((id) => state.users.has(id)).sort() : this.env.index.sortedUserIds();
+    const round = c.full
+      ? null
+      : this.cachedRound(this.roundKey(c), () => userRound(state, c.from, c.to, c.sel, onlyIds));
+    const ids = round
+      ? round.ids
+      : onlyIds
+        ? [...onlyIds].filter((id) => state.users.has(id)).sort()
+        : this.env.index.sortedUserIds();
     const values: string[] = [];
     let i = this.startIndex(ids, c.after, true);
     let last: string | null = c.after;
@@ -174,7 +226,12 @@ export class DeltaService {
     return { values, next: i < ids.length ? { ...c, after: last } : null };
   }
 
-  private renderUser(id: string, entry: UserRoundEntry | null, sel: readonly string[] | null, minimal: boolean): string | null {
+  private renderUser(
+    id: string,
+    entry: UserRoundEntry | null,
+    sel: readonly string[] | null,
+    minimal: boolean,
+  ): string | null {
     const user = this.env.state.users.get(id);
     if (!user) return entry ? JSON.stringify({ id, '@removed': { reason: entry.removed ?? 'changed' } }) : null;
     if (entry && minimal && !entry.created) {
@@ -182,8 +239,10 @@ export class DeltaService {
       return JSON.stringify({ ...project(userSchema, user, ['id', ...changed], false) });
     }
     const select = sel === null ? null : sel.filter((p) => p !== 'manager');
-    return this.env.json.get(projectionKey('user', false, select === null ? null : ['id', ...select.filter((p) => p !== 'id')]), id, () =>
-      JSON.stringify(withId(id, project(userSchema, user, select, false))),
+    return this.env.json.get(
+      projectionKey('user', false, select === null ? null : ['id', ...select.filter((p) => p !== 'id')]),
+      id,
+      () => JSON.stringify(withId(id, project(userSchema, user, select, false))),
     );
   }
 
@@ -193,13 +252,26 @@ export class DeltaService {
     const { state, index } = this.env;
     const trackMembers = c.sel === null || c.sel.includes('members');
     const onlyIds = c.ids === null ? null : new Set(c.ids);
-    const round = c.full ? null : this.cachedRound(this.roundKey(c), () => groupRound(state, index, c.from, c.to, c.sel, onlyIds));
-    const ids = round ? round.ids : onlyIds ? [...onlyIds].filter((id) => state.groups.has(id)).sort() : index.sortedGroupIds();
+    const round = c.full
+      ? null
+      : this.cachedRound(this.roundKey(c), () => groupRound(state, index, c.from, c.to, c.sel, onlyIds));
+    const ids = round
+      ? round.ids
+      : onlyIds
+        ? [...onlyIds].filter((id) => state.groups.has(id)).sort()
+        : index.sortedGroupIds();
     const entryOf = (id: string): GroupRoundEntry | null => {
       if (round) return round.entries.get(id) ?? null;
       const g = state.groups.get(id);
       if (!g) return null;
-      return { id, removed: null, created: true, changed: new Set(), memberIds: trackMembers ? index.memberIds(g) : [], removedMembers: new Map() };
+      return {
+        id,
+        removed: null,
+        created: true,
+        changed: new Set(),
+        memberIds: trackMembers ? index.memberIds(g) : [],
+        removedMembers: new Map(),
+      };
     };
     const values: string[] = [];
     let budget = this.settings.memberEntriesPerPage;
@@ -250,7 +322,12 @@ export class DeltaService {
     return { values, next: i < ids.length ? { ...c, after, inObj: null, afterMember: null } : null };
   }
 
-  private renderGroup(entry: GroupRoundEntry, members: readonly string[], sel: readonly string[] | null, minimal: boolean): string {
+  private renderGroup(
+    entry: GroupRoundEntry,
+    members: readonly string[],
+    sel: readonly string[] | null,
+    minimal: boolean,
+  ): string {
     if (entry.removed !== null) return JSON.stringify({ id: entry.id, '@removed': { reason: entry.removed } });
     const group = this.env.state.groups.get(entry.id);
     let json: string;
@@ -261,16 +338,22 @@ export class DeltaService {
       json = JSON.stringify(project(this.env.groupSchema, group, ['id', ...changed], false));
     } else {
       const select = sel === null ? null : ['id', ...sel.filter((p) => p !== 'members' && p !== 'id')];
-      json = this.env.json.get(projectionKey('group', false, select), entry.id, () => JSON.stringify(withId(entry.id, project(this.env.groupSchema, group, select, false))));
+      json = this.env.json.get(projectionKey('group', false, select), entry.id, () =>
+        JSON.stringify(withId(entry.id, project(this.env.groupSchema, group, select, false))),
+      );
     }
     if (members.length === 0) return json;
     const parts: string[] = [];
     for (const id of members) {
       const removedKind = entry.removedMembers.get(id);
       if (removedKind !== undefined) {
-        parts.push(`{"@odata.type":"#microsoft.graph.${removedKind}","id":${JSON.stringify(id)},"@removed":{"reason":"deleted"}}`);
+        parts.push(
+          `{"@odata.type":"#microsoft.graph.${removedKind}","id":${JSON.stringify(id)},"@removed":{"reason":"deleted"}}`,
+        );
       } else {
-        parts.push(`{"@odata.type":"#microsoft.graph.${this.env.index.memberType(id) ?? 'user'}","id":${JSON.stringify(id)}}`);
+        parts.push(
+          `{"@odata.type":"#microsoft.graph.${this.env.index.memberType(id) ?? 'user'}","id":${JSON.stringify(id)}}`,
+        );
       }
     }
     return `${json.slice(0, -1)},"members@delta":[${parts.join(',')}]}`;

@@ -28,7 +28,11 @@ export function graphErrorBody(code: string, message: string, ids: RequestIds): 
     error: {
       code,
       message,
-      innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId },
+      innerError: {
+        date: new Date().toISOString().slice(0, 19),
+        'request-id': ids.requestId,
+        'client-request-id': ids.clientRequestId,
+      },
     },
   });
 }
@@ -37,14 +41,31 @@ export function graphErrorBody(code: string, message: string, ids: RequestIds): 
 export const graphErrors = {
   emptyToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', wwwAuthenticate()),
   malformedToken: () =>
-    new GraphError(401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed, there are no dots (.).', wwwAuthenticate()),
-  invalidToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', wwwAuthenticate()),
+    new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      'IDX14100: JWT is not well formed, there are no dots (.).',
+      wwwAuthenticate(),
+    ),
+  invalidToken: () =>
+    new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', wwwAuthenticate()),
   invalidAudience: () =>
-    new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.', wwwAuthenticate()),
+    new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      'Access token validation failure. Invalid audience.',
+      wwwAuthenticate(),
+    ),
   expiredToken: () =>
-    new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', wwwAuthenticate()),
+    new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      'Lifetime validation failed, the token is expired.',
+      wwwAuthenticate(),
+    ),
   /** 403 when the token's roles/scp grant none of the permissions the operation accepts. */
-  accessDenied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  accessDenied: () =>
+    new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   notFound: (id: string) =>
     new GraphError(
       404,
@@ -52,10 +73,15 @@ export const graphErrors = {
       `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
     ),
   noSegment: (segment: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
-  methodNotAllowed: () => new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
+  methodNotAllowed: () =>
+    new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
   /** learn.microsoft.com/graph/paging: $top is 1..999 on directory collections. */
   pageSize: (raw: string) =>
-    new GraphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
+    new GraphError(
+      400,
+      'Request_UnsupportedQuery',
+      `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`,
+    ),
   unknownProperty: (name: string, type: string) =>
     new GraphError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`),
   unsupportedQuery: (message = 'Unsupported Query.') => new GraphError(400, 'Request_UnsupportedQuery', message),
@@ -75,7 +101,11 @@ export const graphErrors = {
       "Count query parameter ($count=true) is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information",
     ),
   expiredPageToken: () =>
-    new GraphError(400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.'),
+    new GraphError(
+      400,
+      'Directory_ExpiredPageToken',
+      'The specified page token value has expired and can no longer be included in your request.',
+    ),
 };
 
 /** Graph's 401 carries a Bearer challenge naming the Graph resource (client id 00000003-…). */

@@ -71,11 +71,13 @@ export class ExtraMembers {
 
   constructor(seed: string | number, groups: Iterable<LiveGroup>) {
     const sorted = [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const kindOf = (g: LiveGroup): ExtraKind | null => (g.unified ? null : g.mailEnabled ? 'orgContact' : g.securityEnabled ? 'device' : null);
+    const kindOf = (g: LiveGroup): ExtraKind | null =>
+      g.unified ? null : g.mailEnabled ? 'orgContact' : g.securityEnabled ? 'device' : null;
     const chosen = new Map<string, ExtraKind>();
     for (const g of sorted) {
       const kind = kindOf(g);
-      if (kind !== null && (digest(String(seed), g.id, 'pick').readUInt32LE(0) % SHARE_MODULUS) === 0) chosen.set(g.id, kind);
+      if (kind !== null && digest(String(seed), g.id, 'pick').readUInt32LE(0) % SHARE_MODULUS === 0)
+        chosen.set(g.id, kind);
     }
     for (const wanted of ['orgContact', 'device'] as const) {
       if ([...chosen.values()].includes(wanted)) continue;
@@ -118,7 +120,10 @@ export class ExtraMembers {
 
 function contact(id: string, d: Buffer): OrgContact {
   const [givenName, surname, companyName, domain] = CONTACTS[(d[20] as number) % CONTACTS.length]!;
-  const nickname = `${givenName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${surname.toLowerCase()}${(d[21] as number) % 100}`;
+  const nickname = `${givenName
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z]/g, '')}.${surname.toLowerCase()}${(d[21] as number) % 100}`;
   return {
     id,
     displayName: `${givenName} ${surname} (${companyName})`,
@@ -145,6 +150,6 @@ function device(id: string, d: Buffer): Device {
     accountEnabled: true,
     isCompliant: ((d[27] as number) & 1) === 0,
     isManaged: true,
-    registrationDateTime: new Date(Date.UTC(2024, 0, 1) + ((d.readUInt32LE(28) % 300) * 86_400_000)),
+    registrationDateTime: new Date(Date.UTC(2024, 0, 1) + (d.readUInt32LE(28) % 300) * 86_400_000),
   };
 }

@@ -20,7 +20,8 @@ export type FilterExpr =
   | { readonly k: 'fn'; readonly fn: 'startswith' | 'endswith'; readonly prop: string; readonly value: string }
   | { readonly k: 'any'; readonly prop: string; readonly inner: InnerTest };
 
-type InnerTest = { readonly op: CmpOp; readonly value: Literal } | { readonly fn: 'startswith' | 'endswith'; readonly value: string };
+type InnerTest =
+  { readonly op: CmpOp; readonly value: Literal } | { readonly fn: 'startswith' | 'endswith'; readonly value: string };
 
 /** Which properties a resource may filter on; `advanced` ones need advanced query mode. */
 export interface FilterSpec {
@@ -29,7 +30,10 @@ export interface FilterSpec {
   readonly advanced: ReadonlySet<string>;
 }
 
-type Token = { readonly t: 'punct'; readonly v: string } | { readonly t: 'str'; readonly v: string } | { readonly t: 'word'; readonly v: string };
+type Token =
+  | { readonly t: 'punct'; readonly v: string }
+  | { readonly t: 'str'; readonly v: string }
+  | { readonly t: 'word'; readonly v: string };
 
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -174,7 +178,8 @@ class Parser {
     const next = this.tokens[this.i + 1];
     if (t?.t !== 'word' || next?.t !== 'punct' || next.v !== '(') return null;
     const name = t.v.toLowerCase();
-    if (name !== 'startswith' && name !== 'endswith') throw graphErrors.unsupportedQuery(`Unsupported function '${t.v}' in filter clause.`);
+    if (name !== 'startswith' && name !== 'endswith')
+      throw graphErrors.unsupportedQuery(`Unsupported function '${t.v}' in filter clause.`);
     this.i += 2;
     return name;
   }
@@ -191,7 +196,8 @@ class Parser {
 
   private identifier(): string {
     const t = this.peek();
-    if (t?.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(t.v)) throw graphErrors.invalidFilter('Invalid filter clause: property name expected.');
+    if (t?.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(t.v))
+      throw graphErrors.invalidFilter('Invalid filter clause: property name expected.');
     this.i++;
     return t.v;
   }
@@ -199,7 +205,8 @@ class Parser {
   private op(): CmpOp {
     const t = this.peek();
     const v = t?.t === 'word' ? t.v.toLowerCase() : '';
-    if (!['eq', 'ne', 'gt', 'ge', 'lt', 'le'].includes(v)) throw graphErrors.invalidFilter('Invalid filter clause: comparison operator expected.');
+    if (!['eq', 'ne', 'gt', 'ge', 'lt', 'le'].includes(v))
+      throw graphErrors.invalidFilter('Invalid filter clause: comparison operator expected.');
     this.i++;
     return v as CmpOp;
   }
@@ -215,7 +222,8 @@ class Parser {
     if (v === 'null') return null;
     if (/^-?\d+(\.\d+)?$/.test(t.v)) return Number(t.v);
     // Unquoted GUIDs and DateTimeOffset literals are values in OData; keep them as text.
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t.v) || /^\d{4}-\d{2}-\d{2}T/.test(t.v)) return t.v;
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t.v) || /^\d{4}-\d{2}-\d{2}T/.test(t.v))
+      return t.v;
     throw graphErrors.invalidFilter(`Invalid filter clause: unexpected '${t.v}'.`);
   }
 }
@@ -229,13 +237,20 @@ export function parseFilter(text: string): FilterExpr {
  * "Could not find a property…"; not filterable → Request_UnsupportedQuery; advanced-only feature
  * without advanced mode → Request_UnsupportedQuery naming the operator or property.
  */
-export function compileFilter<T>(expr: FilterExpr, schema: EntitySchema<T>, spec: FilterSpec, advanced: boolean): (o: T) => boolean {
+export function compileFilter<T>(
+  expr: FilterExpr,
+  schema: EntitySchema<T>,
+  spec: FilterSpec,
+  advanced: boolean,
+): (o: T) => boolean {
   const resolve = (prop: string): ((o: T) => unknown) => {
     const name = schema.lookup.get(prop.toLowerCase());
     if (name === undefined) throw graphErrors.unknownProperty(prop, schema.type);
     const allowed = spec.standard.has(name) || spec.advanced.has(name);
     if (!allowed || (spec.advanced.has(name) && !advanced)) {
-      throw graphErrors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${name}' of resource '${spec.resource}'.`);
+      throw graphErrors.unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property '${name}' of resource '${spec.resource}'.`,
+      );
     }
     return schema.getters.get(name)!;
   };
@@ -285,7 +300,9 @@ export function compileFilter<T>(expr: FilterExpr, schema: EntitySchema<T>, spec
         return (o) => {
           const value = get(o);
           if (!Array.isArray(value)) return false;
-          return value.some((item: unknown) => ('fn' in inner ? textTest(item, inner.fn, inner.value) : compare(item, inner.op, inner.value)));
+          return value.some((item: unknown) =>
+            'fn' in inner ? textTest(item, inner.fn, inner.value) : compare(item, inner.op, inner.value),
+          );
         };
       }
     }
@@ -296,7 +313,8 @@ export function compileFilter<T>(expr: FilterExpr, schema: EntitySchema<T>, spec
 /** When the filter only selects by id (`id eq 'a'`, ORs of those, or `id in (…)`), the ids; else null. */
 export function idsOnly(e: FilterExpr): string[] | null {
   if (e.k === 'cmp' && e.op === 'eq' && e.prop.toLowerCase() === 'id' && typeof e.value === 'string') return [e.value];
-  if (e.k === 'in' && e.prop.toLowerCase() === 'id' && e.values.every((v) => typeof v === 'string')) return e.values as string[];
+  if (e.k === 'in' && e.prop.toLowerCase() === 'id' && e.values.every((v) => typeof v === 'string'))
+    return e.values as string[];
   if (e.k === 'or') {
     const l = idsOnly(e.l);
     const r = idsOnly(e.r);
@@ -332,11 +350,11 @@ function compare(value: unknown, op: CmpOp, literal: Literal): boolean {
     case 'ne':
       return a !== b;
     default: {
-      if (a === null || b === null || typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
+      if (a === null || b === null || typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string'))
+        return false;
       const x = a as number | string;
       const y = b as number | string;
       return op === 'gt' ? x > y : op === 'ge' ? x >= y : op === 'lt' ? x < y : x <= y;
     }
   }
 }
-

@@ -12,8 +12,25 @@ import { countCollection, listCollection, type CollectionSource } from './listin
 
 export const GROUP_FILTERS: FilterSpec = {
   resource: 'Group',
-  standard: new Set(['id', 'displayName', 'mail', 'mailEnabled', 'mailNickname', 'securityEnabled', 'groupTypes', 'proxyAddresses', 'onPremisesSyncEnabled', 'isAssignableToRole']),
-  advanced: new Set(['description', 'createdDateTime', 'onPremisesSamAccountName', 'visibility', 'membershipRuleProcessingState']),
+  standard: new Set([
+    'id',
+    'displayName',
+    'mail',
+    'mailEnabled',
+    'mailNickname',
+    'securityEnabled',
+    'groupTypes',
+    'proxyAddresses',
+    'onPremisesSyncEnabled',
+    'isAssignableToRole',
+  ]),
+  advanced: new Set([
+    'description',
+    'createdDateTime',
+    'onPremisesSamAccountName',
+    'visibility',
+    'membershipRuleProcessingState',
+  ]),
 };
 
 export function groupSource(env: GraphEnv): CollectionSource<LiveGroup> {
@@ -42,5 +59,10 @@ export function getGroup(call: GraphCall, env: GraphEnv, id: string): Reply {
   const select = parseSelect(call.query.get('$select'), [env.groupSchema]);
   const group = env.state.groups.get(id);
   if (!group) throw graphErrors.notFound(id);
-  return jsonReply(JSON.stringify({ '@odata.context': metadataContext(env, 'groups/$entity'), ...project(env.groupSchema, group, select, false) }));
+  return jsonReply(
+    JSON.stringify({
+      '@odata.context': metadataContext(env, 'groups/$entity'),
+      ...project(env.groupSchema, group, select, false),
+    }),
+  );
 }

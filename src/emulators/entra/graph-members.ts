@@ -3,7 +3,16 @@ import type { MemberType } from './directory-index';
 import { graphErrors } from './errors';
 import type { Reply } from './http';
 import { deviceSchema, orgContactSchema, project, userSchema, type EntitySchema } from './mapping';
-import { collectionBody, eventual, metadataContext, nextLink, parseCount, parseSelect, parseTop, rejectUnsupported } from './odata';
+import {
+  collectionBody,
+  eventual,
+  metadataContext,
+  nextLink,
+  parseCount,
+  parseSelect,
+  parseTop,
+  rejectUnsupported,
+} from './odata';
 import { decodeSkipToken, encodeSkipToken, keysetPage } from './paging';
 import { PERMISSIONS, demand, hasAny } from './permissions';
 import { projectionKey } from './json-cache';
@@ -22,7 +31,13 @@ const CASTS: Readonly<Record<string, MemberType>> = {
   'microsoft.graph.device': 'device',
 };
 
-export function listMembers(call: GraphCall, env: GraphEnv, groupId: string, transitive: boolean, tail: readonly string[]): Reply {
+export function listMembers(
+  call: GraphCall,
+  env: GraphEnv,
+  groupId: string,
+  transitive: boolean,
+  tail: readonly string[],
+): Reply {
   demand(call.granted, PERMISSIONS.readMembers);
   const group = env.state.groups.get(groupId);
   if (!group) throw graphErrors.notFound(groupId);
@@ -51,7 +66,12 @@ function memberPage(call: GraphCall, env: GraphEnv, ids: readonly string[]): Rep
   const top = parseTop(call.query.get('$top'));
   const token = call.query.get('$skiptoken');
   const page = keysetPage(ids, token === undefined ? null : decodeSkipToken(token), top);
-  const renderer = memberRenderer(env, select, hasAny(call.granted, PERMISSIONS.readContacts), hasAny(call.granted, PERMISSIONS.readDevices));
+  const renderer = memberRenderer(
+    env,
+    select,
+    hasAny(call.granted, PERMISSIONS.readContacts),
+    hasAny(call.granted, PERMISSIONS.readDevices),
+  );
   const values: string[] = [];
   for (const id of page.ids) {
     const rendered = renderer(id);
@@ -66,7 +86,12 @@ function memberPage(call: GraphCall, env: GraphEnv, ids: readonly string[]): Rep
 }
 
 /** Renders members as JSON text (null if one vanished meanwhile); projection keys computed once. */
-export function memberRenderer(env: GraphEnv, select: readonly string[] | null, canContacts: boolean, canDevices: boolean): (id: string) => string | null {
+export function memberRenderer(
+  env: GraphEnv,
+  select: readonly string[] | null,
+  canContacts: boolean,
+  canDevices: boolean,
+): (id: string) => string | null {
   const userKey = projectionKey('user', true, select);
   const groupKey = projectionKey('group', true, select);
   return (id) => {
@@ -75,9 +100,15 @@ export function memberRenderer(env: GraphEnv, select: readonly string[] | null, 
     const group = env.state.groups.get(id);
     if (group) return env.json.get(groupKey, id, () => JSON.stringify(project(env.groupSchema, group, select, true)));
     const contact = env.extras.contacts.get(id);
-    if (contact) return JSON.stringify(canContacts ? project(orgContactSchema, contact, select, true) : redacted(orgContactSchema, id, select));
+    if (contact)
+      return JSON.stringify(
+        canContacts ? project(orgContactSchema, contact, select, true) : redacted(orgContactSchema, id, select),
+      );
     const device = env.extras.devices.get(id);
-    if (device) return JSON.stringify(canDevices ? project(deviceSchema, device, select, true) : redacted(deviceSchema, id, select));
+    if (device)
+      return JSON.stringify(
+        canDevices ? project(deviceSchema, device, select, true) : redacted(deviceSchema, id, select),
+      );
     return null;
   };
 }

@@ -50,28 +50,36 @@ export class GraphRouter {
   handle(request: InboundGraphRequest): Reply {
     const ids = requestIds(request.headers);
     const auth = request.headers['authorization'];
-    const token = auth === undefined ? undefined : /^Bearer\s+(.*)$/i.exec(auth)?.[1]?.trim() ?? '';
+    const token = auth === undefined ? undefined : (/^Bearer\s+(.*)$/i.exec(auth)?.[1]?.trim() ?? '');
     const s = this.deps.faults.settings;
     const verdict = this.deps.signer.verify(token, this.deps.env.tenantId, Date.now(), s.revokeTokensBefore);
     if (!verdict.ok) {
       const error =
-        verdict.reason === 'empty' ? graphErrors.emptyToken()
-        : verdict.reason === 'malformed' ? graphErrors.malformedToken()
-        : verdict.reason === 'expired' ? graphErrors.expiredToken()
-        : verdict.reason === 'audience' ? graphErrors.invalidAudience()
-        : graphErrors.invalidToken();
+        verdict.reason === 'empty'
+          ? graphErrors.emptyToken()
+          : verdict.reason === 'malformed'
+            ? graphErrors.malformedToken()
+            : verdict.reason === 'expired'
+              ? graphErrors.expiredToken()
+              : verdict.reason === 'audience'
+                ? graphErrors.invalidAudience()
+                : graphErrors.invalidToken();
       return errorReply(error, ids, {});
     }
     const call = this.makeCall(request, verdict.claims);
     if (call.path === '/$batch') {
-      if (request.method !== 'POST' || this.batchRunner === null) return errorReply(graphErrors.methodNotAllowed(), ids, {});
+      if (request.method !== 'POST' || this.batchRunner === null)
+        return errorReply(graphErrors.methodNotAllowed(), ids, {});
       return withIds(this.batchRunner(call, ids), ids);
     }
     return this.dispatch(call, ids);
   }
 
   makeCall(request: InboundGraphRequest, claims: GraphCall['claims']): GraphCall {
-    const segments = request.path.split('/').filter((s) => s !== '').map(safeDecode);
+    const segments = request.path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(safeDecode);
     return {
       method: request.method.toUpperCase(),
       path: `/${segments.join('/')}`,
@@ -88,10 +96,18 @@ export class GraphRouter {
   dispatch(call: GraphCall, ids: RequestIds): Reply {
     const topRaw = call.query.get('$top');
     const top = topRaw !== undefined && /^\d+$/.test(topRaw) ? Number(topRaw) : null;
-    const cost = requestCost(call.method, call.path, { select: call.query.has('$select'), expand: call.query.has('$expand'), top });
+    const cost = requestCost(call.method, call.path, {
+      select: call.query.has('$select'),
+      expand: call.query.has('$expand'),
+      top,
+    });
     const decision = this.deps.throttle.charge(call.claims.appid, call.claims.tid, cost);
     if (!decision.ok) {
-      const error = new GraphError(429, 'TooManyRequests', `Too many requests. Retry after ${decision.retryAfterSeconds} seconds.`);
+      const error = new GraphError(
+        429,
+        'TooManyRequests',
+        `Too many requests. Retry after ${decision.retryAfterSeconds} seconds.`,
+      );
       return errorReply(error, ids, decision.headers);
     }
     try {
@@ -121,7 +137,8 @@ export class GraphRouter {
       if (id === '$count' && nav === undefined) return countGroups(call, env);
       if (isDelta(id) && nav === undefined) return delta.handle(call, 'groups');
       if (nav === undefined) return getGroup(call, env, id);
-      if (nav === 'members' || nav === 'transitiveMembers') return listMembers(call, env, id, nav === 'transitiveMembers', tail);
+      if (nav === 'members' || nav === 'transitiveMembers')
+        return listMembers(call, env, id, nav === 'transitiveMembers', tail);
       throw graphErrors.noSegment(nav);
     }
     throw graphErrors.noSegment(collection ?? '');
@@ -145,7 +162,9 @@ export function requestIds(headers: Readonly<Record<string, string | undefined>>
   return { requestId, clientRequestId: headers['client-request-id'] ?? requestId };
 }
 
-const DIAGNOSTIC = JSON.stringify({ ServerInfo: { DataCenter: 'Loopback', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'CROWDGATE-EMU' } });
+const DIAGNOSTIC = JSON.stringify({
+  ServerInfo: { DataCenter: 'Loopback', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'CROWDGATE-EMU' },
+});
 
 function withIds(reply: Reply, ids: RequestIds): Reply {
   return {
@@ -162,7 +181,11 @@ function withIds(reply: Reply, ids: RequestIds): Reply {
 
 export function errorReply(error: GraphError, ids: RequestIds, extraHeaders: Record<string, string>): Reply {
   return withIds(
-    { status: error.status, headers: { ...JSON_HEADERS, ...extraHeaders, ...error.headers }, body: graphErrorBody(error.code, error.message, ids) },
+    {
+      status: error.status,
+      headers: { ...JSON_HEADERS, ...extraHeaders, ...error.headers },
+      body: graphErrorBody(error.code, error.message, ids),
+    },
     ids,
   );
 }

@@ -4,7 +4,15 @@ import { graphErrors } from './errors';
 import type { FilterSpec } from './filter';
 import type { Reply } from './http';
 import { project, userSchema } from './mapping';
-import { collectionBody, metadataContext, nextLink, parseSelect, parseTop, rejectUnsupported, parseCount } from './odata';
+import {
+  collectionBody,
+  metadataContext,
+  nextLink,
+  parseSelect,
+  parseTop,
+  rejectUnsupported,
+  parseCount,
+} from './odata';
 import { decodeSkipToken, encodeSkipToken, keysetPage } from './paging';
 import { PERMISSIONS, demand } from './permissions';
 import { countCollection, listCollection, type CollectionSource } from './listing';
@@ -19,11 +27,34 @@ import { projectionKey } from './json-cache';
 export const USER_FILTERS: FilterSpec = {
   resource: 'User',
   standard: new Set([
-    'id', 'accountEnabled', 'userType', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'mailNickname',
-    'employeeId', 'jobTitle', 'proxyAddresses', 'otherMails', 'onPremisesSyncEnabled', 'onPremisesImmutableId', 'creationType',
-    'externalUserState', 'usageLocation', 'identities',
+    'id',
+    'accountEnabled',
+    'userType',
+    'displayName',
+    'givenName',
+    'surname',
+    'mail',
+    'userPrincipalName',
+    'mailNickname',
+    'employeeId',
+    'jobTitle',
+    'proxyAddresses',
+    'otherMails',
+    'onPremisesSyncEnabled',
+    'onPremisesImmutableId',
+    'creationType',
+    'externalUserState',
+    'usageLocation',
+    'identities',
   ]),
-  advanced: new Set(['department', 'onPremisesSamAccountName', 'createdDateTime', 'companyName', 'employeeType', 'onPremisesUserPrincipalName']),
+  advanced: new Set([
+    'department',
+    'onPremisesSamAccountName',
+    'createdDateTime',
+    'companyName',
+    'employeeType',
+    'onPremisesUserPrincipalName',
+  ]),
 };
 
 export function userSource(env: GraphEnv): CollectionSource<LiveUser> {
@@ -48,7 +79,10 @@ export function countUsers(call: GraphCall, env: GraphEnv): Reply {
 
 /** A user by object id or by userPrincipalName (case-insensitive), as Graph accepts both. */
 export function findUser(env: GraphEnv, key: string): LiveUser | undefined {
-  return env.state.users.get(key) ?? (key.includes('@') ? env.state.users.get(env.index.userIdByLogin(key) ?? '') : undefined);
+  return (
+    env.state.users.get(key) ??
+    (key.includes('@') ? env.state.users.get(env.index.userIdByLogin(key) ?? '') : undefined)
+  );
 }
 
 export function getUser(call: GraphCall, env: GraphEnv, key: string): Reply {
@@ -78,7 +112,11 @@ export function userMemberOf(call: GraphCall, env: GraphEnv, key: string): Reply
   const sorted = [...byId.keys()].sort();
   const page = keysetPage(sorted, token === undefined ? null : decodeSkipToken(token), top);
   const projection = projectionKey('group', true, select);
-  const values = page.ids.map((id) => env.json.get(projection, id, () => JSON.stringify(project(env.groupSchema, byId.get(id) as LiveGroup, select, true))));
+  const values = page.ids.map((id) =>
+    env.json.get(projection, id, () =>
+      JSON.stringify(project(env.groupSchema, byId.get(id) as LiveGroup, select, true)),
+    ),
+  );
   return jsonReply(
     collectionBody(metadataContext(env, 'directoryObjects'), values, {
       ...(count ? { count: sorted.length } : {}),

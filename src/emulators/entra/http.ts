@@ -13,7 +13,10 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
 }
 
 /** First value of a header (node lower-cases names). */
-export function header(headers: IncomingHttpHeaders | Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+export function header(
+  headers: IncomingHttpHeaders | Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
   const value = (headers as Record<string, string | string[] | undefined>)[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -38,21 +38,35 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 const json = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({
   status,
-  headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', ...headers },
+  headers: {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store, no-cache',
+    Pragma: 'no-cache',
+    ...headers,
+  },
   body,
 });
 const failure = (e: AadstsError): Reply => json(e.status, aadstsBody(e));
 
 /** True when `path` is one of the identity endpoints (any tenant segment). */
 export function isIdentityPath(path: string): boolean {
-  return /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)$/.test(path);
+  return /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)$/.test(
+    path,
+  );
 }
 
-export function handleIdentity(env: IdentityEnv, method: string, path: string, body: string, headers: Readonly<Record<string, string | undefined>>): Reply {
+export function handleIdentity(
+  env: IdentityEnv,
+  method: string,
+  path: string,
+  body: string,
+  headers: Readonly<Record<string, string | undefined>>,
+): Reply {
   const [, tenantSegment = '', ...rest] = path.split('/');
   const tenant = decodeURIComponent(tenantSegment);
   const endpoint = rest.join('/');
-  const known = tenant.toLowerCase() === env.tenantId.toLowerCase() || tenant.toLowerCase() === env.tenantDomain.toLowerCase();
+  const known =
+    tenant.toLowerCase() === env.tenantId.toLowerCase() || tenant.toLowerCase() === env.tenantDomain.toLowerCase();
   if (endpoint === 'v2.0/.well-known/openid-configuration' && method === 'GET') {
     return known ? json(200, JSON.stringify(openIdConfiguration(env))) : failure(aadsts.tenantNotFound(tenant, true));
   }
@@ -85,7 +99,27 @@ function openIdConfiguration(env: IdentityEnv): Record<string, unknown> {
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
     tenant_region_scope: 'EU',
     cloud_instance_name: 'microsoftonline.com',
     cloud_graph_host_name: 'graph.windows.net',
@@ -99,7 +133,12 @@ function token(env: IdentityEnv, form: URLSearchParams, headers: Readonly<Record
   if (!grant) return failure(aadsts.missingParameter('grant_type'));
   // client_secret_basic is accepted as well as client_secret_post.
   const basic = /^Basic\s+(.+)$/i.exec(headers['authorization'] ?? '');
-  const [basicId, basicSecret] = basic ? Buffer.from(basic[1] as string, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [];
+  const [basicId, basicSecret] = basic
+    ? Buffer.from(basic[1] as string, 'base64')
+        .toString('utf8')
+        .split(':')
+        .map(decodeURIComponent)
+    : [];
   const clientId = form.get('client_id') ?? basicId;
   const secret = form.get('client_secret') ?? basicSecret ?? null;
   if (!clientId) return failure(aadsts.missingParameter('client_id'));
@@ -111,7 +150,11 @@ function token(env: IdentityEnv, form: URLSearchParams, headers: Readonly<Record
   const checkSecret = (): AadstsError | null => {
     if (secret === null) return aadsts.secretRequired();
     const verdict = env.apps.checkSecret(app, secret, new Date(now));
-    return verdict === 'valid' ? null : verdict === 'expired' ? aadsts.expiredSecret(app.clientId) : aadsts.wrongSecret(app.clientId);
+    return verdict === 'valid'
+      ? null
+      : verdict === 'expired'
+        ? aadsts.expiredSecret(app.clientId)
+        : aadsts.wrongSecret(app.clientId);
   };
 
   if (grant === 'client_credentials') {
@@ -122,16 +165,36 @@ function token(env: IdentityEnv, form: URLSearchParams, headers: Readonly<Record
     const scopes = scope.split(/\s+/).filter((s) => s !== '');
     if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) return failure(aadsts.scopeNeedsDefault(scope));
     const resource = scopes[0]!.slice(0, -'/.default'.length);
-    if (!GRAPH_RESOURCES.includes(resource) && !GRAPH_RESOURCES.includes(`${resource}/`)) return failure(aadsts.unknownResource(resource, env.tenantDomain));
+    if (!GRAPH_RESOURCES.includes(resource) && !GRAPH_RESOURCES.includes(`${resource}/`))
+      return failure(aadsts.unknownResource(resource, env.tenantDomain));
     const servicePrincipal = derivedGuid(`sp:${app.clientId}`);
     const roles = [...app.permissions];
     const accessToken = env.signer.sign({
-      aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${env.tenantId}/`, iat: Math.floor(now / 1000), nbf: Math.floor(now / 1000) - 300,
-      exp: Math.floor(now / 1000) + lifetime, tid: env.tenantId, appid: app.clientId, app_displayname: app.displayName,
-      oid: servicePrincipal, sub: servicePrincipal, idtyp: 'app', ...(roles.length > 0 ? { roles } : {}), ver: '1.0',
-      uti: randomBytes(16).toString('base64url'), iat_ms: now,
+      aud: GRAPH_AUDIENCE,
+      iss: `https://sts.windows.net/${env.tenantId}/`,
+      iat: Math.floor(now / 1000),
+      nbf: Math.floor(now / 1000) - 300,
+      exp: Math.floor(now / 1000) + lifetime,
+      tid: env.tenantId,
+      appid: app.clientId,
+      app_displayname: app.displayName,
+      oid: servicePrincipal,
+      sub: servicePrincipal,
+      idtyp: 'app',
+      ...(roles.length > 0 ? { roles } : {}),
+      ver: '1.0',
+      uti: randomBytes(16).toString('base64url'),
+      iat_ms: now,
     });
-    return json(200, JSON.stringify({ token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken }));
+    return json(
+      200,
+      JSON.stringify({
+        token_type: 'Bearer',
+        expires_in: lifetime,
+        ext_expires_in: lifetime,
+        access_token: accessToken,
+      }),
+    );
   }
 
   if (grant === 'password') {
@@ -153,20 +216,45 @@ function token(env: IdentityEnv, form: URLSearchParams, headers: Readonly<Record
     const resourceScopes = new Set<string>(['User.Read']);
     for (const s of requested) {
       if (OIDC_SCOPES.has(s)) continue;
-      const bare = s.replace(/^https:\/\/graph\.microsoft\.com\//i, '').replace(/^00000003-0000-0000-c000-000000000000\//i, '');
-      if (bare.includes('/') || bare.includes(':')) return failure(aadsts.unknownResource(s.slice(0, s.lastIndexOf('/')), env.tenantDomain));
+      const bare = s
+        .replace(/^https:\/\/graph\.microsoft\.com\//i, '')
+        .replace(/^00000003-0000-0000-c000-000000000000\//i, '');
+      if (bare.includes('/') || bare.includes(':'))
+        return failure(aadsts.unknownResource(s.slice(0, s.lastIndexOf('/')), env.tenantDomain));
       if (bare !== '.default') resourceScopes.add(bare);
     }
     const scp = [...resourceScopes, 'profile', 'openid', 'email'].join(' ');
     const iat = Math.floor(now / 1000);
     const accessToken = env.signer.sign({
-      aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${env.tenantId}/`, iat, nbf: iat - 300, exp: iat + lifetime, tid: env.tenantId,
-      appid: app.clientId, oid: user.id, sub: derivedGuid(`sub:${user.id}:${app.clientId}`), idtyp: 'user', scp, upn: user.login,
-      name: user.displayName, ver: '1.0', uti: randomBytes(16).toString('base64url'), iat_ms: now,
+      aud: GRAPH_AUDIENCE,
+      iss: `https://sts.windows.net/${env.tenantId}/`,
+      iat,
+      nbf: iat - 300,
+      exp: iat + lifetime,
+      tid: env.tenantId,
+      appid: app.clientId,
+      oid: user.id,
+      sub: derivedGuid(`sub:${user.id}:${app.clientId}`),
+      idtyp: 'user',
+      scp,
+      upn: user.login,
+      name: user.displayName,
+      ver: '1.0',
+      uti: randomBytes(16).toString('base64url'),
+      iat_ms: now,
     });
     const idToken = env.signer.sign({
-      ver: '2.0', iss: `${env.baseUrl}/${env.tenantId}/v2.0`, sub: derivedGuid(`sub:${user.id}:${app.clientId}`), aud: app.clientId,
-      exp: iat + lifetime, iat, nbf: iat, name: user.displayName, preferred_username: user.login, oid: user.id, tid: env.tenantId,
+      ver: '2.0',
+      iss: `${env.baseUrl}/${env.tenantId}/v2.0`,
+      sub: derivedGuid(`sub:${user.id}:${app.clientId}`),
+      aud: app.clientId,
+      exp: iat + lifetime,
+      iat,
+      nbf: iat,
+      name: user.displayName,
+      preferred_username: user.login,
+      oid: user.id,
+      tid: env.tenantId,
       uti: randomBytes(16).toString('base64url'),
     });
     const clientInfo = Buffer.from(JSON.stringify({ uid: user.id, utid: env.tenantId })).toString('base64url');
@@ -178,7 +266,9 @@ function token(env: IdentityEnv, form: URLSearchParams, headers: Readonly<Record
         expires_in: lifetime,
         ext_expires_in: lifetime,
         access_token: accessToken,
-        ...(requested.includes('offline_access') ? { refresh_token: `0.A${randomBytes(48).toString('base64url')}` } : {}),
+        ...(requested.includes('offline_access')
+          ? { refresh_token: `0.A${randomBytes(48).toString('base64url')}` }
+          : {}),
         id_token: idToken,
         client_info: clientInfo,
       }),
@@ -195,4 +285,3 @@ export function derivedGuid(text: string): string {
   const x = h.toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
-

@@ -113,7 +113,8 @@ function isTenant(value: Tenant | TenantSpec): value is Tenant {
 
 export async function startEntraEmulator(options: EntraEmulatorOptions): Promise<RunningEntraEmulator> {
   const host = options.host ?? '127.0.0.1';
-  if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) throw new Error(`the Entra emulator listens on loopback only, not ${host}`);
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host))
+    throw new Error(`the Entra emulator listens on loopback only, not ${host}`);
   const tenant = isTenant(options.tenant) ? options.tenant : generateTenant(options.tenant);
   const state = new TenantState(tenant);
   const faults = new Faults(options.faults ?? {}, options.faultSeed ?? 1);
@@ -146,7 +147,17 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const signer = new TokenSigner();
   const throttle = new Throttle(faults, options.size ?? tenantSizeFor(tenant.users.length));
   const json = new JsonCache(state);
-  const env: GraphEnv = { state, index, extras, faults, groupSchema: groupSchema(tenantDomain), baseUrl, tenantId, counts: new Map(), json };
+  const env: GraphEnv = {
+    state,
+    index,
+    extras,
+    faults,
+    groupSchema: groupSchema(tenantDomain),
+    baseUrl,
+    tenantId,
+    counts: new Map(),
+    json,
+  };
   const delta = new DeltaService(env, { ...DEFAULT_DELTA_SETTINGS, ...options.delta });
   const router = new GraphRouter({ env, delta, throttle, signer, faults });
   router.setBatchRunner((call, ids) => runBatch(router, call, ids));
@@ -173,7 +184,14 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     directoryConfig: (name) => ({
       name,
       provider: 'entra',
-      entra: { tenantId, clientId: main.clientId, clientSecret, authorityHost: baseUrl, graphBaseUrl: baseUrl, caCertificate: certificate.cert },
+      entra: {
+        tenantId,
+        clientId: main.clientId,
+        clientSecret,
+        authorityHost: baseUrl,
+        graphBaseUrl: baseUrl,
+        caCertificate: certificate.cert,
+      },
     }),
     registerApplication: (input) => apps.register(input),
     grantPermissions: (clientId, permissions) => apps.grant(clientId, permissions),

@@ -16,7 +16,13 @@ export class JsonCache {
     private readonly maxProjections = 12,
   ) {
     this.unsubscribe = state.onChange((c) => {
-      if (c.kind === 'user.updated' || c.kind === 'user.deleted' || c.kind === 'group.updated' || c.kind === 'group.deleted') this.invalidate(c.id);
+      if (
+        c.kind === 'user.updated' ||
+        c.kind === 'user.deleted' ||
+        c.kind === 'group.updated' ||
+        c.kind === 'group.deleted'
+      )
+        this.invalidate(c.id);
     });
   }
 
@@ -30,7 +36,8 @@ export class JsonCache {
     if (!entries) {
       entries = new Map();
       this.projections.set(projection, entries);
-      if (this.projections.size > this.maxProjections) this.projections.delete(this.projections.keys().next().value as string);
+      if (this.projections.size > this.maxProjections)
+        this.projections.delete(this.projections.keys().next().value as string);
     }
     let json = entries.get(id);
     if (json === undefined) {

@@ -5,7 +5,14 @@ import { graphErrors } from './errors';
 import { compileFilter, parseFilter, type FilterSpec } from './filter';
 import { project, type EntitySchema } from './mapping';
 import {
-  advancedMode, collectionBody, eventual, metadataContext, nextLink, parseListOptions, rejectUnsupported, type ListOptions,
+  advancedMode,
+  collectionBody,
+  eventual,
+  metadataContext,
+  nextLink,
+  parseListOptions,
+  rejectUnsupported,
+  type ListOptions,
 } from './odata';
 import { encodeSkipToken, keysetPage } from './paging';
 import { projectionKey } from './json-cache';
@@ -24,7 +31,9 @@ export function listCollection<T>(call: GraphCall, env: GraphEnv, source: Collec
   const options = parseListOptions(call, source.schema, source.filters);
   const page = pageOf(source, options);
   const key = projectionKey(source.schema.type, false, options.select);
-  const values = page.ids.map((id) => env.json.get(key, id, () => JSON.stringify(project(source.schema, source.get(id) as T, options.select, false))));
+  const values = page.ids.map((id) =>
+    env.json.get(key, id, () => JSON.stringify(project(source.schema, source.get(id) as T, options.select, false))),
+  );
   const count = options.count ? countOf(env, source, options) : undefined;
   return jsonReply(
     collectionBody(metadataContext(env, source.name), values, {
@@ -39,7 +48,10 @@ export function countCollection<T>(call: GraphCall, env: GraphEnv, source: Colle
   if (!eventual(call)) throw graphErrors.rawCountNeedsEventual();
   rejectUnsupported(call, ['$filter', '$count']);
   const filterText = call.query.get('$filter') ?? null;
-  const predicate = filterText === null ? null : compileFilter(parseFilter(filterText), source.schema, source.filters, advancedMode(call) || eventual(call));
+  const predicate =
+    filterText === null
+      ? null
+      : compileFilter(parseFilter(filterText), source.schema, source.filters, advancedMode(call) || eventual(call));
   const count = countOf(env, source, { predicate, filterText });
   return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: String(count) };
 }
@@ -57,7 +69,11 @@ function pageOf<T>(source: CollectionSource<T>, options: ListOptions<T>): { ids:
 }
 
 /** Total matching objects; filtered counts are memoised per journal position. */
-function countOf<T>(env: GraphEnv, source: CollectionSource<T>, options: Pick<ListOptions<T>, 'predicate' | 'filterText'>): number {
+function countOf<T>(
+  env: GraphEnv,
+  source: CollectionSource<T>,
+  options: Pick<ListOptions<T>, 'predicate' | 'filterText'>,
+): number {
   const all = source.sortedIds();
   if (options.predicate === null) return all.length;
   const key = `${source.name}|${options.filterText ?? ''}`;

@@ -26,7 +26,11 @@ const orNull = (s: string): string | null => (s === '' ? null : s);
 const none = (): null => null;
 const emptyList = (): never[] => [];
 
-function schema<T>(type: EntityType, getters: Record<string, (o: T) => unknown>, defaults?: readonly string[]): EntitySchema<T> {
+function schema<T>(
+  type: EntityType,
+  getters: Record<string, (o: T) => unknown>,
+  defaults?: readonly string[],
+): EntitySchema<T> {
   const map = new Map(Object.entries(getters));
   return {
     type,
@@ -42,7 +46,12 @@ function guidBytes(id: string): Buffer {
   const hex = id.replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) return Buffer.alloc(16);
   const b = Buffer.from(hex, 'hex');
-  return Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
+  return Buffer.concat([
+    Buffer.from(b.subarray(0, 4)).reverse(),
+    Buffer.from(b.subarray(4, 6)).reverse(),
+    Buffer.from(b.subarray(6, 8)).reverse(),
+    b.subarray(8),
+  ]);
 }
 
 /** Little-endian uint32 of 8 hex digits read as bytes in order. */
@@ -71,7 +80,17 @@ const synced = (u: LiveUser): boolean => u.samAccountName !== null;
 
 /** learn.microsoft.com/graph/api/user-list: the default property set of a user without $select. */
 export const USER_DEFAULT_PROPERTIES: readonly string[] = [
-  'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
 ];
 
 export const userSchema: EntitySchema<LiveUser> = schema<LiveUser>(
@@ -107,7 +126,10 @@ export const userSchema: EntitySchema<LiveUser> = schema<LiveUser>(
     mailNickname: (u) => u.mailNickname,
     mobilePhone: none,
     officeLocation: none,
-    onPremisesDistinguishedName: (u) => (synced(u) ? `CN=${u.displayName.replace(/([,=+<>#;"\\])/g, '\\$1')},OU=Users,DC=corp,DC=${domainOf(u.login).split('.').join(',DC=')}` : null),
+    onPremisesDistinguishedName: (u) =>
+      synced(u)
+        ? `CN=${u.displayName.replace(/([,=+<>#;"\\])/g, '\\$1')},OU=Users,DC=corp,DC=${domainOf(u.login).split('.').join(',DC=')}`
+        : null,
     onPremisesDomainName: (u) => (synced(u) ? `corp.${domainOf(u.login)}` : null),
     onPremisesImmutableId: (u) => (synced(u) ? guidBytes(u.id).toString('base64') : null),
     onPremisesLastSyncDateTime: (u) => (synced(u) ? iso(u.updatedAt) : null),
@@ -231,7 +253,12 @@ export const deviceSchema: EntitySchema<Device> = schema<Device>('device', {
  * Projects `o` onto `select` (canonical names; unknown ones skipped, so a member $select may name
  * properties of other member types). `typed` adds `@odata.type` first, as member listings do.
  */
-export function project<T>(s: EntitySchema<T>, o: T, select: readonly string[] | null, typed: boolean): Record<string, unknown> {
+export function project<T>(
+  s: EntitySchema<T>,
+  o: T,
+  select: readonly string[] | null,
+  typed: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = typed ? { '@odata.type': s.odataType } : {};
   for (const name of select ?? s.defaults) {
     const get = s.getters.get(name);
@@ -245,10 +272,25 @@ export const USER_FIELD_PROPERTIES: Readonly<Record<string, readonly string[]>> 
   givenName: ['givenName'],
   surname: ['surname'],
   displayName: ['displayName', 'onPremisesDistinguishedName'],
-  login: ['userPrincipalName', 'identities', 'onPremisesUserPrincipalName', 'onPremisesDistinguishedName', 'onPremisesDomainName'],
+  login: [
+    'userPrincipalName',
+    'identities',
+    'onPremisesUserPrincipalName',
+    'onPremisesDistinguishedName',
+    'onPremisesDomainName',
+  ],
   mail: ['mail', 'proxyAddresses'],
   mailNickname: ['mailNickname'],
-  samAccountName: ['onPremisesSamAccountName', 'onPremisesSyncEnabled', 'onPremisesImmutableId', 'onPremisesDomainName', 'onPremisesUserPrincipalName', 'onPremisesSecurityIdentifier', 'onPremisesDistinguishedName', 'onPremisesLastSyncDateTime'],
+  samAccountName: [
+    'onPremisesSamAccountName',
+    'onPremisesSyncEnabled',
+    'onPremisesImmutableId',
+    'onPremisesDomainName',
+    'onPremisesUserPrincipalName',
+    'onPremisesSecurityIdentifier',
+    'onPremisesDistinguishedName',
+    'onPremisesLastSyncDateTime',
+  ],
   department: ['department'],
   jobTitle: ['jobTitle'],
   employeeId: ['employeeId'],

@@ -43,21 +43,29 @@ export function rejectUnsupported(call: GraphCall, allowed: readonly string[]): 
     if (option === '$skip') throw graphErrors.badRequest("'$skip' is not supported by the service.");
     if (option === '$orderby') throw graphErrors.unsupportedQuery('Sorting not supported for current query.');
     if (option === '$search' && !eventual(call)) {
-      throw graphErrors.unsupportedQuery("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+      throw graphErrors.unsupportedQuery(
+        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+      );
     }
     throw graphErrors.unsupportedQuery(`Query option '${option}' is not supported by this request.`);
   }
 }
 
 /** Parses $select against one or more entity schemas (member listings mix types). */
-export function parseSelect(raw: string | undefined, schemas: readonly EntitySchema<never>[], extra: readonly string[] = []): string[] | null {
+export function parseSelect(
+  raw: string | undefined,
+  schemas: readonly EntitySchema<never>[],
+  extra: readonly string[] = [],
+): string[] | null {
   if (raw === undefined || raw.trim() === '') return null;
   const out: string[] = [];
   for (const part of raw.split(',')) {
     const name = part.trim();
     if (name === '') continue;
     const lower = name.toLowerCase();
-    const canonical = schemas.map((s) => s.lookup.get(lower)).find((n) => n !== undefined) ?? extra.find((e) => e.toLowerCase() === lower);
+    const canonical =
+      schemas.map((s) => s.lookup.get(lower)).find((n) => n !== undefined) ??
+      extra.find((e) => e.toLowerCase() === lower);
     if (canonical === undefined) throw graphErrors.unknownProperty(name, schemas[0]?.type ?? 'directoryObject');
     if (!out.includes(canonical)) out.push(canonical);
   }
@@ -67,7 +75,8 @@ export function parseSelect(raw: string | undefined, schemas: readonly EntitySch
 export function parseTop(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw graphErrors.pageSize(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
+    throw graphErrors.pageSize(raw);
   return n;
 }
 
@@ -81,7 +90,10 @@ export function parseCount(call: GraphCall): boolean {
 }
 
 export function parseListOptions<T>(call: GraphCall, schema: EntitySchema<T>, spec: FilterSpec | null): ListOptions<T> {
-  rejectUnsupported(call, spec ? ['$select', '$top', '$count', '$skiptoken', '$filter'] : ['$select', '$top', '$count', '$skiptoken']);
+  rejectUnsupported(
+    call,
+    spec ? ['$select', '$top', '$count', '$skiptoken', '$filter'] : ['$select', '$top', '$count', '$skiptoken'],
+  );
   const count = parseCount(call);
   const filterText = call.query.get('$filter') ?? null;
   let predicate: ((o: T) => boolean) | null = null;
@@ -110,7 +122,11 @@ export function nextLink(env: GraphEnv, call: GraphCall, skipToken: string): str
 }
 
 /** OData collection body; `values` is the JSON text of each element. */
-export function collectionBody(context: string, values: readonly string[], extra: { count?: number; nextLink?: string; deltaLink?: string } = {}): string {
+export function collectionBody(
+  context: string,
+  values: readonly string[],
+  extra: { count?: number; nextLink?: string; deltaLink?: string } = {},
+): string {
   let head = `{"@odata.context":${JSON.stringify(context)}`;
   if (extra.count !== undefined) head += `,"@odata.count":${extra.count}`;
   if (extra.nextLink !== undefined) head += `,"@odata.nextLink":${JSON.stringify(extra.nextLink)}`;

@@ -51,7 +51,12 @@ export interface KeysetPage {
  * Up to `top` ids after `after` that pass `accept`. With a filter the scan stops when the page is
  * full, so a next link may lead to an empty last page — real Graph does the same.
  */
-export function keysetPage(sorted: readonly string[], after: string | null, top: number, accept?: (id: string) => boolean): KeysetPage {
+export function keysetPage(
+  sorted: readonly string[],
+  after: string | null,
+  top: number,
+  accept?: (id: string) => boolean,
+): KeysetPage {
   const ids: string[] = [];
   let i = after === null ? 0 : upperBound(sorted, after);
   for (; i < sorted.length && ids.length < top; i++) {

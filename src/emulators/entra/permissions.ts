@@ -10,9 +10,23 @@ export const PERMISSIONS = {
   /** user-list / user-get / user-delta: least privileged User.Read.All. */
   readUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   /** group-list / group-get / group-delta: least privileged GroupMember.Read.All. */
-  readGroups: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  readGroups: [
+    'GroupMember.Read.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   /** group-list-members / transitiveMembers / user-list-memberof. */
-  readMembers: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  readMembers: [
+    'GroupMember.Read.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   /** Without these, contacts among members come back with only @odata.type and id. */
   readContacts: ['OrgContact.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   /** Without these, devices among members come back with only @odata.type and id. */

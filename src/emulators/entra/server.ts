@@ -29,7 +29,14 @@ export function requestHandler(deps: ServerDeps): (req: IncomingMessage, res: Se
   return (req, res) => {
     handle(deps, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        send(res, { status: 500, headers: { 'Content-Type': 'application/json' }, body: graphErrorBody('UnknownError', String((error as Error)?.message ?? error), { requestId: '', clientRequestId: '' }) });
+        send(res, {
+          status: 500,
+          headers: { 'Content-Type': 'application/json' },
+          body: graphErrorBody('UnknownError', String((error as Error)?.message ?? error), {
+            requestId: '',
+            clientRequestId: '',
+          }),
+        });
       } else {
         res.destroy();
       }
@@ -51,7 +58,14 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     try {
       body = await readBody(req, MAX_BODY);
     } catch {
-      send(res, { status: 413, headers: { 'Content-Type': 'application/json' }, body: graphErrorBody('RequestEntityTooLarge', 'The request body is too large.', { requestId: '', clientRequestId: '' }) });
+      send(res, {
+        status: 413,
+        headers: { 'Content-Type': 'application/json' },
+        body: graphErrorBody('RequestEntityTooLarge', 'The request body is too large.', {
+          requestId: '',
+          clientRequestId: '',
+        }),
+      });
       return;
     }
   }
@@ -66,8 +80,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     reply = handleIdentity(deps.identity, method, path, body ?? '', headers);
   } else {
     kind = 'other';
-    const ids = { requestId: '00000000-0000-0000-0000-000000000000', clientRequestId: header(headers, 'client-request-id') ?? '' };
-    reply = { status: 404, headers: { 'Content-Type': 'application/json' }, body: graphErrorBody('BadRequest', `Invalid version or path: ${path}`, ids) };
+    const ids = {
+      requestId: '00000000-0000-0000-0000-000000000000',
+      clientRequestId: header(headers, 'client-request-id') ?? '',
+    };
+    reply = {
+      status: 404,
+      headers: { 'Content-Type': 'application/json' },
+      body: graphErrorBody('BadRequest', `Invalid version or path: ${path}`, ids),
+    };
   }
   const handled = process.hrtime.bigint();
   send(res, reply);

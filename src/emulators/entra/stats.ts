@@ -24,7 +24,8 @@ export interface Distribution {
 
 function distribution(samples: readonly number[]): Distribution {
   const sorted = Float64Array.from(samples).sort();
-  const at = (q: number): number => (sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number));
+  const at = (q: number): number =>
+    sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
   const total = samples.reduce((a, b) => a + b, 0);
   return {
     total,

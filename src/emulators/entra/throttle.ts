@@ -19,7 +19,11 @@ export function tenantSizeFor(userCount: number): TenantSize {
 }
 
 /** RU cost of a Graph GET, from its path (after /v1.0) and query options. */
-export function requestCost(method: string, path: string, options: { select: boolean; expand: boolean; top: number | null }): number {
+export function requestCost(
+  method: string,
+  path: string,
+  options: { select: boolean; expand: boolean; top: number | null },
+): number {
   const segments = path.split('/').filter((s) => s !== '');
   let base = 1;
   if (method === 'GET') {

@@ -27,7 +27,12 @@ export function createApiContext(directory: GoogleDirectory, now: () => number):
 }
 
 /** `cache[key]` when built at `stamp`, else `build()` stored under that stamp. */
-export function cachedList<T>(cache: Lru<CachedList<T>>, key: string, stamp: string, build: () => SortedList<T>): SortedList<T> {
+export function cachedList<T>(
+  cache: Lru<CachedList<T>>,
+  key: string,
+  stamp: string,
+  build: () => SortedList<T>,
+): SortedList<T> {
   const hit = cache.get(key);
   if (hit !== undefined && hit.stamp === stamp) return hit.list;
   const list = build();
@@ -46,7 +51,8 @@ export interface Reply {
  * domain; anything else is someone else's account → 403 "Not Authorized to access this resource/api".
  */
 export function checkAccount(directory: GoogleDirectory, customer: string | null, domain: string | null): void {
-  if (customer !== null && customer !== 'my_customer' && customer !== directory.customerId) throw new GoogleFailure(notAuthorized());
+  if (customer !== null && customer !== 'my_customer' && customer !== directory.customerId)
+    throw new GoogleFailure(notAuthorized());
   if (domain !== null && domain.toLowerCase() !== directory.domain) throw new GoogleFailure(notAuthorized());
 }
 
@@ -54,7 +60,13 @@ export function checkAccount(directory: GoogleDirectory, customer: string | null
  * A list envelope, fields in Google's order: `{ kind, etag, <field>: [...], nextPageToken }`.
  * Like the real API, an empty page has no `<field>` array at all, and the last page no token.
  */
-export function listBody(kind: string, field: string, items: readonly string[], etagSeed: string, nextPageToken: string | null): string {
+export function listBody(
+  kind: string,
+  field: string,
+  items: readonly string[],
+  etagSeed: string,
+  nextPageToken: string | null,
+): string {
   let body = `{"kind":${JSON.stringify(kind)},"etag":${JSON.stringify(quickEtag(etagSeed))}`;
   if (items.length > 0) body += `,${JSON.stringify(field)}:[${items.join(',')}]`;
   if (nextPageToken !== null) body += `,"nextPageToken":${JSON.stringify(nextPageToken)}`;

@@ -17,7 +17,12 @@ export type Resource = 'users' | 'groups' | 'members';
 export const ACCEPTED_SCOPES: Readonly<Record<Resource, readonly string[]>> = {
   users: [DIRECTORY_SCOPES.userReadonly, DIRECTORY_SCOPES.user],
   groups: [DIRECTORY_SCOPES.groupReadonly, DIRECTORY_SCOPES.group],
-  members: [DIRECTORY_SCOPES.groupMemberReadonly, DIRECTORY_SCOPES.groupMember, DIRECTORY_SCOPES.groupReadonly, DIRECTORY_SCOPES.group],
+  members: [
+    DIRECTORY_SCOPES.groupMemberReadonly,
+    DIRECTORY_SCOPES.groupMember,
+    DIRECTORY_SCOPES.groupReadonly,
+    DIRECTORY_SCOPES.group,
+  ],
 };
 
 /** Scopes that allow writes to each family (the emulator still answers writes with 501). */
@@ -46,6 +51,7 @@ export function authenticate(
   if (token.subjectId === null) return notAuthorized();
   const subject = ctx.directory.users.get(token.subjectId);
   if (subject === undefined) return invalidCredentials();
-  if (!ctx.directory.isAdmin(subject.tenantId) || ctx.directory.activeUserId(subject.email) === null) return notAuthorized();
+  if (!ctx.directory.isAdmin(subject.tenantId) || ctx.directory.activeUserId(subject.email) === null)
+    return notAuthorized();
   return { token, subjectId: subject.tenantId };
 }

@@ -74,7 +74,11 @@ export class GoogleDirectory extends DirectoryIndex {
       const keyed = items.map((r) => ({ r, k: `${field(r)}\u0000${r.sortKey}` }));
       keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
       if (descending) keyed.reverse();
-      list = new SortedList(keyed.map((e) => e.r), (i) => (keyed[i] as { k: string }).k, descending);
+      list = new SortedList(
+        keyed.map((e) => e.r),
+        (i) => (keyed[i] as { k: string }).k,
+        descending,
+      );
     }
     this.userLists.set(name, { stamp, value: list });
     return list;
@@ -162,7 +166,9 @@ export class GoogleDirectory extends DirectoryIndex {
   private people(): UserRecord[] {
     const stamp = String(this.userOrderVersion);
     if (this.peopleOrder !== null && this.peopleOrder.stamp === stamp) return this.peopleOrder.value;
-    const list = [...this.users.values()].sort((a, b) => (a.memberKey < b.memberKey ? -1 : a.memberKey > b.memberKey ? 1 : 0));
+    const list = [...this.users.values()].sort((a, b) =>
+      a.memberKey < b.memberKey ? -1 : a.memberKey > b.memberKey ? 1 : 0,
+    );
     for (let i = 0; i < list.length; i++) (list[i] as UserRecord).rank = i;
     this.peopleOrder = { stamp, value: list };
     return list;

@@ -47,13 +47,21 @@ export function googleError(
   status: number,
   message: string,
   reason: string,
-  options: { domain?: string; itemMessage?: string; location?: string; locationType?: string; headers?: Record<string, string> } = {},
+  options: {
+    domain?: string;
+    itemMessage?: string;
+    location?: string;
+    locationType?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): GoogleError {
   const item: GoogleErrorItem = {
     message: options.itemMessage ?? message,
     domain: options.domain ?? 'global',
     reason,
-    ...(options.location !== undefined ? { location: options.location, locationType: options.locationType ?? 'parameter' } : {}),
+    ...(options.location !== undefined
+      ? { location: options.location, locationType: options.locationType ?? 'parameter' }
+      : {}),
   };
   return {
     status,

@@ -35,13 +35,18 @@ export function listGroups(ctx: ApiContext, q: URLSearchParams): Reply {
   let list: SortedList<GroupRecord>;
   if (memberKey !== null) {
     const member = dir.findMember(memberKey);
-    list = member === undefined || member.kind === 'customer' ? new SortedList<GroupRecord>([], () => '') : dir.parentGroupList(member.tenantId, descending);
+    list =
+      member === undefined || member.kind === 'customer'
+        ? new SortedList<GroupRecord>([], () => '')
+        : dir.parentGroupList(member.tenantId, descending);
   } else {
     list = dir.groupList(descending);
   }
   if (compiled !== null) {
     const base = list;
-    list = cachedList(ctx.groupLists, `${descending}|${memberKey}|${query}`, dir.groupStamp, () => base.filter(compiled.predicate));
+    list = cachedList(ctx.groupLists, `${descending}|${memberKey}|${query}`, dir.groupStamp, () =>
+      base.filter(compiled.predicate),
+    );
   }
 
   const scope = listScope(['groups', descending, memberKey, query]);

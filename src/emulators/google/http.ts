@@ -4,7 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const JSON_TYPE = 'application/json; charset=UTF-8';
 
 /** Writes a JSON reply; `body` may be pre-serialized (a string) to spare a stringify. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': JSON_TYPE,

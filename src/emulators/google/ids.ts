@@ -9,7 +9,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** 32 hex digits (128 bits) of a tenant id: the GUID's own bits (already random) or a SHA-256 prefix for other ids. */
 function entropyHex(source: string): string {
-  return GUID.test(source) ? source.replace(/-/g, '').toLowerCase() : createHash('sha256').update(source).digest('hex').slice(0, 32);
+  return GUID.test(source)
+    ? source.replace(/-/g, '').toLowerCase()
+    : createHash('sha256').update(source).digest('hex').slice(0, 32);
 }
 
 /** Two 52-bit numbers from the hex (exact in doubles): no BigInt on the startup path. */

@@ -108,7 +108,9 @@ function resolveTenant(tenant: Tenant | TenantSpec, domain: string | undefined):
 
 /** The super admin: the first enabled IT employee (else any enabled employee); created when the tenant has none. */
 function chooseAdmin(state: TenantState, domain: string): string {
-  const candidates = [...state.users.values()].filter((u) => u.enabled && !u.guest && u.login.toLowerCase().endsWith(`@${domain}`));
+  const candidates = [...state.users.values()].filter(
+    (u) => u.enabled && !u.guest && u.login.toLowerCase().endsWith(`@${domain}`),
+  );
   const chosen = candidates.find((u) => u.department === 'IT') ?? candidates[0];
   if (chosen !== undefined) return chosen.id;
   return state.createUser({
@@ -143,7 +145,9 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const directory = new GoogleDirectory(state, domain, customerId);
   const adminId = chooseAdmin(state, domain);
   directory.setAdmin(adminId, true);
-  const nonAdmin = [...state.users.values()].find((u) => u.enabled && !u.guest && u.id !== adminId && directory.findUser(u.login) !== undefined);
+  const nonAdmin = [...state.users.values()].find(
+    (u) => u.enabled && !u.guest && u.id !== adminId && directory.findUser(u.login) !== undefined,
+  );
   const allStaff = [...state.groups.values()].find((g) => g.kind === 'all-staff') ?? null;
   if (allStaff !== null) directory.setCustomerMember(allStaff.id, true);
   directory.warm();
@@ -186,7 +190,11 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const tokenUrl = `${url}${TOKEN_PATH}`;
   const rootUrl = `${url}/`;
 
-  const account = await createServiceAccount({ projectId: `crowdgate-emu-${customerId.slice(2).toLowerCase()}`, accountName: 'crowdgate-sync', tokenUrl });
+  const account = await createServiceAccount({
+    projectId: `crowdgate-emu-${customerId.slice(2).toLowerCase()}`,
+    accountName: 'crowdgate-sync',
+    tokenUrl,
+  });
   accounts.set(account.key.client_email, account);
   projectNumber = account.projectNumber;
   delegation.grant(account.key.client_id, READONLY_SYNC_SCOPES);

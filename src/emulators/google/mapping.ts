@@ -131,7 +131,9 @@ export function serializeUser(user: UserRecord, ctx: MappingContext): Serialized
 /** `projection=custom`: basic plus only the custom schemas named in `customFieldMask`. */
 export function customProjection(user: UserRecord, ctx: MappingContext, schemas: readonly string[]): string {
   const basic = JSON.parse(serializedUser(user, ctx).basic) as GoogleUser;
-  const picked = Object.fromEntries(Object.entries(customSchemas(user) ?? {}).filter(([name]) => schemas.includes(name)));
+  const picked = Object.fromEntries(
+    Object.entries(customSchemas(user) ?? {}).filter(([name]) => schemas.includes(name)),
+  );
   return JSON.stringify(Object.keys(picked).length > 0 ? { ...basic, customSchemas: picked } : basic);
 }
 
@@ -165,7 +167,11 @@ export function serializedGroup(group: GroupRecord): string {
  * Role of a member: owners and managers are rare people (2% / 3%, by hash of group and member);
  * child groups, the CUSTOMER member and indirect (derived) members are MEMBERs.
  */
-export function memberRole(group: GroupRecord, entry: UserRecord | GroupRecord | CustomerEntry, direct: boolean): MemberRole {
+export function memberRole(
+  group: GroupRecord,
+  entry: UserRecord | GroupRecord | CustomerEntry,
+  direct: boolean,
+): MemberRole {
   if (!direct || entry.kind !== 'user') return 'MEMBER';
   const share = mix32(group.hash, entry.hash) / 4294967296;
   return share < 0.02 ? 'OWNER' : share < 0.05 ? 'MANAGER' : 'MEMBER';
@@ -180,7 +186,12 @@ function memberStatus(entry: UserRecord | GroupRecord | CustomerEntry): 'ACTIVE'
 const ROLE_CODE: Readonly<Record<MemberRole, number>> = { OWNER: 1, MANAGER: 2, MEMBER: 3 };
 const STATUS_CODE = { ACTIVE: 1, SUSPENDED: 2, ARCHIVED: 3 } as const;
 
-function memberEtag(group: GroupRecord, entry: UserRecord | GroupRecord | CustomerEntry, role: MemberRole, status: keyof typeof STATUS_CODE): string {
+function memberEtag(
+  group: GroupRecord,
+  entry: UserRecord | GroupRecord | CustomerEntry,
+  role: MemberRole,
+  status: keyof typeof STATUS_CODE,
+): string {
   const emailHash = entry.kind === 'customer' ? 0 : entry.emailHash;
   const h1 = mix32(mix32(group.hash, entry.hash), emailHash ^ (ROLE_CODE[role] << 4) ^ STATUS_CODE[status]);
   return `${h1.toString(36)}${mix32(h1, group.hash).toString(36)}`;
@@ -190,11 +201,16 @@ function memberEtag(group: GroupRecord, entry: UserRecord | GroupRecord | Custom
  * One member resource (typed with Schema$Member). External (guest) members are type USER with
  * their home address. The etag hashes group, member, address, role and status.
  */
-export function mapMember(group: GroupRecord, entry: UserRecord | GroupRecord | CustomerEntry, direct: boolean): GoogleMember {
+export function mapMember(
+  group: GroupRecord,
+  entry: UserRecord | GroupRecord | CustomerEntry,
+  direct: boolean,
+): GoogleMember {
   const role = memberRole(group, entry, direct);
   const status = memberStatus(entry);
   const etag = `"${memberEtag(group, entry, role, status)}"`;
-  if (entry.kind === 'customer') return { kind: 'admin#directory#member', etag, id: entry.customerId, role, type: 'CUSTOMER', status };
+  if (entry.kind === 'customer')
+    return { kind: 'admin#directory#member', etag, id: entry.customerId, role, type: 'CUSTOMER', status };
   const type: MemberType = entry.kind === 'user' ? 'USER' : 'GROUP';
   return { kind: 'admin#directory#member', etag, id: entry.googleId, email: entry.email, role, type, status };
 }
@@ -203,11 +219,16 @@ export function mapMember(group: GroupRecord, entry: UserRecord | GroupRecord | 
  * `JSON.stringify(mapMember(...))`, assembled from precomputed parts (members.list serves a
  * million of these in a full sync; the member tests assert both agree).
  */
-export function memberJson(group: GroupRecord, entry: UserRecord | GroupRecord | CustomerEntry, direct: boolean): string {
+export function memberJson(
+  group: GroupRecord,
+  entry: UserRecord | GroupRecord | CustomerEntry,
+  direct: boolean,
+): string {
   const role = memberRole(group, entry, direct);
   const status = memberStatus(entry);
   const head = `{"kind":"admin#directory#member","etag":"\\"${memberEtag(group, entry, role, status)}\\"",`;
-  if (entry.kind === 'customer') return `${head}"id":"${entry.customerId}","role":"${role}","type":"CUSTOMER","status":"${status}"}`;
+  if (entry.kind === 'customer')
+    return `${head}"id":"${entry.customerId}","role":"${role}","type":"CUSTOMER","status":"${status}"}`;
   const type: MemberType = entry.kind === 'user' ? 'USER' : 'GROUP';
   return `${head}"id":"${entry.googleId}","email":${entry.emailJson},"role":"${role}","type":"${type}","status":"${status}"}`;
 }

@@ -59,7 +59,8 @@ export function listMembers(ctx: ApiContext, groupKey: string, q: URLSearchParam
 export function getMember(ctx: ApiContext, groupKey: string, memberKey: string): Reply {
   const group = requireGroup(ctx, groupKey);
   const member = ctx.directory.findMember(memberKey);
-  if (member === undefined || !ctx.directory.isDirectMember(group, member)) throw new GoogleFailure(resourceNotFound('memberKey'));
+  if (member === undefined || !ctx.directory.isDirectMember(group, member))
+    throw new GoogleFailure(resourceNotFound('memberKey'));
   return { status: 200, body: JSON.stringify(mapMember(group, member, true)) };
 }
 

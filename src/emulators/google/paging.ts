@@ -89,7 +89,8 @@ export function decodePageToken(token: string, scope: string, nowMs: number): { 
   }
   if (payload === null || typeof payload !== 'object') return null;
   const p = payload as Partial<TokenPayload>;
-  if (typeof p.s !== 'string' || typeof p.k !== 'string' || typeof p.i !== 'number' || typeof p.t !== 'number') return null;
+  if (typeof p.s !== 'string' || typeof p.k !== 'string' || typeof p.i !== 'number' || typeof p.t !== 'number')
+    return null;
   if (p.s !== scope || !Number.isSafeInteger(p.i) || p.i < 0) return null;
   if (nowMs / 1000 - p.t > PAGE_TOKEN_MAX_AGE_SECONDS) return null;
   return { key: p.k, hint: p.i };
@@ -104,7 +105,13 @@ export interface Page<T> {
  * One page of `list`: from the start, or after the token's item; null for a bad token.
  * Cost O(max) (+ O(log n) when the list changed since the token was issued).
  */
-export function pageOf<T>(list: SortedList<T>, pageToken: string | null, max: number, scope: string, nowMs: number): Page<T> | null {
+export function pageOf<T>(
+  list: SortedList<T>,
+  pageToken: string | null,
+  max: number,
+  scope: string,
+  nowMs: number,
+): Page<T> | null {
   let start = 0;
   if (pageToken !== null && pageToken !== '') {
     const position = decodePageToken(pageToken, scope, nowMs);

@@ -6,7 +6,14 @@ import { GoogleFailure, invalidValue, outOfRange } from './errors';
  * with the 400 body Google sends. `field` is the proto field name ESF quotes (max_results).
  */
 
-export function intParam(q: URLSearchParams, name: string, field: string, min: number, max: number, fallback: number): number {
+export function intParam(
+  q: URLSearchParams,
+  name: string,
+  field: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   const raw = q.get(name);
   if (raw === null || raw === '') return fallback;
   if (!/^-?\d+$/.test(raw)) throw new GoogleFailure(invalidValue(field, 'TYPE_INT32', raw));
@@ -25,7 +32,13 @@ export function boolParam(q: URLSearchParams, name: string, field: string): bool
 }
 
 /** An enum parameter; `values` in their canonical spelling (matched case-insensitively, as ESF does). */
-export function enumParam<T extends string>(q: URLSearchParams, name: string, field: string, values: readonly T[], fallback: T): T {
+export function enumParam<T extends string>(
+  q: URLSearchParams,
+  name: string,
+  field: string,
+  values: readonly T[],
+  fallback: T,
+): T {
   const raw = q.get(name);
   if (raw === null || raw === '') return fallback;
   const match = values.find((v) => v.toLowerCase() === raw.toLowerCase());

@@ -81,10 +81,13 @@ function userClause(clause: Clause, isAdmin: (tenantId: string) => boolean): Pre
       const field = clause.field;
       return (r) => {
         const actual =
-          field === 'isAdmin' ? isAdmin(r.tenantId)
-          : field === 'isSuspended' ? r.suspended
-          : field === 'isArchived' ? r.archived
-          : enrolledIn2Sv(r);
+          field === 'isAdmin'
+            ? isAdmin(r.tenantId)
+            : field === 'isSuspended'
+              ? r.suspended
+              : field === 'isArchived'
+                ? r.archived
+                : enrolledIn2Sv(r);
         return actual === wanted;
       };
     }
@@ -94,10 +97,7 @@ function userClause(clause: Clause, isAdmin: (tenantId: string) => boolean): Pre
 }
 
 /** Compiles a users.list `query`; null when it is not understood (→ 400). */
-export function compileUserQuery(
-  query: string,
-  isAdmin: (tenantId: string) => boolean,
-): Predicate<UserRecord> | null {
+export function compileUserQuery(query: string, isAdmin: (tenantId: string) => boolean): Predicate<UserRecord> | null {
   const clauses = parseClauses(query);
   if (clauses === null) return null;
   const predicates: Predicate<UserRecord>[] = [];
@@ -113,7 +113,9 @@ export function compileUserQuery(
  * Compiles a groups.list `query`. `memberKey` clauses are returned separately: they select the
  * groups a member belongs to (served from the membership index, not by filtering).
  */
-export function compileGroupQuery(query: string): { predicate: Predicate<GroupRecord>; memberKey: string | null } | null {
+export function compileGroupQuery(
+  query: string,
+): { predicate: Predicate<GroupRecord>; memberKey: string | null } | null {
   const clauses = parseClauses(query);
   if (clauses === null) return null;
   const predicates: Predicate<GroupRecord>[] = [];

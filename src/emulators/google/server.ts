@@ -58,7 +58,11 @@ export function emptyStats(): GoogleStats {
     apiRequests: 0,
     apiSucceeded: 0,
     apiServerMs: 0,
-    byResource: { users: { succeeded: 0, serverMs: 0 }, groups: { succeeded: 0, serverMs: 0 }, members: { succeeded: 0, serverMs: 0 } },
+    byResource: {
+      users: { succeeded: 0, serverMs: 0 },
+      groups: { succeeded: 0, serverMs: 0 },
+      members: { succeeded: 0, serverMs: 0 },
+    },
     tokenRequests: 0,
     tokensIssued: 0,
     userRateLimited: 0,
@@ -135,7 +139,13 @@ async function serveToken(ctx: ServerContext, req: IncomingMessage, res: ServerR
   sendJson(res, result.status, result.body, noStore);
 }
 
-async function serveApi(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, started: bigint): Promise<void> {
+async function serveApi(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  started: bigint,
+): Promise<void> {
   const { quota, stats, faults } = ctx;
   stats.apiRequests++;
   quota.inFlight++;
@@ -159,7 +169,11 @@ async function serveApi(ctx: ServerContext, req: IncomingMessage, res: ServerRes
 
   let segments: string[];
   try {
-    segments = url.pathname.slice(API_PREFIX.length).split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = url.pathname
+      .slice(API_PREFIX.length)
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     sendError(res, invalidInput('path'));
     return;

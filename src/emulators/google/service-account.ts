@@ -37,10 +37,15 @@ export interface ServiceAccount {
   readonly projectNumber: string;
 }
 
-const digits = (count: number): string => Array.from({ length: count }, (_, i) => String(randomInt(i === 0 ? 1 : 0, 10))).join('');
+const digits = (count: number): string =>
+  Array.from({ length: count }, (_, i) => String(randomInt(i === 0 ? 1 : 0, 10))).join('');
 
 /** Generates a fresh RSA key pair and the key JSON of a new service account in `projectId`. */
-export async function createServiceAccount(options: { projectId: string; accountName: string; tokenUrl: string }): Promise<ServiceAccount> {
+export async function createServiceAccount(options: {
+  projectId: string;
+  accountName: string;
+  tokenUrl: string;
+}): Promise<ServiceAccount> {
   const { publicKey, privateKey } = await generateKeyPairAsync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },

@@ -92,12 +92,16 @@ export interface TokenResponse {
 }
 
 /** Answers one token request (its form fields); never throws. */
-export function grantToken(form: URLSearchParams, ctx: TokenContext): { status: 200; body: TokenResponse } | OAuthError {
+export function grantToken(
+  form: URLSearchParams,
+  ctx: TokenContext,
+): { status: 200; body: TokenResponse } | OAuthError {
   const grantType = form.get('grant_type');
   if (grantType === null) return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
   if (grantType !== JWT_BEARER) return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
   const assertion = form.get('assertion');
-  if (assertion === null || assertion === '') return oauthError(400, 'invalid_request', 'Missing required parameter: assertion');
+  if (assertion === null || assertion === '')
+    return oauthError(400, 'invalid_request', 'Missing required parameter: assertion');
 
   const jwt = parseJwt(assertion);
   if (jwt === null) return oauthError(400, 'invalid_grant', ERR.badSignature);
@@ -114,9 +118,12 @@ export function grantToken(form: URLSearchParams, ctx: TokenContext): { status: 
   const nowSeconds = Math.floor(ctx.now() / 1000);
   const { iat, exp } = claims;
   if (
-    typeof iat !== 'number' || typeof exp !== 'number' ||
-    exp <= iat || exp - iat > MAX_ASSERTION_SECONDS ||
-    iat > nowSeconds + SKEW_SECONDS || exp < nowSeconds - SKEW_SECONDS
+    typeof iat !== 'number' ||
+    typeof exp !== 'number' ||
+    exp <= iat ||
+    exp - iat > MAX_ASSERTION_SECONDS ||
+    iat > nowSeconds + SKEW_SECONDS ||
+    exp < nowSeconds - SKEW_SECONDS
   ) {
     return oauthError(400, 'invalid_grant', ERR.badTime);
   }
@@ -128,7 +135,8 @@ export function grantToken(form: URLSearchParams, ctx: TokenContext): { status: 
     subjectId = typeof claims.sub === 'string' ? ctx.resolveSubject(claims.sub) : null;
     if (subjectId === null) return oauthError(400, 'invalid_grant', ERR.unknownSubject);
     // Domain-wide delegation is needed to impersonate; Google answers 401 here.
-    if (!ctx.delegation.allows(account.key.client_id, scopes)) return oauthError(401, 'unauthorized_client', ERR.notDelegated);
+    if (!ctx.delegation.allows(account.key.client_id, scopes))
+      return oauthError(401, 'unauthorized_client', ERR.notDelegated);
   }
 
   const lifetime = ctx.lifetimeSeconds();

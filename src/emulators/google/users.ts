@@ -28,7 +28,13 @@ function projectionOf(q: URLSearchParams): { projection: Projection; schemas: st
   if (projection !== 'custom') return { projection, schemas: [] };
   const mask = stringParam(q, 'customFieldMask');
   if (mask === null) throw new GoogleFailure(invalidInput('customFieldMask'));
-  return { projection, schemas: mask.split(',').map((s) => s.trim()).filter((s) => s !== '') };
+  return {
+    projection,
+    schemas: mask
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  };
 }
 
 function render(ctx: ApiContext, user: UserRecord, projection: Projection, schemas: readonly string[]): string {
@@ -63,7 +69,14 @@ export function listUsers(ctx: ApiContext, q: URLSearchParams): Reply {
     );
   }
 
-  const scope = listScope(['users', showDeleted, orderBy, descending, query, domain === null ? null : domain.toLowerCase()]);
+  const scope = listScope([
+    'users',
+    showDeleted,
+    orderBy,
+    descending,
+    query,
+    domain === null ? null : domain.toLowerCase(),
+  ]);
   const page = pageOf(list, stringParam(q, 'pageToken'), max, scope, ctx.now());
   if (page === null) throw new GoogleFailure(invalidInput('pageToken'));
   const items = page.items.map((u) => render(ctx, u, projection, schemas));

@@ -58,7 +58,8 @@ interface AccessToken {
 }
 
 /** Who made a call. */
-export type Principal = { readonly kind: 'ssws'; readonly tokenId: string } | { readonly kind: 'oauth'; readonly clientId: string };
+export type Principal =
+  { readonly kind: 'ssws'; readonly tokenId: string } | { readonly kind: 'oauth'; readonly clientId: string };
 
 export class Credentials {
   private readonly apiTokens = new Map<string, ApiToken>();
@@ -125,12 +126,23 @@ export class Credentials {
     if (scheme.toLowerCase() === 'bearer') {
       const token = this.accessTokens.get(credential);
       const revokedBefore = this.faults.settings.revokeTokensBefore;
-      if (token === undefined || token.expiresAt <= Date.now() || (revokedBefore !== null && token.issuedAt < revokedBefore)) {
-        throw oktaErrors.invalidToken({ 'WWW-Authenticate': this.challenge(req, scope, 'invalid_token', 'The token has expired.') });
+      if (
+        token === undefined ||
+        token.expiresAt <= Date.now() ||
+        (revokedBefore !== null && token.issuedAt < revokedBefore)
+      ) {
+        throw oktaErrors.invalidToken({
+          'WWW-Authenticate': this.challenge(req, scope, 'invalid_token', 'The token has expired.'),
+        });
       }
       if (!token.scopes.has(scope)) {
         throw oktaErrors.accessDenied({
-          'WWW-Authenticate': this.challenge(req, scope, 'insufficient_scope', 'The access token provided does not contain the required scopes.'),
+          'WWW-Authenticate': this.challenge(
+            req,
+            scope,
+            'insufficient_scope',
+            'The access token provided does not contain the required scopes.',
+          ),
         });
       }
       return { kind: 'oauth', clientId: token.clientId };

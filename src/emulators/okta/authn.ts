@@ -59,7 +59,12 @@ function embeddedUser(user: UserRecord): Record<string, unknown> {
 const token = (): string => randomBytes(24).toString('base64url');
 const CANNOT_SIGN_IN = new Set(['STAGED', 'PROVISIONED', 'SUSPENDED', 'DEPROVISIONED']);
 
-export async function handleAuthn(ctx: OktaContext, book: AuthnBook, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleAuthn(
+  ctx: OktaContext,
+  book: AuthnBook,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readJsonObject(req);
   const username = typeof body.username === 'string' ? body.username : '';
   const password = typeof body.password === 'string' ? body.password : null;
@@ -78,14 +83,18 @@ export async function handleAuthn(ctx: OktaContext, book: AuthnBook, req: Incomi
   }
   if (CANNOT_SIGN_IN.has(user.status)) throw oktaErrors.authenticationFailed();
   const expected = book.passwordOf(user.id);
-  if (password === null || expected === null || !samePassword(password, expected)) throw oktaErrors.authenticationFailed();
+  if (password === null || expected === null || !samePassword(password, expected))
+    throw oktaErrors.authenticationFailed();
 
   if (user.status === 'PASSWORD_EXPIRED' || outcome === 'PASSWORD_EXPIRED') {
     sendJson(res, 200, {
       stateToken: token(),
       expiresAt,
       status: 'PASSWORD_EXPIRED',
-      _embedded: { user: embeddedUser(user), policy: { complexity: { minLength: 8, minLowerCase: 1, minUpperCase: 1, minNumber: 1, minSymbol: 0 } } },
+      _embedded: {
+        user: embeddedUser(user),
+        policy: { complexity: { minLength: 8, minLowerCase: 1, minUpperCase: 1, minNumber: 1, minSymbol: 0 } },
+      },
       _links: {
         next: { name: 'changePassword', href: `${base}/credentials/change_password`, hints: { allow: ['POST'] } },
         cancel: { href: `${base}/cancel`, hints: { allow: ['POST'] } },

@@ -56,8 +56,10 @@ export interface DirectoryEvent {
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => compareStrings(a.id, b.id);
-const byUserLastUpdated = (a: UserRecord, b: UserRecord): number => a.lastUpdated - b.lastUpdated || compareStrings(a.id, b.id);
-const byGroupLastUpdated = (a: GroupRecord, b: GroupRecord): number => a.lastUpdated - b.lastUpdated || compareStrings(a.id, b.id);
+const byUserLastUpdated = (a: UserRecord, b: UserRecord): number =>
+  a.lastUpdated - b.lastUpdated || compareStrings(a.id, b.id);
+const byGroupLastUpdated = (a: GroupRecord, b: GroupRecord): number =>
+  a.lastUpdated - b.lastUpdated || compareStrings(a.id, b.id);
 const byGroupLastMembership = (a: GroupRecord, b: GroupRecord): number =>
   a.lastMembershipUpdated - b.lastMembershipUpdated || compareStrings(a.id, b.id);
 
@@ -113,11 +115,26 @@ export class OktaDirectory {
     }
     const users = [...this.users.values()].sort(byId); // sorted once; partitions keep the order
     const byStatus = new Map<UserStatus, SortedList<UserRecord>>();
-    for (const status of USER_STATUSES) byStatus.set(status, SortedList.fromSorted(byId, users.filter((u) => u.status === status)));
-    this.userIndexes = { all: SortedList.fromSorted(byId, users), byStatus, byLastUpdated: new SortedList(byUserLastUpdated, users) };
+    for (const status of USER_STATUSES)
+      byStatus.set(
+        status,
+        SortedList.fromSorted(
+          byId,
+          users.filter((u) => u.status === status),
+        ),
+      );
+    this.userIndexes = {
+      all: SortedList.fromSorted(byId, users),
+      byStatus,
+      byLastUpdated: new SortedList(byUserLastUpdated, users),
+    };
 
     const orgCreated = TENANT_EPOCH - 6 * 365 * 86_400_000;
-    this.everyone = everyoneGroupRecord(this.ids.issue('00g', `everyone:${seed}`), orgCreated, Math.max(orgCreated, newestUser));
+    this.everyone = everyoneGroupRecord(
+      this.ids.issue('00g', `everyone:${seed}`),
+      orgCreated,
+      Math.max(orgCreated, newestUser),
+    );
     this.groups.set(this.everyone.id, this.everyone);
     const appGroups = appGroupIds(state.groups.values(), seed);
     for (const live of state.groups.values()) {
@@ -129,7 +146,14 @@ export class OktaDirectory {
     this.buildMemberships();
     const groups = [...this.groups.values()].sort(byId);
     const byType = new Map<GroupType, SortedList<GroupRecord>>();
-    for (const type of GROUP_TYPES) byType.set(type, SortedList.fromSorted(byId, groups.filter((g) => g.type === type)));
+    for (const type of GROUP_TYPES)
+      byType.set(
+        type,
+        SortedList.fromSorted(
+          byId,
+          groups.filter((g) => g.type === type),
+        ),
+      );
     this.groupIndexes = {
       all: SortedList.fromSorted(byId, groups),
       byType,
@@ -316,7 +340,8 @@ export class OktaDirectory {
     });
     const events: DirectoryEvent[] = [];
     if (statusEvent !== null) events.push({ eventType: statusEvent, user: userSubject(record) });
-    if (changed.length > 0) events.push({ eventType: 'user.account.update_profile', user: userSubject(record), changed });
+    if (changed.length > 0)
+      events.push({ eventType: 'user.account.update_profile', user: userSubject(record), changed });
     return events;
   }
 
@@ -325,11 +350,13 @@ export class OktaDirectory {
     if (record === undefined) return [];
     const events: DirectoryEvent[] = [];
     // Okta deletes only deactivated users: a delete of a live user is deactivate + delete.
-    if (record.status !== 'DEPROVISIONED') events.push({ eventType: 'user.lifecycle.deactivate', user: userSubject(record) });
+    if (record.status !== 'DEPROVISIONED')
+      events.push({ eventType: 'user.lifecycle.deactivate', user: userSubject(record) });
     events.push({ eventType: 'user.lifecycle.delete.initiated', user: userSubject(record) });
     this.users.delete(record.id);
     this.byTenantUser.delete(tenantId);
-    if (this.byLogin.get(record.profile.login.toLowerCase()) === record) this.byLogin.delete(record.profile.login.toLowerCase());
+    if (this.byLogin.get(record.profile.login.toLowerCase()) === record)
+      this.byLogin.delete(record.profile.login.toLowerCase());
     this.userIndexes.all.remove(record);
     this.userIndexes.byStatus.get(record.status)?.remove(record);
     this.userIndexes.byLastUpdated.remove(record);
@@ -383,7 +410,8 @@ export class OktaDirectory {
     byType.get(record.type)?.remove(record);
     byLastUpdated.remove(record);
     byLastMembershipUpdated.remove(record);
-    if (this.userGroups !== null) for (const member of record.members?.toArray() ?? []) this.removeUserGroup(member, record);
+    if (this.userGroups !== null)
+      for (const member of record.members?.toArray() ?? []) this.removeUserGroup(member, record);
     return [{ eventType: 'group.lifecycle.delete', group: groupSubject(record) }];
   }
 
@@ -405,6 +433,12 @@ export class OktaDirectory {
     this.reindexGroup(group, () => {
       group.lastMembershipUpdated = now;
     });
-    return [{ eventType: added ? 'group.user_membership.add' : 'group.user_membership.remove', user: userSubject(user), group: groupSubject(group) }];
+    return [
+      {
+        eventType: added ? 'group.user_membership.add' : 'group.user_membership.remove',
+        user: userSubject(user),
+        group: groupSubject(group),
+      },
+    ];
   }
 }

@@ -55,9 +55,11 @@ export const oktaErrors = {
   accessDenied: (headers: Record<string, string> = {}) =>
     new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action', [], headers),
   /** 404 E0000007. */
-  notFound: (id: string, kind: string) => new OktaError(404, 'E0000007', `Not found: Resource not found: ${id} (${kind})`),
+  notFound: (id: string, kind: string) =>
+    new OktaError(404, 'E0000007', `Not found: Resource not found: ${id} (${kind})`),
   /** 401 E0000011: unknown, revoked or expired API token / access token. */
-  invalidToken: (headers: Record<string, string> = {}) => new OktaError(401, 'E0000011', 'Invalid token provided', [], headers),
+  invalidToken: (headers: Record<string, string> = {}) =>
+    new OktaError(401, 'E0000011', 'Invalid token provided', [], headers),
   /** 405 E0000022: the emulator serves only the read side of the Management API. */
   methodNotAllowed: () => new OktaError(405, 'E0000022', 'The endpoint does not support the provided HTTP method'),
   /** 400 E0000031: a `filter` / `search` expression that does not parse or is not supported there. */

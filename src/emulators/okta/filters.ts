@@ -133,7 +133,8 @@ export function parseExpression(text: string, parameter: string): Expr {
     if (v.type === 'string') return { kind: 'cmp', attr: t.text, op: op as Operator, value: v.text };
     if (v.type !== 'word') return fail('expected a value');
     const word = v.text.toLowerCase();
-    if (word === 'true' || word === 'false') return { kind: 'cmp', attr: t.text, op: op as Operator, value: word === 'true' };
+    if (word === 'true' || word === 'false')
+      return { kind: 'cmp', attr: t.text, op: op as Operator, value: word === 'true' };
     if (word === 'null') return { kind: 'cmp', attr: t.text, op: op as Operator, value: null };
     if (/^-?\d+(\.\d+)?$/.test(v.text)) return { kind: 'cmp', attr: t.text, op: op as Operator, value: Number(v.text) };
     return fail(`unquoted value ${v.text}`);
@@ -158,9 +159,19 @@ export function parseInstant(text: string): number | null {
 
 type Predicate<T> = (record: T) => boolean;
 
-function compareScalar(actual: string | number | null | undefined, op: Operator, expected: Literal, fold: boolean): boolean {
+function compareScalar(
+  actual: string | number | null | undefined,
+  op: Operator,
+  expected: Literal,
+  fold: boolean,
+): boolean {
   if (op === 'pr') return actual !== null && actual !== undefined && actual !== '';
-  if (expected === null) return op === 'eq' ? actual === null || actual === undefined : op === 'ne' ? actual !== null && actual !== undefined : false;
+  if (expected === null)
+    return op === 'eq'
+      ? actual === null || actual === undefined
+      : op === 'ne'
+        ? actual !== null && actual !== undefined
+        : false;
   if (actual === null || actual === undefined) return op === 'ne';
   let a: string | number = actual;
   let e: string | number | boolean = expected;
@@ -207,7 +218,8 @@ export function compile<T>(expr: Expr, dialect: Dialect, read: (record: T, attr:
   let expected: Literal = expr.value;
   if (spec.type === 'date' && expr.op !== 'pr' && expected !== null) {
     const ms = typeof expected === 'string' ? parseInstant(expected) : null;
-    if (ms === null) throw oktaErrors.invalidSearch(`${where}: ${JSON.stringify(expected)} is not an ISO-8601 timestamp`);
+    if (ms === null)
+      throw oktaErrors.invalidSearch(`${where}: ${JSON.stringify(expected)} is not an ISO-8601 timestamp`);
     expected = ms;
   } else if (spec.type === 'string' && expr.op !== 'pr' && expected !== null && typeof expected !== 'string') {
     throw oktaErrors.invalidSearch(`${where}: expected a quoted string`);
@@ -244,7 +256,8 @@ export function dateRange(expr: Expr, attr: string): { from: number; to: number 
 /** The value of a top-level `attr eq "value"` conjunct (an index partition key), if any. */
 export function equalityKey(expr: Expr, attr: string): string | null {
   for (const term of conjuncts(expr)) {
-    if (term.kind === 'cmp' && term.attr === attr && term.op === 'eq' && typeof term.value === 'string') return term.value;
+    if (term.kind === 'cmp' && term.attr === attr && term.op === 'eq' && typeof term.value === 'string')
+      return term.value;
   }
   return null;
 }

@@ -15,7 +15,17 @@
  */
 import type { ApiRequest, OktaContext } from './context';
 import { oktaErrors } from './errors';
-import { DATE_OPS, compile, dateRange, equalityKey, ops, parseExpression, type AttributeSpec, type Dialect, type Value } from './filters';
+import {
+  DATE_OPS,
+  compile,
+  dateRange,
+  equalityKey,
+  ops,
+  parseExpression,
+  type AttributeSpec,
+  type Dialect,
+  type Value,
+} from './filters';
 import { groupCollectionJson, groupJson, userCollectionJson, type GroupRecord, type GroupType } from './mapping';
 import { intParam, sendJson, sendJsonArray } from './http';
 import { pageLinks } from './links';
@@ -44,7 +54,8 @@ const SEARCH: Dialect = {
   parameter: 'search',
   caseInsensitive: true,
   attribute(path: string): AttributeSpec | undefined {
-    if (GROUP_DATES.has(path) || path === 'created') return { type: 'date', ops: ops('eq', 'gt', 'ge', 'lt', 'le', 'pr') };
+    if (GROUP_DATES.has(path) || path === 'created')
+      return { type: 'date', ops: ops('eq', 'gt', 'ge', 'lt', 'le', 'pr') };
     if (path === 'id' || path === 'type') return { type: 'string', ops: ops('eq', 'sw', 'pr') };
     if (/^profile\.[A-Za-z_][A-Za-z0-9_]*$/.test(path)) return { type: 'string', ops: ops('eq', 'sw', 'co', 'pr') };
     return undefined;
@@ -76,7 +87,14 @@ function sendGroups(ctx: OktaContext, r: ApiRequest, groups: readonly GroupRecor
   const parts = groups.map((g) =>
     plain
       ? groupCollectionJson(g, ctx.org)
-      : Buffer.from(JSON.stringify(groupJson(g, ctx.org, { ...(expand.has('stats') ? { usersCount: ctx.directory.usersCount(g) } : {}), app: expand.has('app') }))),
+      : Buffer.from(
+          JSON.stringify(
+            groupJson(g, ctx.org, {
+              ...(expand.has('stats') ? { usersCount: ctx.directory.usersCount(g) } : {}),
+              app: expand.has('app'),
+            }),
+          ),
+        ),
   );
   sendJsonArray(r.res, parts, { Link: links });
 }
@@ -90,7 +108,12 @@ export function listGroups(ctx: OktaContext, r: ApiRequest): void {
   if (search === null && filter === null && q !== null) {
     const limit = intParam(r.query, 'limit', Q_DEFAULT_LIMIT, 1, GROUPS_MAX_LIMIT);
     const prefix = q.toLowerCase();
-    const page = collectPage({ list: directory.groupIndexes.all }, 0, (g) => g.profile.name.toLowerCase().startsWith(prefix), limit);
+    const page = collectPage(
+      { list: directory.groupIndexes.all },
+      0,
+      (g) => g.profile.name.toLowerCase().startsWith(prefix),
+      limit,
+    );
     sendGroups(ctx, r, page.items, pageLinks(ctx.org.orgUrl, r.path, r.query, null, limit));
     return;
   }
@@ -119,7 +142,9 @@ export function listGroups(ctx: OktaContext, r: ApiRequest): void {
       index = { list: directory.groupIndexes.byLastUpdated, key: (g) => g.lastUpdated };
       ({ from, to } = updated);
     } else if (type !== null) {
-      const list = directory.groupIndexes.byType.get((dialect.caseInsensitive ? type.toUpperCase() : type) as GroupType);
+      const list = directory.groupIndexes.byType.get(
+        (dialect.caseInsensitive ? type.toUpperCase() : type) as GroupType,
+      );
       if (list === undefined) {
         sendGroups(ctx, r, [], pageLinks(ctx.org.orgUrl, r.path, r.query, null, limit));
         return;
@@ -140,7 +165,14 @@ function requireGroup(ctx: OktaContext, id: string): GroupRecord {
 export function getGroup(ctx: OktaContext, r: ApiRequest, id: string): void {
   const group = requireGroup(ctx, id);
   const expand = new Set((r.query.get('expand') ?? '').split(','));
-  sendJson(r.res, 200, groupJson(group, ctx.org, { ...(expand.has('stats') ? { usersCount: ctx.directory.usersCount(group) } : {}), app: expand.has('app') }));
+  sendJson(
+    r.res,
+    200,
+    groupJson(group, ctx.org, {
+      ...(expand.has('stats') ? { usersCount: ctx.directory.usersCount(group) } : {}),
+      app: expand.has('app'),
+    }),
+  );
 }
 
 export function listGroupUsers(ctx: OktaContext, r: ApiRequest, id: string): void {
@@ -148,5 +180,9 @@ export function listGroupUsers(ctx: OktaContext, r: ApiRequest, id: string): voi
   const limit = intParam(r.query, 'limit', GROUP_USERS_MAX_LIMIT, 1, GROUP_USERS_MAX_LIMIT);
   const index = { list: ctx.directory.groupMembers(group) };
   const page = collectPage(index, startPosition(index, r.query.get('after')), () => true, limit);
-  sendJsonArray(r.res, page.items.map((u) => userCollectionJson(u, ctx.org)), { Link: pageLinks(ctx.org.orgUrl, r.path, r.query, page.next, limit) });
+  sendJsonArray(
+    r.res,
+    page.items.map((u) => userCollectionJson(u, ctx.org)),
+    { Link: pageLinks(ctx.org.orgUrl, r.path, r.query, page.next, limit) },
+  );
 }

@@ -5,7 +5,12 @@ import { OktaError, oktaErrors } from './errors';
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** Writes a JSON response; `body` may be pre-serialised (a JSON string or UTF-8 buffer). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   res.writeHead(status, {
     'Content-Type': 'application/json;charset=UTF-8',
@@ -20,7 +25,11 @@ const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']');
 
 /** Writes a 200 JSON array of pre-encoded elements (one copy into the response buffer). */
-export function sendJsonArray(res: ServerResponse, elements: readonly Buffer[], headers: Record<string, string | string[]> = {}): void {
+export function sendJsonArray(
+  res: ServerResponse,
+  elements: readonly Buffer[],
+  headers: Record<string, string | string[]> = {},
+): void {
   const parts: Buffer[] = [OPEN];
   elements.forEach((element, i) => {
     if (i > 0) parts.push(COMMA);

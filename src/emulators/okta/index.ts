@@ -90,12 +90,18 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<R
   const faults = new Faults(options.faults ?? {}, options.faultSeed ?? 1);
   const directory = new OktaDirectory(state, seed, domain);
   const logs = new LogStore({ ...DEFAULT_LOG_RETENTION, ...options.logRetention }, () => Date.now());
-  const actor: LogActor = { id: derivedOktaId('00u', `admin:${seed}`), alternateId: `admin@${domain}`, displayName: 'Okta Admin' };
+  const actor: LogActor = {
+    id: derivedOktaId('00u', `admin:${seed}`),
+    alternateId: `admin@${domain}`,
+    displayName: 'Okta Admin',
+  };
   const unsubscribe = state.onChange((change) => {
     const events = directory.apply(change);
     if (events.length === 0) return;
     const transactionId = randomBytes(18).toString('base64url');
-    logs.append(change.at.getTime(), (published) => events.map((e) => buildLogEvent(e, published, actor, transactionId)));
+    logs.append(change.at.getTime(), (published) =>
+      events.map((e) => buildLogEvent(e, published, actor, transactionId)),
+    );
   });
 
   let orgUrl = '';
@@ -142,7 +148,12 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<R
   });
   const { port } = server.address() as AddressInfo;
   orgUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  ctx = { directory, logs, faults, org: { orgUrl, userTypeId: directory.userTypeId, adAppId: directory.adAppId, domain } };
+  ctx = {
+    directory,
+    logs,
+    faults,
+    org: { orgUrl, userTypeId: directory.userTypeId, adAppId: directory.adAppId, domain },
+  };
 
   const requireUser = (userId: string) => {
     const user = directory.userByAnyId(userId);
@@ -177,7 +188,13 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<R
     directoryConfig(name: string, auth: 'ssws' | 'oauth' = 'ssws'): Record<string, unknown> {
       const okta =
         auth === 'oauth'
-          ? { orgUrl, clientId: oauthClient.clientId, privateKey: oauthClient.privateKeyPem, keyId: oauthClient.keyId, scopes: [...oauthScopes] }
+          ? {
+              orgUrl,
+              clientId: oauthClient.clientId,
+              privateKey: oauthClient.privateKeyPem,
+              keyId: oauthClient.keyId,
+              scopes: [...oauthScopes],
+            }
           : { orgUrl, apiToken };
       return { name, provider: 'okta', okta };
     },

@@ -18,7 +18,13 @@ function url(orgUrl: string, path: string, pairs: readonly (readonly [string, st
  * The `Link` header values of a page: `self` (the request as made) and, when `after` is given,
  * `next` (the same query with `after` and `limit` replaced).
  */
-export function pageLinks(orgUrl: string, path: string, query: URLSearchParams, after: string | null, limit: number): string[] {
+export function pageLinks(
+  orgUrl: string,
+  path: string,
+  query: URLSearchParams,
+  after: string | null,
+  limit: number,
+): string[] {
   const pairs = [...query.entries()];
   const links = [`<${url(orgUrl, path, pairs)}>; rel="self"`];
   if (after !== null) {

@@ -27,7 +27,11 @@ export function singleton<T extends { readonly id: string }>(item: T): OrderedIn
 }
 
 /** Index of the first item after the cursor (or at/after `from` on the key, without a cursor). */
-export function startPosition<T extends { readonly id: string }>(index: OrderedIndex<T>, after: string | null, from = -Infinity): number {
+export function startPosition<T extends { readonly id: string }>(
+  index: OrderedIndex<T>,
+  after: string | null,
+  from = -Infinity,
+): number {
   const { list, key } = index;
   if (after === null || after === '') {
     return key === undefined || from === -Infinity ? 0 : list.seek((x) => key(x) - from, false);

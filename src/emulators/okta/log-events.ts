@@ -81,7 +81,12 @@ function target(subject: EventSubject, type: 'User' | 'UserGroup'): Record<strin
 }
 
 /** One LogEvent; `transactionId` groups the events of one journal change. */
-export function buildLogEvent(event: DirectoryEvent, published: number, actor: LogActor, transactionId: string): Record<string, unknown> {
+export function buildLogEvent(
+  event: DirectoryEvent,
+  published: number,
+  actor: LogActor,
+  transactionId: string,
+): Record<string, unknown> {
   const uri = requestUri(event);
   const debugData: Record<string, unknown> = { requestId: transactionId, requestUri: uri, url: uri };
   if (event.changed !== undefined) debugData.changedAttributes = event.changed.join(',');

@@ -83,7 +83,10 @@ export class LogStore {
   private evict(): void {
     const oldest = this.now() - this.retention.maxAgeMs;
     const live = () => this.entries.length - this.offset;
-    while (live() > 0 && (live() > this.retention.maxEvents || (this.entries[this.offset] as LogEntry).published < oldest)) {
+    while (
+      live() > 0 &&
+      (live() > this.retention.maxEvents || (this.entries[this.offset] as LogEntry).published < oldest)
+    ) {
       this.offset++;
     }
     if (this.offset > 1024 && this.offset * 2 > this.entries.length) {

@@ -41,7 +41,11 @@ const FILTER: Dialect = {
 /** Reads a dotted path; arrays on the way yield the list of their elements' values. */
 function readPath(value: unknown, parts: readonly string[], from: number): Value {
   if (from === parts.length) {
-    return typeof value === 'string' || typeof value === 'number' ? value : typeof value === 'boolean' ? String(value) : null;
+    return typeof value === 'string' || typeof value === 'number'
+      ? value
+      : typeof value === 'boolean'
+        ? String(value)
+        : null;
   }
   if (Array.isArray(value)) {
     return value.flatMap((element: unknown) => {

@@ -24,17 +24,17 @@ import { iso, isoOrNull } from './http';
 import type { SortedList } from './sorted-list';
 
 export type UserStatus =
-  | 'ACTIVE'
-  | 'DEPROVISIONED'
-  | 'LOCKED_OUT'
-  | 'PASSWORD_EXPIRED'
-  | 'PROVISIONED'
-  | 'RECOVERY'
-  | 'STAGED'
-  | 'SUSPENDED';
+  'ACTIVE' | 'DEPROVISIONED' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'PROVISIONED' | 'RECOVERY' | 'STAGED' | 'SUSPENDED';
 
 export const USER_STATUSES: readonly UserStatus[] = [
-  'ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED',
+  'ACTIVE',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'PROVISIONED',
+  'RECOVERY',
+  'STAGED',
+  'SUSPENDED',
 ];
 
 export type GroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
@@ -116,9 +116,16 @@ export interface OrgContext {
 }
 
 const DISABLED_SPREAD: readonly UserStatus[] = [
-  'SUSPENDED', 'SUSPENDED', 'SUSPENDED', 'SUSPENDED',
-  'DEPROVISIONED', 'DEPROVISIONED', 'DEPROVISIONED',
-  'LOCKED_OUT', 'STAGED', 'PROVISIONED',
+  'SUSPENDED',
+  'SUSPENDED',
+  'SUSPENDED',
+  'SUSPENDED',
+  'DEPROVISIONED',
+  'DEPROVISIONED',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'STAGED',
+  'PROVISIONED',
 ];
 const HOUR_S = 3600;
 const DAY_S = 86_400;
@@ -150,16 +157,20 @@ export function userProfile(user: TenantUser): OktaUserProfile {
 export function initialUserRecord(id: string, user: TenantUser, seed: string): UserRecord {
   const w = hashWords(user.id, `okta-user:${seed}`);
   const status: UserStatus = user.enabled
-    ? (w[0] as number) % 100 === 0 ? 'PASSWORD_EXPIRED' : 'ACTIVE'
+    ? (w[0] as number) % 100 === 0
+      ? 'PASSWORD_EXPIRED'
+      : 'ACTIVE'
     : (DISABLED_SPREAD[(w[0] as number) % DISABLED_SPREAD.length] as UserStatus);
   const created = user.createdAt.getTime();
   const neverActivated = status === 'STAGED' || status === 'PROVISIONED';
   const activated = neverActivated ? null : Math.min(TENANT_EPOCH, created + ((w[1] as number) % HOUR_S) * 1000);
-  const lastLogin = activated === null || (w[2] as number) % 20 === 0 ? null : between(activated, TENANT_EPOCH, w[3] as number);
+  const lastLogin =
+    activated === null || (w[2] as number) % 20 === 0 ? null : between(activated, TENANT_EPOCH, w[3] as number);
   let statusChanged: number | null;
   if (status === 'ACTIVE') statusChanged = activated;
   else if (status === 'STAGED') statusChanged = null;
-  else if (status === 'PROVISIONED') statusChanged = Math.min(TENANT_EPOCH, created + ((w[1] as number) % DAY_S) * 1000);
+  else if (status === 'PROVISIONED')
+    statusChanged = Math.min(TENANT_EPOCH, created + ((w[1] as number) % DAY_S) * 1000);
   else statusChanged = between(lastLogin ?? activated ?? created, TENANT_EPOCH, w[4] as number);
   const passwordChanged = activated === null ? null : between(activated, lastLogin ?? activated, w[5] as number);
   return {
@@ -229,10 +240,19 @@ export function appGroupIds(groups: Iterable<Pick<LiveGroup, 'id' | 'kind'>>, se
     .filter((g) => g.kind !== 'all-staff' && g.kind !== 'guests')
     .map((g) => ({ id: g.id, rank: hashWords(g.id, `okta-group:${seed}`)[0] as number }));
   const count = eligible.length < 10 ? 0 : Math.max(1, Math.round(eligible.length * APP_GROUP_SHARE));
-  return new Set(eligible.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1)).slice(0, count).map((g) => g.id));
+  return new Set(
+    eligible
+      .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1))
+      .slice(0, count)
+      .map((g) => g.id),
+  );
 }
 
-export function groupProfile(group: Pick<LiveGroup, 'id' | 'name' | 'description' | 'mailNickname'>, type: GroupType, domain: string): GroupProfile {
+export function groupProfile(
+  group: Pick<LiveGroup, 'id' | 'name' | 'description' | 'mailNickname'>,
+  type: GroupType,
+  domain: string,
+): GroupProfile {
   const profile: GroupProfile = { name: group.name };
   if (group.description !== '') profile.description = group.description;
   if (type === 'APP_GROUP') {
@@ -240,7 +260,10 @@ export function groupProfile(group: Pick<LiveGroup, 'id' | 'name' | 'description
     profile.groupType = 'Security';
     profile.groupScope = 'Global';
     profile.samAccountName = group.mailNickname;
-    profile.dn = `CN=${group.name},OU=Groups,${domain.split('.').map((p) => `DC=${p}`).join(',')}`;
+    profile.dn = `CN=${group.name},OU=Groups,${domain
+      .split('.')
+      .map((p) => `DC=${p}`)
+      .join(',')}`;
     profile.windowsDomainQualifiedName = `${netbios}\\${group.mailNickname}`;
     profile.externalId = Buffer.from(group.id.replace(/-/g, ''), 'hex').toString('base64');
   }
@@ -248,12 +271,28 @@ export function groupProfile(group: Pick<LiveGroup, 'id' | 'name' | 'description
 }
 
 /** The Okta view of a generated tenant group (timestamps derived from its id). */
-export function initialGroupRecord(id: string, group: LiveGroup, type: GroupType, seed: string, domain: string): GroupRecord {
+export function initialGroupRecord(
+  id: string,
+  group: LiveGroup,
+  type: GroupType,
+  seed: string,
+  domain: string,
+): GroupRecord {
   const w = hashWords(group.id, `okta-group-times:${seed}`);
   const created = group.createdAt.getTime();
   const lastUpdated = Math.min(TENANT_EPOCH, created + ((w[0] as number) % (30 * DAY_S)) * 1000);
   const lastMembershipUpdated = Math.min(TENANT_EPOCH, lastUpdated + ((w[1] as number) % (60 * DAY_S)) * 1000);
-  return { id, tenantId: group.id, type, created, lastUpdated, lastMembershipUpdated, profile: groupProfile(group, type, domain), members: null, json: null };
+  return {
+    id,
+    tenantId: group.id,
+    type,
+    created,
+    lastUpdated,
+    lastMembershipUpdated,
+    profile: groupProfile(group, type, domain),
+    members: null,
+    json: null,
+  };
 }
 
 export function everyoneGroupRecord(id: string, created: number, lastMembershipUpdated: number): GroupRecord {
@@ -289,7 +328,11 @@ function userLifecycleLinks(record: UserRecord, base: string): Record<string, Hr
     case 'SUSPENDED':
       return { unsuspend: post(`${l}/unsuspend`), deactivate: post(`${l}/deactivate`) };
     case 'LOCKED_OUT':
-      return { unlock: post(`${l}/unlock`), deactivate: post(`${l}/deactivate`), resetPassword: post(`${l}/reset_password`) };
+      return {
+        unlock: post(`${l}/unlock`),
+        deactivate: post(`${l}/deactivate`),
+        resetPassword: post(`${l}/reset_password`),
+      };
     default: {
       const links: Record<string, Href> = {
         suspend: post(`${l}/suspend`),
@@ -312,7 +355,12 @@ function userLifecycleLinks(record: UserRecord, base: string): Record<string, Hr
  * The `User` JSON. Collections carry only the `self` link; single-user responses (`full`) also
  * the lifecycle, credential, schema and type links, as Okta documents for `_links`.
  */
-export function userJson(record: UserRecord, org: OrgContext, full: boolean, omitCredentials = false): Record<string, unknown> {
+export function userJson(
+  record: UserRecord,
+  org: OrgContext,
+  full: boolean,
+  omitCredentials = false,
+): Record<string, unknown> {
   const self = `${org.orgUrl}/api/v1/users/${record.id}`;
   const json: Record<string, unknown> = {
     id: record.id,
@@ -354,7 +402,11 @@ export function userCollectionJson(record: UserRecord, org: OrgContext): Buffer 
 }
 
 /** The `Group` JSON; `usersCount` set → `_embedded.stats` (expand=stats). */
-export function groupJson(record: GroupRecord, org: OrgContext, expand: { usersCount?: number; app?: boolean } = {}): Record<string, unknown> {
+export function groupJson(
+  record: GroupRecord,
+  org: OrgContext,
+  expand: { usersCount?: number; app?: boolean } = {},
+): Record<string, unknown> {
   const self = `${org.orgUrl}/api/v1/groups/${record.id}`;
   const logo = record.type === 'APP_GROUP' ? 'active_directory' : 'okta';
   const links: Record<string, unknown> = {

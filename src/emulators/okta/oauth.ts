@@ -45,38 +45,58 @@ function decodeJson(part: string): Record<string, unknown> {
 }
 
 /** Verifies the client assertion; returns the client id. */
-function verifyAssertion(credentials: Credentials, assertion: string, audience: string, seen: Map<string, number>): string {
+function verifyAssertion(
+  credentials: Credentials,
+  assertion: string,
+  audience: string,
+  seen: Map<string, number>,
+): string {
   const parts = assertion.split('.');
   if (parts.length !== 3) throw new OAuthError(401, 'invalid_client', 'The client_assertion token is malformed.');
   const [h, p, s] = parts as [string, string, string];
   const header = decodeJson(h);
   const claims = decodeJson(p);
-  if (header.alg !== 'RS256') throw new OAuthError(401, 'invalid_client', 'The client_assertion token is signed with an unsupported algorithm.');
+  if (header.alg !== 'RS256')
+    throw new OAuthError(401, 'invalid_client', 'The client_assertion token is signed with an unsupported algorithm.');
   const iss = claims.iss;
   if (typeof iss !== 'string' || claims.sub !== iss) {
-    throw new OAuthError(401, 'invalid_client', "The client_assertion token's iss and sub claims must both be the client_id.");
+    throw new OAuthError(
+      401,
+      'invalid_client',
+      "The client_assertion token's iss and sub claims must both be the client_id.",
+    );
   }
   const client = credentials.client(iss);
   if (client === undefined) throw new OAuthError(401, 'invalid_client', 'The client_id is not valid.');
   if (header.kid !== undefined && header.kid !== client.keyId) {
-    throw new OAuthError(401, 'invalid_client', 'The client_assertion token has a kid which does not identify a key on the client.');
+    throw new OAuthError(
+      401,
+      'invalid_client',
+      'The client_assertion token has a kid which does not identify a key on the client.',
+    );
   }
   if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), client.publicKey, Buffer.from(s, 'base64url'))) {
     throw new OAuthError(401, 'invalid_client', 'The client_assertion signature is invalid.');
   }
   if (claims.aud !== audience) {
-    throw new OAuthError(401, 'invalid_client', 'The audience claim for client_assertion must be the endpoint invoking the client_assertion.');
+    throw new OAuthError(
+      401,
+      'invalid_client',
+      'The audience claim for client_assertion must be the endpoint invoking the client_assertion.',
+    );
   }
   const now = Math.floor(Date.now() / 1000);
   const exp = claims.exp;
-  if (typeof exp !== 'number' || exp + LEEWAY_S < now) throw new OAuthError(401, 'invalid_client', 'The client_assertion token is expired.');
+  if (typeof exp !== 'number' || exp + LEEWAY_S < now)
+    throw new OAuthError(401, 'invalid_client', 'The client_assertion token is expired.');
   if (exp > now + MAX_ASSERTION_LIFETIME_S + LEEWAY_S) {
     throw new OAuthError(401, 'invalid_client', 'The client_assertion token has an expiration too far in the future.');
   }
   const jti = claims.jti;
   if (typeof jti === 'string') {
     for (const [id, until] of seen) if (until < now) seen.delete(id);
-    if (seen.has(`${iss}:${jti}`)) throw new OAuthError(401, 'invalid_client', 'The client_assertion token has already been used.');
+    if (seen.has(`${iss}:${jti}`))
+      throw new OAuthError(401, 'invalid_client', 'The client_assertion token has already been used.');
     seen.set(`${iss}:${jti}`, exp);
   }
   return iss;
@@ -97,23 +117,49 @@ export async function handleTokenRequest(
     }
     const form = new URLSearchParams(await readBody(req));
     if (form.get('grant_type') !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].');
+      throw new OAuthError(
+        400,
+        'unsupported_grant_type',
+        'The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].',
+      );
     }
     if (form.get('client_assertion_type') !== JWT_BEARER || !form.get('client_assertion')) {
-      throw new OAuthError(401, 'invalid_client', 'Client authentication failed. Either the client or the client credentials are invalid.');
+      throw new OAuthError(
+        401,
+        'invalid_client',
+        'Client authentication failed. Either the client or the client credentials are invalid.',
+      );
     }
-    const clientId = verifyAssertion(credentials, form.get('client_assertion') as string, `${orgUrl}/oauth2/v1/token`, seen);
+    const clientId = verifyAssertion(
+      credentials,
+      form.get('client_assertion') as string,
+      `${orgUrl}/oauth2/v1/token`,
+      seen,
+    );
     const requested = (form.get('scope') ?? '').split(' ').filter((s) => s !== '');
     if (requested.length === 0) {
-      throw new OAuthError(400, 'invalid_scope', "The authorization server resource does not have any configured default scopes, 'scope' must be provided.");
+      throw new OAuthError(
+        400,
+        'invalid_scope',
+        "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
+      );
     }
     const granted = credentials.client(clientId)?.scopes ?? new Set<string>();
     const missing = requested.filter((s) => !granted.has(s));
     if (missing.length > 0) {
-      throw new OAuthError(400, 'invalid_scope', `The following scopes are not granted to the client: ${missing.join(' ')}.`);
+      throw new OAuthError(
+        400,
+        'invalid_scope',
+        `The following scopes are not granted to the client: ${missing.join(' ')}.`,
+      );
     }
     const { token, expiresIn } = credentials.issueAccessToken(clientId, new Set(requested));
-    sendJson(res, 200, { token_type: 'Bearer', expires_in: expiresIn, access_token: token, scope: requested.join(' ') }, noStore);
+    sendJson(
+      res,
+      200,
+      { token_type: 'Bearer', expires_in: expiresIn, access_token: token, scope: requested.join(' ') },
+      noStore,
+    );
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     sendJson(res, error.status, { error: error.code, error_description: error.description }, noStore);

@@ -77,7 +77,13 @@ function decodeSegment(raw: string): string {
   }
 }
 
-async function route(parts: ServerParts, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+async function route(
+  parts: ServerParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const ctx = parts.ctx();
   if (path === '/oauth2/v1/token') {

@@ -32,7 +32,11 @@ export class SortedList<T> {
   }
 
   insert(item: T): void {
-    this.items.splice(this.seek((x) => this.compare(x, item), false), 0, item);
+    this.items.splice(
+      this.seek((x) => this.compare(x, item), false),
+      0,
+      item,
+    );
   }
 
   /** Removes `item` (found by its current sort key); returns false when it was not in the list. */

@@ -17,7 +17,17 @@
  */
 import type { ApiRequest, OktaContext } from './context';
 import { oktaErrors } from './errors';
-import { DATE_OPS, compile, dateRange, equalityKey, ops, parseExpression, type AttributeSpec, type Dialect, type Value } from './filters';
+import {
+  DATE_OPS,
+  compile,
+  dateRange,
+  equalityKey,
+  ops,
+  parseExpression,
+  type AttributeSpec,
+  type Dialect,
+  type Value,
+} from './filters';
 import { groupCollectionJson, userCollectionJson, userJson, type UserRecord, type UserStatus } from './mapping';
 import { intParam, sendJson, sendJsonArray } from './http';
 import { pageLinks } from './links';
@@ -28,7 +38,14 @@ export const USERS_MAX_LIMIT = 200;
 /** Default `limit` of a `q` query. */
 const Q_DEFAULT_LIMIT = 10;
 
-const DATE_ATTRIBUTES = new Set(['created', 'activated', 'statusChanged', 'lastUpdated', 'lastLogin', 'passwordChanged']);
+const DATE_ATTRIBUTES = new Set([
+  'created',
+  'activated',
+  'statusChanged',
+  'lastUpdated',
+  'lastLogin',
+  'passwordChanged',
+]);
 const CONTAINS_ATTRIBUTES = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
 
 const FILTER: Dialect = {
@@ -88,7 +105,9 @@ function omitsCredentials(r: ApiRequest): boolean {
 
 function sendUsers(ctx: OktaContext, r: ApiRequest, users: readonly UserRecord[], links: string[]): void {
   const omit = omitsCredentials(r);
-  const parts = users.map((u) => (omit ? Buffer.from(JSON.stringify(userJson(u, ctx.org, false, true))) : userCollectionJson(u, ctx.org)));
+  const parts = users.map((u) =>
+    omit ? Buffer.from(JSON.stringify(userJson(u, ctx.org, false, true))) : userCollectionJson(u, ctx.org),
+  );
   sendJsonArray(r.res, parts, { Link: links });
 }
 
@@ -106,7 +125,9 @@ export function listUsers(ctx: OktaContext, r: ApiRequest): void {
     const page = collectPage(
       { list: directory.userIndexes.all },
       0,
-      (u) => u.status !== 'DEPROVISIONED' && (starts(u.profile.firstName) || starts(u.profile.lastName) || starts(u.profile.email)),
+      (u) =>
+        u.status !== 'DEPROVISIONED' &&
+        (starts(u.profile.firstName) || starts(u.profile.lastName) || starts(u.profile.email)),
       limit,
     );
     sendUsers(ctx, r, page.items, pageLinks(ctx.org.orgUrl, r.path, r.query, null, limit));
@@ -128,14 +149,17 @@ export function listUsers(ctx: OktaContext, r: ApiRequest): void {
     const idKey = equalityKey(expr, 'id');
     const loginKey = equalityKey(expr, 'profile.login');
     // A single candidate when the id or login is pinned (the predicate still decides).
-    const pinned = idKey !== null ? directory.users.get(idKey) : loginKey !== null ? directory.userByLogin(loginKey) : undefined;
+    const pinned =
+      idKey !== null ? directory.users.get(idKey) : loginKey !== null ? directory.userByLogin(loginKey) : undefined;
     if (pinned !== undefined) {
       index = singleton(pinned);
     } else if (range !== null) {
       index = { list: directory.userIndexes.byLastUpdated, key: (u) => u.lastUpdated };
       ({ from, to } = range);
     } else if (status !== null) {
-      const list = directory.userIndexes.byStatus.get((dialect.caseInsensitive ? status.toUpperCase() : status) as UserStatus);
+      const list = directory.userIndexes.byStatus.get(
+        (dialect.caseInsensitive ? status.toUpperCase() : status) as UserStatus,
+      );
       if (list === undefined) {
         sendUsers(ctx, r, [], pageLinks(ctx.org.orgUrl, r.path, r.query, null, limit));
         return;

@@ -37,9 +37,19 @@ const departmentIndex = (name: string): number => DEPARTMENTS.findIndex((d) => d
  */
 const PLANTED: readonly Planted[] = [
   { name: 'All Staff', kind: 'all-staff', description: 'Every employee. Managed by HR; do not add members by hand.' },
-  { name: 'jira-users', kind: 'app', description: 'Jira Software access', children: ['Engineering', 'Product', 'Customer Support'] },
+  {
+    name: 'jira-users',
+    kind: 'app',
+    description: 'Jira Software access',
+    children: ['Engineering', 'Product', 'Customer Support'],
+  },
   { name: 'Engineering', kind: 'department', description: 'All members of the Engineering department' },
-  { name: 'Engineering - Platform', kind: 'subdepartment', description: 'Engineering: Platform', children: ['Platform Core Team'] },
+  {
+    name: 'Engineering - Platform',
+    kind: 'subdepartment',
+    description: 'Engineering: Platform',
+    children: ['Platform Core Team'],
+  },
   { name: 'Platform Core Team', kind: 'team', description: 'Owners of the core platform services' },
   { name: 'confluence-users', kind: 'app', description: 'Confluence access', children: DEPARTMENTS.map((d) => d.name) },
   { name: 'jira-administrators', kind: 'app', description: 'Jira administrators' },
@@ -75,18 +85,33 @@ export function buildCatalog(seed: string | number, count: number): GroupDraft[]
   const rng = new Rng(seed, 'group-catalog');
   const names = new UniqueNames();
   const drafts: GroupDraft[] = [];
-  const add = (name: string, kind: TenantGroupKind, description: string, department = -1, extra: Partial<GroupDraft> = {}): void => {
+  const add = (
+    name: string,
+    kind: TenantGroupKind,
+    description: string,
+    department = -1,
+    extra: Partial<GroupDraft> = {},
+  ): void => {
     if (drafts.length >= count) return;
     drafts.push({
-      name: names.claim(name, spaced(name)), kind, description, department,
-      plantedChildren: [], forceEmpty: false, planted: false, ...extra,
+      name: names.claim(name, spaced(name)),
+      kind,
+      description,
+      department,
+      plantedChildren: [],
+      forceEmpty: false,
+      planted: false,
+      ...extra,
     });
   };
 
   for (const p of PLANTED) {
-    const department = p.kind === 'department' || p.kind === 'subdepartment' ? departmentIndex(p.name.split(' - ')[0] as string) : -1;
+    const department =
+      p.kind === 'department' || p.kind === 'subdepartment' ? departmentIndex(p.name.split(' - ')[0] as string) : -1;
     add(p.name, p.kind, p.description, department, {
-      plantedChildren: p.children ?? [], forceEmpty: p.forceEmpty ?? false, planted: true,
+      plantedChildren: p.children ?? [],
+      forceEmpty: p.forceEmpty ?? false,
+      planted: true,
     });
   }
 

@@ -29,11 +29,25 @@ function randomGuid(rng: Rng): string {
   const b2 = (((b >>> 8) & 0x0f) | 0x40) >>> 0; // version nibble 4
   const c0 = (((c >>> 24) & 0x3f) | 0x80) >>> 0; // variant 10xx
   return (
-    HEX[a >>> 24] + HEX[(a >>> 16) & 0xff] + HEX[(a >>> 8) & 0xff] + HEX[a & 0xff] + '-' +
-    HEX[b >>> 24] + HEX[(b >>> 16) & 0xff] + '-' +
-    HEX[b2] + HEX[b & 0xff] + '-' +
-    HEX[c0] + HEX[(c >>> 16) & 0xff] + '-' +
-    HEX[(c >>> 8) & 0xff] + HEX[c & 0xff] +
-    HEX[d >>> 24] + HEX[(d >>> 16) & 0xff] + HEX[(d >>> 8) & 0xff] + HEX[d & 0xff]
+    HEX[a >>> 24] +
+    HEX[(a >>> 16) & 0xff] +
+    HEX[(a >>> 8) & 0xff] +
+    HEX[a & 0xff] +
+    '-' +
+    HEX[b >>> 24] +
+    HEX[(b >>> 16) & 0xff] +
+    '-' +
+    HEX[b2] +
+    HEX[b & 0xff] +
+    '-' +
+    HEX[c0] +
+    HEX[(c >>> 16) & 0xff] +
+    '-' +
+    HEX[(c >>> 8) & 0xff] +
+    HEX[c & 0xff] +
+    HEX[d >>> 24] +
+    HEX[(d >>> 16) & 0xff] +
+    HEX[(d >>> 8) & 0xff] +
+    HEX[d & 0xff]
   );
 }

@@ -11,7 +11,13 @@ export const NO_GROUP_USER_SHARE = 0.015;
 /** ~3% of groups (at least one from 10 groups on) have no members at all, user or group. */
 export const EMPTY_GROUP_SHARE = 0.03;
 
-const EMPTY_CANDIDATE_KINDS: ReadonlySet<TenantGroupKind> = new Set(['team', 'distribution', 'app', 'security', 'location']);
+const EMPTY_CANDIDATE_KINDS: ReadonlySet<TenantGroupKind> = new Set([
+  'team',
+  'distribution',
+  'app',
+  'security',
+  'location',
+]);
 /** Most popular groups, in this order, ahead of the departments and then everything else. */
 const TOP_GROUPS: readonly string[] = ['jira-users', 'confluence-users'];
 
@@ -103,6 +109,9 @@ function rankGroups(rng: Rng, drafts: readonly GroupDraft[]): number[] {
     .filter((i) => i >= 0)
     .sort((a, b) => drafts[a]!.department - drafts[b]!.department);
   const ranked = new Set([...top, ...departments]);
-  const rest = shuffle(rng, drafts.map((_, i) => i).filter((i) => !ranked.has(i)));
+  const rest = shuffle(
+    rng,
+    drafts.map((_, i) => i).filter((i) => !ranked.has(i)),
+  );
   return [...top, ...departments, ...rest];
 }

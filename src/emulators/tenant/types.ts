@@ -33,15 +33,7 @@ export interface TenantSpec {
  * - `guests`: B2B guests only.
  */
 export type TenantGroupKind =
-  | 'all-staff'
-  | 'department'
-  | 'subdepartment'
-  | 'team'
-  | 'distribution'
-  | 'app'
-  | 'security'
-  | 'location'
-  | 'guests';
+  'all-staff' | 'department' | 'subdepartment' | 'team' | 'distribution' | 'app' | 'security' | 'location' | 'guests';
 
 export interface TenantUser {
   /** Immutable id: deterministic, GUID-shaped (8-4-4-4-12 lower hex, v4 layout), unique in the tenant. */

@@ -91,10 +91,20 @@ export function generateUsers(seed: string | number, count: number, domain: stri
       const nickname = logins.claim(local + tail, (n) => suffixed(local)(n) + tail);
       const homeAddress = `${nickname.slice(0, -tail.length)}@${home}`;
       users[i] = {
-        id, givenName, surname,
+        id,
+        givenName,
+        surname,
         displayName: rng.chance(GUEST_EMAIL_DISPLAY_SHARE) ? homeAddress : displayName,
-        login: `${nickname}@${domain}`, mail: homeAddress, mailNickname: nickname, samAccountName: null,
-        department: '', jobTitle: '', employeeId: '', enabled, guest: true, createdAt,
+        login: `${nickname}@${domain}`,
+        mail: homeAddress,
+        mailNickname: nickname,
+        samAccountName: null,
+        department: '',
+        jobTitle: '',
+        employeeId: '',
+        enabled,
+        guest: true,
+        createdAt,
       };
       continue;
     }
@@ -109,7 +119,10 @@ export function generateUsers(seed: string | number, count: number, domain: stri
       : rng.pick(department.titles);
     const samBase = (given.charAt(0) + family).toLowerCase();
     users[i] = {
-      id, givenName, surname, displayName,
+      id,
+      givenName,
+      surname,
+      displayName,
       login: `${local}@${domain}`,
       mail: `${mailNickname}@${domain}`,
       mailNickname,
@@ -117,7 +130,9 @@ export function generateUsers(seed: string | number, count: number, domain: stri
       department: department.name,
       jobTitle,
       employeeId: String(100_000 + i * 3 + rng.int(3)),
-      enabled, guest: false, createdAt,
+      enabled,
+      guest: false,
+      createdAt,
     };
   }
   return users;
@@ -128,7 +143,14 @@ export function generateUsers(seed: string | number, count: number, domain: stri
  * same with a random middle initial ("given.k.surname", "gksurname"); when that is taken too, the
  * base with a number ("given.surname7"). Lower case unless `keepCase`.
  */
-function claimLogin(rng: Rng, logins: UniqueNames, given: string, family: string, initialStyle: boolean, keepCase: boolean): string {
+function claimLogin(
+  rng: Rng,
+  logins: UniqueNames,
+  given: string,
+  family: string,
+  initialStyle: boolean,
+  keepCase: boolean,
+): string {
   const cased = (text: string): string => (keepCase ? text : text.toLowerCase());
   const base = cased(initialStyle ? given.charAt(0) + family : `${given}.${family}`);
   if (logins.reserve(base)) return base;

@@ -47,16 +47,27 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
   }
   messages.push(`signed in as application ${settings.clientId} in tenant ${settings.tenantId}${granted(token)}`);
   // Probes are few and must not wait long: bounded retries, our own pacing.
-  const client = new GraphClient({ graphBaseUrl: settings.graphBaseUrl, tokens, bucket: deps.bucket, policy: { ...deps.policy, maxAttempts: 2, maxThrottleRetries: 2 }, dispatcher: deps.dispatcher });
+  const client = new GraphClient({
+    graphBaseUrl: settings.graphBaseUrl,
+    tokens,
+    bucket: deps.bucket,
+    policy: { ...deps.policy, maxAttempts: 2, maxThrottleRetries: 2 },
+    dispatcher: deps.dispatcher,
+  });
   let ok = true;
 
-  if (settings.credential.kind === 'secret') messages.push(await secretExpiry(client, settings.clientId, settings.credential.clientSecret));
+  if (settings.credential.kind === 'secret')
+    messages.push(await secretExpiry(client, settings.clientId, settings.credential.clientSecret));
 
   const users = await probe(client, '/users?$top=1&$select=id');
   if (users.kind === 'ok') messages.push('can read users');
   else {
     ok = false;
-    messages.push(users.kind === 'denied' ? `missing application permission User.Read.All (or Directory.Read.All): ${users.detail}` : users.detail);
+    messages.push(
+      users.kind === 'denied'
+        ? `missing application permission User.Read.All (or Directory.Read.All): ${users.detail}`
+        : users.detail,
+    );
   }
 
   const groups = await probe(client, '/groups?$top=1&$select=id');
@@ -67,15 +78,24 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
     if (typeof first === 'string') groupId = first;
   } else {
     ok = false;
-    messages.push(groups.kind === 'denied' ? `missing application permission Group.Read.All (or GroupMember.Read.All, or Directory.Read.All): ${groups.detail}` : groups.detail);
+    messages.push(
+      groups.kind === 'denied'
+        ? `missing application permission Group.Read.All (or GroupMember.Read.All, or Directory.Read.All): ${groups.detail}`
+        : groups.detail,
+    );
   }
 
   // With no group to look at, an id that does not exist still tells 403 (no permission) from 404.
   const members = await probe(client, `/groups/${groupId}/members?$top=1&$select=id`);
-  if (members.kind === 'ok' || (members.kind === 'failed' && members.status === 404)) messages.push('can read group members');
+  if (members.kind === 'ok' || (members.kind === 'failed' && members.status === 404))
+    messages.push('can read group members');
   else {
     ok = false;
-    messages.push(members.kind === 'denied' ? `missing application permission GroupMember.Read.All (or Group.Read.All, or Directory.Read.All): ${members.detail}` : members.detail);
+    messages.push(
+      members.kind === 'denied'
+        ? `missing application permission GroupMember.Read.All (or Group.Read.All, or Directory.Read.All): ${members.detail}`
+        : members.detail,
+    );
   }
 
   if (settings.passwordAuthentication) {
@@ -86,7 +106,10 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
   return { ok, messages };
 }
 
-type ProbeResult = { kind: 'ok'; body: unknown } | { kind: 'denied'; detail: string } | { kind: 'failed'; status: number; detail: string };
+type ProbeResult =
+  | { kind: 'ok'; body: unknown }
+  | { kind: 'denied'; detail: string }
+  | { kind: 'failed'; status: number; detail: string };
 
 async function probe(client: GraphClient, url: string): Promise<ProbeResult> {
   try {
@@ -105,15 +128,20 @@ async function probe(client: GraphClient, url: string): Promise<ProbeResult> {
  * characters (https://learn.microsoft.com/en-us/graph/api/resources/passwordcredential), `endDateTime` its expiry.
  */
 async function secretExpiry(client: GraphClient, clientId: string, secret: string): Promise<string> {
-  const cannot = 'cannot tell when the client secret expires (reading the app registration needs Application.Read.All); check Certificates & secrets in the Entra admin center';
+  const cannot =
+    'cannot tell when the client secret expires (reading the app registration needs Application.Read.All); check Certificates & secrets in the Entra admin center';
   let body: unknown;
   try {
-    body = await client.get(`/applications?$filter=${encodeURIComponent(`appId eq '${clientId}'`)}&$select=appId,passwordCredentials`);
+    body = await client.get(
+      `/applications?$filter=${encodeURIComponent(`appId eq '${clientId}'`)}&$select=appId,passwordCredentials`,
+    );
   } catch {
     return cannot;
   }
   const app = (body as { value?: { passwordCredentials?: { hint?: unknown; endDateTime?: unknown }[] }[] }).value?.[0];
-  const candidates = (app?.passwordCredentials ?? []).filter((c) => typeof c.endDateTime === 'string' && (typeof c.hint !== 'string' || secret.startsWith(c.hint)));
+  const candidates = (app?.passwordCredentials ?? []).filter(
+    (c) => typeof c.endDateTime === 'string' && (typeof c.hint !== 'string' || secret.startsWith(c.hint)),
+  );
   if (candidates.length === 0) return cannot;
   const ends = Math.min(...candidates.map((c) => Date.parse(c.endDateTime as string)).filter((t) => !Number.isNaN(t)));
   if (!Number.isFinite(ends)) return cannot;
@@ -128,7 +156,10 @@ function granted(token: string): string {
   try {
     const roles = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown }).roles;
     if (!Array.isArray(roles)) return '; the token carries no application permissions';
-    return `; granted application permissions: ${roles.filter((r): r is string => typeof r === 'string').sort().join(', ')}`;
+    return `; granted application permissions: ${roles
+      .filter((r): r is string => typeof r === 'string')
+      .sort()
+      .join(', ')}`;
   } catch {
     return '';
   }

@@ -68,7 +68,11 @@ export class BatchQueue {
   }
 
   private pump(): void {
-    while (this.failure === undefined && this.inFlight < this.concurrency && this.urgent.length + this.normal.length > 0) {
+    while (
+      this.failure === undefined &&
+      this.inFlight < this.concurrency &&
+      this.urgent.length + this.normal.length > 0
+    ) {
       const jobs = this.urgent.splice(0, MAX_BATCH_REQUESTS);
       if (jobs.length < MAX_BATCH_REQUESTS) jobs.push(...this.normal.splice(0, MAX_BATCH_REQUESTS - jobs.length));
       this.inFlight++;
@@ -84,7 +88,9 @@ export class BatchQueue {
     let answers: BatchResponseItem[];
     let sentAt: number;
     try {
-      ({ responses: answers, sentAt } = await this.client.postBatch(jobs.map((job, i) => ({ id: ids[i] as string, method: 'GET', url: job.url }))));
+      ({ responses: answers, sentAt } = await this.client.postBatch(
+        jobs.map((job, i) => ({ id: ids[i] as string, method: 'GET', url: job.url })),
+      ));
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
@@ -92,7 +98,9 @@ export class BatchQueue {
     const byId = new Map(answers.map((a) => [String(a.id), a]));
     const throttled = answers.filter((a) => a.status === 429);
     if (throttled.length > 0) {
-      const seconds = Math.max(...throttled.map((a) => parseRetryAfter(headerOf(a, 'retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS));
+      const seconds = Math.max(
+        ...throttled.map((a) => parseRetryAfter(headerOf(a, 'retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS),
+      );
       this.bucket.batchThrottled(seconds, throttled.length, jobs.length, sentAt);
     }
     jobs.forEach((job, i) => this.settle(job, byId.get(ids[i] as string)));

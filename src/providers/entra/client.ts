@@ -1,8 +1,23 @@
-import { Client, GraphError, HTTPMessageHandler, TelemetryHandler, type Context, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  TelemetryHandler,
+  type Context,
+  type Middleware,
+  type MiddlewareOptions,
+} from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
 import type { AppTokenSource } from './credentials';
 import { describeRequest, GraphFailure } from './errors';
-import { isTransientStatus, pacedPauses, parseRetryAfter, retrying, type Attempt, type RetryPolicy } from '../shared/retry';
+import {
+  isTransientStatus,
+  pacedPauses,
+  parseRetryAfter,
+  retrying,
+  type Attempt,
+  type RetryPolicy,
+} from '../shared/retry';
 import { DEFAULT_RETRY_AFTER_SECONDS, requestCost, type ResourceBucket } from './pacing';
 
 /**
@@ -95,30 +110,42 @@ export class GraphClient {
       throw state.failure ?? asFailure(error, state.describe);
     }
     const responses = (body as { responses?: unknown } | null)?.responses;
-    if (!Array.isArray(responses)) throw new GraphFailure(200, 'InvalidBatchResponse', 'the $batch answer has no responses array', state.describe);
+    if (!Array.isArray(responses))
+      throw new GraphFailure(200, 'InvalidBatchResponse', 'the $batch answer has no responses array', state.describe);
     return { responses: responses as BatchResponseItem[], sentAt: state.sentAt };
   }
 
   /** The path (relative to the version) of an absolute link on our Graph host, for a $batch item. */
   relative(link: string): string {
     const target = this.checked(link);
-    return target.startsWith('/') ? target : target.slice(this.baseUrl.length).replace(/^\/(v1\.0|beta)(?=\/|\?|$)/i, '');
+    return target.startsWith('/')
+      ? target
+      : target.slice(this.baseUrl.length).replace(/^\/(v1\.0|beta)(?=\/|\?|$)/i, '');
   }
 
   /** Absolute links must point at our Graph host: a bearer token never leaves for another one. */
   private checked(url: string): string {
     if (url.startsWith('/')) return url;
     if (url.startsWith(`${this.baseUrl}/`)) return url;
-    throw new GraphFailure(0, 'UnexpectedHost', `refusing to follow a link outside ${this.baseUrl}`, describeRequest('GET', url));
+    throw new GraphFailure(
+      0,
+      'UnexpectedHost',
+      `refusing to follow a link outside ${this.baseUrl}`,
+      describeRequest('GET', url),
+    );
   }
 }
 
 function asFailure(error: unknown, describe: string): GraphFailure {
   if (error instanceof GraphFailure) return error;
   if (error instanceof GraphError) {
-    return new GraphFailure(error.statusCode > 0 ? error.statusCode : 0, error.code ?? '', error.message, describe, { cause: error });
+    return new GraphFailure(error.statusCode > 0 ? error.statusCode : 0, error.code ?? '', error.message, describe, {
+      cause: error,
+    });
   }
-  return new GraphFailure(0, 'ClientError', error instanceof Error ? error.message : String(error), describe, { cause: error });
+  return new GraphFailure(0, 'ClientError', error instanceof Error ? error.message : String(error), describe, {
+    cause: error,
+  });
 }
 
 class PolicyMiddleware implements Middleware {
@@ -158,7 +185,9 @@ class PolicyMiddleware implements Middleware {
           kind: 'transient',
           giveUp: (tries) => {
             const reason = networkReason(error, policy.requestTimeoutMs);
-            state.failure = new GraphFailure(0, 'NoAnswer', `${reason} (after ${tries} attempts)`, state.describe, { cause: error });
+            state.failure = new GraphFailure(0, 'NoAnswer', `${reason} (after ${tries} attempts)`, state.describe, {
+              cause: error,
+            });
             throw state.failure;
           },
         };
@@ -167,20 +196,33 @@ class PolicyMiddleware implements Middleware {
       const status = response.status;
       const answered = { kind: 'done', value: undefined } as const;
       if (status === 401) {
-        return { kind: 'unauthenticated', giveUp: () => undefined, beforeRetry: async () => {
-          await discard(response);
-          tokens.invalidate(token);
-        } };
+        return {
+          kind: 'unauthenticated',
+          giveUp: () => undefined,
+          beforeRetry: async () => {
+            await discard(response);
+            tokens.invalidate(token);
+          },
+        };
       }
       if (status === 429) {
-        return { kind: 'throttled', giveUp: () => undefined, beforeRetry: async () => {
-          const seconds = parseRetryAfter(response.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS;
-          await discard(response);
-          bucket.throttled(seconds, sentAt);
-        } };
+        return {
+          kind: 'throttled',
+          giveUp: () => undefined,
+          beforeRetry: async () => {
+            const seconds = parseRetryAfter(response.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS;
+            await discard(response);
+            bucket.throttled(seconds, sentAt);
+          },
+        };
       }
       if (isTransientStatus(status)) {
-        return { kind: 'transient', retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')), giveUp: () => undefined, beforeRetry: () => discard(response) };
+        return {
+          kind: 'transient',
+          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+          giveUp: () => undefined,
+          beforeRetry: () => discard(response),
+        };
       }
       return answered;
     });

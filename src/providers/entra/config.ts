@@ -31,13 +31,20 @@ const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+
 /** Authorities that are not one tenant: client credentials need a tenant of their own. */
 const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
 
-const guid = (what: string) => z.string().trim().regex(GUID, `must be the ${what} (a GUID such as 00000000-0000-0000-0000-000000000000)`);
+const guid = (what: string) =>
+  z.string().trim().regex(GUID, `must be the ${what} (a GUID such as 00000000-0000-0000-0000-000000000000)`);
 
 const tenantId = z
   .string()
   .trim()
-  .refine((v) => !MULTI_TENANT.has(v.toLowerCase()), "must name one tenant, not a multi-tenant alias such as 'common' or 'organizations'")
-  .refine((v) => MULTI_TENANT.has(v.toLowerCase()) || GUID.test(v) || DOMAIN.test(v), 'must be the Directory (tenant) ID (a GUID) or a verified domain such as contoso.onmicrosoft.com');
+  .refine(
+    (v) => !MULTI_TENANT.has(v.toLowerCase()),
+    "must name one tenant, not a multi-tenant alias such as 'common' or 'organizations'",
+  )
+  .refine(
+    (v) => MULTI_TENANT.has(v.toLowerCase()) || GUID.test(v) || DOMAIN.test(v),
+    'must be the Directory (tenant) ID (a GUID) or a verified domain such as contoso.onmicrosoft.com',
+  );
 
 const httpsUrl = (dropVersion: boolean) =>
   z
@@ -48,7 +55,10 @@ const httpsUrl = (dropVersion: boolean) =>
       try {
         url = new URL(text);
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be an absolute https URL such as https://login.microsoftonline.com' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an absolute https URL such as https://login.microsoftonline.com',
+        });
         return z.NEVER;
       }
       if (url.protocol !== 'https:') {
@@ -64,37 +74,49 @@ const httpsUrl = (dropVersion: boolean) =>
       return `${url.origin}${path}`;
     });
 
-const settingsSchema = z
-  .strictObject({
-    tenantId,
-    clientId: guid('Application (client) ID'),
-    clientSecret: z
-      .string()
-      .min(1, 'must not be empty')
-      .refine((v) => !GUID.test(v.trim()), 'looks like the secret ID (a GUID): use the secret Value, shown once when the secret was created')
-      .optional(),
-    certificatePath: z.string().min(1, 'must not be empty').optional(),
-    certificatePassword: z.string().optional(),
-    authorityHost: httpsUrl(false).default(DEFAULT_AUTHORITY_HOST),
-    graphBaseUrl: httpsUrl(true).default(DEFAULT_GRAPH_BASE_URL),
-    caCertificate: z.string().refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be PEM text (-----BEGIN CERTIFICATE----- …)').optional(),
-    /** `security`: security groups only; `all`: Microsoft 365 groups and distribution lists too. */
-    groupTypes: z.enum(['all', 'security']).default('all'),
-    /** Opt-in: check Crowd passwords at Entra with ROPC (no MFA, no federated accounts). */
-    passwordAuthentication: z.boolean().default(false),
-    /** App registration used for ROPC when it is not `clientId` (it needs "Allow public client flows"). */
-    publicClientId: guid('Application (client) ID of the public client').optional(),
-    /**
-     * How a full sync reads group members: `delta` — initial groups delta rounds, 50 groups each
-     * (~1 RU per few hundred memberships); `pages` — `/groups/{id}/members` per group (1–2 RU per
-     * group). An escape hatch should a tenant's Graph refuse or slow the filtered delta.
-     */
-    memberReads: z.enum(['delta', 'pages']).default('delta'),
-    /** Client-side resource units per 10 s. */
-    resourceUnitBudget: z
-      .preprocess((v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : v), z.number().int('must be an integer').min(100, 'must be at least 100').max(MAX_RESOURCE_UNIT_BUDGET, `must be at most ${MAX_RESOURCE_UNIT_BUDGET}`))
-      .default(DEFAULT_RESOURCE_UNIT_BUDGET),
-  });
+const settingsSchema = z.strictObject({
+  tenantId,
+  clientId: guid('Application (client) ID'),
+  clientSecret: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine(
+      (v) => !GUID.test(v.trim()),
+      'looks like the secret ID (a GUID): use the secret Value, shown once when the secret was created',
+    )
+    .optional(),
+  certificatePath: z.string().min(1, 'must not be empty').optional(),
+  certificatePassword: z.string().optional(),
+  authorityHost: httpsUrl(false).default(DEFAULT_AUTHORITY_HOST),
+  graphBaseUrl: httpsUrl(true).default(DEFAULT_GRAPH_BASE_URL),
+  caCertificate: z
+    .string()
+    .refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be PEM text (-----BEGIN CERTIFICATE----- …)')
+    .optional(),
+  /** `security`: security groups only; `all`: Microsoft 365 groups and distribution lists too. */
+  groupTypes: z.enum(['all', 'security']).default('all'),
+  /** Opt-in: check Crowd passwords at Entra with ROPC (no MFA, no federated accounts). */
+  passwordAuthentication: z.boolean().default(false),
+  /** App registration used for ROPC when it is not `clientId` (it needs "Allow public client flows"). */
+  publicClientId: guid('Application (client) ID of the public client').optional(),
+  /**
+   * How a full sync reads group members: `delta` — initial groups delta rounds, 50 groups each
+   * (~1 RU per few hundred memberships); `pages` — `/groups/{id}/members` per group (1–2 RU per
+   * group). An escape hatch should a tenant's Graph refuse or slow the filtered delta.
+   */
+  memberReads: z.enum(['delta', 'pages']).default('delta'),
+  /** Client-side resource units per 10 s. */
+  resourceUnitBudget: z
+    .preprocess(
+      (v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : v),
+      z
+        .number()
+        .int('must be an integer')
+        .min(100, 'must be at least 100')
+        .max(MAX_RESOURCE_UNIT_BUDGET, `must be at most ${MAX_RESOURCE_UNIT_BUDGET}`),
+    )
+    .default(DEFAULT_RESOURCE_UNIT_BUDGET),
+});
 
 type ParsedSettings = z.output<typeof settingsSchema>;
 
@@ -125,7 +147,14 @@ export interface EntraSettings {
  * problem found, one per line.
  */
 export function parseEntraSettings(raw: unknown, directoryName: string): EntraSettings {
-  const { settings } = parseSettingsBlock('entra', directoryName, raw, settingsSchema, 'an Entra directory needs at least tenantId, clientId and clientSecret', credentialProblems);
+  const { settings } = parseSettingsBlock(
+    'entra',
+    directoryName,
+    raw,
+    settingsSchema,
+    'an Entra directory needs at least tenantId, clientId and clientSecret',
+    credentialProblems,
+  );
   return toSettings(settings, directoryName);
 }
 
@@ -133,16 +162,22 @@ export function parseEntraSettings(raw: unknown, directoryName: string): EntraSe
 function credentialProblems(raw: Record<string, unknown>): [string, string][] {
   const secret = raw['clientSecret'] !== undefined;
   const certificate = raw['certificatePath'] !== undefined;
-  if (!secret && !certificate) return [['clientSecret', 'missing: give clientSecret, or certificatePath for a certificate credential']];
+  if (!secret && !certificate)
+    return [['clientSecret', 'missing: give clientSecret, or certificatePath for a certificate credential']];
   if (secret && certificate) return [['certificatePath', 'give either clientSecret or certificatePath, not both']];
-  if (raw['certificatePassword'] !== undefined && !certificate) return [['certificatePassword', 'only applies together with certificatePath']];
+  if (raw['certificatePassword'] !== undefined && !certificate)
+    return [['certificatePassword', 'only applies together with certificatePath']];
   return [];
 }
 
 function toSettings(s: ParsedSettings, directoryName: string): EntraSettings {
   const credential: EntraCredentialSettings =
     s.certificatePath !== undefined
-      ? { kind: 'certificate', certificatePath: s.certificatePath, ...(s.certificatePassword !== undefined ? { certificatePassword: s.certificatePassword } : {}) }
+      ? {
+          kind: 'certificate',
+          certificatePath: s.certificatePath,
+          ...(s.certificatePassword !== undefined ? { certificatePassword: s.certificatePassword } : {}),
+        }
       : { kind: 'secret', clientSecret: s.clientSecret as string };
   return {
     directoryName,

@@ -61,7 +61,11 @@ export class AppTokenSource {
     } catch (error) {
       throw await explainTokenFailure(error, this.settings, this.dispatcher);
     }
-    if (!result) throw new DirectoryError('PROVIDER_UNAVAILABLE', `entra directory ${this.settings.directoryName}: Entra returned no access token`);
+    if (!result)
+      throw new DirectoryError(
+        'PROVIDER_UNAVAILABLE',
+        `entra directory ${this.settings.directoryName}: Entra returned no access token`,
+      );
     const expires = result.expiresOnTimestamp;
     const refreshAt = Math.min(result.refreshAfterTimestamp ?? expires, expires - REFRESH_MARGIN_MS);
     this.current = { token: result.token, refreshAt: Math.max(refreshAt, this.now() + 30_000) };
@@ -86,27 +90,50 @@ function buildCredential(s: EntraSettings): TokenCredential {
     disableInstanceDiscovery: s.authorityHost !== DEFAULT_AUTHORITY_HOST,
     ...(ca ? { tlsOptions: { ca } } : {}),
   };
-  if (s.credential.kind === 'secret') return new ClientSecretCredential(s.tenantId, s.clientId, s.credential.clientSecret, options);
-  const config = { certificatePath: s.credential.certificatePath, ...(s.credential.certificatePassword !== undefined ? { certificatePassword: s.credential.certificatePassword } : {}) };
+  if (s.credential.kind === 'secret')
+    return new ClientSecretCredential(s.tenantId, s.clientId, s.credential.clientSecret, options);
+  const config = {
+    certificatePath: s.credential.certificatePath,
+    ...(s.credential.certificatePassword !== undefined
+      ? { certificatePassword: s.credential.certificatePassword }
+      : {}),
+  };
   return new ClientCertificateCredential(s.tenantId, s.clientId, config, options);
 }
 
 /** The one-line reason a token request failed, as an administrator should read it. */
-export async function explainTokenFailure(error: unknown, s: EntraSettings, dispatcher: Dispatcher): Promise<DirectoryError> {
+export async function explainTokenFailure(
+  error: unknown,
+  s: EntraSettings,
+  dispatcher: Dispatcher,
+): Promise<DirectoryError> {
   const message = error instanceof Error ? error.message : String(error);
   const prefix = `entra directory ${s.directoryName}`;
   const code = aadstsCode(message);
   const known = code === null ? null : describeAadsts(code, s);
   if (known) return new DirectoryError('CONFIGURATION', `${prefix}: ${known}`, { cause: error });
-  if (code !== null) return new DirectoryError('CONFIGURATION', `${prefix}: Entra refused the token request (AADSTS${code}): ${firstSentence(message)}`, { cause: error });
+  if (code !== null)
+    return new DirectoryError(
+      'CONFIGURATION',
+      `${prefix}: Entra refused the token request (AADSTS${code}): ${firstSentence(message)}`,
+      { cause: error },
+    );
   if (s.credential.kind === 'certificate' && /ENOENT|EACCES|EISDIR/.test(message)) {
-    return new DirectoryError('CONFIGURATION', `${prefix}: cannot read the certificate file ${s.credential.certificatePath} (entra.certificatePath): ${firstSentence(message)}`, { cause: error });
+    return new DirectoryError(
+      'CONFIGURATION',
+      `${prefix}: cannot read the certificate file ${s.credential.certificatePath} (entra.certificatePath): ${firstSentence(message)}`,
+      { cause: error },
+    );
   }
   if (/endpoints_resolution_error|certificate/i.test(message)) {
     const probe = await probeAuthority(s, dispatcher);
     if (probe !== null) return new DirectoryError('CONFIGURATION', `${prefix}: ${probe}`, { cause: error });
   }
-  return new DirectoryError('PROVIDER_UNAVAILABLE', `${prefix}: could not obtain a Graph token: ${firstSentence(message)}`, { cause: error });
+  return new DirectoryError(
+    'PROVIDER_UNAVAILABLE',
+    `${prefix}: could not obtain a Graph token: ${firstSentence(message)}`,
+    { cause: error },
+  );
 }
 
 /**

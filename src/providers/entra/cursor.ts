@@ -25,7 +25,11 @@ export function encodeCursor(cursor: DeltaCursor, tenantId: string, print: strin
 }
 
 /** The cursor, or why it cannot be used (not ours, another tenant, other settings). */
-export function decodeCursor(text: string, tenantId: string, print: string): DeltaCursor | { readonly unusable: string } {
+export function decodeCursor(
+  text: string,
+  tenantId: string,
+  print: string,
+): DeltaCursor | { readonly unusable: string } {
   if (!text.startsWith(PREFIX)) return { unusable: 'the stored change-feed position is not an Entra delta cursor' };
   let parsed: { t?: unknown; f?: unknown; u?: unknown; g?: unknown };
   try {
@@ -33,8 +37,11 @@ export function decodeCursor(text: string, tenantId: string, print: string): Del
   } catch {
     return { unusable: 'the stored change-feed position is unreadable' };
   }
-  if (typeof parsed.u !== 'string' || typeof parsed.g !== 'string') return { unusable: 'the stored change-feed position is incomplete' };
-  if (typeof parsed.t !== 'string' || parsed.t.toLowerCase() !== tenantId.toLowerCase()) return { unusable: 'the stored change-feed position belongs to another tenant' };
-  if (parsed.f !== print) return { unusable: 'the directory settings changed since the change-feed position was taken' };
+  if (typeof parsed.u !== 'string' || typeof parsed.g !== 'string')
+    return { unusable: 'the stored change-feed position is incomplete' };
+  if (typeof parsed.t !== 'string' || parsed.t.toLowerCase() !== tenantId.toLowerCase())
+    return { unusable: 'the stored change-feed position belongs to another tenant' };
+  if (parsed.f !== print)
+    return { unusable: 'the directory settings changed since the change-feed position was taken' };
   return { users: parsed.u, groups: parsed.g };
 }

@@ -3,7 +3,17 @@ import type { GraphClient } from './client';
 import type { DeltaCursor } from './cursor';
 import { GraphFailure } from './errors';
 import { pages } from './paging';
-import { GROUP_SELECT, groupInScope, hasName, isRemoved, mapGroup, mapMember, mapUser, USER_SELECT, type GraphObject } from './mapper';
+import {
+  GROUP_SELECT,
+  groupInScope,
+  hasName,
+  isRemoved,
+  mapGroup,
+  mapMember,
+  mapUser,
+  USER_SELECT,
+  type GraphObject,
+} from './mapper';
 
 /**
  * Graph delta queries for users and groups (https://learn.microsoft.com/en-us/graph/delta-query-overview,
@@ -26,7 +36,13 @@ import { GROUP_SELECT, groupInScope, hasName, isRemoved, mapGroup, mapMember, ma
 export const USERS_DELTA = `/users/delta?$select=${USER_SELECT.join(',')}`;
 export const GROUPS_DELTA = `/groups/delta?$select=${[...GROUP_SELECT, 'members'].join(',')}`;
 
-const RESYNC_CODES = new Set(['syncStateNotFound', 'syncStateInvalid', 'resyncRequired', 'Directory_ExpiredPageToken', 'ExpiredDeltaToken']);
+const RESYNC_CODES = new Set([
+  'syncStateNotFound',
+  'syncStateInvalid',
+  'resyncRequired',
+  'Directory_ExpiredPageToken',
+  'ExpiredDeltaToken',
+]);
 
 export class ResyncRequired extends Error {
   override readonly name = 'ResyncRequired';
@@ -34,7 +50,10 @@ export class ResyncRequired extends Error {
 
 /** "From now on": delta links made with `$deltatoken=latest` (no initial round). */
 export async function latestCursor(client: GraphClient): Promise<DeltaCursor> {
-  const [users, groups] = await both(round(client, `${USERS_DELTA}&$deltatoken=latest`), round(client, `${GROUPS_DELTA}&$deltatoken=latest`));
+  const [users, groups] = await both(
+    round(client, `${USERS_DELTA}&$deltatoken=latest`),
+    round(client, `${GROUPS_DELTA}&$deltatoken=latest`),
+  );
   return { users: users.deltaLink, groups: groups.deltaLink };
 }
 
@@ -44,7 +63,11 @@ export interface DeltaChanges {
 }
 
 /** Every change since `cursor`; throws ResyncRequired when Graph says the links are no good. */
-export async function readChanges(client: GraphClient, cursor: DeltaCursor, groupTypes: 'all' | 'security'): Promise<DeltaChanges> {
+export async function readChanges(
+  client: GraphClient,
+  cursor: DeltaCursor,
+  groupTypes: 'all' | 'security',
+): Promise<DeltaChanges> {
   const [users, groups] = await both(round(client, cursor.users), round(client, cursor.groups));
   const changes: ProviderChange[] = [];
   userChanges(users.values, changes);
@@ -63,10 +86,17 @@ async function round(client: GraphClient, first: string): Promise<Round> {
     for await (const page of pages(client, first)) {
       for (const value of page.values) values.push(value);
       if (page.deltaLink !== undefined) return { values, deltaLink: page.deltaLink };
-      if (page.nextLink === undefined) throw new GraphFailure(200, 'IncompleteDelta', 'a delta page carried neither a next link nor a delta link', 'GET delta');
+      if (page.nextLink === undefined)
+        throw new GraphFailure(
+          200,
+          'IncompleteDelta',
+          'a delta page carried neither a next link nor a delta link',
+          'GET delta',
+        );
     }
   } catch (error) {
-    if (error instanceof GraphFailure && needsResync(error)) throw new ResyncRequired(`Graph answered ${error.status} ${error.code}: ${error.detail}`, { cause: error });
+    if (error instanceof GraphFailure && needsResync(error))
+      throw new ResyncRequired(`Graph answered ${error.status} ${error.code}: ${error.detail}`, { cause: error });
     throw error;
   }
   throw new GraphFailure(200, 'IncompleteDelta', 'the delta round ended without a delta link', 'GET delta');
@@ -134,7 +164,9 @@ function groupChanges(values: readonly GraphObject[], groupTypes: 'all' | 'secur
     }
     if (state.named) out.push({ kind: 'groupUpserted', group: mapGroup(state.named) });
     for (const { member, removed } of state.members.values()) {
-      memberships.push(removed ? { kind: 'memberRemoved', groupId: id, member } : { kind: 'memberAdded', groupId: id, member });
+      memberships.push(
+        removed ? { kind: 'memberRemoved', groupId: id, member } : { kind: 'memberAdded', groupId: id, member },
+      );
     }
   }
   for (const change of memberships) out.push(change);

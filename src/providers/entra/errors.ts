@@ -18,13 +18,20 @@ export class GraphFailure extends Error {
     readonly request: string,
     options?: { cause?: unknown },
   ) {
-    super(`Graph ${request} ${status === 0 ? 'got no answer' : `answered ${status}${code === '' ? '' : ` ${code}`}`}${detail === '' ? '' : `: ${detail}`}`, options);
+    super(
+      `Graph ${request} ${status === 0 ? 'got no answer' : `answered ${status}${code === '' ? '' : ` ${code}`}`}${detail === '' ? '' : `: ${detail}`}`,
+      options,
+    );
   }
 }
 
 /** `GET /users` from a request URL: path after the version, ids kept, query dropped. */
 export function describeRequest(method: string, url: string): string {
-  const path = url.replace(/^https:\/\/[^/]+/i, '').replace(/^\/(v1\.0|beta)(?=\/|\?|$)/i, '').split('?')[0] ?? '';
+  const path =
+    url
+      .replace(/^https:\/\/[^/]+/i, '')
+      .replace(/^\/(v1\.0|beta)(?=\/|\?|$)/i, '')
+      .split('?')[0] ?? '';
   return `${method.toUpperCase()} ${path === '' ? '/' : path}`;
 }
 

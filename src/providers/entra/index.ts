@@ -88,13 +88,29 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     this.dispatcher = createDispatcher(settings.caCertificate, concurrency + DIRECT_LANES + 4);
     this.bucket = new ResourceBucket(settings.resourceUnitBudget);
     const tokens = new AppTokenSource(settings, this.dispatcher, Date.now, this.policy.requestTimeoutMs);
-    this.client = new GraphClient({ graphBaseUrl: settings.graphBaseUrl, tokens, bucket: this.bucket, policy: this.policy, dispatcher: this.dispatcher });
-    this.print = fingerprint([settings.tenantId.toLowerCase(), settings.graphBaseUrl, USER_SELECT.join(','), GROUP_SELECT.join(','), settings.groupTypes]);
+    this.client = new GraphClient({
+      graphBaseUrl: settings.graphBaseUrl,
+      tokens,
+      bucket: this.bucket,
+      policy: this.policy,
+      dispatcher: this.dispatcher,
+    });
+    this.print = fingerprint([
+      settings.tenantId.toLowerCase(),
+      settings.graphBaseUrl,
+      USER_SELECT.join(','),
+      GROUP_SELECT.join(','),
+      settings.groupTypes,
+    ]);
   }
 
   /** RU spent and 429s met so far (for benchmarks and diagnostics). */
   get usage(): { readonly resourceUnits: number; readonly throttled: number; readonly batchItemsThrottled: number } {
-    return { resourceUnits: this.bucket.spent, throttled: this.bucket.throttles, batchItemsThrottled: this.bucket.batchItemThrottles };
+    return {
+      resourceUnits: this.bucket.spent,
+      throttled: this.bucket.throttles,
+      batchItemsThrottled: this.bucket.batchItemThrottles,
+    };
   }
 
   /** Starts a full listing: groups and their members are read in the background from now on. */
@@ -138,11 +154,16 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     const decoded = decodeCursor(cursor, this.settings.tenantId, this.print);
     if ('unusable' in decoded) return { kind: 'resync', reason: decoded.unusable };
     for (const link of [decoded.users, decoded.groups]) {
-      if (!link.startsWith(`${this.settings.graphBaseUrl}/`)) return { kind: 'resync', reason: 'the stored delta links point at another Graph host' };
+      if (!link.startsWith(`${this.settings.graphBaseUrl}/`))
+        return { kind: 'resync', reason: 'the stored delta links point at another Graph host' };
     }
     try {
       const result = await readChanges(this.client, decoded, this.settings.groupTypes);
-      return { kind: 'changes', changes: result.changes, cursor: encodeCursor(result.cursor, this.settings.tenantId, this.print) };
+      return {
+        kind: 'changes',
+        changes: result.changes,
+        cursor: encodeCursor(result.cursor, this.settings.tenantId, this.print),
+      };
     } catch (error) {
       if (error instanceof ResyncRequired) return { kind: 'resync', reason: error.message };
       throw this.fail(error);
@@ -150,7 +171,12 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
   }
 
   checkAccess(): Promise<AccessReport> {
-    return checkAccess({ settings: this.settings, dispatcher: this.dispatcher, bucket: this.bucket, policy: this.policy });
+    return checkAccess({
+      settings: this.settings,
+      dispatcher: this.dispatcher,
+      bucket: this.bucket,
+      policy: this.policy,
+    });
   }
 
   /** Stops background reads and closes the connection pool (tests, shutdown). */
@@ -163,23 +189,44 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
 
   private newSession(): ListingSession {
     const ids = new Interner();
+    // Assigned once, after the reader that reports to it is built (the reader may call back before that).
+    // eslint-disable-next-line prefer-const
     let session: ListingSession | undefined;
-    const reader = this.newReader(ids, this.options.memberReads ?? this.settings.memberReads, () => session?.membersRead());
+    const reader = this.newReader(ids, this.options.memberReads ?? this.settings.memberReads, () =>
+      session?.membersRead(),
+    );
     session = new ListingSession(this.client, this.settings.groupTypes, ids, reader);
     return session;
   }
 
   /** A member reader for one listing; the per-group source passes the sizes it saw to the next. */
   private newReader(ids: Interner, reads: 'delta' | 'pages', onDrained?: () => void): MemberReader {
-    const queue = new BatchQueue(this.client, this.bucket, this.policy, this.options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY);
+    const queue = new BatchQueue(
+      this.client,
+      this.bucket,
+      this.policy,
+      this.options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY,
+    );
     if (this.pageSource && this.pageSource.sizes.size > 0) this.sizes = this.pageSource.sizes;
     const pageSource = new GroupMemberPages(queue, this.client, ids, this.sizes);
     this.pageSource = pageSource;
     const source: MemberSource =
       reads === 'delta'
-        ? { chunk: MAX_IDS, read: (groupIds) => new GroupDeltaMembers(queue, this.client, ids, this.lanes, (id) => pageSource.read(id)).read(groupIds) }
-        : { chunk: 1, read: async (groupIds) => new Map([[groupIds[0] as string, await pageSource.read(groupIds[0] as string)]]) };
-    return new MemberReader(source, this.options.memberWindow ?? DEFAULT_MEMBER_WINDOW, (error) => queue.abort(error), onDrained);
+        ? {
+            chunk: MAX_IDS,
+            read: (groupIds) =>
+              new GroupDeltaMembers(queue, this.client, ids, this.lanes, (id) => pageSource.read(id)).read(groupIds),
+          }
+        : {
+            chunk: 1,
+            read: async (groupIds) => new Map([[groupIds[0] as string, await pageSource.read(groupIds[0] as string)]]),
+          };
+    return new MemberReader(
+      source,
+      this.options.memberWindow ?? DEFAULT_MEMBER_WINDOW,
+      (error) => queue.abort(error),
+      onDrained,
+    );
   }
 
   private fail(error: unknown): Error {
@@ -203,5 +250,7 @@ export class EntraPasswordProvider extends EntraProvider implements PasswordCapa
 
 /** The registry's factory: `entra: (d) => createEntraProvider(parseEntraSettings(d.entra, d.name))`. */
 export function createEntraProvider(settings: EntraSettings, options: EntraProviderOptions = {}): EntraProvider {
-  return settings.passwordAuthentication ? new EntraPasswordProvider(settings, options) : new EntraProvider(settings, options);
+  return settings.passwordAuthentication
+    ? new EntraPasswordProvider(settings, options)
+    : new EntraProvider(settings, options);
 }

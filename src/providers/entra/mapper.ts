@@ -27,7 +27,16 @@ const USER_ATTRIBUTES: Readonly<Record<string, string>> = {
   userType: 'userType',
 };
 
-export const USER_SELECT: readonly string[] = ['id', 'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'accountEnabled', ...Object.keys(USER_ATTRIBUTES)];
+export const USER_SELECT: readonly string[] = [
+  'id',
+  'userPrincipalName',
+  'mail',
+  'givenName',
+  'surname',
+  'displayName',
+  'accountEnabled',
+  ...Object.keys(USER_ATTRIBUTES),
+];
 
 /** groupTypes and securityEnabled decide the `groupTypes: security` filter. */
 export const GROUP_SELECT: readonly string[] = ['id', 'displayName', 'description', 'groupTypes', 'securityEnabled'];
@@ -37,7 +46,12 @@ export type GraphObject = Readonly<Record<string, unknown>>;
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 export function isGraphObject(value: unknown): value is GraphObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { id?: unknown }).id === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { id?: unknown }).id === 'string'
+  );
 }
 
 /** Something that hands out one shared instance per id string (member-list.ts Interner). */

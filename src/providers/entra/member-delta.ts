@@ -76,7 +76,8 @@ export class GroupDeltaMembers {
         answer = await this.queue.get(relative, pages > 0);
       }
       if (pages === 0 && answer.status === 400) return this.oneByOne(groupIds);
-      if (answer.status < 200 || answer.status >= 300) throw itemFailure(answer.status, answer.body, `$batch ${request}`);
+      if (answer.status < 200 || answer.status >= 300)
+        throw itemFailure(answer.status, answer.body, `$batch ${request}`);
       const page = parsePage(answer.body, request);
       for (const group of page.values) {
         const byId = members.get(group['id'] as string);

@@ -70,5 +70,10 @@ export class GroupMemberPages {
 /** A failed `$batch` item as a GraphFailure (the item body is a Graph error body). */
 export function itemFailure(status: number, body: unknown, request: string): GraphFailure {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return new GraphFailure(status, typeof error?.code === 'string' ? error.code : '', typeof error?.message === 'string' ? error.message : '', request);
+  return new GraphFailure(
+    status,
+    typeof error?.code === 'string' ? error.code : '',
+    typeof error?.message === 'string' ? error.message : '',
+    request,
+  );
 }

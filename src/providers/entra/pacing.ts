@@ -42,7 +42,8 @@ function splitUrl(url: string): { path: string; query: Map<string, string> } {
   const path = q < 0 ? rest : rest.slice(0, q);
   const query = new Map<string, string>();
   if (q >= 0) {
-    for (const [key, value] of new URLSearchParams(rest.slice(q + 1))) query.set(key.startsWith('$') ? key.toLowerCase() : key, value);
+    for (const [key, value] of new URLSearchParams(rest.slice(q + 1)))
+      query.set(key.startsWith('$') ? key.toLowerCase() : key, value);
   }
   return { path, query };
 }
@@ -89,7 +90,10 @@ export class ResourceBucket {
     clock: Clock = systemClock,
   ) {
     const fullRate = budget / WINDOW_MS;
-    this.bucket = new AdaptiveTokenBucket({ fullRate, capacity: budget, minRate: MIN_RATE, recoveryWindowMs: WINDOW_MS, recovery: 'continuous' }, clock);
+    this.bucket = new AdaptiveTokenBucket(
+      { fullRate, capacity: budget, minRate: MIN_RATE, recoveryWindowMs: WINDOW_MS, recovery: 'continuous' },
+      clock,
+    );
   }
 
   /** Current refill rate in RU per 10 s. */

@@ -14,7 +14,8 @@ export interface GraphPage {
 
 export function parsePage(body: unknown, request: string): GraphPage {
   const b = body as { value?: unknown; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown } | null;
-  if (!b || !Array.isArray(b.value)) throw new GraphFailure(200, 'InvalidResponse', 'the answer is not a collection page', request);
+  if (!b || !Array.isArray(b.value))
+    throw new GraphFailure(200, 'InvalidResponse', 'the answer is not a collection page', request);
   const values = (b.value as unknown[]).filter(isGraphObject);
   const nextLink = typeof b['@odata.nextLink'] === 'string' ? b['@odata.nextLink'] : undefined;
   const deltaLink = typeof b['@odata.deltaLink'] === 'string' ? b['@odata.deltaLink'] : undefined;
@@ -27,7 +28,8 @@ export function parsePage(body: unknown, request: string): GraphPage {
  * never cut short silently.
  */
 export async function* pages(client: GraphClient, url: string): AsyncGenerator<GraphPage> {
-  const fetchPage = async (link: string): Promise<GraphPage> => parsePage(await client.get(link), describeRequest('GET', link));
+  const fetchPage = async (link: string): Promise<GraphPage> =>
+    parsePage(await client.get(link), describeRequest('GET', link));
   let pending: Promise<GraphPage> | undefined = fetchPage(url);
   try {
     while (pending) {

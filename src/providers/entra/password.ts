@@ -1,4 +1,10 @@
-import { LogLevel, PublicClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import {
+  LogLevel,
+  PublicClientApplication,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
 import type { Dispatcher } from 'undici';
 import type { PasswordCheck } from '../provider';
 import { DEFAULT_AUTHORITY_HOST, type EntraSettings } from './config';
@@ -74,14 +80,19 @@ function outcome(error: unknown): PasswordCheck {
   const code = aadstsCode(message);
   const kind = code === null ? undefined : OUTCOMES.get(code);
   if (kind !== undefined) return { kind };
-  const what = code !== null ? `AADSTS${code}` : typeof e.errorCode === 'string' && e.errorCode !== '' ? e.errorCode : 'error';
+  const what =
+    code !== null ? `AADSTS${code}` : typeof e.errorCode === 'string' && e.errorCode !== '' ? e.errorCode : 'error';
   const hint = code === 7000218 ? ': the app registration does not allow public client flows' : '';
   return { kind: 'unavailable', reason: `Entra password check failed (${what})${hint}` };
 }
 
 /** msal's documented hook for custom HTTP (INetworkModule): fetch through our dispatcher and CA. */
 function networkClient(dispatcher: Dispatcher): INetworkModule {
-  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+  const send = async <T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> => {
     const response = await fetch(url, {
       method,
       ...(options?.headers ? { headers: options.headers } : {}),

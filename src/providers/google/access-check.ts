@@ -37,13 +37,17 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
   try {
     key = await credentials.serviceAccount();
   } catch (error) {
-    return { ok: false, messages: [error instanceof DirectoryError ? stripPrefix(error.message, settings) : String(error)] };
+    return {
+      ok: false,
+      messages: [error instanceof DirectoryError ? stripPrefix(error.message, settings) : String(error)],
+    };
   }
 
   // 2. The token, with the three scopes.
   const token = await tokenProblem(credentials, SYNC_SCOPES);
   if (token !== null) {
-    if (token.reason !== 'unauthorized_client') return { ok: false, messages: [describeTokenFailure(token, key, settings)] };
+    if (token.reason !== 'unauthorized_client')
+      return { ok: false, messages: [describeTokenFailure(token, key, settings)] };
     const missing: string[] = [];
     for (const scope of SYNC_SCOPES) if ((await tokenProblem(credentials, [scope])) !== null) missing.push(scope);
     const list = missing.length > 0 ? missing : [...SYNC_SCOPES];
@@ -55,10 +59,16 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
       ),
     };
   }
-  const messages = [`signed in as service account ${key.clientEmail} (client ID ${key.clientId}) impersonating ${settings.adminEmail}, with the three read-only directory scopes`];
+  const messages = [
+    `signed in as service account ${key.clientEmail} (client ID ${key.clientId}) impersonating ${settings.adminEmail}, with the three read-only directory scopes`,
+  ];
 
   // 3. What the impersonated admin may read. Probes are few: bounded retries, shared pace.
-  const client = new DirectoryClient(settings, credentials, deps.pace, { ...deps.policy, maxAttempts: 2, maxThrottleRetries: 2 });
+  const client = new DirectoryClient(settings, credentials, deps.pace, {
+    ...deps.policy,
+    maxAttempts: 2,
+    maxThrottleRetries: 2,
+  });
   const probe = async (label: string, run: Parameters<DirectoryClient['call']>[1]): Promise<Probe> => {
     try {
       return { kind: 'ok', data: await client.call(label, run) };
@@ -70,22 +80,34 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
   const detail = (p: Probe): string => (p.kind === 'failed' ? p.failure.message : '');
   let ok = true;
 
-  const own = await probe('users.list', (admin, options) => admin.users.list({ customer: 'my_customer', maxResults: 1, fields: 'users(id)' }, options));
+  const own = await probe('users.list', (admin, options) =>
+    admin.users.list({ customer: 'my_customer', maxResults: 1, fields: 'users(id)' }, options),
+  );
   if (denied(own)) {
     return {
       ok: false,
-      messages: [...messages, `${settings.adminEmail} is not a Workspace administrator, or its admin role lacks the Users → Read privilege (assign it the Super Admin role, or a role with Users, Groups and Organizational Units read privileges): ${detail(own)}`],
+      messages: [
+        ...messages,
+        `${settings.adminEmail} is not a Workspace administrator, or its admin role lacks the Users → Read privilege (assign it the Super Admin role, or a role with Users, Groups and Organizational Units read privileges): ${detail(own)}`,
+      ],
     };
   }
   if (own.kind === 'failed') return { ok: false, messages: [...messages, detail(own)] };
 
   const scope = accountScope(settings);
   for (const [what, params] of [
-    ['customerId', settings.customerId !== undefined && settings.customerId.toLowerCase() !== 'my_customer' ? { customer: settings.customerId } : null],
+    [
+      'customerId',
+      settings.customerId !== undefined && settings.customerId.toLowerCase() !== 'my_customer'
+        ? { customer: settings.customerId }
+        : null,
+    ],
     ['domain', settings.domain !== undefined ? { domain: settings.domain } : null],
   ] as const) {
     if (params === null) continue;
-    const p = await probe('users.list', (admin, options) => admin.users.list({ ...params, maxResults: 1, fields: 'users(id)' }, options));
+    const p = await probe('users.list', (admin, options) =>
+      admin.users.list({ ...params, maxResults: 1, fields: 'users(id)' }, options),
+    );
     if (denied(p)) {
       ok = false;
       const value = what === 'domain' ? settings.domain : settings.customerId;
@@ -101,14 +123,18 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
   }
   if (ok) messages.push('can read users');
 
-  const groups = await probe('groups.list', (admin, options) => admin.groups.list({ ...scope, maxResults: 1, fields: 'groups(id)' }, options));
+  const groups = await probe('groups.list', (admin, options) =>
+    admin.groups.list({ ...scope, maxResults: 1, fields: 'groups(id)' }, options),
+  );
   let groupId: string | undefined;
   if (groups.kind === 'ok') {
     messages.push('can read groups');
     groupId = (groups.data as { groups?: { id?: string | null }[] }).groups?.[0]?.id ?? undefined;
   } else if (denied(groups) && ok) {
     ok = false;
-    messages.push(`${settings.adminEmail} can read users but not groups: give its admin role the Groups → Read privilege (${detail(groups)})`);
+    messages.push(
+      `${settings.adminEmail} can read users but not groups: give its admin role the Groups → Read privilege (${detail(groups)})`,
+    );
   } else if (!denied(groups)) {
     ok = false;
     messages.push(detail(groups));
@@ -116,11 +142,17 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
 
   if (groupId !== undefined) {
     const id = groupId;
-    const members = await probe('members.list', (admin, options) => admin.members.list({ groupKey: id, maxResults: 1, fields: 'members(id)' }, options));
+    const members = await probe('members.list', (admin, options) =>
+      admin.members.list({ groupKey: id, maxResults: 1, fields: 'members(id)' }, options),
+    );
     if (members.kind === 'ok') messages.push('can read group members');
     else {
       ok = false;
-      messages.push(denied(members) ? `${settings.adminEmail} cannot read group members: give its admin role the Groups → Read privilege (${detail(members)})` : detail(members));
+      messages.push(
+        denied(members)
+          ? `${settings.adminEmail} cannot read group members: give its admin role the Groups → Read privilege (${detail(members)})`
+          : detail(members),
+      );
     }
   } else if (groups.kind === 'ok') messages.push('no groups to read members of (the account has none)');
   client.close();
@@ -144,15 +176,20 @@ function describeTokenFailure(f: GoogleFailure, key: ServiceAccountKey, s: Googl
       return `service account ${key.clientEmail} is unknown to Google (deleted, or the key belongs to an account that no longer exists): create a key for an existing service account (Google said: ${f.detail})`;
     }
     if (/Invalid JWT Signature/i.test(f.detail)) {
-      return `the key ${key.privateKeyId ?? ''} of service account ${key.clientEmail} is not valid (deleted or disabled key): create a new JSON key (Google said: ${f.detail})`.replace('key  of', 'key of');
+      return `the key ${key.privateKeyId ?? ''} of service account ${key.clientEmail} is not valid (deleted or disabled key): create a new JSON key (Google said: ${f.detail})`.replace(
+        'key  of',
+        'key of',
+      );
     }
     if (/Invalid email or User ID/i.test(f.detail)) {
       return `the admin account ${s.adminEmail} does not exist or is suspended: google.adminEmail must be an active administrator of the domain (Google said: ${f.detail})`;
     }
-    if (/audience|short-lived|iat|exp/i.test(f.detail)) return `the token request was refused: ${f.detail} (check this machine's clock)`;
+    if (/audience|short-lived|iat|exp/i.test(f.detail))
+      return `the token request was refused: ${f.detail} (check this machine's clock)`;
   }
   if (f.reason === 'invalid_scope') return `a requested scope is invalid: ${f.detail}`;
-  if (f.reason === 'invalid_client' || f.reason === 'disabled_client') return `service account ${key.clientEmail} is disabled or unknown: ${f.detail}`;
+  if (f.reason === 'invalid_client' || f.reason === 'disabled_client')
+    return `service account ${key.clientEmail} is disabled or unknown: ${f.detail}`;
   if (f.status === 0) return `cannot reach the token endpoint ${s.tokenUrl}: ${f.detail}`;
   return `the token request was refused: ${f.message}`;
 }

@@ -69,7 +69,9 @@ export class DirectoryClient {
 
   private admin(): Promise<Admin> {
     if (!this.current) {
-      const made = this.credentials.jwt().then((auth) => google.admin({ version: 'directory_v1', auth, rootUrl: this.settings.rootUrl }));
+      const made = this.credentials
+        .jwt()
+        .then((auth) => google.admin({ version: 'directory_v1', auth, rootUrl: this.settings.rootUrl }));
       made.catch(() => {
         if (this.current === made) this.current = undefined;
       });

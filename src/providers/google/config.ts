@@ -49,7 +49,10 @@ const url = (trailingSlash: boolean) =>
       try {
         parsed = new URL(text);
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://oauth2.googleapis.com/token' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an absolute URL such as https://oauth2.googleapis.com/token',
+        });
         return z.NEVER;
       }
       if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
@@ -72,7 +75,14 @@ const intSetting = (min: number, max: number) =>
 
 const settingsSchema = z.strictObject({
   domain: z.string().trim().regex(DOMAIN, 'must be a domain name such as example.com').optional(),
-  customerId: z.string().trim().regex(CUSTOMER_ID, "must be the customer ID from Admin console → Account → Account settings (such as C03az79cb), or 'my_customer'").optional(),
+  customerId: z
+    .string()
+    .trim()
+    .regex(
+      CUSTOMER_ID,
+      "must be the customer ID from Admin console → Account → Account settings (such as C03az79cb), or 'my_customer'",
+    )
+    .optional(),
   serviceAccountKeyFile: z.string().min(1, 'must not be empty').optional(),
   serviceAccountKey: z.string().min(1, 'must not be empty (is the environment variable set?)').optional(),
   adminEmail: z.string().trim().regex(EMAIL, 'must be the email address of a Workspace administrator to impersonate'),
@@ -80,7 +90,12 @@ const settingsSchema = z.strictObject({
   rootUrl: url(true).default(DEFAULT_ROOT_URL),
   /** Org unit paths whose users are synced (each with its sub-units); empty: every org unit. */
   orgUnits: z
-    .array(z.string().trim().regex(/^\/.*$/, "must be an org unit path starting with '/', such as /Sales"))
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^\/.*$/, "must be an org unit path starting with '/', such as /Sales"),
+    )
     .default([]),
   /** Client-side pace; set it to the project's quota when Google raised it (or lower it when other tools share the quota). */
   queriesPerMinute: intSetting(60, 1_000_000).default(DEFAULT_QUERIES_PER_MINUTE),
@@ -90,7 +105,8 @@ const settingsSchema = z.strictObject({
 type ParsedSettings = z.output<typeof settingsSchema>;
 
 /** Where the service-account JSON key comes from. */
-export type GoogleKeySource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'inline'; readonly json: string };
+export type GoogleKeySource =
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'inline'; readonly json: string };
 
 export interface GoogleSettings {
   /** The directory's configured name (for messages). */
@@ -109,7 +125,9 @@ export interface GoogleSettings {
 }
 
 /** The list parameter of users.list / groups.list: `customer` when a customer id is set, else `domain`. */
-export function accountScope(settings: Pick<GoogleSettings, 'customerId' | 'domain'>): { customer: string } | { domain: string } {
+export function accountScope(
+  settings: Pick<GoogleSettings, 'customerId' | 'domain'>,
+): { customer: string } | { domain: string } {
   if (settings.customerId !== undefined) return { customer: settings.customerId };
   return { domain: settings.domain as string };
 }
@@ -120,23 +138,38 @@ export function accountScope(settings: Pick<GoogleSettings, 'customerId' | 'doma
  * problem found, one per line.
  */
 export function parseGoogleSettings(raw: unknown, directoryName: string): GoogleSettings {
-  const { settings } = parseSettingsBlock('google', directoryName, raw, settingsSchema, 'a Google directory needs at least domain (or customerId), serviceAccountKeyFile (or serviceAccountKey) and adminEmail', exclusiveProblems);
+  const { settings } = parseSettingsBlock(
+    'google',
+    directoryName,
+    raw,
+    settingsSchema,
+    'a Google directory needs at least domain (or customerId), serviceAccountKeyFile (or serviceAccountKey) and adminEmail',
+    exclusiveProblems,
+  );
   return toSettings(settings, directoryName);
 }
 
 function exclusiveProblems(raw: Record<string, unknown>): [string, string][] {
   const problems: [string, string][] = [];
-  if (raw['domain'] === undefined && raw['customerId'] === undefined) problems.push(['domain', 'missing: give the primary domain, or customerId']);
+  if (raw['domain'] === undefined && raw['customerId'] === undefined)
+    problems.push(['domain', 'missing: give the primary domain, or customerId']);
   const file = raw['serviceAccountKeyFile'] !== undefined;
   const inline = raw['serviceAccountKey'] !== undefined;
-  if (!file && !inline) problems.push(['serviceAccountKeyFile', 'missing: give the path of the service-account JSON key, or its text in serviceAccountKey']);
-  if (file && inline) problems.push(['serviceAccountKey', 'give either serviceAccountKeyFile or serviceAccountKey, not both']);
+  if (!file && !inline)
+    problems.push([
+      'serviceAccountKeyFile',
+      'missing: give the path of the service-account JSON key, or its text in serviceAccountKey',
+    ]);
+  if (file && inline)
+    problems.push(['serviceAccountKey', 'give either serviceAccountKeyFile or serviceAccountKey, not both']);
   return problems;
 }
 
 function toSettings(s: ParsedSettings, directoryName: string): GoogleSettings {
   const key: GoogleKeySource =
-    s.serviceAccountKeyFile !== undefined ? { kind: 'file', path: s.serviceAccountKeyFile } : { kind: 'inline', json: s.serviceAccountKey as string };
+    s.serviceAccountKeyFile !== undefined
+      ? { kind: 'file', path: s.serviceAccountKeyFile }
+      : { kind: 'inline', json: s.serviceAccountKey as string };
   return {
     directoryName,
     ...(s.domain !== undefined ? { domain: s.domain.toLowerCase() } : {}),

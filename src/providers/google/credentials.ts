@@ -92,7 +92,10 @@ export class Credentials {
 }
 
 async function loadKey(settings: GoogleSettings): Promise<ServiceAccountKey> {
-  const where = settings.key.kind === 'file' ? `the service-account key file ${settings.key.path}` : 'the service-account key in serviceAccountKey';
+  const where =
+    settings.key.kind === 'file'
+      ? `the service-account key file ${settings.key.path}`
+      : 'the service-account key in serviceAccountKey';
   const fail = (problem: string): never => {
     throw new DirectoryError('CONFIGURATION', `google directory ${settings.directoryName}: ${where} ${problem}`);
   };
@@ -114,13 +117,18 @@ export function parseKey(text: string, fail: (problem: string) => never): Servic
   try {
     json = JSON.parse(text);
   } catch {
-    return fail('is malformed: not JSON (download the key again: IAM & Admin → Service accounts → Keys → Add key → JSON)');
+    return fail(
+      'is malformed: not JSON (download the key again: IAM & Admin → Service accounts → Keys → Add key → JSON)',
+    );
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('is malformed: not a JSON object');
   const k = json as Record<string, unknown>;
-  const str = (name: string): string | undefined => (typeof k[name] === 'string' && (k[name] as string).trim() !== '' ? (k[name] as string) : undefined);
+  const str = (name: string): string | undefined =>
+    typeof k[name] === 'string' && (k[name] as string).trim() !== '' ? (k[name] as string) : undefined;
   if (k['type'] !== 'service_account') {
-    return fail(`is not a service-account key (type is ${JSON.stringify(k['type'] ?? null)}, expected "service_account"): an OAuth client or user credential does not work for domain-wide delegation`);
+    return fail(
+      `is not a service-account key (type is ${JSON.stringify(k['type'] ?? null)}, expected "service_account"): an OAuth client or user credential does not work for domain-wide delegation`,
+    );
   }
   const missing = ['client_email', 'client_id', 'private_key'].filter((name) => str(name) === undefined);
   if (missing.length > 0) return fail(`is malformed: missing ${missing.join(', ')}`);
@@ -132,7 +140,8 @@ export function parseKey(text: string, fail: (problem: string) => never): Servic
     return fail('is malformed: private_key is not a PEM private key');
   }
   const universe = str('universe_domain');
-  if (universe !== undefined && universe !== 'googleapis.com') return fail(`is for universe ${universe}: domain-wide delegation works in googleapis.com only`);
+  if (universe !== undefined && universe !== 'googleapis.com')
+    return fail(`is for universe ${universe}: domain-wide delegation works in googleapis.com only`);
   return {
     clientEmail: str('client_email') as string,
     clientId: str('client_id') as string,

@@ -33,7 +33,10 @@ export class GoogleFailure extends Error {
     readonly fromTokenEndpoint: boolean,
     options?: { cause?: unknown },
   ) {
-    super(`Google ${request} ${status === 0 ? 'got no answer' : `answered ${status}${reason === '' ? '' : ` ${reason}`}`}${detail === '' ? '' : `: ${detail}`}`, options);
+    super(
+      `Google ${request} ${status === 0 ? 'got no answer' : `answered ${status}${reason === '' ? '' : ` ${reason}`}`}${detail === '' ? '' : `: ${detail}`}`,
+      options,
+    );
   }
 }
 
@@ -87,9 +90,15 @@ export function classify(failure: GoogleFailure): FailureKind {
 export function toDirectoryError(error: unknown, directoryName: string): DirectoryError {
   if (error instanceof DirectoryError) return error;
   if (error instanceof GoogleFailure) {
-    const configuration = error.fromTokenEndpoint ? error.status < 500 : error.status === 401 || (error.status === 403 && classify(error) === 'fatal');
+    const configuration = error.fromTokenEndpoint
+      ? error.status < 500
+      : error.status === 401 || (error.status === 403 && classify(error) === 'fatal');
     const hint = configuration ? ' (run the connection test: crowdgate names what is missing)' : '';
-    return new DirectoryError(configuration ? 'CONFIGURATION' : 'PROVIDER_UNAVAILABLE', `google directory ${directoryName}: ${error.message}${hint}`, { cause: error });
+    return new DirectoryError(
+      configuration ? 'CONFIGURATION' : 'PROVIDER_UNAVAILABLE',
+      `google directory ${directoryName}: ${error.message}${hint}`,
+      { cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new DirectoryError('PROVIDER_UNAVAILABLE', `google directory ${directoryName}: ${message}`, { cause: error });

@@ -42,7 +42,9 @@ export class GoogleProvider implements DirectoryProvider {
   readonly pace: Pace;
   private readonly policy: RetryPolicy;
   private readonly client: DirectoryClient;
-  private readonly listings = new ListingSlot(() => new ListingSession(this.client, this.settings, this.options.memberWorkers ?? this.settings.maxConcurrency));
+  private readonly listings = new ListingSlot(
+    () => new ListingSession(this.client, this.settings, this.options.memberWorkers ?? this.settings.maxConcurrency),
+  );
 
   constructor(
     readonly settings: GoogleSettings,
@@ -50,7 +52,12 @@ export class GoogleProvider implements DirectoryProvider {
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.pace = new Pace(settings.queriesPerMinute, settings.maxConcurrency);
-    this.client = new DirectoryClient(settings, new Credentials(settings, this.policy.requestTimeoutMs), this.pace, this.policy);
+    this.client = new DirectoryClient(
+      settings,
+      new Credentials(settings, this.policy.requestTimeoutMs),
+      this.pace,
+      this.policy,
+    );
   }
 
   /** Requests sent and quota refusals met so far (benchmarks, diagnostics). */

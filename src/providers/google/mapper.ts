@@ -20,7 +20,8 @@ export type GoogleUser = admin_directory_v1.Schema$User;
 export type GoogleGroup = admin_directory_v1.Schema$Group;
 
 /** The `fields` partial response of users.list: what the mapper reads (smaller pages at Google). */
-export const USER_FIELDS = 'nextPageToken,users(id,primaryEmail,name,suspended,archived,aliases,orgUnitPath,organizations,externalIds,customSchemas)';
+export const USER_FIELDS =
+  'nextPageToken,users(id,primaryEmail,name,suspended,archived,aliases,orgUnitPath,organizations,externalIds,customSchemas)';
 export const GROUP_FIELDS = 'nextPageToken,groups(id,email,name,description)';
 export const MEMBER_FIELDS = 'nextPageToken,members(id,type)';
 
@@ -35,7 +36,9 @@ export function mapUser(user: GoogleUser): ProviderUser | null {
   put('alias', aliases[0]);
   if (aliases.length > 0) put('aliases', aliases.join(','));
   put('orgUnitPath', user.orgUnitPath);
-  const organization = primary(user.organizations as { primary?: boolean; department?: string; title?: string }[] | undefined);
+  const organization = primary(
+    user.organizations as { primary?: boolean; department?: string; title?: string }[] | undefined,
+  );
   put('department', organization?.department);
   put('jobTitle', organization?.title);
   const externalIds = (user.externalIds ?? []) as { type?: string; value?: string }[];
@@ -43,7 +46,14 @@ export function mapUser(user: GoogleUser): ProviderUser | null {
   for (const [schema, fields] of Object.entries(user.customSchemas ?? {})) {
     for (const [field, value] of Object.entries(fields ?? {})) {
       const key = `customSchemas.${schema}.${field}`;
-      if (Array.isArray(value)) put(key, value.map((v) => (v !== null && typeof v === 'object' ? (v as { value?: unknown }).value : v)).filter((v) => typeof v === 'string' || typeof v === 'number').join(','));
+      if (Array.isArray(value))
+        put(
+          key,
+          value
+            .map((v) => (v !== null && typeof v === 'object' ? (v as { value?: unknown }).value : v))
+            .filter((v) => typeof v === 'string' || typeof v === 'number')
+            .join(','),
+        );
       else put(key, value);
     }
   }

@@ -36,7 +36,10 @@ export class Pace {
   constructor(queriesPerMinute: number, maxConcurrency: number, clock: Clock = systemClock) {
     const fullRate = queriesPerMinute / 60_000;
     const capacity = Math.max(1, fullRate * BURST_SECONDS * 1000);
-    this.bucket = new AdaptiveTokenBucket({ fullRate, capacity, minRate: fullRate * MIN_SHARE, recoveryWindowMs: RECOVERY_WINDOW_MS, recovery: 'stepwise' }, clock);
+    this.bucket = new AdaptiveTokenBucket(
+      { fullRate, capacity, minRate: fullRate * MIN_SHARE, recoveryWindowMs: RECOVERY_WINDOW_MS, recovery: 'stepwise' },
+      clock,
+    );
     this.gate = new ConcurrencyGate(maxConcurrency);
   }
 

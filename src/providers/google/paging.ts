@@ -16,7 +16,10 @@ export const GROUP_PAGE = 200;
 /** members.list maxResults maximum. */
 export const MEMBER_PAGE = 200;
 
-export async function* userPages(client: DirectoryClient, settings: GoogleSettings): AsyncGenerator<admin_directory_v1.Schema$User[]> {
+export async function* userPages(
+  client: DirectoryClient,
+  settings: GoogleSettings,
+): AsyncGenerator<admin_directory_v1.Schema$User[]> {
   let pageToken: string | undefined;
   do {
     const params: admin_directory_v1.Params$Resource$Users$List = {
@@ -33,7 +36,10 @@ export async function* userPages(client: DirectoryClient, settings: GoogleSettin
   } while (pageToken !== undefined);
 }
 
-export async function* groupPages(client: DirectoryClient, settings: GoogleSettings): AsyncGenerator<admin_directory_v1.Schema$Group[]> {
+export async function* groupPages(
+  client: DirectoryClient,
+  settings: GoogleSettings,
+): AsyncGenerator<admin_directory_v1.Schema$Group[]> {
   let pageToken: string | undefined;
   do {
     const params: admin_directory_v1.Params$Resource$Groups$List = {
@@ -49,7 +55,10 @@ export async function* groupPages(client: DirectoryClient, settings: GoogleSetti
 }
 
 /** Direct members of one group (includeDerivedMembership off: nesting is the engine's to keep or flatten). */
-export async function* memberPages(client: DirectoryClient, groupKey: string): AsyncGenerator<admin_directory_v1.Schema$Member[]> {
+export async function* memberPages(
+  client: DirectoryClient,
+  groupKey: string,
+): AsyncGenerator<admin_directory_v1.Schema$Member[]> {
   let pageToken: string | undefined;
   do {
     const params: admin_directory_v1.Params$Resource$Members$List = {

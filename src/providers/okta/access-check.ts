@@ -39,7 +39,11 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
 
   const users = await probe(deps, '/api/v1/users?limit=1', 'okta.users.read', 'users');
   if (!users.ok) return { ok: false, messages: [users.message] };
-  messages.push(c.kind === 'ssws' ? `signed in to ${settings.orgUrl} with an API token (SSWS)` : `signed in to ${settings.orgUrl} as OAuth service app ${c.clientId} (scopes ${c.scopes.join(' ')})`);
+  messages.push(
+    c.kind === 'ssws'
+      ? `signed in to ${settings.orgUrl} with an API token (SSWS)`
+      : `signed in to ${settings.orgUrl} as OAuth service app ${c.clientId} (scopes ${c.scopes.join(' ')})`,
+  );
   messages.push('can read users');
   let ok = true;
 
@@ -54,7 +58,12 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
     messages.push(groups.message);
   }
   if (groupId !== null) {
-    const members = await probe(deps, `/api/v1/groups/${encodeURIComponent(groupId)}/users?limit=1`, 'okta.groups.read', 'group members');
+    const members = await probe(
+      deps,
+      `/api/v1/groups/${encodeURIComponent(groupId)}/users?limit=1`,
+      'okta.groups.read',
+      'group members',
+    );
     if (members.ok) messages.push('can read group members');
     else {
       ok = false;
@@ -62,15 +71,30 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
     }
   }
 
-  const logs = await probe(deps, `/api/v1/logs?since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&limit=1`, 'okta.logs.read', 'the System Log');
+  const logs = await probe(
+    deps,
+    `/api/v1/logs?since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&limit=1`,
+    'okta.logs.read',
+    'the System Log',
+  );
   if (logs.ok) messages.push('can read the System Log (incremental runs)');
-  else messages.push(`warning: ${logs.message}; without it every incremental run falls back to a full run (set schedule.incrementalSeconds: 0 until it is granted)`);
+  else
+    messages.push(
+      `warning: ${logs.message}; without it every incremental run falls back to a full run (set schedule.incrementalSeconds: 0 until it is granted)`,
+    );
 
   if (settings.passwordAuthentication) messages.push(await authnProbe(deps));
 
-  for (const [bucket, path] of [['users', 'GET /api/v1/users'], ['groups', '/api/v1/groups'], ['logs', '/api/v1/logs']] as const) {
+  for (const [bucket, path] of [
+    ['users', 'GET /api/v1/users'],
+    ['groups', '/api/v1/groups'],
+    ['logs', '/api/v1/logs'],
+  ] as const) {
     const limit = deps.pacer.report().get(bucket)?.limit;
-    if (limit != null) messages.push(`rate limit of ${path}: ${limit} calls per window; crowdgate uses at most ${Math.round(settings.rateLimitShare * 100)}% (okta.rateLimitShare)`);
+    if (limit != null)
+      messages.push(
+        `rate limit of ${path}: ${limit} calls per window; crowdgate uses at most ${Math.round(settings.rateLimitShare * 100)}% (okta.rateLimitShare)`,
+      );
   }
   return { ok, messages };
 }
@@ -94,7 +118,8 @@ function explain(error: unknown, settings: OktaSettings, client: OktaClient, sco
   const f = apiFailure(error);
   if (f === null) {
     const message = error instanceof Error ? error.message : String(error);
-    if (c.kind === 'oauth' && /private key|PEM|JWK|key type/i.test(message)) return `okta.privateKey cannot sign the client assertion: ${message}`;
+    if (c.kind === 'oauth' && /private key|PEM|JWK|key type/i.test(message))
+      return `okta.privateKey cannot sign the client assertion: ${message}`;
     return `cannot read ${what}: ${message}`;
   }
   if (f.errorCode === '' && (f.status === 404 || f.status >= 300)) {
@@ -129,7 +154,8 @@ async function authnProbe(deps: AccessCheckDeps): Promise<string> {
     if (response.status === 401 && body.errorCode === 'E0000004') {
       return 'password authentication through /api/v1/authn is available (Classic Engine); users who must use MFA cannot log in with a password';
     }
-    if (response.status === 404) return 'warning: password authentication is on, but the org does not serve /api/v1/authn (Identity Engine orgs have no Classic authentication API)';
+    if (response.status === 404)
+      return 'warning: password authentication is on, but the org does not serve /api/v1/authn (Identity Engine orgs have no Classic authentication API)';
     return `warning: password authentication is on, but /api/v1/authn answered ${response.status}${typeof body.errorCode === 'string' ? ` ${body.errorCode}` : ''}`;
   } catch (error) {
     return `warning: password authentication is on, but /api/v1/authn could not be reached (${error instanceof NetworkFailure ? error.code : String(error)})`;

@@ -39,12 +39,23 @@ export class OktaClient {
     const config =
       c.kind === 'ssws'
         ? { ...base, authorizationMode: 'SSWS', token: c.apiToken, clientId: '', scopes: '', privateKey: '', keyId: '' }
-        : { ...base, authorizationMode: 'PrivateKey', token: '', clientId: c.clientId, scopes: c.scopes.join(' '), privateKey: c.privateKey, keyId: c.keyId ?? '' };
+        : {
+            ...base,
+            authorizationMode: 'PrivateKey',
+            token: '',
+            clientId: c.clientId,
+            scopes: c.scopes.join(' '),
+            privateKey: c.privateKey,
+            keyId: c.keyId ?? '',
+          };
     this.sdk = new okta.Client(config as unknown as ConstructorParameters<typeof okta.Client>[0]);
   }
 
   static create(settings: OktaSettings, pacer: RatePacer, policy: RetryPolicy, concurrency: number): OktaClient {
-    return new OktaClient(settings, new PacedExecutor(pacer, policy, concurrency, settings.orgUrl.startsWith('https:')));
+    return new OktaClient(
+      settings,
+      new PacedExecutor(pacer, policy, concurrency, settings.orgUrl.startsWith('https:')),
+    );
   }
 
   /** GET of a path (`/api/v1/...`) or absolute URL; throws the SDK's OktaApiError / HttpError on non-2xx. */

@@ -17,7 +17,16 @@ import { parseSettingsBlock } from '../settings';
  * - Secrets stay in memory: nothing here writes them anywhere, and messages never echo them.
  */
 
-export const USER_STATUSES = ['ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'] as const;
+export const USER_STATUSES = [
+  'ACTIVE',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'PROVISIONED',
+  'RECOVERY',
+  'STAGED',
+  'SUSPENDED',
+] as const;
 export type OktaUserStatus = (typeof USER_STATUSES)[number];
 
 /** Okta group types (spec GroupType): groups made in Okta, groups imported from apps/AD, and Everyone. */
@@ -41,19 +50,36 @@ const orgUrl = z
     try {
       url = new URL(text);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be the absolute URL of the Okta org, such as https://example.okta.com' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be the absolute URL of the Okta org, such as https://example.okta.com',
+      });
       return z.NEVER;
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       ctx.addIssue({ code: 'custom', message: 'must be an https URL such as https://example.okta.com' });
       return z.NEVER;
     }
-    if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || url.pathname.replace(/\/+$/, '') !== '') {
-      ctx.addIssue({ code: 'custom', message: 'must be the org URL only (https://example.okta.com), without a path such as /admin, a query or credentials' });
+    if (
+      url.search !== '' ||
+      url.hash !== '' ||
+      url.username !== '' ||
+      url.password !== '' ||
+      url.pathname.replace(/\/+$/, '') !== ''
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be the org URL only (https://example.okta.com), without a path such as /admin, a query or credentials',
+      });
       return z.NEVER;
     }
     if (/-admin\./i.test(url.hostname)) {
-      ctx.addIssue({ code: 'custom', message: 'is the Admin Console address: drop "-admin" (https://example.okta.com, not https://example-admin.okta.com)' });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'is the Admin Console address: drop "-admin" (https://example.okta.com, not https://example-admin.okta.com)',
+      });
       return z.NEVER;
     }
     return url.origin;
@@ -61,9 +87,14 @@ const orgUrl = z
 
 const scopes = z
   .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((s) => s.trim()).filter((s) => s !== ''))
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((s) => s.trim()).filter((s) => s !== ''),
+  )
   .refine((list) => list.length > 0, 'must name at least one scope')
-  .refine((list) => list.every((s) => /^okta\.[A-Za-z]+\.[A-Za-z.]+$/.test(s)), 'must be Okta API scopes such as okta.users.read');
+  .refine(
+    (list) => list.every((s) => /^okta\.[A-Za-z]+\.[A-Za-z.]+$/.test(s)),
+    'must be Okta API scopes such as okta.users.read',
+  );
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
@@ -90,7 +121,10 @@ const settingsSchema = z.strictObject({
     .min(1, 'must name at least one status')
     .optional(),
   rateLimitShare: z
-    .preprocess((v) => (typeof v === 'string' && /^\d*\.?\d+$/.test(v.trim()) ? Number(v) : v), z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (the whole limit)'))
+    .preprocess(
+      (v) => (typeof v === 'string' && /^\d*\.?\d+$/.test(v.trim()) ? Number(v) : v),
+      z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (the whole limit)'),
+    )
     .default(DEFAULT_RATE_LIMIT_SHARE),
   /** Opt-in: check Crowd passwords with Okta's Classic authentication API (/api/v1/authn). */
   passwordAuthentication: z.boolean().default(false),
@@ -100,7 +134,13 @@ type ParsedSettings = z.output<typeof settingsSchema>;
 
 export type OktaCredentialSettings =
   | { readonly kind: 'ssws'; readonly apiToken: string }
-  | { readonly kind: 'oauth'; readonly clientId: string; readonly privateKey: string; readonly keyId?: string; readonly scopes: readonly string[] };
+  | {
+      readonly kind: 'oauth';
+      readonly clientId: string;
+      readonly privateKey: string;
+      readonly keyId?: string;
+      readonly scopes: readonly string[];
+    };
 
 export interface OktaSettings {
   /** The directory's configured name (for messages). */
@@ -120,7 +160,14 @@ export interface OktaSettings {
  * problem found, one per line.
  */
 export function parseOktaSettings(raw: unknown, directoryName: string): OktaSettings {
-  const { settings, prefix } = parseSettingsBlock('okta', directoryName, raw, settingsSchema, 'an Okta directory needs orgUrl and either apiToken or clientId with privateKey', credentialProblems);
+  const { settings, prefix } = parseSettingsBlock(
+    'okta',
+    directoryName,
+    raw,
+    settingsSchema,
+    'an Okta directory needs orgUrl and either apiToken or clientId with privateKey',
+    credentialProblems,
+  );
   return toSettings(settings, directoryName, prefix);
 }
 
@@ -128,15 +175,23 @@ export function parseOktaSettings(raw: unknown, directoryName: string): OktaSett
 function credentialProblems(raw: Record<string, unknown>): [string, string][] {
   const token = raw['apiToken'] !== undefined;
   const oauthKeys = ['clientId', 'privateKey', 'privateKeyFile', 'keyId', 'scopes'].filter((k) => raw[k] !== undefined);
-  if (token && oauthKeys.length > 0) return [[oauthKeys[0]!, 'give either apiToken (SSWS) or an OAuth service app (clientId + privateKey), not both']];
+  if (token && oauthKeys.length > 0)
+    return [[oauthKeys[0]!, 'give either apiToken (SSWS) or an OAuth service app (clientId + privateKey), not both']];
   if (token) return [];
-  if (oauthKeys.length === 0) return [['apiToken', 'missing: give apiToken, or clientId with privateKey (or privateKeyFile) for an OAuth service app']];
+  if (oauthKeys.length === 0)
+    return [
+      ['apiToken', 'missing: give apiToken, or clientId with privateKey (or privateKeyFile) for an OAuth service app'],
+    ];
   const problems: [string, string][] = [];
   if (raw['clientId'] === undefined) problems.push(['clientId', 'missing: the Client ID of the API Services app']);
   const key = raw['privateKey'] !== undefined;
   const file = raw['privateKeyFile'] !== undefined;
   if (key && file) problems.push(['privateKeyFile', 'give either privateKey or privateKeyFile, not both']);
-  if (!key && !file) problems.push(['privateKey', 'missing: the private key (PEM or JWK JSON) registered with the app, or privateKeyFile']);
+  if (!key && !file)
+    problems.push([
+      'privateKey',
+      'missing: the private key (PEM or JWK JSON) registered with the app, or privateKeyFile',
+    ]);
   return problems;
 }
 
@@ -146,8 +201,18 @@ function toSettings(s: ParsedSettings, directoryName: string, prefix: string): O
   else {
     const privateKey = s.privateKey ?? readKeyFile(s.privateKeyFile as string, prefix);
     const problem = keyProblem(privateKey);
-    if (problem !== null) throw new DirectoryError('CONFIGURATION', `${prefix}.${s.privateKey !== undefined ? 'privateKey' : 'privateKeyFile'}: ${problem}`);
-    credential = { kind: 'oauth', clientId: (s.clientId as string).trim(), privateKey, ...(s.keyId !== undefined ? { keyId: s.keyId } : {}), scopes: s.scopes ?? [...DEFAULT_SCOPES] };
+    if (problem !== null)
+      throw new DirectoryError(
+        'CONFIGURATION',
+        `${prefix}.${s.privateKey !== undefined ? 'privateKey' : 'privateKeyFile'}: ${problem}`,
+      );
+    credential = {
+      kind: 'oauth',
+      clientId: (s.clientId as string).trim(),
+      privateKey,
+      ...(s.keyId !== undefined ? { keyId: s.keyId } : {}),
+      scopes: s.scopes ?? [...DEFAULT_SCOPES],
+    };
   }
   return {
     directoryName,
@@ -165,7 +230,10 @@ function readKeyFile(path: string, prefix: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new DirectoryError('CONFIGURATION', `${prefix}.privateKeyFile: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`);
+    throw new DirectoryError(
+      'CONFIGURATION',
+      `${prefix}.privateKeyFile: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`,
+    );
   }
 }
 
@@ -173,7 +241,8 @@ function readKeyFile(path: string, prefix: string): string {
 function keyProblem(key: string): string | null {
   const text = key.trim();
   if (/^-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) return null;
-  if (/^-----BEGIN (PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)-----/.test(text)) return 'is a public key or certificate: give the private key';
+  if (/^-----BEGIN (PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)-----/.test(text))
+    return 'is a public key or certificate: give the private key';
   if (text.startsWith('{')) {
     try {
       const jwk = JSON.parse(text) as { kty?: unknown; d?: unknown };

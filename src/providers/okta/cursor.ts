@@ -22,7 +22,10 @@ export function fingerprint(parts: readonly string[]): string {
 }
 
 export function encodeCursor(position: LogPosition, org: string, print: string): string {
-  return PREFIX + Buffer.from(JSON.stringify({ org, print, next: position.next, at: position.at }), 'utf8').toString('base64url');
+  return (
+    PREFIX +
+    Buffer.from(JSON.stringify({ org, print, next: position.next, at: position.at }), 'utf8').toString('base64url')
+  );
 }
 
 /** The position, or why the cursor cannot be used. */
@@ -34,8 +37,10 @@ export function decodeCursor(cursor: string, org: string, print: string): LogPos
   } catch {
     return { unusable: 'the stored System Log position is unreadable' };
   }
-  if (typeof data.next !== 'string' || typeof data.at !== 'number' || !data.next.startsWith('/api/v1/logs?')) return { unusable: 'the stored System Log position is unreadable' };
+  if (typeof data.next !== 'string' || typeof data.at !== 'number' || !data.next.startsWith('/api/v1/logs?'))
+    return { unusable: 'the stored System Log position is unreadable' };
   if (data.org !== org) return { unusable: 'the stored System Log position belongs to another Okta org' };
-  if (data.print !== print) return { unusable: 'the group types or user statuses to sync changed since the last full run' };
+  if (data.print !== print)
+    return { unusable: 'the group types or user statuses to sync changed since the last full run' };
   return { next: data.next, at: data.at };
 }

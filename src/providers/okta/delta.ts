@@ -73,12 +73,19 @@ export async function readLog(client: OktaClient, next: string): Promise<{ event
       page = await client.page<LogEventJson>(position);
     } catch (error) {
       const f = apiFailure(error);
-      if (f !== null && f.status === 400) throw new ResyncRequired(`Okta refused the System Log position (${describeFailure(f)}): it is older than the log's retention or no longer valid`);
-      if (f !== null && f.status === 403) throw new ResyncRequired(`cannot read the System Log (${describeFailure(f)}): incremental runs need okta.logs.read (OAuth) or an admin role that can read the log`);
+      if (f !== null && f.status === 400)
+        throw new ResyncRequired(
+          `Okta refused the System Log position (${describeFailure(f)}): it is older than the log's retention or no longer valid`,
+        );
+      if (f !== null && f.status === 403)
+        throw new ResyncRequired(
+          `cannot read the System Log (${describeFailure(f)}): incremental runs need okta.logs.read (OAuth) or an admin role that can read the log`,
+        );
       throw error;
     }
     events.push(...page.items);
-    if (events.length > MAX_EVENTS) throw new ResyncRequired(`more than ${MAX_EVENTS} changes are waiting in the System Log: a full run is cheaper`);
+    if (events.length > MAX_EVENTS)
+      throw new ResyncRequired(`more than ${MAX_EVENTS} changes are waiting in the System Log: a full run is cheaper`);
     if (page.next === null) throw new ResyncRequired('the System Log gave no polling link to continue from');
     position = relative(page.next, client.settings.orgUrl);
     if (page.items.length < LOG_PAGE_LIMIT) return { events, next: position };
@@ -87,7 +94,8 @@ export async function readLog(client: OktaClient, next: string): Promise<{ event
 
 function relative(link: string, orgUrl: string): string {
   const url = new URL(link);
-  if (url.origin !== new URL(orgUrl).origin || url.pathname.replace(/^\/+/, '/') !== '/api/v1/logs') throw new ResyncRequired('the System Log polling link points elsewhere');
+  if (url.origin !== new URL(orgUrl).origin || url.pathname.replace(/^\/+/, '/') !== '/api/v1/logs')
+    throw new ResyncRequired('the System Log polling link points elsewhere');
   return `/api/v1/logs${url.search}`;
 }
 
@@ -129,7 +137,8 @@ export async function changesFrom(events: readonly LogEventJson[], ctx: DeltaCon
     const u = found.get(id);
     if (u !== undefined && statusKept(u, ctx.statuses)) {
       upserts.push({ kind: 'userUpserted', user: mapUser(u) });
-      if (ctx.everyone !== null && ctx.knownGroups.has(ctx.everyone)) upserts.push({ kind: 'memberAdded', groupId: ctx.everyone, member: { kind: 'user', id } });
+      if (ctx.everyone !== null && ctx.knownGroups.has(ctx.everyone))
+        upserts.push({ kind: 'memberAdded', groupId: ctx.everyone, member: { kind: 'user', id } });
     } else {
       deletions.push({ kind: 'userDeleted', id });
       goneUsers.add(id);
@@ -148,14 +157,23 @@ export async function changesFrom(events: readonly LogEventJson[], ctx: DeltaCon
   const memberships: ProviderChange[] = [];
   for (const { group, user, added } of pairs.values()) {
     if (!ctx.knownGroups.has(group) || goneUsers.has(user)) continue;
-    memberships.push({ kind: added ? 'memberAdded' : 'memberRemoved', groupId: group, member: { kind: 'user', id: user } });
+    memberships.push({
+      kind: added ? 'memberAdded' : 'memberRemoved',
+      groupId: group,
+      member: { kind: 'user', id: user },
+    });
   }
   // Upserts first (a new user before its memberships), deletions last (nothing re-links them).
   return [...upserts, ...memberships, ...deletions];
 }
 
 /** Current objects by id, `IDS_PER_LOOKUP` per `filter=id eq … or …` request; missing ids are absent. */
-async function lookup<T extends { id: string }>(client: OktaClient, base: string, ids: readonly string[], omitCredentials: boolean): Promise<Map<string, T>> {
+async function lookup<T extends { id: string }>(
+  client: OktaClient,
+  base: string,
+  ids: readonly string[],
+  omitCredentials: boolean,
+): Promise<Map<string, T>> {
   const out = new Map<string, T>();
   for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
     const filter = ids

@@ -19,7 +19,14 @@ export interface ApiFailure {
 
 /** The SDK's OktaApiError / HttpError as plain data; null for anything else. */
 export function apiFailure(error: unknown): ApiFailure | null {
-  const e = error as { status?: unknown; errorCode?: unknown; errorSummary?: unknown; message?: unknown; url?: unknown; headers?: { get?: (name: string) => string | null } };
+  const e = error as {
+    status?: unknown;
+    errorCode?: unknown;
+    errorSummary?: unknown;
+    message?: unknown;
+    url?: unknown;
+    headers?: { get?: (name: string) => string | null };
+  };
   if (typeof e !== 'object' || e === null || typeof e.status !== 'number' || typeof e.url !== 'string') return null;
   const challenge = typeof e.headers?.get === 'function' ? (e.headers.get('www-authenticate') ?? '') : '';
   return {
@@ -53,17 +60,25 @@ export function describeTokenRefusal(r: TokenRefusal, clientId: string, scopes: 
 }
 
 /** Turns any connector failure into the DirectoryError the engine records. */
-export function toDirectoryError(error: unknown, settings: OktaSettings, refusal: TokenRefusal | null = null): DirectoryError {
+export function toDirectoryError(
+  error: unknown,
+  settings: OktaSettings,
+  refusal: TokenRefusal | null = null,
+): DirectoryError {
   if (error instanceof DirectoryError) return error;
   const prefix = `okta directory ${settings.directoryName}: `;
   const f = apiFailure(error);
   if (f !== null) {
     const c = settings.credential;
-    if (f.status === 401 && refusal !== null && c.kind === 'oauth') return new DirectoryError('CONFIGURATION', `${prefix}${describeTokenRefusal(refusal, c.clientId, c.scopes)}`, { cause: error });
+    if (f.status === 401 && refusal !== null && c.kind === 'oauth')
+      return new DirectoryError('CONFIGURATION', `${prefix}${describeTokenRefusal(refusal, c.clientId, c.scopes)}`, {
+        cause: error,
+      });
     const code = f.status === 401 || f.status === 403 ? 'CONFIGURATION' : 'PROVIDER_UNAVAILABLE';
     return new DirectoryError(code, `${prefix}${describeFailure(f)}`, { cause: error });
   }
-  if (error instanceof NetworkFailure) return new DirectoryError('PROVIDER_UNAVAILABLE', `${prefix}${error.message}`, { cause: error });
+  if (error instanceof NetworkFailure)
+    return new DirectoryError('PROVIDER_UNAVAILABLE', `${prefix}${error.message}`, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new DirectoryError('PROVIDER_UNAVAILABLE', `${prefix}${message}`, { cause: error });
 }

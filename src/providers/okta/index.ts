@@ -101,8 +101,12 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
 
   private async *listUsers(): AsyncGenerator<ProviderUser> {
     const filter = this.settings.userStatuses.map((s) => `status eq "${s}"`).join(' or ');
-    for await (const page of this.client.pages<OktaUserJson>(`/api/v1/users?limit=${USERS_PAGE}&filter=${encodeURIComponent(filter)}`, true)) {
-      for (const user of page) if (statusKept(user, this.statuses)) yield { ...mapUser(user), id: this.intern(user.id) };
+    for await (const page of this.client.pages<OktaUserJson>(
+      `/api/v1/users?limit=${USERS_PAGE}&filter=${encodeURIComponent(filter)}`,
+      true,
+    )) {
+      for (const user of page)
+        if (statusKept(user, this.statuses)) yield { ...mapUser(user), id: this.intern(user.id) };
     }
   }
 
@@ -136,7 +140,10 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   /** Members of a group no listing planned. */
   private async readMembers(groupId: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const page of this.client.pages<OktaUserJson>(`/api/v1/groups/${encodeURIComponent(groupId)}/users?limit=${MEMBERS_PAGE}`, true)) {
+    for await (const page of this.client.pages<OktaUserJson>(
+      `/api/v1/groups/${encodeURIComponent(groupId)}/users?limit=${MEMBERS_PAGE}`,
+      true,
+    )) {
       for (const user of page) if (statusKept(user, this.statuses)) ids.push(user.id);
     }
     return ids;
@@ -146,7 +153,9 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   private newSession(): ListingSession {
     this.ids.clear();
     const all = GROUP_TYPES.every((t) => this.types.has(t));
-    const filter = all ? '' : `&filter=${encodeURIComponent(this.settings.groupTypes.map((t) => `type eq "${t}"`).join(' or '))}`;
+    const filter = all
+      ? ''
+      : `&filter=${encodeURIComponent(this.settings.groupTypes.map((t) => `type eq "${t}"`).join(' or '))}`;
     return new ListingSession(this.client, {
       statuses: this.statuses,
       types: this.types,
@@ -173,12 +182,23 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   async delta(cursor: string): Promise<DeltaResult> {
     const decoded = decodeCursor(cursor, this.settings.orgUrl, this.print);
     if ('unusable' in decoded) return { kind: 'resync', reason: decoded.unusable };
-    if (Date.now() - decoded.at > LOG_RETENTION_MS) return { kind: 'resync', reason: 'the System Log position is older than the log keeps events (90 days)' };
+    if (Date.now() - decoded.at > LOG_RETENTION_MS)
+      return { kind: 'resync', reason: 'the System Log position is older than the log keeps events (90 days)' };
     try {
       const at = Date.now();
       const log = await readLog(this.client, decoded.next);
-      const changes = await changesFrom(log.events, { client: this.client, statuses: this.statuses, types: this.types, knownGroups: this.knownGroups, everyone: this.everyone });
-      return { kind: 'changes', changes, cursor: encodeCursor({ next: log.next, at }, this.settings.orgUrl, this.print) };
+      const changes = await changesFrom(log.events, {
+        client: this.client,
+        statuses: this.statuses,
+        types: this.types,
+        knownGroups: this.knownGroups,
+        everyone: this.everyone,
+      });
+      return {
+        kind: 'changes',
+        changes,
+        cursor: encodeCursor({ next: log.next, at }, this.settings.orgUrl, this.print),
+      };
     } catch (error) {
       if (error instanceof ResyncRequired) return { kind: 'resync', reason: error.message };
       throw this.fail(error);
@@ -187,7 +207,12 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
 
   checkAccess(): Promise<AccessReport> {
     // Probes must not wait long: one try for network failures, few 429 retries, a short timeout.
-    const policy: RetryPolicy = { ...this.policy, maxAttempts: 1, maxThrottleRetries: 2, requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000) };
+    const policy: RetryPolicy = {
+      ...this.policy,
+      maxAttempts: 1,
+      maxThrottleRetries: 2,
+      requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000),
+    };
     const client = OktaClient.create(this.settings, this.pacer, policy, 2);
     return checkAccess({ settings: this.settings, client, pacer: this.pacer }).finally(() => client.close());
   }
@@ -211,7 +236,17 @@ export class OktaPasswordProvider extends OktaProvider implements PasswordCapabl
   constructor(settings: OktaSettings, options: OktaProviderOptions = {}) {
     super(settings, options);
     // A login must not hang for a rate-limit window: 429 → unavailable at once; one retry for 5xx.
-    this.authnExecutor = new PacedExecutor(this.pacer, { ...this.policy, maxAttempts: 2, maxThrottleRetries: 0, requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000) }, 4, settings.orgUrl.startsWith('https:'));
+    this.authnExecutor = new PacedExecutor(
+      this.pacer,
+      {
+        ...this.policy,
+        maxAttempts: 2,
+        maxThrottleRetries: 0,
+        requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000),
+      },
+      4,
+      settings.orgUrl.startsWith('https:'),
+    );
     this.passwords = new PasswordChecker(settings, this.authnExecutor);
   }
 
@@ -227,6 +262,7 @@ export class OktaPasswordProvider extends OktaProvider implements PasswordCapabl
 
 /** The registry's factory: `okta: (d) => createOktaProvider(parseOktaSettings(d.okta, d.name))`. */
 export function createOktaProvider(settings: OktaSettings, options: OktaProviderOptions = {}): OktaProvider {
-  return settings.passwordAuthentication ? new OktaPasswordProvider(settings, options) : new OktaProvider(settings, options);
+  return settings.passwordAuthentication
+    ? new OktaPasswordProvider(settings, options)
+    : new OktaProvider(settings, options);
 }
-

@@ -45,7 +45,8 @@ export function mapUser(u: OktaUserJson): ProviderUser {
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(profile)) {
     if (CORE.has(key)) continue;
-    if (typeof value === 'string' ? value !== '' : typeof value === 'number' || typeof value === 'boolean') attributes[key] = String(value);
+    if (typeof value === 'string' ? value !== '' : typeof value === 'number' || typeof value === 'boolean')
+      attributes[key] = String(value);
   }
   const status = u.status ?? '';
   if (status !== '') attributes['status'] = status;

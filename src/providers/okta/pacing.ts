@@ -135,7 +135,12 @@ export class RatePacer {
   }
 
   /** The call ended: with an answer's rate headers and status, or without an answer (`null`). */
-  settle(bucket: BucketName, status: number | null, headers: RateHeaders | null, arrivedAt: number = this.clock.now()): void {
+  settle(
+    bucket: BucketName,
+    status: number | null,
+    headers: RateHeaders | null,
+    arrivedAt: number = this.clock.now(),
+  ): void {
     const b = this.state(bucket);
     b.inFlight = Math.max(0, b.inFlight - 1);
     if (headers?.date != null) {
@@ -144,10 +149,14 @@ export class RatePacer {
     }
     if (status === 429) {
       b.throttled++;
-      const until = headers?.reset != null ? this.localTime(headers.reset * 1000) + THROTTLE_MARGIN_MS : arrivedAt + DEFAULT_THROTTLE_WAIT_MS;
+      const until =
+        headers?.reset != null
+          ? this.localTime(headers.reset * 1000) + THROTTLE_MARGIN_MS
+          : arrivedAt + DEFAULT_THROTTLE_WAIT_MS;
       b.closedUntil = Math.max(b.closedUntil, Math.min(arrivedAt + MAX_WAIT_MS, until));
       if (b.limit !== null) b.sent = Math.max(b.sent, b.limit);
-      if (headers?.reset != null && headers.reset * 1000 > b.passed) b.reset = Math.max(b.reset ?? 0, headers.reset * 1000);
+      if (headers?.reset != null && headers.reset * 1000 > b.passed)
+        b.reset = Math.max(b.reset ?? 0, headers.reset * 1000);
     } else if (headers !== null && headers.limit !== null && headers.reset !== null) {
       const reset = headers.reset * 1000;
       if (reset <= b.passed) {
@@ -167,13 +176,25 @@ export class RatePacer {
 
   /** Calls, 429s and limits per bucket so far. */
   report(): ReadonlyMap<BucketName, BucketReport> {
-    return new Map([...this.buckets].map(([name, b]) => [name, { calls: b.calls, throttled: b.throttled, limit: b.limit }]));
+    return new Map(
+      [...this.buckets].map(([name, b]) => [name, { calls: b.calls, throttled: b.throttled, limit: b.limit }]),
+    );
   }
 
   private state(bucket: BucketName): BucketState {
     let b = this.buckets.get(bucket);
     if (b === undefined) {
-      b = { limit: null, reset: null, remaining: null, sent: 0, inFlight: 0, passed: 0, closedUntil: 0, calls: 0, throttled: 0 };
+      b = {
+        limit: null,
+        reset: null,
+        remaining: null,
+        sent: 0,
+        inFlight: 0,
+        passed: 0,
+        closedUntil: 0,
+        calls: 0,
+        throttled: 0,
+      };
       this.buckets.set(bucket, b);
     }
     return b;

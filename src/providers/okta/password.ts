@@ -36,7 +36,11 @@ export class PasswordChecker {
         url: `${this.settings.orgUrl}/api/v1/authn`,
         method: 'POST',
         headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': 'crowdgate' },
-        body: JSON.stringify({ username: login, password, options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false } }),
+        body: JSON.stringify({
+          username: login,
+          password,
+          options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false },
+        }),
       });
       status = response.status;
       try {
@@ -45,7 +49,10 @@ export class PasswordChecker {
         body = {};
       }
     } catch (error) {
-      return { kind: 'unavailable', reason: `Okta password check got no answer${error instanceof NetworkFailure ? ` (${error.code})` : ''}` };
+      return {
+        kind: 'unavailable',
+        reason: `Okta password check got no answer${error instanceof NetworkFailure ? ` (${error.code})` : ''}`,
+      };
     }
     if (status === 401 && body.errorCode === 'E0000004') return { kind: 'invalid' };
     if (status === 200 && typeof body.status === 'string') {
@@ -56,7 +63,12 @@ export class PasswordChecker {
       return { kind: 'unavailable', reason: `Okta answered the password check with status ${body.status}` };
     }
     const code = typeof body.errorCode === 'string' ? ` ${body.errorCode}` : '';
-    const hint = status === 404 ? ': the org does not serve the Classic authentication API (Identity Engine orgs need another method)' : status === 429 ? ': rate limit of /api/v1/authn reached' : '';
+    const hint =
+      status === 404
+        ? ': the org does not serve the Classic authentication API (Identity Engine orgs need another method)'
+        : status === 429
+          ? ': rate limit of /api/v1/authn reached'
+          : '';
     return { kind: 'unavailable', reason: `Okta password check failed (${status}${code})${hint}` };
   }
 }

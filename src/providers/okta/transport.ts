@@ -2,7 +2,14 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import * as okta from '@okta/okta-sdk-nodejs';
 import { ConcurrencyGate } from '../shared/concurrency';
-import { isTransientStatus, pacedPauses, parseRetryAfter, retrying, type Attempt, type RetryPolicy } from '../shared/retry';
+import {
+  isTransientStatus,
+  pacedPauses,
+  parseRetryAfter,
+  retrying,
+  type Attempt,
+  type RetryPolicy,
+} from '../shared/retry';
 import { bucketOf, DEFAULT_RETRY_POLICY, type RatePacer, type RateHeaders } from './pacing';
 
 /**
@@ -82,7 +89,9 @@ export class PacedExecutor extends okta.RequestExecutor {
       try {
         request.agent = this.agent;
         request.timeout = this.policy.requestTimeoutMs;
-        response = (await super.fetch(request as Parameters<okta.RequestExecutor['fetch']>[0])) as unknown as FetchedResponse;
+        response = (await super.fetch(
+          request as Parameters<okta.RequestExecutor['fetch']>[0],
+        )) as unknown as FetchedResponse;
       } catch (error) {
         this.pacer.settle(bucket, null, null);
         this.gate.leave();
@@ -103,7 +112,12 @@ export class PacedExecutor extends okta.RequestExecutor {
       // The pacer closed the bucket until its Reset: the next try waits there, not here.
       if (response.status === 429) return { kind: 'throttled', giveUp: () => response, beforeRetry: drain };
       if (isTransientStatus(response.status)) {
-        return { kind: 'transient', retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')), giveUp: final, beforeRetry: drain };
+        return {
+          kind: 'transient',
+          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+          giveUp: final,
+          beforeRetry: drain,
+        };
       }
       return { kind: 'done', value: await final() };
     });
@@ -117,9 +131,19 @@ export class PacedExecutor extends okta.RequestExecutor {
     let error = '';
     let description = '';
     try {
-      const body = JSON.parse(await response.clone().text()) as { error?: unknown; error_description?: unknown; errorCode?: unknown; errorSummary?: unknown };
+      const body = JSON.parse(await response.clone().text()) as {
+        error?: unknown;
+        error_description?: unknown;
+        errorCode?: unknown;
+        errorSummary?: unknown;
+      };
       error = typeof body.error === 'string' ? body.error : typeof body.errorCode === 'string' ? body.errorCode : '';
-      description = typeof body.error_description === 'string' ? body.error_description : typeof body.errorSummary === 'string' ? body.errorSummary : '';
+      description =
+        typeof body.error_description === 'string'
+          ? body.error_description
+          : typeof body.errorSummary === 'string'
+            ? body.errorSummary
+            : '';
     } catch {
       // not JSON: the status says enough
     }

@@ -42,7 +42,11 @@ export class ListingSlot<S extends ListingSession> {
  * Yields `source` to the end. A failure becomes the provider's error (`fail`: a DirectoryError),
  * stops the listing and is thrown: a listing that cannot complete never ends quietly.
  */
-export async function* listedOrFailed<T>(source: AsyncIterable<T>, fail: (error: unknown) => Error, session: ListingSession): AsyncGenerator<T> {
+export async function* listedOrFailed<T>(
+  source: AsyncIterable<T>,
+  fail: (error: unknown) => Error,
+  session: ListingSession,
+): AsyncGenerator<T> {
   try {
     yield* source;
   } catch (error) {

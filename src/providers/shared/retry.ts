@@ -26,7 +26,12 @@ export function isTransientStatus(status: number): boolean {
  * Exponential backoff with equal jitter before attempt `attempt + 1` (attempt counts from 1): half
  * of min(maxDelay, base × 2^(attempt−1)) fixed, half random; a longer Retry-After wins.
  */
-export function backoffMs(policy: RetryPolicy, attempt: number, retryAfterSeconds: number | null, random: () => number = Math.random): number {
+export function backoffMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterSeconds: number | null,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.max(ceiling / 2 + random() * (ceiling / 2), (retryAfterSeconds ?? 0) * 1000);
 }
@@ -76,7 +81,11 @@ export function pacedPauses(policy: RetryPolicy): RetryPauses {
  * times, transient failures until `maxAttempts` tries, a refused token once; neither of the
  * latter two counts as a try. An exception thrown by `attempt` itself is not retried.
  */
-export async function retrying<T>(policy: RetryPolicy, pauses: RetryPauses, attempt: () => Promise<Attempt<T>>): Promise<T> {
+export async function retrying<T>(
+  policy: RetryPolicy,
+  pauses: RetryPauses,
+  attempt: () => Promise<Attempt<T>>,
+): Promise<T> {
   const pause = pauses.sleep ?? realSleep;
   let tries = 0;
   let throttled = 0;

@@ -14,7 +14,8 @@ export interface StopMessage {
 }
 
 /** Worker → primary: serving at `url`, or could not start. */
-export type WorkerStatus = { readonly type: 'listening'; readonly url: string } | { readonly type: 'failed'; readonly message: string };
+export type WorkerStatus =
+  { readonly type: 'listening'; readonly url: string } | { readonly type: 'failed'; readonly message: string };
 
 export function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;

@@ -36,7 +36,11 @@ const STOP_TIMEOUT_MS = 10_000;
 export async function startCrowdgateCluster(config: Config, logger: Logger): Promise<CrowdgateCluster> {
   const running = await startEngine(config, logger);
   const handlers = serviceHandlers(localControl(running.engine), localSessions(new SessionStore()));
-  const start: StartMessage = { type: 'start', config, directories: running.engine.directories().map((d) => d.directory) };
+  const start: StartMessage = {
+    type: 'start',
+    config,
+    directories: running.engine.directories().map((d) => d.directory),
+  };
   cluster.setupPrimary({ exec: join(__dirname, 'worker-main.js'), args: [], serialization: 'advanced' });
 
   const workers = new Set<Worker>();
@@ -46,7 +50,9 @@ export async function startCrowdgateCluster(config: Config, logger: Logger): Pro
     workers.add(worker);
     // A message sent to a worker that is exiting fails with ERR_IPC_CHANNEL_CLOSED, emitted as
     // 'error' on the worker: without a listener that would end the primary. Its 'exit' follows.
-    worker.on('error', (error) => logger.warn('serving worker channel error', { pid: worker.process.pid, error: String(error) }));
+    worker.on('error', (error) =>
+      logger.warn('serving worker channel error', { pid: worker.process.pid, error: String(error) }),
+    );
     worker.on('message', (message: unknown) => {
       if (isCall(message)) void answerCall(message, handlers, (result) => worker.isConnected() && worker.send(result));
     });
@@ -66,13 +72,18 @@ export async function startCrowdgateCluster(config: Config, logger: Logger): Pro
         if (!serving) {
           // Its last messages (a 'failed' with the reason) may still be in the IPC channel when
           // 'exit' fires; 'close' comes after the channel is drained, so the reason wins.
-          worker.process.once('close', () => reject(new DirectoryError('INTERNAL', `a serving worker exited while starting (${signal ?? code})`)));
+          worker.process.once('close', () =>
+            reject(new DirectoryError('INTERNAL', `a serving worker exited while starting (${signal ?? code})`)),
+          );
           return;
         }
         if (stopping) return;
         logger.error('serving worker exited; starting another', { pid: worker.process.pid, code, signal });
         setTimeout(() => {
-          if (!stopping) fork().catch((error: unknown) => logger.error('could not replace a serving worker', { error: String(error) }));
+          if (!stopping)
+            fork().catch((error: unknown) =>
+              logger.error('could not replace a serving worker', { error: String(error) }),
+            );
         }, RESTART_DELAY_MS).unref();
       });
     });
@@ -113,4 +124,3 @@ function stopWorker(worker: Worker): Promise<void> {
     else worker.process.kill('SIGTERM');
   });
 }
-

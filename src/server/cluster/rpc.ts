@@ -41,7 +41,10 @@ export class PrimaryLink {
       const waiter = this.waiting.get(message.id);
       if (!waiter) return;
       this.waiting.delete(message.id);
-      if (message.error) waiter.reject(new DirectoryError(isErrorCode(message.error.code) ? message.error.code : 'INTERNAL', message.error.message));
+      if (message.error)
+        waiter.reject(
+          new DirectoryError(isErrorCode(message.error.code) ? message.error.code : 'INTERNAL', message.error.message),
+        );
       else waiter.resolve(message.value);
     });
   }
@@ -63,7 +66,11 @@ export class PrimaryLink {
 }
 
 /** Primary side: answers one call message with `handlers[method](...args)`. */
-export async function answerCall(message: CallMessage, handlers: Readonly<Record<string, Handler>>, reply: (result: ResultMessage) => void): Promise<void> {
+export async function answerCall(
+  message: CallMessage,
+  handlers: Readonly<Record<string, Handler>>,
+  reply: (result: ResultMessage) => void,
+): Promise<void> {
   const handler = Object.hasOwn(handlers, message.method) ? handlers[message.method] : undefined;
   try {
     if (!handler) throw new DirectoryError('INTERNAL', `unknown primary method ${message.method}`);
@@ -71,7 +78,11 @@ export async function answerCall(message: CallMessage, handlers: Readonly<Record
     reply({ type: 'result', id: message.id, value });
   } catch (error) {
     const code = isDirectoryError(error) ? error.code : 'INTERNAL';
-    reply({ type: 'result', id: message.id, error: { code, message: error instanceof Error ? error.message : String(error) } });
+    reply({
+      type: 'result',
+      id: message.id,
+      error: { code, message: error instanceof Error ? error.message : String(error) },
+    });
   }
 }
 

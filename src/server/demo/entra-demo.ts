@@ -35,10 +35,19 @@ export class EntraDemoProvider implements DirectoryProvider, DeltaCapable, Passw
   ) {}
 
   static async start(directoryName: string, settings: DemoSettings): Promise<EntraDemoProvider> {
-    const emulator = await startEntraEmulator({ tenant: { seed: settings.seed, users: settings.users, groups: settings.groups }, host: '127.0.0.1', port: 0 });
+    const emulator = await startEntraEmulator({
+      tenant: { seed: settings.seed, users: settings.users, groups: settings.groups },
+      host: '127.0.0.1',
+      port: 0,
+    });
     for (const id of emulator.state.users.keys()) emulator.setUserPassword(id, DEMO_USER_PASSWORD);
-    const entra = { ...(emulator.directoryConfig(directoryName)['entra'] as Record<string, unknown>), passwordAuthentication: true };
-    const inner = createEntraProvider(parseEntraSettings(entra, directoryName)) as unknown as EntraDemoProvider['inner'];
+    const entra = {
+      ...(emulator.directoryConfig(directoryName)['entra'] as Record<string, unknown>),
+      passwordAuthentication: true,
+    };
+    const inner = createEntraProvider(
+      parseEntraSettings(entra, directoryName),
+    ) as unknown as EntraDemoProvider['inner'];
     return new EntraDemoProvider(inner, emulator.state, () => emulator.close());
   }
 

@@ -78,9 +78,10 @@ type Table = 'users' | 'groups';
 const BULK_MEMBERSHIPS = 100_000;
 
 function idMap(db: Database, table: Table, directoryId: number): Map<string, number> {
-  const rows = db.prepare(`SELECT external_id, id FROM ${table} WHERE directory_id = ?`).raw().all(directoryId) as Array<
-    [string, number]
-  >;
+  const rows = db
+    .prepare(`SELECT external_id, id FROM ${table} WHERE directory_id = ?`)
+    .raw()
+    .all(directoryId) as Array<[string, number]>;
   return new Map(rows);
 }
 
@@ -92,13 +93,21 @@ const ROW_ID_SPAN = 2 ** 26;
 /** Membership keys per INSERT statement (~170 KB of JSON). */
 const MEMBERSHIP_CHUNK = 10_000;
 
-function packedMembershipKeys(pairs: PairList, userIds: Map<string, number>, groupIds: Map<string, number>): Float64Array {
+function packedMembershipKeys(
+  pairs: PairList,
+  userIds: Map<string, number>,
+  groupIds: Map<string, number>,
+): Float64Array {
   const keys = new Float64Array(pairs.length);
   let i = 0;
   for (const [user, group] of pairs) {
     const g = required(groupIds, group, 'group');
     const u = required(userIds, user, 'user');
-    if (g >= ROW_ID_SPAN || u >= ROW_ID_SPAN) throw new DirectoryError('INTERNAL', `row id ${Math.max(g, u)} is beyond the ${ROW_ID_SPAN} this store packs memberships for`);
+    if (g >= ROW_ID_SPAN || u >= ROW_ID_SPAN)
+      throw new DirectoryError(
+        'INTERNAL',
+        `row id ${Math.max(g, u)} is beyond the ${ROW_ID_SPAN} this store packs memberships for`,
+      );
     keys[i++] = g * ROW_ID_SPAN + u;
   }
   return keys.subarray(0, i);
@@ -106,7 +115,8 @@ function packedMembershipKeys(pairs: PairList, userIds: Map<string, number>, gro
 
 function required(ids: Map<string, number>, externalId: string, kind: string): number {
   const id = ids.get(externalId);
-  if (id === undefined) throw new DirectoryError('INVALID_ARGUMENT', `membership refers to unknown ${kind} ${externalId}`);
+  if (id === undefined)
+    throw new DirectoryError('INVALID_ARGUMENT', `membership refers to unknown ${kind} ${externalId}`);
   return id;
 }
 
@@ -117,7 +127,11 @@ function uniquely<T>(table: Table, name: string, write: () => T): T {
   } catch (error) {
     // Duck-typed: better-sqlite3's SqliteError may come from another realm (its class is cached by the addon).
     if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      throw new DirectoryError('CONFLICT', `${table === 'users' ? 'user' : 'group'} name ${name} is already taken in this directory (names are case-insensitive)`, { cause: error });
+      throw new DirectoryError(
+        'CONFLICT',
+        `${table === 'users' ? 'user' : 'group'} name ${name} is already taken in this directory (names are case-insensitive)`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -176,9 +190,20 @@ function upsertUsers(
   for (const r of records) {
     const attributes = JSON.stringify(r.attributes);
     const id = ids.get(r.externalId);
-    const common = [r.name, foldName(r.name), r.firstName, r.lastName, r.displayName, r.email, foldName(r.email), r.active ? 1 : 0] as const;
+    const common = [
+      r.name,
+      foldName(r.name),
+      r.firstName,
+      r.lastName,
+      r.displayName,
+      r.email,
+      foldName(r.email),
+      r.active ? 1 : 0,
+    ] as const;
     if (id === undefined) {
-      const info = uniquely(table, r.name, () => insert.run(directoryId, r.externalId, ...common, now, now, attributes));
+      const info = uniquely(table, r.name, () =>
+        insert.run(directoryId, r.externalId, ...common, now, now, attributes),
+      );
       ids.set(r.externalId, Number(info.lastInsertRowid));
       counts.created++;
     } else {
@@ -211,7 +236,9 @@ function upsertGroups(
     const attributes = JSON.stringify(r.attributes);
     const id = ids.get(r.externalId);
     if (id === undefined) {
-      const info = uniquely(table, r.name, () => insert.run(directoryId, r.externalId, ...common, now, now, attributes));
+      const info = uniquely(table, r.name, () =>
+        insert.run(directoryId, r.externalId, ...common, now, now, attributes),
+      );
       ids.set(r.externalId, Number(info.lastInsertRowid));
       counts.created++;
     } else {

@@ -83,10 +83,17 @@ export function compileFilter<S extends string, B extends string>(
   const attributeSql = (conditions: readonly AttributeTerm<S, B>[]): string => {
     params.push(attributePath(conditions[0]!.name));
     const inner = balanced(
-      grouped(conditions, (c) => (c.match === 'equals' ? 'equals' : undefined), (group) =>
-        group.length > 1
-          ? inList('fold(attr.value)', group.map((c) => c.value), params)
-          : matchSql('fold(attr.value)', group[0]!.match, group[0]!.value, params),
+      grouped(
+        conditions,
+        (c) => (c.match === 'equals' ? 'equals' : undefined),
+        (group) =>
+          group.length > 1
+            ? inList(
+                'fold(attr.value)',
+                group.map((c) => c.value),
+                params,
+              )
+            : matchSql('fold(attr.value)', group[0]!.match, group[0]!.value, params),
       ),
       'OR',
     );
@@ -97,12 +104,21 @@ export function compileFilter<S extends string, B extends string>(
   const orTerms = (terms: readonly Filter<S, B>[]): string[] =>
     grouped(
       terms,
-      (t) => (t.kind === 'string' && t.match === 'equals' ? `s:${t.field}` : t.kind === 'attribute' ? `a:${t.name}` : undefined),
+      (t) =>
+        t.kind === 'string' && t.match === 'equals'
+          ? `s:${t.field}`
+          : t.kind === 'attribute'
+            ? `a:${t.name}`
+            : undefined,
       (group) => {
         const first = group[0]!;
         if (first.kind === 'attribute') return attributeSql(group as AttributeTerm<S, B>[]);
         if (first.kind === 'string' && group.length > 1) {
-          return inList(columns.strings[first.field], (group as StringTerm<S, B>[]).map((t) => t.value), params);
+          return inList(
+            columns.strings[first.field],
+            (group as StringTerm<S, B>[]).map((t) => t.value),
+            params,
+          );
         }
         return visit(first);
       },
@@ -110,7 +126,10 @@ export function compileFilter<S extends string, B extends string>(
 
   const sql = visit(filter);
   if (params.length > MAX_FILTER_PARAMETERS) {
-    throw new DirectoryError('INVALID_ARGUMENT', `The filter is too large: it needs ${params.length} values, at most ${MAX_FILTER_PARAMETERS} are possible`);
+    throw new DirectoryError(
+      'INVALID_ARGUMENT',
+      `The filter is too large: it needs ${params.length} values, at most ${MAX_FILTER_PARAMETERS} are possible`,
+    );
   }
   return { sql, params };
 }
@@ -136,7 +155,11 @@ function flatten<S extends string, B extends string>(kind: 'and' | 'or', of: rea
  * (`compile` gets each group; items without a key are groups of one). The compiled parts keep
  * the order in which they push parameters, which is their order in the SQL text.
  */
-function grouped<T>(items: readonly T[], key: (item: T) => string | undefined, compile: (group: T[]) => string): string[] {
+function grouped<T>(
+  items: readonly T[],
+  key: (item: T) => string | undefined,
+  compile: (group: T[]) => string,
+): string[] {
   const groups: T[][] = [];
   const byKey = new Map<string, T[]>();
   for (const item of items) {

@@ -8,11 +8,30 @@ import type { Group } from '../../domain/group';
  * and `toGroup` read both come from the one list below, so they cannot drift apart.
  */
 const USER_COLUMN_LIST = [
-  'id', 'directory_id', 'external_id', 'name', 'first_name', 'last_name', 'display_name', 'email', 'active',
-  'created_at', 'updated_at', 'attributes',
+  'id',
+  'directory_id',
+  'external_id',
+  'name',
+  'first_name',
+  'last_name',
+  'display_name',
+  'email',
+  'active',
+  'created_at',
+  'updated_at',
+  'attributes',
 ] as const;
 const GROUP_COLUMN_LIST = [
-  'id', 'directory_id', 'external_id', 'name', 'description', 'active', 'local', 'created_at', 'updated_at', 'attributes',
+  'id',
+  'directory_id',
+  'external_id',
+  'name',
+  'description',
+  'active',
+  'local',
+  'created_at',
+  'updated_at',
+  'attributes',
 ] as const;
 
 /** A row as `SELECT ${USER_COLUMNS}` or `SELECT ${GROUP_COLUMNS}` returns it in raw mode. */

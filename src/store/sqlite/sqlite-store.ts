@@ -1,6 +1,13 @@
 import Database from 'better-sqlite3';
 import type { Directory } from '../../domain/directory';
-import type { GroupBooleanField, GroupFilter, GroupStringField, UserBooleanField, UserFilter, UserStringField } from '../../domain/filter';
+import type {
+  GroupBooleanField,
+  GroupFilter,
+  GroupStringField,
+  UserBooleanField,
+  UserFilter,
+  UserStringField,
+} from '../../domain/filter';
 import type { Group } from '../../domain/group';
 import { foldName } from '../../domain/names';
 import type { User } from '../../domain/user';
@@ -17,7 +24,16 @@ import type {
   Store,
 } from '../store';
 import { applyChangeSet } from './apply';
-import { appendEvents, createRun, currentEventToken, eventsSince, getCursor, listRuns, setCursor, updateRun } from './sync-tables';
+import {
+  appendEvents,
+  createRun,
+  currentEventToken,
+  eventsSince,
+  getCursor,
+  listRuns,
+  setCursor,
+  updateRun,
+} from './sync-tables';
 import { compileFilter, type FilterColumns } from './filter-sql';
 import { MEMBERSHIP_SQL, type MembershipQuery } from './membership-sql';
 import { MIGRATIONS } from './migrations';
@@ -79,10 +95,10 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const applied = new Set(
-      this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
     );
+    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
     MIGRATIONS.forEach((sql, index) => {
       const version = index + 1;
       if (applied.has(version)) return;
@@ -114,14 +130,17 @@ export class SqliteStore implements Store {
   async findUsersByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<User[]> {
     const directories = valueList(directoryIds);
     const names = valueList(foldedNames);
-    const rows = this.shapedStmt(USERS_BY_NAME, directories.sql, names.sql).raw().all(...directories.params, ...names.params) as RawRow[];
+    const rows = this.shapedStmt(USERS_BY_NAME, directories.sql, names.sql)
+      .raw()
+      .all(...directories.params, ...names.params) as RawRow[];
     return rows.map(toUser);
   }
 
   async findUsersByExternalId(directoryId: number, externalIds: readonly string[]): Promise<User[]> {
     const externals = valueList(externalIds);
-    const rows = this
-      .stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ? AND u.external_id IN ${externals.sql}`)
+    const rows = this.stmt(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ? AND u.external_id IN ${externals.sql}`,
+    )
       .raw()
       .all(directoryId, ...externals.params) as RawRow[];
     return rows.map(toUser);
@@ -129,12 +148,20 @@ export class SqliteStore implements Store {
 
   async getUsers(ids: readonly number[]): Promise<User[]> {
     const list = valueList(ids);
-    const rows = this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN ${list.sql}`).raw().all(...list.params) as RawRow[];
+    const rows = this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id IN ${list.sql}`)
+      .raw()
+      .all(...list.params) as RawRow[];
     return rows.map(toUser);
   }
 
   async searchUsers(query: SearchQuery<UserFilter>): Promise<Page<User>> {
-    const rows = this.search<RawRow>('users', 'u', USER_COLUMNS, query, compileFilter(query.filter, USER_FILTER_COLUMNS));
+    const rows = this.search<RawRow>(
+      'users',
+      'u',
+      USER_COLUMNS,
+      query,
+      compileFilter(query.filter, USER_FILTER_COLUMNS),
+    );
     return toPage(rows, query.limit, toUser);
   }
 
@@ -145,18 +172,28 @@ export class SqliteStore implements Store {
   async findGroupsByName(directoryIds: readonly number[], foldedNames: readonly string[]): Promise<Group[]> {
     const directories = valueList(directoryIds);
     const names = valueList(foldedNames);
-    const rows = this.shapedStmt(GROUPS_BY_NAME, directories.sql, names.sql).raw().all(...directories.params, ...names.params) as RawRow[];
+    const rows = this.shapedStmt(GROUPS_BY_NAME, directories.sql, names.sql)
+      .raw()
+      .all(...directories.params, ...names.params) as RawRow[];
     return rows.map(toGroup);
   }
 
   async getGroups(ids: readonly number[]): Promise<Group[]> {
     const list = valueList(ids);
-    const rows = this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN ${list.sql}`).raw().all(...list.params) as RawRow[];
+    const rows = this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id IN ${list.sql}`)
+      .raw()
+      .all(...list.params) as RawRow[];
     return rows.map(toGroup);
   }
 
   async searchGroups(query: SearchQuery<GroupFilter>): Promise<Page<Group>> {
-    const rows = this.search<RawRow>('groups', 'g', GROUP_COLUMNS, query, compileFilter(query.filter, GROUP_FILTER_COLUMNS));
+    const rows = this.search<RawRow>(
+      'groups',
+      'g',
+      GROUP_COLUMNS,
+      query,
+      compileFilter(query.filter, GROUP_FILTER_COLUMNS),
+    );
     return toPage(rows, query.limit, toGroup);
   }
 
@@ -182,14 +219,20 @@ export class SqliteStore implements Store {
 
   async loadDirectoryState(directoryId: number): Promise<DirectoryContents> {
     return this.db.transaction(() => {
-      const users = (this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).raw().all(directoryId) as RawRow[]).map(toUser);
-      const groups = (this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).raw().all(directoryId) as RawRow[]).map(toGroup);
+      const users = (
+        this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).raw().all(directoryId) as RawRow[]
+      ).map(toUser);
+      const groups = (
+        this.stmt(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.directory_id = ?`).raw().all(directoryId) as RawRow[]
+      ).map(toGroup);
       // Memberships are read as row-id pairs in primary-key order (no per-row join) and named
       // here, so each external id string is shared, not copied a million times.
       const userIds = new Map(users.map((u) => [u.id, u.externalId]));
       const groupIds = new Map(groups.map((g) => [g.id, g.externalId]));
       const pairs = (sql: string, first: Map<number, string>, second: Map<number, string>) =>
-        (this.stmt(sql).raw().all(directoryId) as Array<[number, number]>).map(([a, b]) => [first.get(a)!, second.get(b)!] as const);
+        (this.stmt(sql).raw().all(directoryId) as Array<[number, number]>).map(
+          ([a, b]) => [first.get(a)!, second.get(b)!] as const,
+        );
       return {
         users,
         groups,
@@ -304,11 +347,10 @@ export class SqliteStore implements Store {
       params.push(query.afterName);
     }
     params.push(query.limit + 1, query.offset ?? 0);
-    return this
-      .stmt(
-        `${PRECEDENCE} SELECT ${columns} FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
+    return this.stmt(
+      `${PRECEDENCE} SELECT ${columns} FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
          WHERE ${where.join(' AND ')} ORDER BY ${alias}.name_lower LIMIT ? OFFSET ?`,
-      )
+    )
       .raw()
       .all(...params) as Row[];
   }
@@ -319,11 +361,10 @@ export class SqliteStore implements Store {
     directoryIds: readonly number[],
     filter: { sql: string; params: unknown[] },
   ): number {
-    return this
-      .stmt(
-        `${PRECEDENCE} SELECT count(*) FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
+    return this.stmt(
+      `${PRECEDENCE} SELECT count(*) FROM ${table} ${alias} JOIN prec p ON p.dir = ${alias}.directory_id
          WHERE ${filter.sql} AND ${shadowingSql(table, alias)}`,
-      )
+    )
       .pluck()
       .get(JSON.stringify(directoryIds), ...filter.params) as number;
   }

@@ -11,16 +11,18 @@ import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from '../sync-re
 const EVENT_RETENTION = 100_000;
 
 export function getCursor(db: Database, directoryId: number): string | null {
-  return (db.prepare('SELECT cursor FROM sync_cursors WHERE directory_id = ?').pluck().get(directoryId) as string | undefined) ?? null;
+  return (
+    (db.prepare('SELECT cursor FROM sync_cursors WHERE directory_id = ?').pluck().get(directoryId) as
+      string | undefined) ?? null
+  );
 }
 
 export function setCursor(db: Database, directoryId: number, cursor: string | null): void {
   if (cursor === null) db.prepare('DELETE FROM sync_cursors WHERE directory_id = ?').run(directoryId);
   else
-    db.prepare('INSERT INTO sync_cursors (directory_id, cursor) VALUES (?, ?) ON CONFLICT (directory_id) DO UPDATE SET cursor = excluded.cursor').run(
-      directoryId,
-      cursor,
-    );
+    db.prepare(
+      'INSERT INTO sync_cursors (directory_id, cursor) VALUES (?, ?) ON CONFLICT (directory_id) DO UPDATE SET cursor = excluded.cursor',
+    ).run(directoryId, cursor);
 }
 
 function meta(db: Database, key: string): string {
@@ -43,7 +45,10 @@ export function currentEventToken(db: Database): string {
 export function appendEvents(db: Database, directoryId: number, events: EventBatch, now: number): void {
   if (events.length === 0) return;
   if (events === 'reset' || events.length > MAX_EVENTS_PER_CHANGE) {
-    db.prepare("INSERT INTO events (directory_id, created_at, payload) VALUES (?, ?, '{\"type\":\"reset\"}')").run(directoryId, now);
+    db.prepare('INSERT INTO events (directory_id, created_at, payload) VALUES (?, ?, \'{"type":"reset"}\')').run(
+      directoryId,
+      now,
+    );
     db.prepare("UPDATE meta SET value = ? WHERE key = 'event_reset_seq'").run(String(latestSeq(db)));
   } else {
     const insert = db.prepare('INSERT INTO events (directory_id, created_at, payload) VALUES (?, ?, ?)');
@@ -60,10 +65,16 @@ export function eventsSince(db: Database, token: string, directoryIds: readonly 
   const oldestKept = (db.prepare('SELECT min(seq) FROM events').pluck().get() as number | null) ?? latest + 1;
   if (seq > latest || seq < Number(meta(db, 'event_reset_seq')) || seq < oldestKept - 1) return { kind: 'expired' };
   const rows = db
-    .prepare('SELECT seq, directory_id, payload FROM events WHERE seq > ? AND directory_id IN (SELECT value FROM json_each(?)) ORDER BY seq')
+    .prepare(
+      'SELECT seq, directory_id, payload FROM events WHERE seq > ? AND directory_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+    )
     .raw()
     .all(seq, JSON.stringify(directoryIds)) as Array<[number, number, string]>;
-  const events: LoggedEvent[] = rows.map(([s, directoryId, payload]) => ({ seq: s, directoryId, event: JSON.parse(payload) as CrowdEvent }));
+  const events: LoggedEvent[] = rows.map(([s, directoryId, payload]) => ({
+    seq: s,
+    directoryId,
+    event: JSON.parse(payload) as CrowdEvent,
+  }));
   return { kind: 'events', events, token: `${match[1]}.${latest}` };
 }
 
@@ -111,7 +122,8 @@ export function updateRun(db: Database, id: number, update: SyncRunUpdate): Sync
   };
   if (update.mode !== undefined) set('mode', update.mode);
   if (update.status !== undefined) set('status', update.status);
-  if (update.finishedAt !== undefined) set('finished_at', update.finishedAt === null ? null : update.finishedAt.getTime());
+  if (update.finishedAt !== undefined)
+    set('finished_at', update.finishedAt === null ? null : update.finishedAt.getTime());
   if (update.counts !== undefined) set('counts', JSON.stringify(update.counts));
   if (update.error !== undefined) set('error', update.error);
   if (update.report !== undefined) set('report', JSON.stringify(update.report));

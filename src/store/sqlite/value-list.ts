@@ -14,7 +14,10 @@ interface ValueList {
 /** Longest list bound value by value. */
 const INLINE_MAX = 8;
 
-const PLACEHOLDERS = Array.from({ length: INLINE_MAX + 1 }, (_, n) => `(${Array.from({ length: n }, () => '?').join(', ')})`);
+const PLACEHOLDERS = Array.from(
+  { length: INLINE_MAX + 1 },
+  (_, n) => `(${Array.from({ length: n }, () => '?').join(', ')})`,
+);
 
 export function valueList(values: readonly (string | number)[]): ValueList {
   if (values.length > 0 && values.length <= INLINE_MAX) return { sql: PLACEHOLDERS[values.length]!, params: values };

@@ -12,7 +12,10 @@ const CSDL = join(__dirname, '..', '..', '..', '..', 'shared', 'specs', 'graph-v
 
 function entityProperties(xml: string): Map<string, Set<string>> {
   const types = new Map<string, { base: string | null; props: string[] }>();
-  const schema = xml.slice(xml.indexOf('<Schema Namespace="microsoft.graph"'), xml.indexOf('</Schema>', xml.indexOf('<Schema Namespace="microsoft.graph"')));
+  const schema = xml.slice(
+    xml.indexOf('<Schema Namespace="microsoft.graph"'),
+    xml.indexOf('</Schema>', xml.indexOf('<Schema Namespace="microsoft.graph"')),
+  );
   for (const match of schema.matchAll(/<EntityType Name="([^"]+)"([^>]*?)(\/>|>([\s\S]*?)<\/EntityType>)/g)) {
     const base = /BaseType="graph\.([^"]+)"/.exec(match[2] ?? '')?.[1] ?? null;
     const body = match[4] ?? '';
@@ -22,7 +25,8 @@ function entityProperties(xml: string): Map<string, Set<string>> {
   const resolved = new Map<string, Set<string>>();
   for (const name of ['user', 'group', 'orgContact', 'device']) {
     const all = new Set<string>();
-    for (let t: string | null = name; t !== null; t = types.get(t)?.base ?? null) for (const p of types.get(t)?.props ?? []) all.add(p);
+    for (let t: string | null = name; t !== null; t = types.get(t)?.base ?? null)
+      for (const p of types.get(t)?.props ?? []) all.add(p);
     resolved.set(name, all);
   }
   return resolved;
@@ -52,7 +56,12 @@ test('emitted users, groups, contacts, devices and delta entries use only CSDL p
   const tokenResponse = await raw(emu, `/${emu.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret as string, scope: 'https://graph.microsoft.com/.default' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: app.clientId,
+      client_secret: app.clientSecret as string,
+      scope: 'https://graph.microsoft.com/.default',
+    }).toString(),
   });
   const token = (tokenResponse.json as { access_token: string }).access_token;
   const seen: { type: string; object: Record<string, unknown> }[] = [];
@@ -61,14 +70,44 @@ test('emitted users, groups, contacts, devices and delta entries use only CSDL p
     expect(r.status).toBe(200);
     const body = r.json as { value?: Record<string, unknown>[] } & Record<string, unknown>;
     for (const object of body.value ?? [body]) {
-      const odataType = typeof object['@odata.type'] === 'string' ? (object['@odata.type'] as string).replace('#microsoft.graph.', '') : type;
+      const odataType =
+        typeof object['@odata.type'] === 'string'
+          ? (object['@odata.type'] as string).replace('#microsoft.graph.', '')
+          : type;
       seen.push({ type: odataType as string, object });
     }
   };
   const client = graphClient(emu);
   const everyUserProperty = Object.keys((await client.api('/users').top(1).get()).value[0] as object);
   expect(everyUserProperty.length).toBeGreaterThan(5);
-  const allUser = [...properties.get('user')!].filter((p) => ['accountEnabled', 'onPremisesSamAccountName', 'employeeId', 'department', 'userType', 'createdDateTime', 'mailNickname', 'proxyAddresses', 'identities', 'securityIdentifier', 'onPremisesImmutableId', 'externalUserState', 'creationType', 'otherMails', 'onPremisesDistinguishedName', 'onPremisesDomainName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesUserPrincipalName', 'onPremisesLastSyncDateTime', 'companyName', 'employeeType', 'lastPasswordChangeDateTime', 'usageLocation'].includes(p));
+  const allUser = [...properties.get('user')!].filter((p) =>
+    [
+      'accountEnabled',
+      'onPremisesSamAccountName',
+      'employeeId',
+      'department',
+      'userType',
+      'createdDateTime',
+      'mailNickname',
+      'proxyAddresses',
+      'identities',
+      'securityIdentifier',
+      'onPremisesImmutableId',
+      'externalUserState',
+      'creationType',
+      'otherMails',
+      'onPremisesDistinguishedName',
+      'onPremisesDomainName',
+      'onPremisesSecurityIdentifier',
+      'onPremisesSyncEnabled',
+      'onPremisesUserPrincipalName',
+      'onPremisesLastSyncDateTime',
+      'companyName',
+      'employeeType',
+      'lastPasswordChangeDateTime',
+      'usageLocation',
+    ].includes(p),
+  );
   await collect('/v1.0/users?$top=20', 'user');
   await collect(`/v1.0/users?$top=20&$select=${allUser.join(',')}`, 'user');
   const guest = [...emu.state.users.values()].find((u) => u.guest)!;
@@ -76,7 +115,8 @@ test('emitted users, groups, contacts, devices and delta entries use only CSDL p
   await collect(`/v1.0/users/${guest.id}?$select=${allUser.join(',')}`, 'user');
   await collect(`/v1.0/users/${synced.id}?$select=${allUser.join(',')}`, 'user');
   await collect('/v1.0/groups?$top=50', 'group');
-  for (const id of [...emu.state.groups.keys()].filter((g) => emu.nonUserMembers(g).length > 0).slice(0, 6)) await collect(`/v1.0/groups/${id}/members?$top=999`, null);
+  for (const id of [...emu.state.groups.keys()].filter((g) => emu.nonUserMembers(g).length > 0).slice(0, 6))
+    await collect(`/v1.0/groups/${id}/members?$top=999`, null);
   await collect(`/v1.0/users/${synced.id}/memberOf`, null);
   await collect('/v1.0/users/delta', 'user');
   await collect('/v1.0/groups/delta', 'group');

@@ -24,11 +24,18 @@ interface Entry {
   [key: string]: unknown;
 }
 
-async function round(start: string, headers: Record<string, string> = {}): Promise<{ pages: Entry[][]; deltaLink: string }> {
+async function round(
+  start: string,
+  headers: Record<string, string> = {},
+): Promise<{ pages: Entry[][]; deltaLink: string }> {
   const pages: Entry[][] = [];
   let url: string | undefined = start;
   for (;;) {
-    const page = (await client.api(url).headers(headers).get()) as { value: Entry[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    const page = (await client.api(url).headers(headers).get()) as {
+      value: Entry[];
+      '@odata.nextLink'?: string;
+      '@odata.deltaLink'?: string;
+    };
     pages.push(page.value);
     if (page['@odata.deltaLink']) return { pages, deltaLink: page['@odata.deltaLink'] };
     url = page['@odata.nextLink'];
@@ -50,7 +57,14 @@ function mergeGroups(pages: Entry[][]): Map<string, MergedGroup> {
   const merged = new Map<string, MergedGroup>();
   pages.forEach((page) => {
     for (const e of page) {
-      const m = merged.get(e.id) ?? { removed: null, props: e, added: new Set(), removedMembers: new Map(), types: new Map(), pages: 0 };
+      const m = merged.get(e.id) ?? {
+        removed: null,
+        props: e,
+        added: new Set(),
+        removedMembers: new Map(),
+        types: new Map(),
+        pages: 0,
+      };
       m.pages++;
       m.props = { ...m.props, ...e };
       if (e['@removed']) m.removed = e['@removed'].reason;
@@ -72,8 +86,20 @@ function mergeGroups(pages: Entry[][]): Map<string, MergedGroup> {
 
 function newUser(id: string, login: string): TenantUser {
   return {
-    id, givenName: 'Delta', surname: 'Tester', displayName: 'Delta Tester', login, mail: login, mailNickname: login.split('@')[0]!,
-    samAccountName: null, department: 'Engineering', jobTitle: 'Engineer', employeeId: '999001', enabled: true, guest: false, createdAt: new Date(),
+    id,
+    givenName: 'Delta',
+    surname: 'Tester',
+    displayName: 'Delta Tester',
+    login,
+    mail: login,
+    mailNickname: login.split('@')[0]!,
+    samAccountName: null,
+    department: 'Engineering',
+    jobTitle: 'Engineer',
+    employeeId: '999001',
+    enabled: true,
+    guest: false,
+    createdAt: new Date(),
   };
 }
 
@@ -91,7 +117,9 @@ describe('users delta', () => {
   });
 
   test('next round shows exactly the changes: create, rename, disable, delete, update', async () => {
-    const [renamed, disabled, deleted, retitled] = [...emu.state.users.values()].filter((u) => u.enabled).slice(20, 24) as [LiveUser, LiveUser, LiveUser, LiveUser];
+    const [renamed, disabled, deleted, retitled] = [...emu.state.users.values()]
+      .filter((u) => u.enabled)
+      .slice(20, 24) as [LiveUser, LiveUser, LiveUser, LiveUser];
     const created = newUser('0d0d0d0d-0000-4000-8000-000000000001', `delta.tester@${emu.tenantDomain}`);
     const newLogin = `renamed.${renamed.login}`;
     emu.state.createUser(created);
@@ -130,7 +158,10 @@ describe('users delta', () => {
   });
 
   test('$deltatoken=latest starts from now', async () => {
-    const latest = (await client.api('/users/delta?$deltatoken=latest').get()) as { value: unknown[]; '@odata.deltaLink': string };
+    const latest = (await client.api('/users/delta?$deltatoken=latest').get()) as {
+      value: unknown[];
+      '@odata.deltaLink': string;
+    };
     expect(latest.value).toEqual([]);
     const user = [...emu.state.users.values()][40]!;
     emu.state.updateUser(user.id, { surname: 'Latest' });
@@ -165,15 +196,28 @@ describe('groups delta', () => {
     const isChild = (id: string): boolean => groups.some((g) => g.groupIds.has(id));
     const target = groups.find((g) => !g.unified && g.userIds.size < 200)!;
     const shrink = groups.find((g) => g !== target && g.userIds.size > 10)!;
-    const security = groups.find((g) => !g.unified && g !== target && g !== shrink && !isChild(g.id) && g.groupIds.size === 0)!;
+    const security = groups.find(
+      (g) => !g.unified && g !== target && g !== shrink && !isChild(g.id) && g.groupIds.size === 0,
+    )!;
     const unified = groups.find((g) => g.unified && g !== target && g !== shrink && !isChild(g.id))!;
     const renamed = groups.find((g) => ![target, shrink, security, unified].includes(g) && g.userIds.size > 0)!;
     const leaver = [...renamed.userIds][0]!;
-    const newcomers = [...emu.state.users.values()].filter((u) => !target.userIds.has(u.id) && u.id !== leaver).slice(0, 250);
+    const newcomers = [...emu.state.users.values()]
+      .filter((u) => !target.userIds.has(u.id) && u.id !== leaver)
+      .slice(0, 250);
     for (const u of newcomers) emu.state.addMember(target.id, u.id);
     const removed = [...shrink.userIds].slice(0, 3);
     for (const id of removed) emu.state.removeMember(shrink.id, id);
-    emu.state.createGroup({ id: '0e0e0e0e-0000-4000-8000-000000000002', name: 'Delta Newcomers', description: '', mailNickname: 'delta-newcomers', kind: 'team', securityEnabled: true, mailEnabled: false, unified: false });
+    emu.state.createGroup({
+      id: '0e0e0e0e-0000-4000-8000-000000000002',
+      name: 'Delta Newcomers',
+      description: '',
+      mailNickname: 'delta-newcomers',
+      kind: 'team',
+      securityEnabled: true,
+      mailEnabled: false,
+      unified: false,
+    });
     emu.state.addMember('0e0e0e0e-0000-4000-8000-000000000002', newcomers[0]!.id);
     emu.state.addMember('0e0e0e0e-0000-4000-8000-000000000002', newcomers[1]!.id);
     emu.state.deleteGroup(security.id);
@@ -184,14 +228,26 @@ describe('groups delta', () => {
 
     const r = await round(deltaLink);
     const merged = mergeGroups(r.pages);
-    const expectedIds = new Set([target.id, shrink.id, '0e0e0e0e-0000-4000-8000-000000000002', security.id, unified.id, renamed.id, ...leaverGroups]);
+    const expectedIds = new Set([
+      target.id,
+      shrink.id,
+      '0e0e0e0e-0000-4000-8000-000000000002',
+      security.id,
+      unified.id,
+      renamed.id,
+      ...leaverGroups,
+    ]);
     expect(new Set(merged.keys())).toEqual(expectedIds);
     const t = merged.get(target.id)!;
     expect([...t.added].sort()).toEqual(newcomers.map((u) => u.id).sort());
     expect(t.pages).toBeGreaterThan(1); // 250 member entries > 200 per page: the group is split
-    expect([...merged.get(shrink.id)!.removedMembers.keys()].sort()).toEqual(leaverGroups.includes(shrink.id) ? [...removed, leaver].sort() : [...removed].sort());
+    expect([...merged.get(shrink.id)!.removedMembers.keys()].sort()).toEqual(
+      leaverGroups.includes(shrink.id) ? [...removed, leaver].sort() : [...removed].sort(),
+    );
     expect([...merged.get(shrink.id)!.removedMembers.values()].every((reason) => reason === 'deleted')).toBe(true);
-    expect([...merged.get('0e0e0e0e-0000-4000-8000-000000000002')!.added].sort()).toEqual([newcomers[0]!.id, newcomers[1]!.id].sort());
+    expect([...merged.get('0e0e0e0e-0000-4000-8000-000000000002')!.added].sort()).toEqual(
+      [newcomers[0]!.id, newcomers[1]!.id].sort(),
+    );
     expect(merged.get(security.id)!.removed).toBe('deleted');
     expect(merged.get(unified.id)!.removed).toBe('changed');
     expect(merged.get(renamed.id)!.props['displayName']).toBe('Renamed In Delta');
@@ -201,7 +257,11 @@ describe('groups delta', () => {
 
   test('410 Gone with Location after forceResync (control API) and after invalidation', async () => {
     const token = await accessToken(emu);
-    const fault = await raw(emu, '/_emulator/faults', { method: 'POST', headers: { Authorization: `Bearer ${emu.controlToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ forceResync: true }) });
+    const fault = await raw(emu, '/_emulator/faults', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${emu.controlToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ forceResync: true }),
+    });
     expect(fault.status).toBe(200);
     const gone = await raw(emu, deltaLink, { token });
     expect(gone.status).toBe(410);

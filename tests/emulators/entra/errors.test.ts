@@ -14,10 +14,19 @@ async function postToken(clientId: string, secret: string): Promise<string> {
   const r = await raw(emu, `/${emu.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+      scope: 'https://graph.microsoft.com/.default',
+    }).toString(),
   });
   expect(r.status).toBe(200);
-  expect(r.json).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number), ext_expires_in: expect.any(Number) });
+  expect(r.json).toMatchObject({
+    token_type: 'Bearer',
+    expires_in: expect.any(Number),
+    ext_expires_in: expect.any(Number),
+  });
   return (r.json as { access_token: string }).access_token;
 }
 
@@ -31,7 +40,9 @@ describe('401 InvalidAuthenticationToken', () => {
     expect(error.innerError['request-id']).toBe(missing.headers.get('request-id'));
     expect(error.innerError['date']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    expect(graphError((await raw(emu, '/v1.0/users', { token: 'garbage' })).json).code).toBe('InvalidAuthenticationToken');
+    expect(graphError((await raw(emu, '/v1.0/users', { token: 'garbage' })).json).code).toBe(
+      'InvalidAuthenticationToken',
+    );
     const [h, b] = token.split('.');
     const tampered = await raw(emu, '/v1.0/users', { token: `${h}.${b}.AAAA` });
     expect(tampered.status).toBe(401);
@@ -52,7 +63,9 @@ describe('401 InvalidAuthenticationToken', () => {
     emu.faults.update({ revokeTokensBefore: Date.now() + 1 });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await raw(emu, '/v1.0/users?$top=1', { token: before })).status).toBe(401);
-    expect((await raw(emu, '/v1.0/users?$top=1', { token: await postToken(emu.clientId, emu.clientSecret) })).status).toBe(200);
+    expect(
+      (await raw(emu, '/v1.0/users?$top=1', { token: await postToken(emu.clientId, emu.clientSecret) })).status,
+    ).toBe(200);
     emu.faults.update({ revokeTokensBefore: null });
   });
 });
@@ -71,7 +84,11 @@ describe('403 Authorization_RequestDenied per permission', () => {
     const t = await postToken(app.clientId, app.clientSecret as string);
     const status = async (path: string): Promise<number> => {
       const r = await raw(emu, path, { token: t });
-      if (r.status === 403) expect(graphError(r.json)).toMatchObject({ code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+      if (r.status === 403)
+        expect(graphError(r.json)).toMatchObject({
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+        });
       return r.status;
     };
     expect({
@@ -85,7 +102,10 @@ describe('403 Authorization_RequestDenied per permission', () => {
   test('grantPermissions applies to tokens issued afterwards; the Graph client surfaces 403', async () => {
     const app = emu.registerApplication({ permissions: ['User.Read.All'] });
     const client = graphClient(emu, credentialFor(emu, app.clientId, app.clientSecret as string));
-    await expect(client.api('/groups').get()).rejects.toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
+    await expect(client.api('/groups').get()).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'Authorization_RequestDenied',
+    });
     emu.grantPermissions(app.clientId, ['Group.Read.All']);
     const fresh = await postToken(app.clientId, app.clientSecret as string);
     expect((await raw(emu, '/v1.0/groups?$top=1', { token: fresh })).status).toBe(200);
@@ -96,7 +116,9 @@ describe('403 Authorization_RequestDenied per permission', () => {
     const t = await postToken(app.clientId, app.clientSecret as string);
     const withContacts = [...emu.state.groups.keys()].find((id) => emu.nonUserMembers(id).length > 0)!;
     const r = await raw(emu, `/v1.0/groups/${withContacts}/members?$top=999`, { token: t });
-    const extras = (r.json as { value: { '@odata.type': string; displayName: string | null }[] }).value.filter((m) => !/user|group/.test(m['@odata.type']));
+    const extras = (r.json as { value: { '@odata.type': string; displayName: string | null }[] }).value.filter(
+      (m) => !/user|group/.test(m['@odata.type']),
+    );
     expect(extras.length).toBe(emu.nonUserMembers(withContacts).length);
     expect(extras.every((m) => typeof m.displayName === 'string')).toBe(true);
   });
@@ -106,10 +128,16 @@ describe('400 / 404 bodies', () => {
   test('$top=1000 gives Graph’s exact error; $top=999 is fine', async () => {
     const bad = await raw(emu, '/v1.0/users?$top=1000', { token });
     expect(bad.status).toBe(400);
-    expect(graphError(bad.json)).toMatchObject({ code: 'Request_UnsupportedQuery', message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive." });
+    expect(graphError(bad.json)).toMatchObject({
+      code: 'Request_UnsupportedQuery',
+      message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+    });
     expect((await raw(emu, '/v1.0/users?$top=0', { token })).status).toBe(400);
     expect((await raw(emu, '/v1.0/groups?$top=999', { token })).status).toBe(200);
-    await expect(graphClient(emu).api('/users').top(1000).get()).rejects.toMatchObject({ statusCode: 400, code: 'Request_UnsupportedQuery' });
+    await expect(graphClient(emu).api('/users').top(1000).get()).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'Request_UnsupportedQuery',
+    });
   });
 
   test('unknown object → 404 Request_ResourceNotFound; unknown property, $skip, bad filter → 400', async () => {
@@ -119,10 +147,14 @@ describe('400 / 404 bodies', () => {
     expect((await raw(emu, '/v1.0/groups/nope/members', { token })).status).toBe(404);
     const select = await raw(emu, '/v1.0/users?$select=shoeSize', { token });
     expect(select.status).toBe(400);
-    expect(graphError(select.json).message).toBe("Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.");
+    expect(graphError(select.json).message).toBe(
+      "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.",
+    );
     expect((await raw(emu, '/v1.0/users?$skip=10', { token })).status).toBe(400);
     expect((await raw(emu, `/v1.0/users?$filter=${encodeURIComponent('displayName eq')}`, { token })).status).toBe(400);
-    expect((await raw(emu, `/v1.0/users?$filter=${encodeURIComponent("department eq 'Sales'")}`, { token })).status).toBe(400);
+    expect(
+      (await raw(emu, `/v1.0/users?$filter=${encodeURIComponent("department eq 'Sales'")}`, { token })).status,
+    ).toBe(400);
     expect((await raw(emu, '/v1.0/applications', { token })).status).toBe(400);
     expect((await raw(emu, '/v1.0/users', { token, method: 'DELETE' })).status).toBe(405);
   });
@@ -133,7 +165,9 @@ test('faults.intercept applies to Graph and identity but not to the control API'
   try {
     expect((await raw(emu, '/v1.0/users', { token })).status).toBe(503);
     expect((await raw(emu, `/${emu.tenantId}/v2.0/.well-known/openid-configuration`)).status).toBe(503);
-    expect((await raw(emu, '/_emulator/state', { headers: { Authorization: `Bearer ${emu.controlToken}` } })).status).toBe(200);
+    expect(
+      (await raw(emu, '/_emulator/state', { headers: { Authorization: `Bearer ${emu.controlToken}` } })).status,
+    ).toBe(200);
   } finally {
     emu.faults.update({ serverErrorRate: 0 });
   }

@@ -16,7 +16,12 @@ export function startSmall(extra: Partial<EntraEmulatorOptions> = {}): Promise<R
   return startEntraEmulator({ tenant: SMALL_SPEC, ...extra });
 }
 
-export function credentialFor(emu: RunningEntraEmulator, clientId = emu.clientId, secret = emu.clientSecret, tenant = emu.tenantId): ClientSecretCredential {
+export function credentialFor(
+  emu: RunningEntraEmulator,
+  clientId = emu.clientId,
+  secret = emu.clientSecret,
+  tenant = emu.tenantId,
+): ClientSecretCredential {
   return new ClientSecretCredential(tenant, clientId, secret, {
     authorityHost: emu.authorityHost,
     disableInstanceDiscovery: true,
@@ -36,9 +41,14 @@ export function dispatcherFor(emu: RunningEntraEmulator): Agent {
   return agent;
 }
 
-export function graphClient(emu: RunningEntraEmulator, credential: ClientSecretCredential = credentialFor(emu)): Client {
+export function graphClient(
+  emu: RunningEntraEmulator,
+  credential: ClientSecretCredential = credentialFor(emu),
+): Client {
   return Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: ['https://graph.microsoft.com/.default'] }),
+    authProvider: new TokenCredentialAuthenticationProvider(credential, {
+      scopes: ['https://graph.microsoft.com/.default'],
+    }),
     baseUrl: emu.graphBaseUrl,
     customHosts: new Set([new URL(emu.graphBaseUrl).hostname]),
     fetchOptions: { dispatcher: dispatcherFor(emu) } as RequestInit,
@@ -46,7 +56,10 @@ export function graphClient(emu: RunningEntraEmulator, credential: ClientSecretC
 }
 
 /** A Graph access token for raw fetch tests, obtained through ClientSecretCredential. */
-export async function accessToken(emu: RunningEntraEmulator, credential: ClientSecretCredential = credentialFor(emu)): Promise<string> {
+export async function accessToken(
+  emu: RunningEntraEmulator,
+  credential: ClientSecretCredential = credentialFor(emu),
+): Promise<string> {
   const token = await credential.getToken('https://graph.microsoft.com/.default');
   return token.token;
 }
@@ -59,11 +72,20 @@ export interface RawResponse {
 }
 
 /** Plain HTTPS call to the emulator (for asserting raw status codes and headers). */
-export async function raw(emu: RunningEntraEmulator, path: string, init: { token?: string; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export async function raw(
+  emu: RunningEntraEmulator,
+  path: string,
+  init: { token?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== undefined) headers['Authorization'] = `Bearer ${init.token}`;
   const url = path.startsWith('https://') ? path : `${emu.graphBaseUrl}${path}`;
-  const response = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body, dispatcher: dispatcherFor(emu) } as RequestInit);
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body,
+    dispatcher: dispatcherFor(emu),
+  } as RequestInit);
   const text = await response.text();
   let json: unknown = null;
   try {

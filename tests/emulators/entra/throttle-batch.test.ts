@@ -24,7 +24,8 @@ interface BatchResult {
 test('resource-unit costs are reported per request (x-ms-resource-unit)', async () => {
   emu.faults.update({ throttle: { enabled: true, budget: 10_000 } });
   const group = [...emu.state.groups.values()].find((g) => g.userIds.size > 0)!;
-  const cost = async (path: string): Promise<string | null> => (await raw(emu, path, { token })).headers.get('x-ms-resource-unit');
+  const cost = async (path: string): Promise<string | null> =>
+    (await raw(emu, path, { token })).headers.get('x-ms-resource-unit');
   expect(await cost('/v1.0/users')).toBe('2');
   expect(await cost('/v1.0/users?$select=id')).toBe('1');
   expect(await cost('/v1.0/users?$top=5')).toBe('1');
@@ -51,7 +52,9 @@ test('over budget → 429 with Retry-After and throttle headers; retrying after 
   expect(percentageSeen).toBe(true);
   const retryAfter = Number(throttled!.headers.get('retry-after'));
   expect(retryAfter).toBeGreaterThanOrEqual(1);
-  expect(throttled!.headers.get('x-ms-throttle-scope')).toBe(`Tenant_Application/ReadWrite/${emu.clientId}/${emu.tenantId}`);
+  expect(throttled!.headers.get('x-ms-throttle-scope')).toBe(
+    `Tenant_Application/ReadWrite/${emu.clientId}/${emu.tenantId}`,
+  );
   expect(throttled!.headers.get('x-ms-throttle-information')).toBe('ResourceUnitLimitExceeded');
   expect(graphError(throttled!.json).code).toBe('TooManyRequests');
   await sleep(retryAfter * 1000);
@@ -70,7 +73,10 @@ test('the Graph client rides out 429s with its RetryHandler (Retry-After honoure
 test('$batch through BatchRequestContent: inner urls keep /v1.0, answers in any order, inner 429 with its own Retry-After', async () => {
   const client = graphClient(emu);
   const users = [...emu.state.users.values()].slice(0, 20);
-  const steps = users.map((u, i) => ({ id: String(i + 1), request: new Request(`${emu.graphBaseUrl}/v1.0/users/${u.id}?$select=id,displayName`, { method: 'GET' }) }));
+  const steps = users.map((u, i) => ({
+    id: String(i + 1),
+    request: new Request(`${emu.graphBaseUrl}/v1.0/users/${u.id}?$select=id,displayName`, { method: 'GET' }),
+  }));
   const content = await new BatchRequestContent(steps).getContent();
   expect((content as { requests: { url: string }[] }).requests[0]!.url).toMatch(/^\/v1\.0\/users\//);
   let pending = new Set(steps.map((s) => s.id));
@@ -78,14 +84,18 @@ test('$batch through BatchRequestContent: inner urls keep /v1.0, answers in any 
   let saw429 = false;
   while (pending.size > 0 && rounds < 10) {
     rounds++;
-    const body = (await client.api('/$batch').post({ requests: (content as { requests: { id: string }[] }).requests.filter((r) => pending.has(r.id)) })) as BatchResult;
+    const body = (await client.api('/$batch').post({
+      requests: (content as { requests: { id: string }[] }).requests.filter((r) => pending.has(r.id)),
+    })) as BatchResult;
     const parsed = new BatchResponseContent(body as never);
     const order = body.responses.map((r) => r.id);
     if (order.length > 1) expect(order).not.toEqual([...order].sort((a, b) => Number(a) - Number(b)));
     let wait = 0;
     for (const r of body.responses) {
       if (r.status === 200) {
-        expect((await parsed.getResponseById(r.id).json()) as { id: string }).toMatchObject({ id: users[Number(r.id) - 1]!.id });
+        expect((await parsed.getResponseById(r.id).json()) as { id: string }).toMatchObject({
+          id: users[Number(r.id) - 1]!.id,
+        });
         pending.delete(r.id);
       } else {
         expect(r.status).toBe(429);
@@ -102,11 +112,28 @@ test('$batch through BatchRequestContent: inner urls keep /v1.0, answers in any 
 
 test('$batch limits and dependencies: > 20 → 400; dependsOn on a failure → 424; urls without /v1.0', async () => {
   emu.faults.update({ throttle: { enabled: false, budget: 15 } });
-  const many = { requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users?$top=1' })) };
-  const tooMany = await raw(emu, '/v1.0/$batch', { token, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(many) });
+  const many = {
+    requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users?$top=1' })),
+  };
+  const tooMany = await raw(emu, '/v1.0/$batch', {
+    token,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(many),
+  });
   expect(tooMany.status).toBe(400);
   expect(graphError(tooMany.json).code).toBe('BadRequest');
-  const duplicate = await raw(emu, '/v1.0/$batch', { token, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ requests: [{ id: 'a', method: 'GET', url: '/users' }, { id: 'A', method: 'GET', url: '/groups' }] }) });
+  const duplicate = await raw(emu, '/v1.0/$batch', {
+    token,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      requests: [
+        { id: 'a', method: 'GET', url: '/users' },
+        { id: 'A', method: 'GET', url: '/groups' },
+      ],
+    }),
+  });
   expect(duplicate.status).toBe(400);
   const chained = {
     requests: [
@@ -115,7 +142,12 @@ test('$batch limits and dependencies: > 20 → 400; dependsOn on a failure → 4
       { id: '3', method: 'GET', url: 'groups?$top=2' },
     ],
   };
-  const result = await raw(emu, '/v1.0/$batch', { token, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(chained) });
+  const result = await raw(emu, '/v1.0/$batch', {
+    token,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(chained),
+  });
   expect(result.status).toBe(200);
   const byId = new Map((result.json as BatchResult).responses.map((r) => [r.id, r]));
   expect(byId.get('1')!.status).toBe(404);

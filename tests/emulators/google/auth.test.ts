@@ -21,8 +21,19 @@ test('the key file is a Google service-account key and directoryConfig points at
   const key = JSON.parse(readFileSync(emu.keyFile, 'utf8')) as Record<string, string>;
   expect(key).toEqual(emu.serviceAccountKey);
   expect(Object.keys(key).sort()).toEqual(
-    ['auth_provider_x509_cert_url', 'auth_uri', 'client_email', 'client_id', 'client_x509_cert_url', 'private_key', 'private_key_id',
-      'project_id', 'token_uri', 'type', 'universe_domain'].sort(),
+    [
+      'auth_provider_x509_cert_url',
+      'auth_uri',
+      'client_email',
+      'client_id',
+      'client_x509_cert_url',
+      'private_key',
+      'private_key_id',
+      'project_id',
+      'token_uri',
+      'type',
+      'universe_domain',
+    ].sort(),
   );
   expect(key.type).toBe('service_account');
   expect(key.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
@@ -61,12 +72,18 @@ test('GoogleAuth with credentials + clientOptions.subject works too', async () =
     clientOptions: { subject: emu.adminEmail },
   });
   const client = wireLoopback(emu, (await auth.getClient()) as InstanceType<typeof google.auth.JWT>);
-  const res = await google.admin({ version: 'directory_v1', auth: client, rootUrl: emu.rootUrl }).groups.list({ customer: 'my_customer' });
+  const res = await google
+    .admin({ version: 'directory_v1', auth: client, rootUrl: emu.rootUrl })
+    .groups.list({ customer: 'my_customer' });
   expect(res.data.groups?.length).toBeGreaterThan(0);
 });
 
 test('a key the account does not have → invalid_grant "Invalid JWT Signature."', async () => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const err = await caught(loopbackJwt(emu, { key: privateKey }).authorize());
   expect(err.status).toBe(400);
   expect(err.data).toEqual({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
@@ -90,7 +107,9 @@ test('delegation missing for one scope → 401 unauthorized_client; restored →
         'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
     });
     // The two scopes still delegated are fine on their own.
-    await expect(loopbackJwt(emu, { scopes: [DIRECTORY_SCOPES.userReadonly, DIRECTORY_SCOPES.groupReadonly] }).authorize()).resolves.toBeDefined();
+    await expect(
+      loopbackJwt(emu, { scopes: [DIRECTORY_SCOPES.userReadonly, DIRECTORY_SCOPES.groupReadonly] }).authorize(),
+    ).resolves.toBeDefined();
   } finally {
     emu.grantDelegation(clientId, [DIRECTORY_SCOPES.groupMemberReadonly]);
   }
@@ -118,7 +137,9 @@ test('wrong audience and stale iat/exp are refused like Google does', async () =
   const iat = Math.floor(Date.now() / 1000) - 7200;
   const stale = await caught(loopbackJwt(emu, { additionalClaims: { iat, exp: iat + 3600 } }).authorize());
   expect(stale.data).toMatchObject({ error: 'invalid_grant' });
-  expect((stale.data as { error_description: string }).error_description).toMatch(/^Invalid JWT: Token must be a short-lived token \(60 minutes\)/);
+  expect((stale.data as { error_description: string }).error_description).toMatch(
+    /^Invalid JWT: Token must be a short-lived token \(60 minutes\)/,
+  );
 });
 
 test('a non-admin subject gets a token, then 403 "Not Authorized to access this resource/api" on every call', async () => {
@@ -132,11 +153,17 @@ test('a non-admin subject gets a token, then 403 "Not Authorized to access this 
     const err = await caught(call);
     expect(err.status).toBe(403);
     expect(firstReason(err.data)).toEqual({
-      code: 403, message: 'Not Authorized to access this resource/api', reason: 'forbidden', domain: 'global', status: 'PERMISSION_DENIED',
+      code: 403,
+      message: 'Not Authorized to access this resource/api',
+      reason: 'forbidden',
+      domain: 'global',
+      status: 'PERMISSION_DENIED',
     });
   }
   // No subject at all (the service account as itself): same answer.
-  const self = await caught(adminClient(emu, loopbackJwt(emu, { subject: null })).users.list({ customer: 'my_customer' }));
+  const self = await caught(
+    adminClient(emu, loopbackJwt(emu, { subject: null })).users.list({ customer: 'my_customer' }),
+  );
   expect(self.status).toBe(403);
 });
 
@@ -145,7 +172,10 @@ test('a token without the method scope → 403 insufficientPermissions', async (
   await expect(admin.users.list({ customer: 'my_customer', maxResults: 1 })).resolves.toBeDefined();
   const err = await caught(admin.groups.list({ customer: 'my_customer' }));
   expect(err.status).toBe(403);
-  expect(firstReason(err.data)).toMatchObject({ reason: 'insufficientPermissions', message: 'Request had insufficient authentication scopes.' });
+  expect(firstReason(err.data)).toMatchObject({
+    reason: 'insufficientPermissions',
+    message: 'Request had insufficient authentication scopes.',
+  });
 });
 
 test('revoked tokens → 401 authError; neither plain retry nor forceRefreshOnFailure gets a new token, a new JWT does', async () => {
@@ -163,7 +193,9 @@ test('revoked tokens → 401 authError; neither plain retry nor forceRefreshOnFa
   expect(emu.stats.apiRequests).toBe(requests + 1);
   // forceRefreshOnFailure re-sends once, but gtoken hands back its cached (unexpired) token.
   requests = emu.stats.apiRequests;
-  expect((await caught(adminClient(emu, forcing).users.list({ customer: 'my_customer', maxResults: 1 }))).status).toBe(401);
+  expect((await caught(adminClient(emu, forcing).users.list({ customer: 'my_customer', maxResults: 1 }))).status).toBe(
+    401,
+  );
   expect(emu.stats.apiRequests).toBe(requests + 2);
   expect(emu.stats.tokensIssued).toBe(issued);
   // What recovers: a fresh JWT client (new token).
@@ -186,7 +218,11 @@ test('tokenLifetimeSeconds: a token expires on the server after its lifetime', a
 });
 
 test('no Authorization header → 401 required', async () => {
-  const anonymous = google.admin({ version: 'directory_v1', rootUrl: emu.rootUrl, fetchImplementation: globalThis.fetch });
+  const anonymous = google.admin({
+    version: 'directory_v1',
+    rootUrl: emu.rootUrl,
+    fetchImplementation: globalThis.fetch,
+  });
   const err = await caught(anonymous.users.list({ customer: 'my_customer' }));
   expect(err.status).toBe(401);
   expect(firstReason(err.data)).toMatchObject({ reason: 'required', status: 'UNAUTHENTICATED' });

@@ -33,7 +33,9 @@ const newUser = (id: string, local: string) => ({
 test('created, updated and deleted users show in users.list; etag changes; showDeleted lists the deleted', async () => {
   const before = await allUsers(admin);
   emu.state.createUser(newUser('7e57c0de-0000-4000-8000-000000000001', 'zoe.newcomer'));
-  const victim = before.items.find((u) => !u.isAdmin && u.primaryEmail !== emu.nonAdminEmail) as (typeof before.items)[number];
+  const victim = before.items.find(
+    (u) => !u.isAdmin && u.primaryEmail !== emu.nonAdminEmail,
+  ) as (typeof before.items)[number];
   const victimId = emu.directory.findUser(victim.primaryEmail as string)?.tenantId as string;
   const renamed = before.items.find((u) => u !== victim && !u.isAdmin) as (typeof before.items)[number];
   const renamedId = emu.directory.findUser(renamed.primaryEmail as string)?.tenantId as string;
@@ -64,7 +66,9 @@ test('group and membership changes show in groups.list and members.list', async 
   const target = groups.items.find((g) => Number(g.directMembersCount) > 3) as (typeof groups.items)[number];
   const targetId = emu.directory.findGroup(target.email as string)?.tenantId as string;
   const membersBefore = await allMembers(admin, target.email as string);
-  const outsider = [...emu.state.users.values()].find((u) => !u.guest && !emu.state.groups.get(targetId)?.userIds.has(u.id));
+  const outsider = [...emu.state.users.values()].find(
+    (u) => !u.guest && !emu.state.groups.get(targetId)?.userIds.has(u.id),
+  );
   const leaving = [...(emu.state.groups.get(targetId)?.userIds ?? [])][0] as string;
 
   emu.state.addMember(targetId, outsider?.id as string);
@@ -72,15 +76,24 @@ test('group and membership changes show in groups.list and members.list', async 
   emu.state.updateGroup(targetId, { name: 'Renamed Group', description: 'changed' });
   emu.state.createGroup({
     id: '7e57c0de-0000-4000-8000-0000000000a1',
-    name: 'Brand New', description: '', mailNickname: 'brand-new', kind: 'team',
-    securityEnabled: true, mailEnabled: false, unified: false,
+    name: 'Brand New',
+    description: '',
+    mailNickname: 'brand-new',
+    kind: 'team',
+    securityEnabled: true,
+    mailEnabled: false,
+    unified: false,
   });
 
   const after = await allGroups(admin);
   expect(after.items).toHaveLength(groups.items.length + 1);
   expect(after.items.map((g) => g.email)).toContain(`brand-new@${emu.domain}`);
   const changed = after.items.find((g) => g.id === target.id);
-  expect(changed).toMatchObject({ name: 'Renamed Group', description: 'changed', directMembersCount: target.directMembersCount });
+  expect(changed).toMatchObject({
+    name: 'Renamed Group',
+    description: 'changed',
+    directMembersCount: target.directMembersCount,
+  });
   expect(changed?.etag).not.toBe(target.etag);
 
   const membersAfter = await allMembers(admin, target.email as string);
@@ -96,7 +109,9 @@ test('group and membership changes show in groups.list and members.list', async 
 
 test('changes through the control API show too', async () => {
   const groupId = [...emu.state.groups.keys()][0] as string;
-  const userId = [...emu.state.users.values()].find((u) => !u.guest && !emu.state.groups.get(groupId)?.userIds.has(u.id))?.id as string;
+  const userId = [...emu.state.users.values()].find(
+    (u) => !u.guest && !emu.state.groups.get(groupId)?.userIds.has(u.id),
+  )?.id as string;
   const res = await fetch(`${emu.url}/_emulator/changes`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${emu.controlToken}`, 'Content-Type': 'application/json' },

@@ -62,12 +62,17 @@ export function wireLoopback<T extends { transporter: JWT['transporter'] }>(emu:
   return auth;
 }
 
-export function adminClient(emu: RunningGoogleEmulator, auth: JWT | InstanceType<typeof google.auth.OAuth2> = loopbackJwt(emu)): Admin {
+export function adminClient(
+  emu: RunningGoogleEmulator,
+  auth: JWT | InstanceType<typeof google.auth.OAuth2> = loopbackJwt(emu),
+): Admin {
   return google.admin({ version: 'directory_v1', auth, rootUrl: emu.rootUrl });
 }
 
 /** Follows nextPageToken to the end; returns every item and the number of pages. */
-export async function pageAll<T>(fetch: (pageToken: string | undefined) => Promise<{ items: T[] | undefined; next: string | null | undefined }>): Promise<{ items: T[]; pages: number }> {
+export async function pageAll<T>(
+  fetch: (pageToken: string | undefined) => Promise<{ items: T[] | undefined; next: string | null | undefined }>,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let pages = 0;
   let token: string | undefined;
@@ -80,21 +85,41 @@ export async function pageAll<T>(fetch: (pageToken: string | undefined) => Promi
   return { items, pages };
 }
 
-export async function allUsers(admin: Admin, params: admin_directory_v1.Params$Resource$Users$List = {}): Promise<{ items: admin_directory_v1.Schema$User[]; pages: number }> {
+export async function allUsers(
+  admin: Admin,
+  params: admin_directory_v1.Params$Resource$Users$List = {},
+): Promise<{ items: admin_directory_v1.Schema$User[]; pages: number }> {
   return pageAll(async (pageToken) => {
-    const res = await admin.users.list({ customer: 'my_customer', maxResults: 500, ...params, ...(pageToken ? { pageToken } : {}) });
+    const res = await admin.users.list({
+      customer: 'my_customer',
+      maxResults: 500,
+      ...params,
+      ...(pageToken ? { pageToken } : {}),
+    });
     return { items: res.data.users, next: res.data.nextPageToken };
   });
 }
 
-export async function allGroups(admin: Admin, params: admin_directory_v1.Params$Resource$Groups$List = {}): Promise<{ items: admin_directory_v1.Schema$Group[]; pages: number }> {
+export async function allGroups(
+  admin: Admin,
+  params: admin_directory_v1.Params$Resource$Groups$List = {},
+): Promise<{ items: admin_directory_v1.Schema$Group[]; pages: number }> {
   return pageAll(async (pageToken) => {
-    const res = await admin.groups.list({ customer: 'my_customer', maxResults: 200, ...params, ...(pageToken ? { pageToken } : {}) });
+    const res = await admin.groups.list({
+      customer: 'my_customer',
+      maxResults: 200,
+      ...params,
+      ...(pageToken ? { pageToken } : {}),
+    });
     return { items: res.data.groups, next: res.data.nextPageToken };
   });
 }
 
-export async function allMembers(admin: Admin, groupKey: string, params: Omit<admin_directory_v1.Params$Resource$Members$List, 'groupKey'> = {}): Promise<{ items: admin_directory_v1.Schema$Member[]; pages: number }> {
+export async function allMembers(
+  admin: Admin,
+  groupKey: string,
+  params: Omit<admin_directory_v1.Params$Resource$Members$List, 'groupKey'> = {},
+): Promise<{ items: admin_directory_v1.Schema$Member[]; pages: number }> {
   return pageAll(async (pageToken) => {
     const res = await admin.members.list({ groupKey, maxResults: 200, ...params, ...(pageToken ? { pageToken } : {}) });
     return { items: res.data.members, next: res.data.nextPageToken };
@@ -119,14 +144,24 @@ export async function caught(promise: Promise<unknown>): Promise<CaughtError> {
 }
 
 /** `error.errors[0]` of a Google error body. */
-export function firstReason(data: unknown): { code: number; message: string; reason: string; domain: string; status: string } {
-  const error = (data as { error: { code: number; message: string; status: string; errors: { reason: string; domain: string }[] } }).error;
+export function firstReason(data: unknown): {
+  code: number;
+  message: string;
+  reason: string;
+  domain: string;
+  status: string;
+} {
+  const error = (
+    data as { error: { code: number; message: string; status: string; errors: { reason: string; domain: string }[] } }
+  ).error;
   const first = error.errors[0];
   if (first === undefined) throw new Error('no errors[] in Google error body');
   return { code: error.code, message: error.message, reason: first.reason, domain: first.domain, status: error.status };
 }
 
-export async function startEmulator(options: Partial<GoogleEmulatorOptions> & Pick<GoogleEmulatorOptions, 'tenant'>): Promise<RunningGoogleEmulator> {
+export async function startEmulator(
+  options: Partial<GoogleEmulatorOptions> & Pick<GoogleEmulatorOptions, 'tenant'>,
+): Promise<RunningGoogleEmulator> {
   return startGoogleEmulator(options);
 }
 

@@ -73,7 +73,9 @@ test('groups.list pages every group at maxResults 200', async () => {
   const result = await allGroups(admin);
   groups = result.items;
   expect(result.pages).toBe(Math.ceil(tenant.groups.length / 200));
-  expect(new Set(groups.map((g) => g.email))).toEqual(new Set(tenant.groups.map((g) => `${g.mailNickname}@${tenant.spec.domain}`.toLowerCase())));
+  expect(new Set(groups.map((g) => g.email))).toEqual(
+    new Set(tenant.groups.map((g) => `${g.mailNickname}@${tenant.spec.domain}`.toLowerCase())),
+  );
   const byEmail = new Map(groups.map((g) => [g.email, g]));
   for (const t of tenant.groups) {
     const g = byEmail.get(`${t.mailNickname}@${tenant.spec.domain}`.toLowerCase());
@@ -103,8 +105,18 @@ test("every group's members, paged at 200, are the tenant's direct members", asy
       const child = groupById.get(id);
       return `${child?.mailNickname}@${tenant.spec.domain}`.toLowerCase();
     });
-    expect(items.filter((m) => m.type === 'USER').map((m) => m.email).sort()).toEqual(expectedUsers.sort());
-    expect(items.filter((m) => m.type === 'GROUP').map((m) => m.email).sort()).toEqual(expectedGroups.sort());
+    expect(
+      items
+        .filter((m) => m.type === 'USER')
+        .map((m) => m.email)
+        .sort(),
+    ).toEqual(expectedUsers.sort());
+    expect(
+      items
+        .filter((m) => m.type === 'GROUP')
+        .map((m) => m.email)
+        .sort(),
+    ).toEqual(expectedGroups.sort());
     const customers = items.filter((m) => m.type === 'CUSTOMER');
     expect(customers).toHaveLength(t.id === emu.customerMemberGroupId ? 1 : 0);
     expect(pages).toBe(Math.max(1, Math.ceil(items.length / 200)));
@@ -121,6 +133,13 @@ test('the "All Staff" group has a CUSTOMER member: id = customer id, no email', 
   const email = `${allStaff?.mailNickname}@${tenant.spec.domain}`;
   const first = await admin.members.list({ groupKey: email, maxResults: 1 });
   const customer = first.data.members?.[0];
-  expect(customer).toEqual({ kind: 'admin#directory#member', etag: expect.any(String), id: emu.customerId, role: 'MEMBER', type: 'CUSTOMER', status: 'ACTIVE' });
+  expect(customer).toEqual({
+    kind: 'admin#directory#member',
+    etag: expect.any(String),
+    id: emu.customerId,
+    role: 'MEMBER',
+    type: 'CUSTOMER',
+    status: 'ACTIVE',
+  });
   expectValid('member', customer);
 });

@@ -87,7 +87,11 @@ test('CUSTOMER member: listed first in All Staff, counts in directMembersCount, 
   // members.get by customer id, and the derived listing keeps the CUSTOMER entry.
   const got = await admin.members.get({ groupKey: emailOf(allStaff), memberKey: emu.customerId });
   expect(got.data.type).toBe('CUSTOMER');
-  const derived = await admin.members.list({ groupKey: emailOf(allStaff), includeDerivedMembership: true, maxResults: 1 });
+  const derived = await admin.members.list({
+    groupKey: emailOf(allStaff),
+    includeDerivedMembership: true,
+    maxResults: 1,
+  });
   expect(derived.data.members?.[0]?.type).toBe('CUSTOMER');
   // Another group gets one on demand.
   const other = tenant.groups.find((g) => g.kind === 'team') as TenantGroup;
@@ -117,7 +121,10 @@ test('members.list entries equal members.get of the same member (list fast path 
   const nested = tenant.groups.find((g) => g.memberGroupIds.length > 0) as TenantGroup;
   for (const group of [allStaff, guests, nested]) {
     const { items } = await allMembers(admin, emailOf(group));
-    const sample = [...items.slice(0, 12), ...items.filter((m) => m.role !== 'MEMBER' || m.status !== 'ACTIVE' || m.type !== 'USER').slice(0, 12)];
+    const sample = [
+      ...items.slice(0, 12),
+      ...items.filter((m) => m.role !== 'MEMBER' || m.status !== 'ACTIVE' || m.type !== 'USER').slice(0, 12),
+    ];
     for (const m of sample) {
       const got = await admin.members.get({ groupKey: emailOf(group), memberKey: m.id as string });
       expect(got.data).toEqual(m);
@@ -133,7 +140,9 @@ test('members.get and hasMember (direct and nested)', async () => {
     .map(({ parent, child }) => ({
       parent,
       child,
-      user: tenant.users.find((u) => child.memberUserIds.includes(u.id) && !u.guest && !parent.memberUserIds.includes(u.id)),
+      user: tenant.users.find(
+        (u) => child.memberUserIds.includes(u.id) && !u.guest && !parent.memberUserIds.includes(u.id),
+      ),
     }))
     .find((t) => t.user !== undefined);
   expect(triple).toBeDefined();
@@ -154,9 +163,14 @@ test('members.get and hasMember (direct and nested)', async () => {
 });
 
 test("groups.list?userKey lists a user's direct groups (by email or by id)", async () => {
-  const user = tenant.users.find((u) => !u.guest && tenant.groups.filter((g) => g.memberUserIds.includes(u.id)).length >= 3);
+  const user = tenant.users.find(
+    (u) => !u.guest && tenant.groups.filter((g) => g.memberUserIds.includes(u.id)).length >= 3,
+  );
   expect(user).toBeDefined();
-  const expected = tenant.groups.filter((g) => g.memberUserIds.includes(user?.id as string)).map(emailOf).sort();
+  const expected = tenant.groups
+    .filter((g) => g.memberUserIds.includes(user?.id as string))
+    .map(emailOf)
+    .sort();
   const byEmail = await allGroups(admin, { customer: undefined, userKey: user?.login as string, maxResults: 2 });
   expect(byEmail.items.map((g) => g.email)).toEqual(expected);
   expect(byEmail.pages).toBe(Math.ceil(expected.length / 2));

@@ -17,15 +17,36 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 test.each([
-  ['users.list maxResults 0', () => admin.users.list({ customer: 'my_customer', maxResults: 0 }), "Invalid value '0'. Values must be within the range: [1, 500]"],
-  ['users.list maxResults 501', () => admin.users.list({ customer: 'my_customer', maxResults: 501 }), "Invalid value '501'. Values must be within the range: [1, 500]"],
-  ['groups.list maxResults 201', () => admin.groups.list({ customer: 'my_customer', maxResults: 201 }), "Invalid value '201'. Values must be within the range: [1, 200]"],
-  ['members.list maxResults 201', () => admin.members.list({ groupKey: `all-staff@${tenant.spec.domain}`, maxResults: 201 }), "Invalid value '201'. Values must be within the range: [1, 200]"],
+  [
+    'users.list maxResults 0',
+    () => admin.users.list({ customer: 'my_customer', maxResults: 0 }),
+    "Invalid value '0'. Values must be within the range: [1, 500]",
+  ],
+  [
+    'users.list maxResults 501',
+    () => admin.users.list({ customer: 'my_customer', maxResults: 501 }),
+    "Invalid value '501'. Values must be within the range: [1, 500]",
+  ],
+  [
+    'groups.list maxResults 201',
+    () => admin.groups.list({ customer: 'my_customer', maxResults: 201 }),
+    "Invalid value '201'. Values must be within the range: [1, 200]",
+  ],
+  [
+    'members.list maxResults 201',
+    () => admin.members.list({ groupKey: `all-staff@${tenant.spec.domain}`, maxResults: 201 }),
+    "Invalid value '201'. Values must be within the range: [1, 200]",
+  ],
 ])('%s → 400 with the Google error body', async (_name, call, message) => {
   const err = await caught(call());
   expect(err.status).toBe(400);
   expect(err.data).toEqual({
-    error: { code: 400, message, errors: [{ message, domain: 'global', reason: 'invalid' }], status: 'INVALID_ARGUMENT' },
+    error: {
+      code: 400,
+      message,
+      errors: [{ message, domain: 'global', reason: 'invalid' }],
+      status: 'INVALID_ARGUMENT',
+    },
   });
 });
 
@@ -62,8 +83,10 @@ test('users.get by primary email (any case), alias and id; 404 otherwise', async
   expect(missing.status).toBe(404);
   expect(missing.data).toEqual({
     error: {
-      code: 404, message: 'Resource Not Found: userKey',
-      errors: [{ message: 'Resource Not Found: userKey', domain: 'global', reason: 'notFound' }], status: 'NOT_FOUND',
+      code: 404,
+      message: 'Resource Not Found: userKey',
+      errors: [{ message: 'Resource Not Found: userKey', domain: 'global', reason: 'notFound' }],
+      status: 'NOT_FOUND',
     },
   });
   const noGroup = await caught(admin.groups.get({ groupKey: `nope@${tenant.spec.domain}` }));
@@ -79,10 +102,13 @@ test('query: isSuspended=true, email:prefix*, isAdmin=true; bad queries → 400'
   const archived = await allUsers(admin, { query: 'isArchived=true' });
   expect(suspended.items.length + archived.items.length).toBe(expectedSuspended.length);
 
-  const first = (await admin.users.list({ customer: 'my_customer', maxResults: 1 })).data.users?.[0]?.primaryEmail as string;
+  const first = (await admin.users.list({ customer: 'my_customer', maxResults: 1 })).data.users?.[0]
+    ?.primaryEmail as string;
   const prefix = first.slice(0, 3);
   const byPrefix = await allUsers(admin, { query: `email:${prefix}*` });
-  const expected = emu.directory.userList('email', false).items.filter((r) => r.email.startsWith(prefix) || r.aliases.some((a) => a.startsWith(prefix)));
+  const expected = emu.directory
+    .userList('email', false)
+    .items.filter((r) => r.email.startsWith(prefix) || r.aliases.some((a) => a.startsWith(prefix)));
   expect(byPrefix.items.map((u) => u.primaryEmail)).toEqual(expected.map((r) => r.email));
   const admins = await allUsers(admin, { query: 'isAdmin=true' });
   expect(admins.items.map((u) => u.primaryEmail)).toEqual([emu.adminEmail]);
@@ -115,7 +141,10 @@ test('projection=full adds custom schemas; custom needs customFieldMask', async 
   expect((await caught(admin.users.get({ userKey: login, projection: 'custom' }))).status).toBe(400);
   expectValid('user', full.data);
   // `fields` is accepted (and ignored).
-  expect((await admin.users.list({ customer: 'my_customer', maxResults: 1, fields: 'users(id)' })).data.users?.[0]?.primaryEmail).toBeDefined();
+  expect(
+    (await admin.users.list({ customer: 'my_customer', maxResults: 1, fields: 'users(id)' })).data.users?.[0]
+      ?.primaryEmail,
+  ).toBeDefined();
 });
 
 test('a tampered or foreign page token → 400; a token only continues its own listing', async () => {
@@ -124,7 +153,9 @@ test('a tampered or foreign page token → 400; a token only continues its own l
   expect(token).toBeTruthy();
   const bad = await caught(admin.users.list({ customer: 'my_customer', pageToken: `${token}x!` }));
   expect(bad.status).toBe(400);
-  const foreign = await caught(admin.users.list({ customer: 'my_customer', query: 'isSuspended=true', pageToken: token }));
+  const foreign = await caught(
+    admin.users.list({ customer: 'my_customer', query: 'isSuspended=true', pageToken: token }),
+  );
   expect(foreign.status).toBe(400);
   // maxResults may change between pages.
   const next = await admin.users.list({ customer: 'my_customer', maxResults: 25, pageToken: token });

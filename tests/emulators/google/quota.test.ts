@@ -36,7 +36,10 @@ async function withBackoff<T>(call: () => Promise<T>, onRetry: () => void): Prom
 /** Spends the impersonated user's budget: calls until the first 403. */
 async function drainBudget(): Promise<void> {
   for (;;) {
-    const outcome = await admin.users.list({ customer: 'my_customer', maxResults: 1 }).then(() => 'ok', () => 'refused');
+    const outcome = await admin.users.list({ customer: 'my_customer', maxResults: 1 }).then(
+      () => 'ok',
+      () => 'refused',
+    );
     if (outcome === 'refused') return;
   }
 }
@@ -59,8 +62,15 @@ test('403 userRateLimitExceeded storm: not retried by the library, ridden out by
   expect(ok).toBeGreaterThanOrEqual(300);
   expect(ok).toBeLessThanOrEqual(300 + Math.ceil(((Date.now() - started) / 1000) * 5) + 1);
   expect(first403?.status).toBe(403);
-  expect(firstReason(first403?.data)).toMatchObject({ code: 403, reason: 'userRateLimitExceeded', domain: 'usageLimits', status: 'PERMISSION_DENIED' });
-  expect(firstReason(first403?.data).message).toMatch(/^Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'/);
+  expect(firstReason(first403?.data)).toMatchObject({
+    code: 403,
+    reason: 'userRateLimitExceeded',
+    domain: 'usageLimits',
+    status: 'PERMISSION_DENIED',
+  });
+  expect(firstReason(first403?.data).message).toMatch(
+    /^Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'/,
+  );
 
   // One failing call is exactly one request on the wire: gaxios does not retry 403. A budget of
   // one query per minute keeps the bucket empty however slow the machine is (5/s would refill).
@@ -111,12 +121,19 @@ test('429 rateLimitExceeded above 20 requests in flight; gaxios retries 429 and 
   expect(rejected.length).toBeGreaterThanOrEqual(1);
   const err = await caught(Promise.reject(rejected[0]?.reason));
   expect(err.status).toBe(429);
-  expect(firstReason(err.data)).toMatchObject({ code: 429, reason: 'rateLimitExceeded', domain: 'usageLimits', status: 'RESOURCE_EXHAUSTED' });
+  expect(firstReason(err.data)).toMatchObject({
+    code: 429,
+    reason: 'rateLimitExceeded',
+    domain: 'usageLimits',
+    status: 'RESOURCE_EXHAUSTED',
+  });
 
   // With the library's default retry (3 retries on 429 for GET), the same burst fully succeeds.
   emu.faults.update({ latencyMs: 500 });
   const limitedBefore = emu.stats.concurrencyLimited;
-  const retried = await Promise.allSettled(Array.from({ length: 30 }, () => admin.users.list({ customer: 'my_customer', maxResults: 5 })));
+  const retried = await Promise.allSettled(
+    Array.from({ length: 30 }, () => admin.users.list({ customer: 'my_customer', maxResults: 5 })),
+  );
   expect(retried.every((r) => r.status === 'fulfilled')).toBe(true);
   expect(emu.stats.concurrencyLimited).toBeGreaterThan(limitedBefore);
 });

@@ -5,7 +5,15 @@
  */
 import { randomUUID, sign } from 'node:crypto';
 import { startOktaEmulator, type OAuthClientCredentials, type RunningOktaEmulator } from '../../../src/emulators/okta';
-import { collect, countingExecutor, getJson, privateKeyClient, rejection, scrubOktaEnvironment, sswsClient } from './helpers';
+import {
+  collect,
+  countingExecutor,
+  getJson,
+  privateKeyClient,
+  rejection,
+  scrubOktaEnvironment,
+  sswsClient,
+} from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -33,7 +41,9 @@ test('invalid and revoked SSWS tokens are 401 E0000011; a token without an admin
   const revoked = await rejection(collect(client.groupApi.listGroups({ limit: 10_000 })));
   expect([revoked.status, revoked.errorCode]).toEqual([401, 'E0000011']);
 
-  const powerless = await rejection(collect(sswsClient(emulator.url, emulator.createApiToken('NONE')).userApi.listUsers({})));
+  const powerless = await rejection(
+    collect(sswsClient(emulator.url, emulator.createApiToken('NONE')).userApi.listUsers({})),
+  );
   expect([powerless.status, powerless.errorCode]).toEqual([403, 'E0000006']);
 
   const anonymous = await fetch(`${emulator.url}/api/v1/users`);
@@ -64,16 +74,31 @@ test('PrivateKey mode: the SDK gets a Bearer token with private_key_jwt and list
       scopes: ['okta.users.read', 'okta.groups.read', 'okta.logs.read'],
     },
   });
-  expect(emulator.directoryConfig('okta')).toEqual({ name: 'okta', provider: 'okta', okta: { orgUrl: emulator.url, apiToken: emulator.apiToken } });
+  expect(emulator.directoryConfig('okta')).toEqual({
+    name: 'okta',
+    provider: 'okta',
+    okta: { orgUrl: emulator.url, apiToken: emulator.apiToken },
+  });
 });
 
 test('scopes: asking for an ungranted scope is 400 invalid_scope; calling outside the token scopes is 403 E0000006', async () => {
   const usersOnly = emulator.createOAuthClient(['okta.users.read']);
   const { executor, responses } = countingExecutor(0);
-  const greedy = await rejection(collect(privateKeyClient(emulator.url, usersOnly, ['okta.users.read', 'okta.groups.read'], executor).userApi.listUsers({})));
+  const greedy = await rejection(
+    collect(
+      privateKeyClient(emulator.url, usersOnly, ['okta.users.read', 'okta.groups.read'], executor).userApi.listUsers(
+        {},
+      ),
+    ),
+  );
   // SDK 8.1 quirk: oauth.js calls `Http.errorFilter` on the module object (undefined), so a token
   // error is not thrown; the SDK sends "Bearer undefined", gets 401, re-fetches once, and fails 401.
-  expect(responses.map((r) => r.replace(emulator.url, ''))).toEqual(['400 /oauth2/v1/token', '401 /api/v1/users', '400 /oauth2/v1/token', '401 /api/v1/users']);
+  expect(responses.map((r) => r.replace(emulator.url, ''))).toEqual([
+    '400 /oauth2/v1/token',
+    '401 /api/v1/users',
+    '400 /oauth2/v1/token',
+    '401 /api/v1/users',
+  ]);
   expect([greedy.status, greedy.errorCode]).toEqual([401, 'E0000011']);
   const raw = await fetch(`${emulator.url}/oauth2/v1/token`, {
     method: 'POST',
@@ -95,7 +120,13 @@ function assertion(app: OAuthClientCredentials, claims: Record<string, unknown> 
   const now = Math.floor(Date.now() / 1000);
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const body = `${encode({ typ: 'JWT', alg: 'RS256', kid: app.keyId })}.${encode({
-    aud: `${emulator.url}/oauth2/v1/token`, iss: app.clientId, sub: app.clientId, iat: now, exp: now + 300, jti: randomUUID(), ...claims,
+    aud: `${emulator.url}/oauth2/v1/token`,
+    iss: app.clientId,
+    sub: app.clientId,
+    iat: now,
+    exp: now + 300,
+    jti: randomUUID(),
+    ...claims,
   })}`;
   return `${body}.${sign('RSA-SHA256', Buffer.from(body), app.privateKeyPem).toString('base64url')}`;
 }
@@ -111,11 +142,16 @@ async function token(form: Record<string, string>): Promise<{ status: number; bo
 
 test('token endpoint contract: scopes, replayed and expired assertions, grant types', async () => {
   const app = emulator.createOAuthClient(['okta.users.read']);
-  const base = { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' };
+  const base = {
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+  };
   const ok = await token({ ...base, scope: 'okta.users.read', client_assertion: assertion(app) });
   expect(ok).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 3600, scope: 'okta.users.read' } });
   expect((await getJson(emulator, '/api/v1/users?limit=1', 'x')).status).toBe(401);
-  const bearer = await fetch(`${emulator.url}/api/v1/users?limit=1`, { headers: { Authorization: `Bearer ${ok.body.access_token as string}` } });
+  const bearer = await fetch(`${emulator.url}/api/v1/users?limit=1`, {
+    headers: { Authorization: `Bearer ${ok.body.access_token as string}` },
+  });
   expect(bearer.status).toBe(200);
 
   const ungranted = await token({ ...base, scope: 'okta.users.read okta.logs.read', client_assertion: assertion(app) });
@@ -123,30 +159,49 @@ test('token endpoint contract: scopes, replayed and expired assertions, grant ty
   expect((await token({ ...base, client_assertion: assertion(app) })).body.error).toBe('invalid_scope');
   const once = assertion(app);
   expect((await token({ ...base, scope: 'okta.users.read', client_assertion: once })).status).toBe(200);
-  expect(await token({ ...base, scope: 'okta.users.read', client_assertion: once })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+  expect(await token({ ...base, scope: 'okta.users.read', client_assertion: once })).toMatchObject({
+    status: 401,
+    body: { error: 'invalid_client' },
+  });
   const stale = assertion(app, { exp: Math.floor(Date.now() / 1000) - 60 });
-  expect((await token({ ...base, scope: 'okta.users.read', client_assertion: stale })).body.error).toBe('invalid_client');
+  expect((await token({ ...base, scope: 'okta.users.read', client_assertion: stale })).body.error).toBe(
+    'invalid_client',
+  );
   const tooLong = assertion(app, { exp: Math.floor(Date.now() / 1000) + 7200 });
-  expect((await token({ ...base, scope: 'okta.users.read', client_assertion: tooLong })).body.error).toBe('invalid_client');
+  expect((await token({ ...base, scope: 'okta.users.read', client_assertion: tooLong })).body.error).toBe(
+    'invalid_client',
+  );
   const wrongSubject = assertion(app, { sub: 'someone-else' });
-  expect((await token({ ...base, scope: 'okta.users.read', client_assertion: wrongSubject })).body.error).toBe('invalid_client');
-  expect((await token({ ...base, grant_type: 'password', scope: 'okta.users.read', client_assertion: assertion(app) })).body.error).toBe('unsupported_grant_type');
+  expect((await token({ ...base, scope: 'okta.users.read', client_assertion: wrongSubject })).body.error).toBe(
+    'invalid_client',
+  );
+  expect(
+    (await token({ ...base, grant_type: 'password', scope: 'okta.users.read', client_assertion: assertion(app) })).body
+      .error,
+  ).toBe('unsupported_grant_type');
 });
 
 test('an assertion signed with another key, or for another audience, is rejected with invalid_client', async () => {
   const other = emulator.createOAuthClient(['okta.users.read']);
   const forged = { ...emulator.oauthClient, privateKeyPem: other.privateKeyPem, keyId: emulator.oauthClient.keyId };
-  const error = await rejection(collect(privateKeyClient(emulator.url, forged, ['okta.users.read']).userApi.listUsers({})));
+  const error = await rejection(
+    collect(privateKeyClient(emulator.url, forged, ['okta.users.read']).userApi.listUsers({})),
+  );
   expect(error.status).toBe(401);
   // The SDK's audience is `${baseUrl}/oauth2/v1/token`; a client pointed at another host name
   // (localhost) for the same server signs a different audience.
-  const elsewhere = privateKeyClient(emulator.url.replace('127.0.0.1', 'localhost'), emulator.oauthClient, ['okta.users.read']);
+  const elsewhere = privateKeyClient(emulator.url.replace('127.0.0.1', 'localhost'), emulator.oauthClient, [
+    'okta.users.read',
+  ]);
   const audience = await rejection(collect(elsewhere.userApi.listUsers({})));
   expect(audience.status).toBe(401);
 });
 
 test('expired access tokens get 401 and the SDK fetches a new one; revokeTokensBefore does the same', async () => {
-  const short = await startOktaEmulator({ tenant: { seed: 'okta-auth-short', users: 20, groups: 3 }, faults: { tokenLifetimeSeconds: 1 } });
+  const short = await startOktaEmulator({
+    tenant: { seed: 'okta-auth-short', users: 20, groups: 3 },
+    faults: { tokenLifetimeSeconds: 1 },
+  });
   try {
     const { executor, urls } = countingExecutor(0);
     const client = privateKeyClient(short.url, short.oauthClient, ['okta.users.read'], executor);
@@ -160,7 +215,11 @@ test('expired access tokens get 401 and the SDK fetches a new one; revokeTokensB
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await collect(client.userApi.listUsers({}))).length).toBeGreaterThan(0);
     // 401 with the old token, a new token, the retried call.
-    expect(urls.slice(before).map((u) => (u.endsWith('/oauth2/v1/token') ? 'token' : 'api'))).toEqual(['api', 'token', 'api']);
+    expect(urls.slice(before).map((u) => (u.endsWith('/oauth2/v1/token') ? 'token' : 'api'))).toEqual([
+      'api',
+      'token',
+      'api',
+    ]);
   } finally {
     await short.close();
   }
@@ -170,7 +229,11 @@ async function authn(username: string, password: string): Promise<{ status: numb
   const response = await fetch(`${emulator.url}/api/v1/authn`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ username, password, options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false } }),
+    body: JSON.stringify({
+      username,
+      password,
+      options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false },
+    }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
@@ -198,7 +261,11 @@ test('authn: SUCCESS, LOCKED_OUT, PASSWORD_EXPIRED, MFA_REQUIRED and wrong passw
   const locked = await authn(b!.profile.login, 'anything');
   expect([locked.status, locked.body.status]).toEqual([200, 'LOCKED_OUT']);
   const expired = await authn(c!.profile.login, 'Correct horse 1');
-  expect([expired.status, expired.body.status, typeof expired.body.stateToken]).toEqual([200, 'PASSWORD_EXPIRED', 'string']);
+  expect([expired.status, expired.body.status, typeof expired.body.stateToken]).toEqual([
+    200,
+    'PASSWORD_EXPIRED',
+    'string',
+  ]);
   const mfa = await authn(d!.profile.login, 'Correct horse 1');
   expect([mfa.status, mfa.body.status]).toEqual([200, 'MFA_REQUIRED']);
   expect((mfa.body._embedded as { factors: unknown[] }).factors.length).toBe(1);
@@ -212,8 +279,12 @@ test('authn: SUCCESS, LOCKED_OUT, PASSWORD_EXPIRED, MFA_REQUIRED and wrong passw
 });
 
 test('the control API requires its own token', async () => {
-  const denied = await fetch(`${emulator.url}/_emulator/state`, { headers: { Authorization: `SSWS ${emulator.apiToken}` } });
+  const denied = await fetch(`${emulator.url}/_emulator/state`, {
+    headers: { Authorization: `SSWS ${emulator.apiToken}` },
+  });
   expect(denied.status).toBe(401);
-  const state = await fetch(`${emulator.url}/_emulator/state`, { headers: { Authorization: `Bearer ${emulator.controlToken}` } });
+  const state = await fetch(`${emulator.url}/_emulator/state`, {
+    headers: { Authorization: `Bearer ${emulator.controlToken}` },
+  });
   expect(await state.json()).toMatchObject({ users: 300, groups: 20 });
 });

@@ -44,12 +44,19 @@ test('disabling and re-enabling a user changes its status; DEPROVISIONED users d
   const client = sswsClient(emulator.url, emulator.apiToken);
   const candidates = [...emulator.state.users.values()].filter((u) => u.enabled).slice(0, 10);
   for (const u of candidates) emulator.state.updateUser(u.id, { enabled: false });
-  const statuses = await Promise.all(candidates.map(async (u) => (await client.userApi.getUser({ userId: emulator.directory.oktaUserId(u.id)! })).status));
+  const statuses = await Promise.all(
+    candidates.map(
+      async (u) => (await client.userApi.getUser({ userId: emulator.directory.oktaUserId(u.id)! })).status,
+    ),
+  );
   expect(new Set(statuses)).toEqual(new Set(['SUSPENDED', 'DEPROVISIONED']));
   const visible = new Set((await collect(client.userApi.listUsers({ limit: 200 }))).map((u) => u.id));
-  candidates.forEach((u, i) => expect(visible.has(emulator.directory.oktaUserId(u.id)!)).toBe(statuses[i] !== 'DEPROVISIONED'));
+  candidates.forEach((u, i) =>
+    expect(visible.has(emulator.directory.oktaUserId(u.id)!)).toBe(statuses[i] !== 'DEPROVISIONED'),
+  );
   for (const u of candidates) emulator.state.updateUser(u.id, { enabled: true });
-  for (const u of candidates) expect((await client.userApi.getUser({ userId: emulator.directory.oktaUserId(u.id)! })).status).toBe('ACTIVE');
+  for (const u of candidates)
+    expect((await client.userApi.getUser({ userId: emulator.directory.oktaUserId(u.id)! })).status).toBe('ACTIVE');
 });
 
 test('membership changes move lastMembershipUpdated and show in the member listing', async () => {
@@ -66,7 +73,10 @@ test('membership changes move lastMembershipUpdated and show in the member listi
   emulator.state.removeMember(group.id, insider);
   const after = await collect(client.groupApi.listGroupUsers({ groupId, limit: 50 }));
   expect(after.map((u) => u.id).sort()).toEqual(
-    [...before.map((u) => u.id as string).filter((id) => id !== emulator.directory.oktaUserId(insider)), emulator.directory.oktaUserId(outsider.id)].sort(),
+    [
+      ...before.map((u) => u.id as string).filter((id) => id !== emulator.directory.oktaUserId(insider)),
+      emulator.directory.oktaUserId(outsider.id),
+    ].sort(),
   );
   const changed = await collect(client.groupApi.listGroups({ filter: `lastMembershipUpdated gt "${iso(since)}"` }));
   expect(changed.map((g) => g.id)).toEqual([groupId]);
@@ -79,14 +89,27 @@ test('membership changes move lastMembershipUpdated and show in the member listi
 test('created and deleted users and groups appear and disappear; renames show', async () => {
   const client = sswsClient(emulator.url, emulator.apiToken);
   const template = [...emulator.state.users.values()].find((u) => u.enabled && !u.guest)!;
-  emulator.state.createUser({ ...template, id: 'created-user-1', login: 'created.user@example.com', mail: 'created.user@example.com', employeeId: '999999' });
+  emulator.state.createUser({
+    ...template,
+    id: 'created-user-1',
+    login: 'created.user@example.com',
+    mail: 'created.user@example.com',
+    employeeId: '999999',
+  });
   const created = await client.userApi.getUser({ userId: 'created.user@example.com' });
   expect(created.status).toBe('ACTIVE');
   const everyone = emulator.directory.everyone.id;
-  expect((await collect(client.groupApi.listGroupUsers({ groupId: everyone, limit: 1000 }))).map((u) => u.id)).toContain(created.id);
+  expect(
+    (await collect(client.groupApi.listGroupUsers({ groupId: everyone, limit: 1000 }))).map((u) => u.id),
+  ).toContain(created.id);
 
   const groupTemplate = [...emulator.state.groups.values()][0]!;
-  emulator.state.createGroup({ ...groupTemplate, id: 'created-group-1', name: 'Created Group', mailNickname: 'created-group' });
+  emulator.state.createGroup({
+    ...groupTemplate,
+    id: 'created-group-1',
+    name: 'Created Group',
+    mailNickname: 'created-group',
+  });
   emulator.state.addMember('created-group-1', 'created-user-1');
   const groupId = emulator.directory.oktaGroupId('created-group-1')!;
   const group = await client.groupApi.getGroup({ groupId });
@@ -111,5 +134,7 @@ test('created and deleted users and groups appear and disappear; renames show', 
   const all = await collect(client.groupApi.listGroups({ limit: 10_000 }));
   expect(all.length).toBe(31);
   const stats = await getJson(emulator, `/api/v1/groups/${everyone}?expand=stats`);
-  expect((stats.body as { _embedded: { stats: { usersCount: number } } })._embedded.stats.usersCount).toBe(emulator.state.users.size);
+  expect((stats.body as { _embedded: { stats: { usersCount: number } } })._embedded.stats.usersCount).toBe(
+    emulator.state.users.size,
+  );
 });

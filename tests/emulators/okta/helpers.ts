@@ -21,7 +21,8 @@ export function scrubOktaEnvironment(): void {
     if (/^OKTA_/i.test(name) || /^https?_proxy$/i.test(name)) delete process.env[name];
   }
   for (const file of [join(process.cwd(), 'okta.yaml'), join(homedir(), '.okta', 'okta.yaml')]) {
-    if (existsSync(file)) throw new Error(`${file} would leak into the Okta SDK's configuration; remove it to run these tests`);
+    if (existsSync(file))
+      throw new Error(`${file} would leak into the Okta SDK's configuration; remove it to run these tests`);
   }
 }
 
@@ -39,18 +40,26 @@ export function countingExecutor(maxRetries: number): {
   const backoffs: number[] = [];
   const retries: string[] = [];
   const responses: string[] = [];
-  executor.on('response', (response: { status: number; url: string }) => responses.push(`${response.status} ${response.url}`));
+  executor.on('response', (response: { status: number; url: string }) =>
+    responses.push(`${response.status} ${response.url}`),
+  );
   executor.on('request', (request: { url: string; headers?: Record<string, unknown> }) => {
     urls.push(request.url);
     const count = request.headers?.['X-Okta-Retry-Count'];
     if (count !== undefined) retries.push(String(count));
   });
-  executor.on('backoff', (_request: unknown, _response: unknown, _id: unknown, delayMs: number) => backoffs.push(delayMs));
+  executor.on('backoff', (_request: unknown, _response: unknown, _id: unknown, delayMs: number) =>
+    backoffs.push(delayMs),
+  );
   return { executor, urls, backoffs, retries, responses };
 }
 
 /** SSWS client as the reference recipe builds it (cache off, explicit retry policy). */
-export function sswsClient(orgUrl: string, token: string, executor = new okta.DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 })): okta.Client {
+export function sswsClient(
+  orgUrl: string,
+  token: string,
+  executor = new okta.DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 0 }),
+): okta.Client {
   return new okta.Client({ orgUrl, token, cacheMiddleware: null, requestExecutor: executor });
 }
 
@@ -76,7 +85,9 @@ export function privateKeyClient(
 /** Every item of an SDK collection, through `each` (stops at the last page). */
 export async function collect<T>(collection: Promise<okta.Collection<T>>): Promise<T[]> {
   const items: T[] = [];
-  await (await collection).each((item: T) => {
+  await (
+    await collection
+  ).each((item: T) => {
     items.push(item);
   });
   return items;
@@ -92,13 +103,22 @@ export async function rejection(promise: Promise<unknown>): Promise<okta.OktaApi
   throw new Error('expected the call to fail');
 }
 
-export async function getJson(emulator: RunningOktaEmulator, path: string, token = emulator.apiToken): Promise<{ status: number; headers: Headers; body: unknown }> {
-  const response = await fetch(`${emulator.url}${path}`, { headers: { Authorization: `SSWS ${token}`, Accept: 'application/json' } });
+export async function getJson(
+  emulator: RunningOktaEmulator,
+  path: string,
+  token = emulator.apiToken,
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const response = await fetch(`${emulator.url}${path}`, {
+    headers: { Authorization: `SSWS ${token}`, Accept: 'application/json' },
+  });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
 /** Every item of a listing, following `rel="next"` links with plain fetch; also the page count. */
-export async function getAll(emulator: RunningOktaEmulator, path: string): Promise<{ items: Record<string, unknown>[]; pages: number }> {
+export async function getAll(
+  emulator: RunningOktaEmulator,
+  path: string,
+): Promise<{ items: Record<string, unknown>[]; pages: number }> {
   const items: Record<string, unknown>[] = [];
   let pages = 0;
   let url: string | undefined = `${emulator.url}${path}`;
@@ -132,12 +152,36 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * (the spec leaves objects open). The originals stay open for the spec's own allOf/anyOf uses.
  */
 const CLOSED = new Set([
-  'User', 'Group', 'UserCredentials', 'AuthenticationProvider',
-  'LogEvent', 'LogActor', 'LogTarget', 'LogOutcome', 'LogClient', 'LogUserAgent', 'LogTransaction', 'LogDebugContext',
-  'LogAuthenticationContext', 'LogSecurityContext', 'LogRequest', 'LogIpAddress',
-  'Error', 'ErrorCause',
+  'User',
+  'Group',
+  'UserCredentials',
+  'AuthenticationProvider',
+  'LogEvent',
+  'LogActor',
+  'LogTarget',
+  'LogOutcome',
+  'LogClient',
+  'LogUserAgent',
+  'LogTransaction',
+  'LogDebugContext',
+  'LogAuthenticationContext',
+  'LogSecurityContext',
+  'LogRequest',
+  'LogIpAddress',
+  'Error',
+  'ErrorCause',
 ]);
-const DROPPED = new Set(['description', 'example', 'examples', 'discriminator', 'readOnly', 'writeOnly', 'xml', 'externalDocs', 'deprecated']);
+const DROPPED = new Set([
+  'description',
+  'example',
+  'examples',
+  'discriminator',
+  'readOnly',
+  'writeOnly',
+  'xml',
+  'externalDocs',
+  'deprecated',
+]);
 const REF_PREFIX = '#/components/schemas/';
 
 /**
@@ -215,7 +259,8 @@ export function loadSpecValidator(): SpecValidator {
   }
   const ajv = new Ajv({ strict: false, allErrors: true });
   for (const format of formats) {
-    if (format === 'date-time') ajv.addFormat(format, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+    if (format === 'date-time')
+      ajv.addFormat(format, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
     else if (format === 'email') ajv.addFormat(format, /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
     else ajv.addFormat(format, true);
   }

@@ -5,12 +5,35 @@
  */
 import type { Group, User } from '@okta/okta-sdk-nodejs';
 import { generateTenant, type Tenant } from '../../../src/emulators/tenant';
-import { isEnabledStatus, startOktaEmulator, type RunningOktaEmulator, type UserStatus } from '../../../src/emulators/okta';
-import { collect, countingExecutor, getAll, getJson, links, rejection, scrubOktaEnvironment, sswsClient } from './helpers';
+import {
+  isEnabledStatus,
+  startOktaEmulator,
+  type RunningOktaEmulator,
+  type UserStatus,
+} from '../../../src/emulators/okta';
+import {
+  collect,
+  countingExecutor,
+  getAll,
+  getJson,
+  links,
+  rejection,
+  scrubOktaEnvironment,
+  sswsClient,
+} from './helpers';
 
 jest.setTimeout(60_000);
 
-const STATUSES: UserStatus[] = ['ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'];
+const STATUSES: UserStatus[] = [
+  'ACTIVE',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'PROVISIONED',
+  'RECOVERY',
+  'STAGED',
+  'SUSPENDED',
+];
 
 let tenant: Tenant;
 let emulator: RunningOktaEmulator;
@@ -61,7 +84,8 @@ test('paging every status with search at limit 200 returns every tenant user exa
     expect((user!.created as Date).getTime()).toBe(t.createdAt.getTime());
   }
   const statuses = new Set([...byId.values()].map((u) => u.status));
-  for (const s of ['ACTIVE', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'STAGED', 'PROVISIONED', 'PASSWORD_EXPIRED']) expect(statuses.has(s as never)).toBe(true);
+  for (const s of ['ACTIVE', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'STAGED', 'PROVISIONED', 'PASSWORD_EXPIRED'])
+    expect(statuses.has(s as never)).toBe(true);
 });
 
 test('without filter or search DEPROVISIONED users are omitted; filter includes them', async () => {
@@ -71,7 +95,9 @@ test('without filter or search DEPROVISIONED users are omitted; filter includes 
   expect(deprovisioned.length).toBeGreaterThan(0);
   expect(all.some((u) => u.status === 'DEPROVISIONED')).toBe(false);
   expect(all.length + deprovisioned.length).toBe(tenant.users.length);
-  const either = await collect(client.userApi.listUsers({ filter: 'status eq "DEPROVISIONED" or status eq "ACTIVE"', limit: 200 }));
+  const either = await collect(
+    client.userApi.listUsers({ filter: 'status eq "DEPROVISIONED" or status eq "ACTIVE"', limit: 200 }),
+  );
   expect(either.length).toBe(deprovisioned.length + all.filter((u) => u.status === 'ACTIVE').length);
 });
 
@@ -110,7 +136,9 @@ test("every group's members, paged at limit 1000, equal the tenant's direct user
   }
   expect(largest).toBeGreaterThan(1000); // "All Staff" needs several pages
   expect(urls.length).toBe(pagesExpected);
-  const everyone = await collect(client.groupApi.listGroupUsers({ groupId: emulator.directory.everyone.id, limit: 1000 }));
+  const everyone = await collect(
+    client.groupApi.listGroupUsers({ groupId: emulator.directory.everyone.id, limit: 1000 }),
+  );
   expect(everyone.length).toBe(tenant.users.length);
 });
 
@@ -118,7 +146,9 @@ test("a user's groups are the groups that list it, plus Everyone", async () => {
   const client = sswsClient(emulator.url, emulator.apiToken);
   const t = tenant.users.find((u) => tenant.groups.filter((g) => g.memberUserIds.includes(u.id)).length >= 3)!;
   const groups = await collect(client.userApi.listUserGroups({ userId: oktaUserId(t.id) }));
-  const expected = tenant.groups.filter((g) => g.memberUserIds.includes(t.id)).map((g) => emulator.directory.oktaGroupId(g.id));
+  const expected = tenant.groups
+    .filter((g) => g.memberUserIds.includes(t.id))
+    .map((g) => emulator.directory.oktaGroupId(g.id));
   expect(groups.map((g) => g.id).sort()).toEqual([...expected, emulator.directory.everyone.id].sort());
 });
 
@@ -126,7 +156,9 @@ test("Content-Type okta-response=omitCredentials omits credentials (SDK's conten
   const client = sswsClient(emulator.url, emulator.apiToken);
   const plain = await collect(client.userApi.listUsers({ limit: 200 }));
   expect(plain.every((u) => u.credentials !== undefined)).toBe(true);
-  const lean = await collect(client.userApi.listUsers({ limit: 200, contentType: 'application/json; okta-response=omitCredentials' }));
+  const lean = await collect(
+    client.userApi.listUsers({ limit: 200, contentType: 'application/json; okta-response=omitCredentials' }),
+  );
   expect(lean.length).toBe(plain.length);
   expect(lean.every((u) => u.credentials === undefined)).toBe(true);
 });
@@ -151,25 +183,40 @@ test('filter on lastUpdated and search with sw/co select exactly the matching us
   expect(everyone.length).toBe(tenant.users.length);
   const times = everyone.map((u) => (u.lastUpdated as Date).getTime()).sort((a, b) => a - b);
   const cut = times[Math.floor(times.length * 0.9)]!;
-  const recent = await collect(client.userApi.listUsers({ filter: `lastUpdated gt "${new Date(cut).toISOString()}"`, limit: 200 }));
+  const recent = await collect(
+    client.userApi.listUsers({ filter: `lastUpdated gt "${new Date(cut).toISOString()}"`, limit: 200 }),
+  );
   expect(recent.length).toBe(times.filter((t) => t > cut).length);
   expect(recent.every((u) => (u.lastUpdated as Date).getTime() > cut)).toBe(true);
-  const window = await collect(client.userApi.listUsers({
-    filter: `lastUpdated ge "${new Date(cut).toISOString()}" and lastUpdated lt "${new Date(times[times.length - 1]!).toISOString()}"`,
-    limit: 50,
-  }));
+  const window = await collect(
+    client.userApi.listUsers({
+      filter: `lastUpdated ge "${new Date(cut).toISOString()}" and lastUpdated lt "${new Date(times[times.length - 1]!).toISOString()}"`,
+      limit: 50,
+    }),
+  );
   expect(window.length).toBe(times.filter((t) => t >= cut && t < times[times.length - 1]!).length);
 
   const t = tenant.users.find((u) => !u.guest)!;
   const prefix = t.surname.slice(0, 3);
-  const sw = await collect(client.userApi.listUsers({ search: `profile.lastName sw "${prefix.toLowerCase()}"`, limit: 200 }));
-  expect(sw.map((u) => u.id).sort()).toEqual(
-    tenant.users.filter((u) => u.surname.toLowerCase().startsWith(prefix.toLowerCase())).map((u) => oktaUserId(u.id)).sort(),
+  const sw = await collect(
+    client.userApi.listUsers({ search: `profile.lastName sw "${prefix.toLowerCase()}"`, limit: 200 }),
   );
-  const co = await collect(client.userApi.listUsers({ search: `profile.email co "${t.mail.slice(1, 6)}"`, limit: 200 }));
+  expect(sw.map((u) => u.id).sort()).toEqual(
+    tenant.users
+      .filter((u) => u.surname.toLowerCase().startsWith(prefix.toLowerCase()))
+      .map((u) => oktaUserId(u.id))
+      .sort(),
+  );
+  const co = await collect(
+    client.userApi.listUsers({ search: `profile.email co "${t.mail.slice(1, 6)}"`, limit: 200 }),
+  );
   expect(co.map((u) => u.id)).toContain(oktaUserId(t.id));
-  const dept = await collect(client.userApi.listUsers({ search: `profile.department eq "engineering" and status eq "ACTIVE"`, limit: 200 }));
-  expect(dept.length).toBe(everyone.filter((u) => u.profile!.department === 'Engineering' && u.status === 'ACTIVE').length);
+  const dept = await collect(
+    client.userApi.listUsers({ search: `profile.department eq "engineering" and status eq "ACTIVE"`, limit: 200 }),
+  );
+  expect(dept.length).toBe(
+    everyone.filter((u) => u.profile!.department === 'Engineering' && u.status === 'ACTIVE').length,
+  );
 });
 
 test('id and login equality: exact lookups, case-sensitive in filter and case-insensitive in search', async () => {
@@ -205,7 +252,10 @@ test('unsupported filters and searches are 400 E0000031', async () => {
 
 test('q: prefix match, DEPROVISIONED omitted, default limit 10, no next link', async () => {
   const t = tenant.users.find((u) => !u.guest && u.enabled)!;
-  const { status, headers, body } = await getJson(emulator, `/api/v1/users?q=${encodeURIComponent(t.givenName.slice(0, 2))}`);
+  const { status, headers, body } = await getJson(
+    emulator,
+    `/api/v1/users?q=${encodeURIComponent(t.givenName.slice(0, 2))}`,
+  );
   expect(status).toBe(200);
   const users = body as { status: string; profile: { firstName: string; lastName: string; email: string } }[];
   expect(users.length).toBeLessThanOrEqual(10);
@@ -221,7 +271,9 @@ test('Link headers are absolute self/next URLs back to the emulator; limit is ca
   expect((body as unknown[]).length).toBe(200);
   const rel = links(headers);
   expect(rel.self).toBe(`${emulator.url}/api/v1/users?limit=500&filter=status%20eq%20%22ACTIVE%22`);
-  expect(rel.next).toMatch(new RegExp(`^${emulator.url}/api/v1/users\\?filter=status%20eq%20%22ACTIVE%22&after=00u[0-9A-Za-z]{17}&limit=200$`));
+  expect(rel.next).toMatch(
+    new RegExp(`^${emulator.url}/api/v1/users\\?filter=status%20eq%20%22ACTIVE%22&after=00u[0-9A-Za-z]{17}&limit=200$`),
+  );
   const { items, pages } = await getAll(emulator, '/api/v1/groups?limit=40&expand=stats');
   expect(pages).toBe(Math.ceil((tenant.groups.length + 1) / 40));
   for (const g of items) {
@@ -243,9 +295,15 @@ test('filter on group type and lastMembershipUpdated', async () => {
   const client = sswsClient(emulator.url, emulator.apiToken);
   const app = await collect(client.groupApi.listGroups({ filter: 'type eq "APP_GROUP"', limit: 10_000 }));
   expect(app.length).toBeGreaterThan(0);
-  expect(app.every((g) => g.type === 'APP_GROUP' && g.objectClass![0] === 'okta:windows_security_principal')).toBe(true);
+  expect(app.every((g) => g.type === 'APP_GROUP' && g.objectClass![0] === 'okta:windows_security_principal')).toBe(
+    true,
+  );
   const all = await collect(client.groupApi.listGroups({ limit: 10_000 }));
-  const cut = [...all].map((g) => (g.lastMembershipUpdated as Date).getTime()).sort((a, b) => a - b)[Math.floor(all.length / 2)]!;
-  const recent = await collect(client.groupApi.listGroups({ filter: `lastMembershipUpdated gt "${new Date(cut).toISOString()}"`, limit: 10 }));
+  const cut = [...all].map((g) => (g.lastMembershipUpdated as Date).getTime()).sort((a, b) => a - b)[
+    Math.floor(all.length / 2)
+  ]!;
+  const recent = await collect(
+    client.groupApi.listGroups({ filter: `lastMembershipUpdated gt "${new Date(cut).toISOString()}"`, limit: 10 }),
+  );
   expect(recent.length).toBe(all.filter((g) => (g.lastMembershipUpdated as Date).getTime() > cut).length);
 });

@@ -56,7 +56,10 @@ test('poll from an initial position: the next page holds exactly the changes mad
     'group.user_membership.remove',
   ]);
   const add = events[1]!;
-  expect(add.target!.map((t) => [t.type, t.id])).toEqual([['User', userId], ['UserGroup', groupId]]);
+  expect(add.target!.map((t) => [t.type, t.id])).toEqual([
+    ['User', userId],
+    ['UserGroup', groupId],
+  ]);
   expect(add.target![0]!.alternateId).toBe(user.login);
   expect(add.outcome!.result).toBe('SUCCESS');
   expect(add.actor!.type).toBe('User');
@@ -84,7 +87,10 @@ test('changes through the control API appear in the log and deletions log deacti
   const response = await fetch(`${emulator.url}/_emulator/changes`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${emulator.controlToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify([{ op: 'updateUser', id: user.id, patch: { enabled: false } }, { op: 'deleteUser', id: user.id }]),
+    body: JSON.stringify([
+      { op: 'updateUser', id: user.id, patch: { enabled: false } },
+      { op: 'deleteUser', id: user.id },
+    ]),
   });
   expect(response.status).toBe(200);
   const page = await fetch(next, { headers: { Authorization: `SSWS ${emulator.apiToken}` } });
@@ -96,12 +102,19 @@ test('changes through the control API appear in the log and deletions log deacti
   const disable = types[0];
   expect(disable === 'user.lifecycle.suspend' || disable === 'user.lifecycle.deactivate').toBe(true);
   const tail = types.slice(1 + removals);
-  expect(tail).toEqual(disable === 'user.lifecycle.suspend' ? ['user.lifecycle.deactivate', 'user.lifecycle.delete.initiated'] : ['user.lifecycle.delete.initiated']);
+  expect(tail).toEqual(
+    disable === 'user.lifecycle.suspend'
+      ? ['user.lifecycle.deactivate', 'user.lifecycle.delete.initiated']
+      : ['user.lifecycle.delete.initiated'],
+  );
   expect(links(page.headers).next).toBeDefined();
 });
 
 test('a position older than the retained window is 400 E0000001; the forceResync fault loses any position once', async () => {
-  const small = await startOktaEmulator({ tenant: { seed: 'okta-logs-small', users: 50, groups: 5 }, logRetention: { maxEvents: 5 } });
+  const small = await startOktaEmulator({
+    tenant: { seed: 'okta-logs-small', users: 50, groups: 5 },
+    logRetention: { maxEvents: 5 },
+  });
   try {
     const client = sswsClient(small.url, small.apiToken);
     const collection = await client.systemLogApi.listLogEvents({ since: new Date().toISOString() });
@@ -143,22 +156,46 @@ test('bounded queries: filter by eventType, since/until without a polling link, 
 
   const client = sswsClient(emulator.url, emulator.apiToken);
   const adds: LogEvent[] = [];
-  await (await client.systemLogApi.listLogEvents({ since: start, until, filter: 'eventType eq "group.user_membership.add"', limit: 2 })).each((e) => {
+  await (
+    await client.systemLogApi.listLogEvents({
+      since: start,
+      until,
+      filter: 'eventType eq "group.user_membership.add"',
+      limit: 2,
+    })
+  ).each((e) => {
     adds.push(e);
   });
-  expect(adds.map((e) => e.target!.find((t) => t.type === 'User')!.id)).toEqual(users.map((u) => emulator.directory.oktaUserId(u.id)));
+  expect(adds.map((e) => e.target!.find((t) => t.type === 'User')!.id)).toEqual(
+    users.map((u) => emulator.directory.oktaUserId(u.id)),
+  );
 
-  const bounded = await getJson(emulator, `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&limit=100`);
+  const bounded = await getJson(
+    emulator,
+    `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&limit=100`,
+  );
   expect((bounded.body as unknown[]).length).toBe(6);
   expect(links(bounded.headers).next).toBeUndefined();
 
-  const descending = await getAll(emulator, `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&sortOrder=DESCENDING&limit=4`);
+  const descending = await getAll(
+    emulator,
+    `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&sortOrder=DESCENDING&limit=4`,
+  );
   expect(descending.pages).toBe(2);
-  expect((descending.items as { eventType: string }[]).map((e) => e.eventType)).toEqual(['group.profile.update', ...Array(5).fill('group.user_membership.add')]);
+  expect((descending.items as { eventType: string }[]).map((e) => e.eventType)).toEqual([
+    'group.profile.update',
+    ...Array(5).fill('group.user_membership.add'),
+  ]);
 
-  const byTarget = await getJson(emulator, `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&filter=${encodeURIComponent(`target.id eq "${emulator.directory.oktaUserId(users[2]!.id)}"`)}`);
+  const byTarget = await getJson(
+    emulator,
+    `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&filter=${encodeURIComponent(`target.id eq "${emulator.directory.oktaUserId(users[2]!.id)}"`)}`,
+  );
   expect((byTarget.body as unknown[]).length).toBe(1);
-  const keyword = await getJson(emulator, `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&q=${encodeURIComponent('profile update')}`);
+  const keyword = await getJson(
+    emulator,
+    `/api/v1/logs?since=${encodeURIComponent(start)}&until=${encodeURIComponent(until)}&q=${encodeURIComponent('profile update')}`,
+  );
   expect((keyword.body as { eventType: string }[]).map((e) => e.eventType)).toEqual(['group.profile.update']);
 
   const badFilter = await getJson(emulator, `/api/v1/logs?filter=${encodeURIComponent('eventType eq')}`);

@@ -11,7 +11,10 @@ let emulator: RunningOktaEmulator;
 
 beforeAll(async () => {
   scrubOktaEnvironment();
-  emulator = await startOktaEmulator({ tenant: { seed: 'okta-rate', users: 300, groups: 10 }, rateLimitWindowSeconds: 1 });
+  emulator = await startOktaEmulator({
+    tenant: { seed: 'okta-rate', users: 300, groups: 10 },
+    rateLimitWindowSeconds: 1,
+  });
 });
 
 afterAll(async () => {
@@ -53,16 +56,26 @@ test('over the budget: 429 with the E0000047 body and Remaining 0; the budget re
   emulator.faults.update({ throttle: { enabled: true, budget: 2 } });
   // Start at the beginning of a window so that three calls share it.
   await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
-  const call = () => fetch(`${emulator.url}/api/v1/groups`, { headers: { Authorization: `SSWS ${emulator.apiToken}` } });
+  const call = () =>
+    fetch(`${emulator.url}/api/v1/groups`, { headers: { Authorization: `SSWS ${emulator.apiToken}` } });
   const [a, b, c] = [await call(), await call(), await call()];
   expect([a.status, b.status, c.status]).toEqual([200, 200, 429]);
   expect(rateHeaders(c.headers).slice(0, 2)).toEqual(['2', '0']);
   const body = (await c.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorLink: 'E0000047' });
+  expect(body).toMatchObject({
+    errorCode: 'E0000047',
+    errorSummary: 'API call exceeded rate limit due to too many requests.',
+    errorLink: 'E0000047',
+  });
   expect(Number(c.headers.get('x-rate-limit-reset')) * 1000).toBeGreaterThan(Date.parse(c.headers.get('date')!));
   // Another bucket is not affected.
-  expect((await fetch(`${emulator.url}/api/v1/users?limit=1`, { headers: { Authorization: `SSWS ${emulator.apiToken}` } })).status).toBe(200);
-  await new Promise((resolve) => setTimeout(resolve, Number(c.headers.get('x-rate-limit-reset')) * 1000 - Date.now() + 5));
+  expect(
+    (await fetch(`${emulator.url}/api/v1/users?limit=1`, { headers: { Authorization: `SSWS ${emulator.apiToken}` } }))
+      .status,
+  ).toBe(200);
+  await new Promise((resolve) =>
+    setTimeout(resolve, Number(c.headers.get('x-rate-limit-reset')) * 1000 - Date.now() + 5),
+  );
   expect((await call()).status).toBe(200);
 });
 
@@ -101,14 +114,22 @@ test('the concurrency limit answers 429 to requests beyond it; throttling off me
   });
   try {
     const burst = () =>
-      Promise.all(Array.from({ length: 8 }, () => fetch(`${narrow.url}/api/v1/users/unknown`, { headers: { Authorization: `SSWS ${narrow.apiToken}` } })));
+      Promise.all(
+        Array.from({ length: 8 }, () =>
+          fetch(`${narrow.url}/api/v1/users/unknown`, { headers: { Authorization: `SSWS ${narrow.apiToken}` } }),
+        ),
+      );
     const quiet = await burst();
     expect(quiet.every((r) => r.status === 404 && r.headers.get('x-rate-limit-limit') === '50')).toBe(true);
     narrow.faults.update({ throttle: { enabled: true, budget: null } });
     const loud = await burst();
     const limited = loud.filter((r) => r.status === 429);
     expect(limited.length).toBe(5);
-    expect(limited.every((r) => r.headers.get('x-rate-limit-limit') === '3' && r.headers.get('x-rate-limit-remaining') === '0')).toBe(true);
+    expect(
+      limited.every(
+        (r) => r.headers.get('x-rate-limit-limit') === '3' && r.headers.get('x-rate-limit-remaining') === '0',
+      ),
+    ).toBe(true);
     expect(((await limited[0]!.json()) as { errorCode: string }).errorCode).toBe('E0000047');
   } finally {
     await narrow.close();
@@ -117,7 +138,9 @@ test('the concurrency limit answers 429 to requests beyond it; throttling off me
 
 test('vendor-neutral faults apply to API requests: injected 503s', async () => {
   emulator.faults.update({ serverErrorRate: 1 });
-  const response = await fetch(`${emulator.url}/api/v1/users`, { headers: { Authorization: `SSWS ${emulator.apiToken}` } });
+  const response = await fetch(`${emulator.url}/api/v1/users`, {
+    headers: { Authorization: `SSWS ${emulator.apiToken}` },
+  });
   expect(response.status).toBe(503);
   expect(response.headers.get('x-rate-limit-limit')).toBe('600');
 });

@@ -24,7 +24,8 @@ afterAll(async () => {
 
 function expectValid(schema: string, data: unknown): void {
   const errors = spec.errors(schema, data);
-  if (errors !== null) throw new Error(`${schema} invalid:\n${errors}\n${JSON.stringify(data, null, 1).slice(0, 3000)}`);
+  if (errors !== null)
+    throw new Error(`${schema} invalid:\n${errors}\n${JSON.stringify(data, null, 1).slice(0, 3000)}`);
 }
 
 test('the validator is not vacuous: it rejects bad statuses, types, dates and invented properties', async () => {
@@ -34,15 +35,28 @@ test('the validator is not vacuous: it rejects bad statuses, types, dates and in
   expect(spec.errors('User', { ...user, status: 'BOGUS' })).not.toBeNull();
   expect(spec.errors('User', { ...user, created: 'yesterday' })).not.toBeNull();
   expect(spec.errors('User', { ...user, lastUpdatd: user.lastUpdated })).not.toBeNull();
-  expect(spec.errors('User', { ...user, profile: { ...(user.profile as object), email: 'not-an-address' } })).not.toBeNull();
+  expect(
+    spec.errors('User', { ...user, profile: { ...(user.profile as object), email: 'not-an-address' } }),
+  ).not.toBeNull();
   expect(spec.errors('Group', { id: 'x', type: 'SOME_GROUP' })).not.toBeNull();
   expect(spec.errors('LogEvent', { outcome: { result: 'MAYBE' } })).not.toBeNull();
 });
 
 test('every listed user, in every status, is a valid User; single-user responses too', async () => {
   const seen = new Set<string>();
-  for (const status of ['ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'STAGED', 'SUSPENDED']) {
-    const { items: users } = await getAll(emulator, `/api/v1/users?search=${encodeURIComponent(`status eq "${status}"`)}`);
+  for (const status of [
+    'ACTIVE',
+    'DEPROVISIONED',
+    'LOCKED_OUT',
+    'PASSWORD_EXPIRED',
+    'PROVISIONED',
+    'STAGED',
+    'SUSPENDED',
+  ]) {
+    const { items: users } = await getAll(
+      emulator,
+      `/api/v1/users?search=${encodeURIComponent(`status eq "${status}"`)}`,
+    );
     expect(users.length).toBeGreaterThan(0);
     for (const user of users) {
       expectValid('User', user);

@@ -20,7 +20,9 @@ describe('applicationAuth on keep-alive connections', () => {
     const app = new Koa();
     app.use(
       applicationAuth({
-        applications: [{ name: 'jira', passwordHash: 'stored-hash', allowedAddresses: [parseCidr('127.0.0.1/32')], directories: [] }],
+        applications: [
+          { name: 'jira', passwordHash: 'stored-hash', allowedAddresses: [parseCidr('127.0.0.1/32')], directories: [] },
+        ],
         trustedProxies: [parseCidr('127.0.0.1/32')],
         verifyPassword: async (password, hash) => {
           checks++;
@@ -39,7 +41,10 @@ describe('applicationAuth on keep-alive connections', () => {
 
   const basic = (password: string) => `Basic ${Buffer.from(`jira:${password}`).toString('base64')}`;
 
-  function get(agent: http.Agent, headers: Record<string, string>): Promise<{ status: number; body: string; socket: unknown }> {
+  function get(
+    agent: http.Agent,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string; socket: unknown }> {
     return new Promise((resolve, reject) => {
       const request = http.get({ host: '127.0.0.1', port, path: '/', agent, headers }, (response) => {
         let body = '';
@@ -96,7 +101,12 @@ describe('applicationAuth on keep-alive connections', () => {
 describe('applicationAuth with the failed-login limit', () => {
   const apps = [
     { name: 'jira', passwordHash: 'jira-hash', allowedAddresses: [parseCidr('127.0.0.1/32')], directories: [] },
-    { name: 'confluence', passwordHash: 'confluence-hash', allowedAddresses: [parseCidr('127.0.0.1/32')], directories: [] },
+    {
+      name: 'confluence',
+      passwordHash: 'confluence-hash',
+      allowedAddresses: [parseCidr('127.0.0.1/32')],
+      directories: [],
+    },
   ];
   const RIGHT: Record<string, string> = { 'jira-hash': 'right', 'confluence-hash': 'conf-right' };
 
@@ -158,13 +168,20 @@ describe('applicationAuth with the failed-login limit', () => {
 
   const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 
-  function get(port: number, authorization: string, agent: http.Agent | false = false): Promise<{ status: number; body: string; socket: unknown }> {
+  function get(
+    port: number,
+    authorization: string,
+    agent: http.Agent | false = false,
+  ): Promise<{ status: number; body: string; socket: unknown }> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port, path: '/', agent, headers: { authorization } }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, socket: request.socket }));
-      });
+      const request = http.get(
+        { host: '127.0.0.1', port, path: '/', agent, headers: { authorization } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body, socket: request.socket }));
+        },
+      );
       request.on('error', reject);
     });
   }

@@ -17,7 +17,10 @@ describe('Crowd REST facade', () => {
     const { auth, headers, ...rest } = init;
     const response = await fetch(`${base()}${path}`, {
       ...rest,
-      headers: { ...(auth === null ? {} : { authorization: auth ?? cg.basic() }), ...(headers as Record<string, string>) },
+      headers: {
+        ...(auth === null ? {} : { authorization: auth ?? cg.basic() }),
+        ...(headers as Record<string, string>),
+      },
     });
     return { status: response.status, headers: response.headers, body: await response.text() };
   }
@@ -33,17 +36,22 @@ describe('Crowd REST facade', () => {
     expect(user.attributes.name).toBe('alice'); // canonical stored case
     expect(text(user, 'active')).toBe('true');
     expect(text(user, 'key')).toBe(`${cg.directoryIds[0]}:id-alice`);
-    expect([text(user, 'first-name'), text(user, 'last-name'), text(user, 'display-name'), text(user, 'email')]).toEqual([
-      'Alice',
-      'Liddell',
-      'Alice Liddell',
-      'alice@example.com',
-    ]);
+    expect([
+      text(user, 'first-name'),
+      text(user, 'last-name'),
+      text(user, 'display-name'),
+      text(user, 'email'),
+    ]).toEqual(['Alice', 'Liddell', 'Alice Liddell', 'alice@example.com']);
     expect(child(user, 'link')!.attributes.href).toBe(`${base()}/user?username=alice`);
 
     const json = await call('/user?username=alice', { headers: { accept: 'application/json' } });
     expect(json.headers.get('content-type')).toBe('application/json');
-    expect(JSON.parse(json.body)).toMatchObject({ name: 'alice', active: true, key: `${cg.directoryIds[0]}:id-alice`, 'first-name': 'Alice' });
+    expect(JSON.parse(json.body)).toMatchObject({
+      name: 'alice',
+      active: true,
+      key: `${cg.directoryIds[0]}:id-alice`,
+      'first-name': 'Alice',
+    });
   });
 
   test('an inactive user says so, and `+` in a query string is a space', async () => {
@@ -54,7 +62,9 @@ describe('Crowd REST facade', () => {
   });
 
   test('the latest alias serves the same resources', async () => {
-    const response = await fetch(`${cg.url}/rest/usermanagement/latest/group?groupname=developers`, { headers: { authorization: cg.basic() } });
+    const response = await fetch(`${cg.url}/rest/usermanagement/latest/group?groupname=developers`, {
+      headers: { authorization: cg.basic() },
+    });
     expect(response.status).toBe(200);
     const group = parseXml(await response.text());
     expect([group.attributes.name, text(group, 'type'), text(group, 'active'), text(group, 'description')]).toEqual([
@@ -76,7 +86,8 @@ describe('Crowd REST facade', () => {
     const missing = await call('/user');
     expect(missing.status).toBe(400);
     expect(text(parseXml(missing.body), 'reason')).toBe('ILLEGAL_ARGUMENT');
-    for (const response of [user, group, missing]) expect(response.headers.get('x-embedded-crowd-version')).toBeTruthy();
+    for (const response of [user, group, missing])
+      expect(response.headers.get('x-embedded-crowd-version')).toBeTruthy();
   });
 
   test('application authentication: 401 text with WWW-Authenticate, 403 for a disallowed address', async () => {
@@ -125,7 +136,11 @@ describe('Crowd REST facade', () => {
         { name: 'carol', link: { rel: 'self', href: `${base()}/user?username=carol` } },
       ],
     });
-    const past = await call('/search?entity-type=group&start-index=50', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<null-search-restriction/>' });
+    const past = await call('/search?entity-type=group&start-index=50', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<null-search-restriction/>',
+    });
     expect(parseXml(past.body).children).toEqual([]);
   });
 
@@ -134,14 +149,28 @@ describe('Crowd REST facade', () => {
       <property-search-restriction><property><name>email</name><type>STRING</type></property><match-mode>ENDS_WITH</match-mode><value>.ORG</value></property-search-restriction>
       <property-search-restriction><property><name>name</name><type>STRING</type></property><match-mode>STARTS_WITH</match-mode><value>al</value></property-search-restriction>
     </restrictions></boolean-search-restriction>`;
-    const posted = await call('/search?entity-type=user', { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
-    expect(parseXml(posted.body).children.map((u) => u.attributes.name)).toEqual(['alice', 'carol']);
-    const cql = await call(`/search?entity-type=user&restriction=${encodeURIComponent('active=false or email="bob@example.com"')}`, {
-      headers: { accept: 'application/json' },
+    const posted = await call('/search?entity-type=user', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body,
     });
-    expect((JSON.parse(cql.body) as { users: Array<{ name: string }> }).users.map((u) => u.name)).toEqual(['Bob Smith', 'dave']);
-    const groups = await call(`/search?entity-type=group&restriction=${encodeURIComponent('name = dev*')}&expand=group`);
-    expect(parseXml(groups.body).children.map((g) => [g.attributes.name, text(g, 'type')])).toEqual([['developers', 'GROUP']]);
+    expect(parseXml(posted.body).children.map((u) => u.attributes.name)).toEqual(['alice', 'carol']);
+    const cql = await call(
+      `/search?entity-type=user&restriction=${encodeURIComponent('active=false or email="bob@example.com"')}`,
+      {
+        headers: { accept: 'application/json' },
+      },
+    );
+    expect((JSON.parse(cql.body) as { users: Array<{ name: string }> }).users.map((u) => u.name)).toEqual([
+      'Bob Smith',
+      'dave',
+    ]);
+    const groups = await call(
+      `/search?entity-type=group&restriction=${encodeURIComponent('name = dev*')}&expand=group`,
+    );
+    expect(parseXml(groups.body).children.map((g) => [g.attributes.name, text(g, 'type')])).toEqual([
+      ['developers', 'GROUP'],
+    ]);
   });
 
   test('bad search input: 400 entities for each mistake, the server unharmed', async () => {
@@ -153,9 +182,22 @@ describe('Crowd REST facade', () => {
       ['/search?entity-type=user&start-index=-1', {}],
       ['/search?entity-type=user&max-results=0', {}],
       ['/search?entity-type=user&max-results=abc', {}],
-      ['/search?entity-type=user', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<null-search-restriction>' }],
-      ['/search?entity-type=user', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"restriction-type":' }],
-      ['/search?entity-type=user', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<!DOCTYPE x [<!ENTITY a "aaaa">]><null-search-restriction/>' }],
+      [
+        '/search?entity-type=user',
+        { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<null-search-restriction>' },
+      ],
+      [
+        '/search?entity-type=user',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"restriction-type":' },
+      ],
+      [
+        '/search?entity-type=user',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/xml' },
+          body: '<!DOCTYPE x [<!ENTITY a "aaaa">]><null-search-restriction/>',
+        },
+      ],
     ];
     for (const [path, init] of cases) {
       const response = await call(path, init);
@@ -163,7 +205,11 @@ describe('Crowd REST facade', () => {
       expect(text(parseXml(response.body), 'reason')).toBe('ILLEGAL_ARGUMENT');
     }
     // A type that is neither XML nor JSON: 415, as Jersey answers (input-limits.test.ts).
-    const csv = await call('/search?entity-type=user', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' });
+    const csv = await call('/search?entity-type=user', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b',
+    });
     expect([csv.status, text(parseXml(csv.body), 'reason')]).toEqual([415, 'ILLEGAL_ARGUMENT']);
     const huge = await call('/search?entity-type=user', {
       method: 'POST',
@@ -182,12 +228,16 @@ describe('Crowd REST facade', () => {
     const notMember = await call('/user/group/direct?username=carol&groupname=developers');
     expect(notMember.status).toBe(404);
     expect(text(parseXml(notMember.body), 'reason')).toBe('MEMBERSHIP_NOT_FOUND');
-    const users = await call('/group/user/direct?groupname=developers&expand=user', { headers: { accept: 'application/json' } });
+    const users = await call('/group/user/direct?groupname=developers&expand=user', {
+      headers: { accept: 'application/json' },
+    });
     expect((JSON.parse(users.body) as { users: Array<{ name: string; active: boolean }> }).users).toMatchObject([
       { name: 'alice', active: true },
       { name: 'Bob Smith', active: true },
     ]);
-    expect((await call('/group/user/direct?groupname=developers&max-results=1&start-index=1')).body).toContain('Bob Smith');
+    expect((await call('/group/user/direct?groupname=developers&max-results=1&start-index=1')).body).toContain(
+      'Bob Smith',
+    );
     expect((await call('/group/user/direct?groupname=nope')).status).toBe(404);
     expect((await call('/user/group/direct?username=nope')).status).toBe(404);
   });
@@ -199,7 +249,10 @@ describe('Crowd REST facade', () => {
     const byGroup = Object.fromEntries(
       memberships.children.map((m) => [
         m.attributes.group,
-        { users: child(m, 'users')!.children.map((u) => u.attributes.name), groups: child(m, 'groups')!.children.map((g) => g.attributes.name) },
+        {
+          users: child(m, 'users')!.children.map((u) => u.attributes.name),
+          groups: child(m, 'groups')!.children.map((g) => g.attributes.name),
+        },
       ]),
     );
     expect(byGroup).toEqual({
@@ -211,7 +264,11 @@ describe('Crowd REST facade', () => {
   });
 
   test('writes are refused as on a read-only directory; unknown resources are 404 entities', async () => {
-    const create = await call('/user', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<user name="x"/>' });
+    const create = await call('/user', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<user name="x"/>',
+    });
     expect(create.status).toBe(403);
     expect(text(parseXml(create.body), 'reason')).toBe('APPLICATION_PERMISSION_DENIED');
     expect((await call('/group?groupname=developers', { method: 'DELETE' })).status).toBe(403);

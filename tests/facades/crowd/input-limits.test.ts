@@ -12,7 +12,8 @@ import type { Logger } from '../../../src/logging/logger';
 import { startServer, type RunningServer } from '../../../src/server/server';
 import { openSqliteStore } from '../../../src/store/open';
 import type { ChangeSet, Store } from '../../../src/store/store';
-const MAX_RESTRICTION_DEPTH = 16, MAX_RESTRICTION_NODES = 10000;
+const MAX_RESTRICTION_DEPTH = 16,
+  MAX_RESTRICTION_NODES = 10000;
 const MAX_SEARCH_TERMS = 1000;
 import { userRecord } from '../../conformance/fixtures';
 import { ADMIN_TOKEN, APP_PASSWORD, startTestCrowdgate, type TestCrowdgate } from '../../helpers/crowdgate';
@@ -80,13 +81,20 @@ describe('Crowd input limits', () => {
     call(path, { method: 'POST', headers: type === undefined ? {} : { 'content-type': type }, body });
   const json = (path: string, body: unknown) => post(path, 'application/json', JSON.stringify(body));
   const expectIllegal = (answer: Answer, status: number, message: RegExp) => {
-    expect([answer.status, errorOf(answer)]).toEqual([status, { reason: 'ILLEGAL_ARGUMENT', message: expect.stringMatching(message) }]);
+    expect([answer.status, errorOf(answer)]).toEqual([
+      status,
+      { reason: 'ILLEGAL_ARGUMENT', message: expect.stringMatching(message) },
+    ]);
     expect(answer.headers.get('x-embedded-crowd-version')).toMatch(/^Crowd\//);
   };
 
   describe('no 500s for well-formed input', () => {
     test("a search value longer than SQLite's LIKE pattern limit works, in fields and attributes", async () => {
-      for (const [mode, value] of [['CONTAINS', LONG.toUpperCase()], ['STARTS_WITH', `a${LONG}`], ['ENDS_WITH', `${LONG}z`]] as const) {
+      for (const [mode, value] of [
+        ['CONTAINS', LONG.toUpperCase()],
+        ['STARTS_WITH', `a${LONG}`],
+        ['ENDS_WITH', `${LONG}z`],
+      ] as const) {
         const answer = await json('/search?entity-type=user', prop('displayName', mode, value));
         expect([mode, answer.status, names(answer.body)]).toEqual([mode, 200, ['longshot']]);
       }
@@ -100,12 +108,19 @@ describe('Crowd input limits', () => {
       const misses = (n: number, make: (i: number) => unknown) => Array.from({ length: n }, (_, i) => make(i));
       const wideOr = await json('/search?entity-type=user', {
         'boolean-logic': 'OR',
-        restrictions: [...misses(MAX_SEARCH_TERMS - 2, (i) => prop('name', 'STARTS_WITH', `zz${i}`)), prop('name', 'EXACTLY_MATCHES', 'CAROL'), prop('email', 'CONTAINS', 'ALICE@')],
+        restrictions: [
+          ...misses(MAX_SEARCH_TERMS - 2, (i) => prop('name', 'STARTS_WITH', `zz${i}`)),
+          prop('name', 'EXACTLY_MATCHES', 'CAROL'),
+          prop('email', 'CONTAINS', 'ALICE@'),
+        ],
       });
       expect([wideOr.status, names(wideOr.body)]).toEqual([200, ['alice', 'carol']]);
       const equalities = await json('/search?entity-type=user', {
         'boolean-logic': 'or',
-        restrictions: [...misses(MAX_SEARCH_TERMS - 1, (i) => prop('name', 'EXACTLY_MATCHES', `nobody${i}`)), prop('name', 'EXACTLY_MATCHES', 'dave')],
+        restrictions: [
+          ...misses(MAX_SEARCH_TERMS - 1, (i) => prop('name', 'EXACTLY_MATCHES', `nobody${i}`)),
+          prop('name', 'EXACTLY_MATCHES', 'dave'),
+        ],
       });
       expect([equalities.status, names(equalities.body)]).toEqual([200, ['dave']]);
       // The most SQL parameters a term needs (an attribute STARTS_WITH: name, value, length), on every term.
@@ -116,13 +131,32 @@ describe('Crowd input limits', () => {
       expect([attributes.status, names(attributes.body)]).toEqual([200, []]);
       const nested = await json('/search?entity-type=user', {
         'boolean-logic': 'OR',
-        restrictions: misses(MAX_SEARCH_TERMS / 2 + 1, () => ({ 'boolean-logic': 'AND', restrictions: [prop('name', 'LESS_THAN_OR_EQUAL', 'a'), {}] })),
+        restrictions: misses(MAX_SEARCH_TERMS / 2 + 1, () => ({
+          'boolean-logic': 'AND',
+          restrictions: [prop('name', 'LESS_THAN_OR_EQUAL', 'a'), {}],
+        })),
       });
       expect([nested.status, names(nested.body)]).toEqual([200, []]);
-      const tooMany = await json('/search?entity-type=user', { 'boolean-logic': 'OR', restrictions: misses(MAX_SEARCH_TERMS + 1, (i) => prop('name', 'EXACTLY_MATCHES', `u${i}`)) });
-      expectIllegal(tooMany, 400, new RegExp(`^Search restriction is invalid: more than ${MAX_SEARCH_TERMS} property restrictions in one search$`));
-      const tooLarge = await json('/search?entity-type=user', { 'boolean-logic': 'OR', restrictions: misses(MAX_RESTRICTION_NODES, () => ({})) });
-      expectIllegal(tooLarge, 400, new RegExp(`^Search restriction is invalid: more than ${MAX_RESTRICTION_NODES} restrictions$`));
+      const tooMany = await json('/search?entity-type=user', {
+        'boolean-logic': 'OR',
+        restrictions: misses(MAX_SEARCH_TERMS + 1, (i) => prop('name', 'EXACTLY_MATCHES', `u${i}`)),
+      });
+      expectIllegal(
+        tooMany,
+        400,
+        new RegExp(
+          `^Search restriction is invalid: more than ${MAX_SEARCH_TERMS} property restrictions in one search$`,
+        ),
+      );
+      const tooLarge = await json('/search?entity-type=user', {
+        'boolean-logic': 'OR',
+        restrictions: misses(MAX_RESTRICTION_NODES, () => ({})),
+      });
+      expectIllegal(
+        tooLarge,
+        400,
+        new RegExp(`^Search restriction is invalid: more than ${MAX_RESTRICTION_NODES} restrictions$`),
+      );
     });
 
     test(`CQL with ${MAX_SEARCH_TERMS} OR or AND terms works`, async () => {
@@ -133,39 +167,85 @@ describe('Crowd input limits', () => {
       const ands = await call(`/search?entity-type=user&restriction=${encodeURIComponent(and).replaceAll('%20', '+')}`);
       expect([ands.status, names(ands.body)]).toEqual([200, ['alice', 'Bob Smith', 'carol', 'jürgen', 'longshot']]);
       const tooMany = `${and} and active=true`;
-      expectIllegal(await call(`/search?entity-type=user&restriction=${encodeURIComponent(tooMany)}`), 400, /more than 1000 property restrictions/);
+      expectIllegal(
+        await call(`/search?entity-type=user&restriction=${encodeURIComponent(tooMany)}`),
+        400,
+        /more than 1000 property restrictions/,
+      );
     });
 
     test('start-index and max-results beyond a Java int are 400 naming the parameter; 2^31-1 is an empty page', async () => {
       for (const value of ['2147483648', '4294967296', '9007199254740993', '99999999999999999999999']) {
-        expectIllegal(await call(`/search?entity-type=user&start-index=${value}`), 400, /^start-index must be at most 2147483647$/);
-        expectIllegal(await call(`/group/user/direct?groupname=developers&expand=user&start-index=${value}`), 400, /^start-index must be at most 2147483647$/);
-        expectIllegal(await call(`/group/user/direct?groupname=developers&start-index=${value}`), 400, /^start-index must be at most 2147483647$/);
-        expectIllegal(await post(`/search?entity-type=group&max-results=${value}`, 'application/xml', '<null-search-restriction/>'), 400, /^max-results must be at most 2147483647/);
+        expectIllegal(
+          await call(`/search?entity-type=user&start-index=${value}`),
+          400,
+          /^start-index must be at most 2147483647$/,
+        );
+        expectIllegal(
+          await call(`/group/user/direct?groupname=developers&expand=user&start-index=${value}`),
+          400,
+          /^start-index must be at most 2147483647$/,
+        );
+        expectIllegal(
+          await call(`/group/user/direct?groupname=developers&start-index=${value}`),
+          400,
+          /^start-index must be at most 2147483647$/,
+        );
+        expectIllegal(
+          await post(`/search?entity-type=group&max-results=${value}`, 'application/xml', '<null-search-restriction/>'),
+          400,
+          /^max-results must be at most 2147483647/,
+        );
       }
       const last = await call('/search?entity-type=user&start-index=2147483647&max-results=2147483647');
       expect([last.status, names(last.body)]).toEqual([200, []]);
       const expanded = await call('/group/user/direct?groupname=developers&expand=user&start-index=2147483647');
       expect([expanded.status, names(expanded.body)]).toEqual([200, []]);
-      expectIllegal(await call('/search?entity-type=user&start-index=1e3'), 400, /^start-index must be an integer, not "1e3"$/);
+      expectIllegal(
+        await call('/search?entity-type=user&start-index=1e3'),
+        400,
+        /^start-index must be an integer, not "1e3"$/,
+      );
     });
 
     test(`restrictions nest ${MAX_RESTRICTION_DEPTH} levels deep; deeper, even 10,000 levels, is 400 with the Crowd message`, async () => {
       const nestJson = (depth: number, leaf: string) =>
         '{"boolean-logic":"AND","restrictions":['.repeat(depth - 1) + leaf + ']}'.repeat(depth - 1);
       const nestXml = (depth: number, leaf: string) =>
-        '<boolean-search-restriction boolean-logic="AND"><restrictions>'.repeat(depth - 1) + leaf + '</restrictions></boolean-search-restriction>'.repeat(depth - 1);
+        '<boolean-search-restriction boolean-logic="AND"><restrictions>'.repeat(depth - 1) +
+        leaf +
+        '</restrictions></boolean-search-restriction>'.repeat(depth - 1);
       // LESS_THAN_OR_EQUAL on a string adds a level of its own in the GraphQL filter.
       const lte = JSON.stringify(prop('name', 'LESS_THAN_OR_EQUAL', 'bob smith'));
       const deepest = await post('/search?entity-type=user', 'application/json', nestJson(MAX_RESTRICTION_DEPTH, lte));
       expect([deepest.status, names(deepest.body)]).toEqual([200, ['alice', 'Bob Smith']]);
-      const deepestXml = await post('/search?entity-type=user', 'application/xml', nestXml(MAX_RESTRICTION_DEPTH, xmlProp('name', 'GREATER_THAN_OR_EQUAL', 'longshot')));
+      const deepestXml = await post(
+        '/search?entity-type=user',
+        'application/xml',
+        nestXml(MAX_RESTRICTION_DEPTH, xmlProp('name', 'GREATER_THAN_OR_EQUAL', 'longshot')),
+      );
       expect([deepestXml.status, names(deepestXml.body)]).toEqual([200, ['longshot']]);
       const deeper = new RegExp(`^Search restriction is invalid: .*nested deeper than ${MAX_RESTRICTION_DEPTH} levels`);
-      expectIllegal(await post('/search?entity-type=user', 'application/json', nestJson(MAX_RESTRICTION_DEPTH + 1, lte)), 400, deeper);
+      expectIllegal(
+        await post('/search?entity-type=user', 'application/json', nestJson(MAX_RESTRICTION_DEPTH + 1, lte)),
+        400,
+        deeper,
+      );
       expectIllegal(await post('/search?entity-type=user', 'application/json', nestJson(10_000, lte)), 400, deeper);
-      expectIllegal(await post('/search?entity-type=user', 'application/xml', nestXml(MAX_RESTRICTION_DEPTH + 1, '<null-search-restriction/>')), 400, deeper);
-      expectIllegal(await post('/search?entity-type=user', 'application/xml', nestXml(5_000, '<null-search-restriction/>')), 400, /nested deeper than/);
+      expectIllegal(
+        await post(
+          '/search?entity-type=user',
+          'application/xml',
+          nestXml(MAX_RESTRICTION_DEPTH + 1, '<null-search-restriction/>'),
+        ),
+        400,
+        deeper,
+      );
+      expectIllegal(
+        await post('/search?entity-type=user', 'application/xml', nestXml(5_000, '<null-search-restriction/>')),
+        400,
+        /nested deeper than/,
+      );
       // CQL: each pair of parentheses can hold an OR of ANDs, two levels of restriction.
       let cql = 'name=x';
       for (let i = 0; i < 9; i += 1) cql = `name=a or name=b and (${cql})`;
@@ -180,24 +260,50 @@ describe('Crowd input limits', () => {
       const bodies: Array<[string, string]> = [
         ['/search?entity-type=user', nullRestriction],
         ['/authentication?username=alice', '<password><value>wonderland</value></password>'],
-        ['/session', '<authentication-context><username>alice</username><password>wonderland</password></authentication-context>'],
+        [
+          '/session',
+          '<authentication-context><username>alice</username><password>wonderland</password></authentication-context>',
+        ],
         ['/session?validate-password=false', '{"username":"alice"}'],
       ];
       for (const [path, body] of bodies) {
-        for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream']) {
+        for (const type of [
+          'text/plain',
+          'text/plain;charset=UTF-8',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/octet-stream',
+        ]) {
           const answer = await post(path, type, body);
-          expectIllegal(answer, 415, /^Unsupported Media Type: Content-Type ".+"; send application\/xml or application\/json$/);
+          expectIllegal(
+            answer,
+            415,
+            /^Unsupported Media Type: Content-Type ".+"; send application\/xml or application\/json$/,
+          );
           expect(answer.headers.get('cache-control')).toBe('no-cache, no-store');
         }
         // A Uint8Array body: fetch adds no Content-Type of its own.
-        expectIllegal(await post(path, undefined, new TextEncoder().encode(body)), 415, /^Unsupported Media Type: a request body without Content-Type/);
+        expectIllegal(
+          await post(path, undefined, new TextEncoder().encode(body)),
+          415,
+          /^Unsupported Media Type: a request body without Content-Type/,
+        );
       }
-      const asJson = await call('/search?entity-type=user', { method: 'POST', headers: { 'content-type': 'text/plain', accept: 'application/json' }, body: nullRestriction });
-      expect([asJson.status, JSON.parse(asJson.body)]).toEqual([415, { reason: 'ILLEGAL_ARGUMENT', message: expect.stringMatching(/^Unsupported Media Type/) }]);
+      const asJson = await call('/search?entity-type=user', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', accept: 'application/json' },
+        body: nullRestriction,
+      });
+      expect([asJson.status, JSON.parse(asJson.body)]).toEqual([
+        415,
+        { reason: 'ILLEGAL_ARGUMENT', message: expect.stringMatching(/^Unsupported Media Type/) },
+      ]);
       // An empty body needs no type (Crowd's postEmpty); the proper types still work.
       expect((await call('/authentication/notify?username=alice', { method: 'POST' })).status).toBe(200);
       expect((await post('/search?entity-type=user&max-results=1', 'text/xml', nullRestriction)).status).toBe(200);
-      expect((await post('/search?entity-type=user&max-results=1', 'Application/JSON; Charset="utf-8"', '{}')).status).toBe(200);
+      expect(
+        (await post('/search?entity-type=user&max-results=1', 'Application/JSON; Charset="utf-8"', '{}')).status,
+      ).toBe(200);
     });
 
     test('the charset parameter, a BOM and the XML declaration decide the encoding', async () => {
@@ -206,56 +312,146 @@ describe('Crowd input limits', () => {
       const cases: Array<[string, string | undefined, Buffer]> = [
         ['Latin-1 by charset', 'application/xml; charset=ISO-8859-1', Buffer.from(restriction, 'latin1')],
         ['Latin-1 by the XML declaration', 'application/xml', Buffer.from(restriction, 'latin1')],
-        ['Latin-1 by declaration, text/xml', 'text/xml', Buffer.from(restriction.replace('"ISO-8859-1"', "'iso-8859-1'"), 'latin1')],
+        [
+          'Latin-1 by declaration, text/xml',
+          'text/xml',
+          Buffer.from(restriction.replace('"ISO-8859-1"', "'iso-8859-1'"), 'latin1'),
+        ],
         ['charset wins over the declaration', 'application/xml;charset=utf-8', Buffer.from(restriction, 'utf8')],
-        ['UTF-16 with BOM by charset', 'application/xml; charset="UTF-16"', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(restriction.replace('ISO-8859-1', 'UTF-16'), 'utf16le')])],
+        [
+          'UTF-16 with BOM by charset',
+          'application/xml; charset="UTF-16"',
+          Buffer.concat([
+            Buffer.from([0xff, 0xfe]),
+            Buffer.from(restriction.replace('ISO-8859-1', 'UTF-16'), 'utf16le'),
+          ]),
+        ],
         ['UTF-16 without BOM is big-endian', 'application/xml; charset=utf-16', utf16be(restriction)],
-        ['UTF-16LE by BOM', 'application/xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(restriction.replace('ISO-8859-1', 'UTF-16'), 'utf16le')])],
+        [
+          'UTF-16LE by BOM',
+          'application/xml',
+          Buffer.concat([
+            Buffer.from([0xff, 0xfe]),
+            Buffer.from(restriction.replace('ISO-8859-1', 'UTF-16'), 'utf16le'),
+          ]),
+        ],
         ['UTF-16BE without BOM, by "<?"', 'application/xml', utf16be(restriction.replace('ISO-8859-1', 'UTF-16'))],
-        ['UTF-8 with BOM', 'application/xml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(restriction.replace('ISO-8859-1', 'UTF-8'), 'utf8')])],
-        ['JSON in Latin-1', 'application/json; charset=iso-8859-1', Buffer.from(JSON.stringify(prop('displayName', 'EXACTLY_MATCHES', 'jürgen groß')), 'latin1')],
-        ['JSON in windows-1252', 'application/json; charset=windows-1252', Buffer.from(JSON.stringify(prop('displayName', 'EXACTLY_MATCHES', 'jürgen groß')), 'latin1')],
+        [
+          'UTF-8 with BOM',
+          'application/xml',
+          Buffer.concat([
+            Buffer.from([0xef, 0xbb, 0xbf]),
+            Buffer.from(restriction.replace('ISO-8859-1', 'UTF-8'), 'utf8'),
+          ]),
+        ],
+        [
+          'JSON in Latin-1',
+          'application/json; charset=iso-8859-1',
+          Buffer.from(JSON.stringify(prop('displayName', 'EXACTLY_MATCHES', 'jürgen groß')), 'latin1'),
+        ],
+        [
+          'JSON in windows-1252',
+          'application/json; charset=windows-1252',
+          Buffer.from(JSON.stringify(prop('displayName', 'EXACTLY_MATCHES', 'jürgen groß')), 'latin1'),
+        ],
       ];
       for (const [name, type, body] of cases) {
         const answer = await post('/search?entity-type=user', type, body);
-        expect([name, answer.status, answer.status === 200 ? names(answer.body) : answer.body]).toEqual([name, 200, ['jürgen']]);
+        expect([name, answer.status, answer.status === 200 ? names(answer.body) : answer.body]).toEqual([
+          name,
+          200,
+          ['jürgen'],
+        ]);
       }
       const latin1 = Buffer.from(xmlProp('displayName', 'EXACTLY_MATCHES', 'JÜRGEN GROß'), 'latin1');
-      expectIllegal(await post('/search?entity-type=user', 'application/xml', latin1), 400, /^Request body is not valid UTF-8/);
-      expectIllegal(await post('/search?entity-type=user', 'application/xml; charset=us-ascii', latin1), 400, /^Request body is not valid US-ASCII/);
-      expectIllegal(await post('/search?entity-type=user', 'application/xml; charset=klingon', latin1), 415, /^Unsupported character encoding "klingon"/);
-      expectIllegal(await post('/search?entity-type=user', 'application/xml', Buffer.from(`<?xml version="1.0" encoding="EBCDIC-42"?>${nullRestriction}`)), 415, /^Unsupported character encoding "EBCDIC-42" \(given by the XML declaration\)/);
+      expectIllegal(
+        await post('/search?entity-type=user', 'application/xml', latin1),
+        400,
+        /^Request body is not valid UTF-8/,
+      );
+      expectIllegal(
+        await post('/search?entity-type=user', 'application/xml; charset=us-ascii', latin1),
+        400,
+        /^Request body is not valid US-ASCII/,
+      );
+      expectIllegal(
+        await post('/search?entity-type=user', 'application/xml; charset=klingon', latin1),
+        415,
+        /^Unsupported character encoding "klingon"/,
+      );
+      expectIllegal(
+        await post(
+          '/search?entity-type=user',
+          'application/xml',
+          Buffer.from(`<?xml version="1.0" encoding="EBCDIC-42"?>${nullRestriction}`),
+        ),
+        415,
+        /^Unsupported character encoding "EBCDIC-42" \(given by the XML declaration\)/,
+      );
     });
   });
 
   describe('invalid UTF-8 is a 400, never silently replaced', () => {
     test('in bodies', async () => {
-      const password = Buffer.concat([Buffer.from('<password><value>wonder'), Buffer.from([0xff]), Buffer.from('land</value></password>')]);
-      expectIllegal(await post('/authentication?username=alice', 'application/xml', password), 400, /^Request body is not valid UTF-8/);
+      const password = Buffer.concat([
+        Buffer.from('<password><value>wonder'),
+        Buffer.from([0xff]),
+        Buffer.from('land</value></password>'),
+      ]);
+      expectIllegal(
+        await post('/authentication?username=alice', 'application/xml', password),
+        400,
+        /^Request body is not valid UTF-8/,
+      );
       const overlong = Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
-      expectIllegal(await post('/session?validate-password=false', 'application/json;charset=UTF-8', overlong), 400, /^Request body is not valid UTF-8/);
-      const surrogate = Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]);
-      expectIllegal(await post('/session?validate-password=false', 'application/json', surrogate), 400, /^Request body is not valid UTF-8/);
+      expectIllegal(
+        await post('/session?validate-password=false', 'application/json;charset=UTF-8', overlong),
+        400,
+        /^Request body is not valid UTF-8/,
+      );
+      const surrogate = Buffer.concat([
+        Buffer.from('{"username":"'),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from('"}'),
+      ]);
+      expectIllegal(
+        await post('/session?validate-password=false', 'application/json', surrogate),
+        400,
+        /^Request body is not valid UTF-8/,
+      );
     });
 
     test('in query parameters: %FF, overlong and surrogate escapes are 400 naming the parameter; a malformed % is kept', async () => {
       for (const escape of ['%FF', '%C0%AF', '%ED%A0%80', 'al%C3']) {
         expectIllegal(await call(`/user?username=${escape}`), 400, /^Query parameter username is not valid UTF-8/);
       }
-      expectIllegal(await call('/search?entity-type=user&restriction=name%3D%E9'), 400, /^Query parameter restriction is not valid UTF-8/);
-      expect(errorOf(await call('/user?username=%zz'))).toEqual({ reason: 'USER_NOT_FOUND', message: 'User <%zz> does not exist' });
+      expectIllegal(
+        await call('/search?entity-type=user&restriction=name%3D%E9'),
+        400,
+        /^Query parameter restriction is not valid UTF-8/,
+      );
+      expect(errorOf(await call('/user?username=%zz'))).toEqual({
+        reason: 'USER_NOT_FOUND',
+        message: 'User <%zz> does not exist',
+      });
       expect((await call('/user?username=J%C3%BCRGEN')).status).toBe(200);
     });
 
     test('the GraphQL endpoint answers 400 BAD_REQUEST for a body that is not UTF-8', async () => {
-      const body = Buffer.concat([Buffer.from('{"query":"query($n: String!) { user(name: $n) { name } }","variables":{"n":"j'), Buffer.from([0xfc]), Buffer.from('rgen"}}')]);
+      const body = Buffer.concat([
+        Buffer.from('{"query":"query($n: String!) { user(name: $n) { name } }","variables":{"n":"j'),
+        Buffer.from([0xfc]),
+        Buffer.from('rgen"}}'),
+      ]);
       const response = await fetch(`${cg.url}/graphql`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body,
       });
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ errors: [{ message: expect.stringMatching(/not valid UTF-8/), extensions: { code: 'BAD_REQUEST' } }] });
+      expect(await response.json()).toEqual({
+        errors: [{ message: expect.stringMatching(/not valid UTF-8/), extensions: { code: 'BAD_REQUEST' } }],
+      });
     });
   });
 });
@@ -264,7 +460,10 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
   /** A store whose methods can be replaced while the server runs. */
   const faults: Partial<Record<keyof Store, (...args: never[]) => unknown>> = {};
   const lines: Array<Record<string, unknown>> = [];
-  const record = (level: string) => (message: string, fields: Record<string, unknown> = {}) => lines.push({ level, message, ...fields });
+  const record =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      lines.push({ level, message, ...fields });
   const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   let server: RunningServer;
   let store: Store;
@@ -275,7 +474,9 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
     store = openSqliteStore(dataDir);
     const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'demo' }]);
     // More users than the first streamed page (100), so a second page is read while streaming.
-    await store.apply(directory!.id, { upsertUsers: Array.from({ length: 150 }, (_, i) => userRecord(`u${i}`, `user${String(i).padStart(3, '0')}`)) });
+    await store.apply(directory!.id, {
+      upsertUsers: Array.from({ length: 150 }, (_, i) => userRecord(`u${i}`, `user${String(i).padStart(3, '0')}`)),
+    });
     const faulty = new Proxy(store, {
       get(target, key, receiver) {
         const fault = faults[key as keyof Store];
@@ -288,11 +489,32 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
       server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1 },
       dataDir,
       adminTokens: [{ name: 'tests', token: ADMIN_TOKEN }],
-      directories: [{ name: 'corp', provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } }],
-      applications: [{ name: 'jira', passwordHash: await hashPassword(APP_PASSWORD), allowedAddresses: [parseCidr('127.0.0.1/32')], directories: ['corp'] }],
+      directories: [
+        {
+          name: 'corp',
+          provider: 'demo' as const,
+          localGroups: [],
+          ...DEFAULT_SYNC_SETTINGS,
+          demo: { seed: 'x', users: 1, groups: 1 },
+        },
+      ],
+      applications: [
+        {
+          name: 'jira',
+          passwordHash: await hashPassword(APP_PASSWORD),
+          allowedAddresses: [parseCidr('127.0.0.1/32')],
+          directories: ['corp'],
+        },
+      ],
       trustedProxies: [],
     };
-    server = await startServer({ config, store: faulty, schema: await buildCrowdgateSchema(), directories: [directory!], logger });
+    server = await startServer({
+      config,
+      store: faulty,
+      schema: await buildCrowdgateSchema(),
+      directories: [directory!],
+      logger,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -305,17 +527,24 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
   });
 
   const basic = `Basic ${Buffer.from(`jira:${APP_PASSWORD}`).toString('base64')}`;
-  const get = (path: string) => fetch(`${server.url}/rest/usermanagement/1${path}`, { headers: { authorization: basic } });
+  const get = (path: string) =>
+    fetch(`${server.url}/rest/usermanagement/1${path}`, { headers: { authorization: basic } });
   const errorLines = () => lines.filter((l) => l.level === 'error');
 
-  async function expectLogged500(path: string, messageInLog: RegExp, answerMessage = /^Internal error \(correlation id ([0-9a-f-]{36})\)$/) {
+  async function expectLogged500(
+    path: string,
+    messageInLog: RegExp,
+    answerMessage = /^Internal error \(correlation id ([0-9a-f-]{36})\)$/,
+  ) {
     const response = await get(path);
     const error = strictDocument(await response.text(), 'error');
     expect([path, response.status, text(error, 'reason')]).toEqual([path, 500, 'OPERATION_FAILED']);
     expect(response.headers.get('x-embedded-crowd-version')).toMatch(/^Crowd\//);
     const id = answerMessage.exec(text(error, 'message')!)?.[1];
     expect(id).toBeDefined();
-    expect(errorLines()).toContainEqual(expect.objectContaining({ correlationId: id, error: expect.stringMatching(messageInLog) }));
+    expect(errorLines()).toContainEqual(
+      expect.objectContaining({ correlationId: id, error: expect.stringMatching(messageInLog) }),
+    );
     lines.length = 0;
   }
 
@@ -331,8 +560,13 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
   });
 
   test('a 500 of another kind keeps its message and adds the correlation id', async () => {
-    faults.searchGroups = () => Promise.reject(new DirectoryError('PROVIDER_UNAVAILABLE', 'the identity provider is unreachable'));
-    await expectLogged500('/search?entity-type=group', /identity provider is unreachable/, /^the identity provider is unreachable \(correlation id ([0-9a-f-]{36})\)$/);
+    faults.searchGroups = () =>
+      Promise.reject(new DirectoryError('PROVIDER_UNAVAILABLE', 'the identity provider is unreachable'));
+    await expectLogged500(
+      '/search?entity-type=group',
+      /identity provider is unreachable/,
+      /^the identity provider is unreachable \(correlation id ([0-9a-f-]{36})\)$/,
+    );
   });
 
   test('a failure after the first streamed page cuts the answer and is logged with a correlation id', async () => {
@@ -345,9 +579,13 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
     expect(response.status).toBe(200);
     await expect(response.text()).rejects.toThrow();
     // The log line is written as the stream fails, which may be just after the client saw the cut.
-    for (let i = 0; i < 50 && errorLines().length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 50 && errorLines().length === 0; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(errorLines()).toContainEqual(
-      expect.objectContaining({ correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/), error: expect.stringMatching(/disk vanished while streaming/) }),
+      expect.objectContaining({
+        correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        error: expect.stringMatching(/disk vanished while streaming/),
+      }),
     );
   });
 

@@ -62,17 +62,38 @@ describe('failed user password checks', () => {
     store = openSqliteStore(dataDir);
     const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'demo' }]);
     await store.apply(directory!.id, { upsertUsers: USERS.map((name) => userRecord(`id-${name}`, name)) });
-    const settings = { name: 'corp', provider: 'demo' as const, localGroups: [], ...DEFAULT_SYNC_SETTINGS, demo: { seed: 'x', users: 1, groups: 1 } };
+    const settings = {
+      name: 'corp',
+      provider: 'demo' as const,
+      localGroups: [],
+      ...DEFAULT_SYNC_SETTINGS,
+      demo: { seed: 'x', users: 1, groups: 1 },
+    };
     const config: Config = {
       server: { host: '127.0.0.1', port: 0, contextPath: '', workers: 1 },
       dataDir,
       adminTokens: [{ name: 'tests', token: ADMIN_TOKEN }],
       directories: [settings],
-      applications: [{ name: 'jira', passwordHash: await hashPassword(APP_PASSWORD), allowedAddresses: [parseCidr('127.0.0.1/32')], directories: ['corp'] }],
+      applications: [
+        {
+          name: 'jira',
+          passwordHash: await hashPassword(APP_PASSWORD),
+          allowedAddresses: [parseCidr('127.0.0.1/32')],
+          directories: ['corp'],
+        },
+      ],
       trustedProxies: [],
     };
     const engine = new SyncEngine(store, [{ directory: directory!, provider, settings }], silentLogger);
-    server = await startServer({ config, store, schema: await buildCrowdgateSchema(), directories: [directory!], logger: silentLogger, engine: localControl(engine), loginLimits: limits });
+    server = await startServer({
+      config,
+      store,
+      schema: await buildCrowdgateSchema(),
+      directories: [directory!],
+      logger: silentLogger,
+      engine: localControl(engine),
+      loginLimits: limits,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -81,14 +102,23 @@ describe('failed user password checks', () => {
   });
 
   /** One request on a connection of its own, so that a burst really is concurrent. */
-  function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  function post(
+    path: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const request = http.request(
         `${server.url}${path}`,
         {
           method: 'POST',
           agent: false,
-          headers: { authorization: `Basic ${Buffer.from(`jira:${APP_PASSWORD}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json', ...headers },
+          headers: {
+            authorization: `Basic ${Buffer.from(`jira:${APP_PASSWORD}`).toString('base64')}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+            ...headers,
+          },
         },
         (response) => {
           let text = '';
@@ -100,11 +130,20 @@ describe('failed user password checks', () => {
       request.end(body);
     });
   }
-  const crowd = (path: string, body: unknown) => post(`/rest/usermanagement/1${path}`, typeof body === 'string' ? body : JSON.stringify(body));
-  const authentication = (user: string, password: string) => crowd(`/authentication?username=${encodeURIComponent(user)}`, { value: password });
+  const crowd = (path: string, body: unknown) =>
+    post(`/rest/usermanagement/1${path}`, typeof body === 'string' ? body : JSON.stringify(body));
+  const authentication = (user: string, password: string) =>
+    crowd(`/authentication?username=${encodeURIComponent(user)}`, { value: password });
   const session = (user: string, password: string, address: string) =>
-    crowd('/session', { username: user, password, 'validation-factors': { validationFactors: [{ name: 'remote_address', value: address }] } });
-  const outcome = (answer: { status: number; body: string }) => [answer.status, (JSON.parse(answer.body) as { reason?: string }).reason];
+    crowd('/session', {
+      username: user,
+      password,
+      'validation-factors': { validationFactors: [{ name: 'remote_address', value: address }] },
+    });
+  const outcome = (answer: { status: number; body: string }) => [
+    answer.status,
+    (JSON.parse(answer.body) as { reason?: string }).reason,
+  ];
   const REFUSED = [400, 'INVALID_USER_AUTHENTICATION'];
 
   async function until(condition: () => boolean): Promise<void> {
@@ -143,11 +182,14 @@ describe('failed user password checks', () => {
 
   test('a familiar source still logs in while unfamiliar ones are delayed', async () => {
     expect((await session('familiar', 'familiar-pw', '192.0.2.10')).status).toBe(201);
-    for (let i = 0; i < 5; i++) expect(outcome(await session('familiar', `guess-${i}`, '198.51.100.66'))).toEqual(REFUSED);
+    for (let i = 0; i < 5; i++)
+      expect(outcome(await session('familiar', `guess-${i}`, '198.51.100.66'))).toEqual(REFUSED);
     expect(provider.askedFor('familiar')).toBe(6);
     const delayed = await session('familiar', 'guess-5', '198.51.100.66');
     expect(outcome(delayed)).toEqual(REFUSED);
-    expect(JSON.parse(delayed.body)).toMatchObject({ message: expect.stringMatching(/Too many failed .* try again in 1 s/) });
+    expect(JSON.parse(delayed.body)).toMatchObject({
+      message: expect.stringMatching(/Too many failed .* try again in 1 s/),
+    });
     // Another stranger shares the strangers' budget, even with the right password.
     expect(outcome(await session('familiar', 'familiar-pw', '198.51.100.67'))).toEqual(REFUSED);
     expect(provider.askedFor('familiar')).toBe(6);
@@ -163,7 +205,10 @@ describe('failed user password checks', () => {
     let asked = 20;
     for (const delay of [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]) {
       const refused = await authentication('delayed', 'wrong');
-      expect(JSON.parse(refused.body)).toMatchObject({ reason: 'INVALID_USER_AUTHENTICATION', message: expect.stringContaining(`try again in ${delay / 1000} s`) });
+      expect(JSON.parse(refused.body)).toMatchObject({
+        reason: 'INVALID_USER_AUTHENTICATION',
+        message: expect.stringContaining(`try again in ${delay / 1000} s`),
+      });
       now += delay - 1;
       expect(outcome(await authentication('delayed', 'delayed-pw'))).toEqual(REFUSED); // the right one too: not asked
       expect(limits.counters().user.blocked).toBeGreaterThanOrEqual(1);
@@ -183,10 +228,16 @@ describe('failed user password checks', () => {
     // Written by hand: the escape must reach the server as it is.
     expect(outcome(await crowd('/authentication?username=surrogate', '{"value":"\\ud800"}'))).toEqual(REFUSED);
     expect(outcome(await crowd('/authentication?username=surrogate', '{"value":"ok\\udfffok"}'))).toEqual(REFUSED);
-    expect(outcome(await crowd('/session', '{"username":"surrogate\\ud800","password":"surrogate-pw"}'))).toEqual(REFUSED);
+    expect(outcome(await crowd('/session', '{"username":"surrogate\\ud800","password":"surrogate-pw"}'))).toEqual(
+      REFUSED,
+    );
     const graphql = await post(
       '/graphql',
-      JSON.stringify({ query: 'mutation ($name: String!, $password: String!) { authenticateUser(name: $name, password: $password) { name } }', variables: { name: 'surrogate', password: '\ud800' } }),
+      JSON.stringify({
+        query:
+          'mutation ($name: String!, $password: String!) { authenticateUser(name: $name, password: $password) { name } }',
+        variables: { name: 'surrogate', password: '\ud800' },
+      }),
       { authorization: `Bearer ${ADMIN_TOKEN}` },
     );
     expect(JSON.parse(graphql.body)).toMatchObject({ errors: [{ extensions: { code: 'INVALID_CREDENTIALS' } }] });
@@ -198,9 +249,11 @@ describe('failed user password checks', () => {
   });
 
   test('the counters of both limits, through GraphQL', async () => {
-    const query = '{ loginLimits { application { checked refused failed succeeded blocked acceptedWhileBlocked } user { checked refused failed succeeded blocked familiarSources } } }';
+    const query =
+      '{ loginLimits { application { checked refused failed succeeded blocked acceptedWhileBlocked } user { checked refused failed succeeded blocked familiarSources } } }';
     const answer = await post('/graphql', JSON.stringify({ query }), { authorization: `Bearer ${ADMIN_TOKEN}` });
-    const { loginLimits } = (JSON.parse(answer.body) as { data: { loginLimits: ReturnType<LoginLimits['counters']> } }).data;
+    const { loginLimits } = (JSON.parse(answer.body) as { data: { loginLimits: ReturnType<LoginLimits['counters']> } })
+      .data;
     expect(loginLimits).toEqual(limits.counters());
     // The application password was checked once (then known good on every new connection).
     expect(loginLimits.application).toMatchObject({ checked: 1, succeeded: 1, refused: 0, failed: 0, blocked: 0 });

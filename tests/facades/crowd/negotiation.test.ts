@@ -29,7 +29,10 @@ describe('negotiateFormat (Jersey @Produces({XML, JSON}))', () => {
       // More distinct values than are remembered, alternating answers.
       for (let i = 0; i < 200; i++) {
         const expected = i % 2 === 0 ? 'json' : 'xml';
-        const accept = expected === 'json' ? `application/json, application/xml;q=0.${(i % 9) + 1}, x/${i}` : `application/xml, application/json;q=0.${(i % 9) + 1}, x/${i}`;
+        const accept =
+          expected === 'json'
+            ? `application/json, application/xml;q=0.${(i % 9) + 1}, x/${i}`
+            : `application/xml, application/json;q=0.${(i % 9) + 1}, x/${i}`;
         expect(negotiateFormat(accept)).toBe(expected);
         expect(negotiateFormat(accept)).toBe(expected);
       }

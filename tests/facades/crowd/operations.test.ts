@@ -30,14 +30,29 @@ beforeAll(async () => {
   store = openSqliteStore(root);
   const [directory] = await store.upsertDirectories([{ name: 'corp', provider: 'demo' }]);
   await store.apply(directory!.id, {
-    upsertUsers: [{ externalId: 'x1', name: 'Ada', firstName: 'Ada', lastName: 'Lovelace', displayName: 'Ada Lovelace', email: 'ada@corp.test', active: true, attributes: {} }],
-    upsertGroups: [{ externalId: 'g1', name: 'Engineers', description: '', active: true, local: false, attributes: {} }],
+    upsertUsers: [
+      {
+        externalId: 'x1',
+        name: 'Ada',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        displayName: 'Ada Lovelace',
+        email: 'ada@corp.test',
+        active: true,
+        attributes: {},
+      },
+    ],
+    upsertGroups: [
+      { externalId: 'g1', name: 'Engineers', description: '', active: true, local: false, attributes: {} },
+    ],
     addUserMemberships: [['x1', 'g1']],
   });
   const scope = new DirectoryScope([directory!]);
   const schema = await buildCrowdgateSchema();
   const before = process.memoryUsage().rss;
-  operations = CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, (principal) => createContext(store, scope, principal));
+  operations = CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, (principal) =>
+    createContext(store, scope, principal),
+  );
   loadGrowth = process.memoryUsage().rss - before;
 });
 
@@ -57,7 +72,11 @@ test('entity lookups and membership lists are compiled; only operations with rec
 });
 
 test('a compiled and an interpreted operation read the same user', async () => {
-  const byName = await operations.run(CrowdUserByNameDocument, { name: 'ADA', directories: null, attributes: false }, 'crowd:test');
+  const byName = await operations.run(
+    CrowdUserByNameDocument,
+    { name: 'ADA', directories: null, attributes: false },
+    'crowd:test',
+  );
   expect(byName.user).toMatchObject({ name: 'Ada', email: 'ada@corp.test', active: true });
   const search = await operations.run(
     CrowdSearchUsersDocument,
@@ -69,6 +88,10 @@ test('a compiled and an interpreted operation read the same user', async () => {
 
 test('compiled operations keep the error model: bad variables are INVALID_ARGUMENT, not INTERNAL', async () => {
   const badVariables = { name: 42, attributes: false } as unknown as CrowdUserByNameQueryVariables;
-  await expect(operations.run(CrowdUserByNameDocument, badVariables, 'crowd:test')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-  await expect(operations.run(parse('query NoSuchOperation { eventToken }'), {}, 'crowd:test')).rejects.toMatchObject({ code: 'INTERNAL' });
+  await expect(operations.run(CrowdUserByNameDocument, badVariables, 'crowd:test')).rejects.toMatchObject({
+    code: 'INVALID_ARGUMENT',
+  });
+  await expect(operations.run(parse('query NoSuchOperation { eventToken }'), {}, 'crowd:test')).rejects.toMatchObject({
+    code: 'INTERNAL',
+  });
 });

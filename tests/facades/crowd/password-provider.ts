@@ -1,4 +1,12 @@
-import type { AccessReport, DirectoryProvider, PasswordCapable, PasswordCheck, ProviderGroup, ProviderMember, ProviderUser } from '../../../src/providers/provider';
+import type {
+  AccessReport,
+  DirectoryProvider,
+  PasswordCapable,
+  PasswordCheck,
+  ProviderGroup,
+  ProviderMember,
+  ProviderUser,
+} from '../../../src/providers/provider';
 
 /** A provider double that lists nothing (tests fill the store directly and never sync) and is always reachable. */
 export abstract class ListsNothingProvider implements DirectoryProvider {

@@ -3,7 +3,9 @@ import { parseQueryString } from '../../../facades/crowd/query';
 
 describe('parseQueryString', () => {
   test('decodes + as a space and %XX as UTF-8; repeated names keep every value in order', () => {
-    const query = parseQueryString('username=bob+smith&expand=user&expand=attributes&name=J%C3%BCrgen%40corp.example&x=a%2Bb');
+    const query = parseQueryString(
+      'username=bob+smith&expand=user&expand=attributes&name=J%C3%BCrgen%40corp.example&x=a%2Bb',
+    );
     expect(query.get('username')).toEqual(['bob smith']);
     expect(query.get('expand')).toEqual(['user', 'attributes']);
     expect(query.get('name')).toEqual(['Jürgen@corp.example']);
@@ -29,7 +31,12 @@ describe('parseQueryString', () => {
 
   test('well-formed escapes that are not UTF-8 are an INVALID_ARGUMENT naming the parameter, never U+FFFD', () => {
     for (const text of ['u=%FF', 'u=%C0%AF', 'u=%ED%A0%80', 'u=%E0%A4%A', 'u=%C3%28', 'u=%zz%FF']) {
-      expect(() => parseQueryString(text)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Query parameter u is not valid UTF-8/) }));
+      expect(() => parseQueryString(text)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          message: expect.stringMatching(/^Query parameter u is not valid UTF-8/),
+        }),
+      );
     }
     expect(() => parseQueryString('%FF=1')).toThrow(/name of query parameter "%FF" is not valid UTF-8/);
   });

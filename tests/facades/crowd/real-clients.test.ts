@@ -15,13 +15,24 @@ describe('atlassian-crowd-client', () => {
 
   test('reads a user with its names and active flag', async () => {
     const user = await crowd.user.get('carol');
-    expect(user).toMatchObject({ username: 'carol', firstname: 'Carol', lastname: 'Jones', displayname: 'Carol Jones', email: 'carol@example.org', active: true });
+    expect(user).toMatchObject({
+      username: 'carol',
+      firstname: 'Carol',
+      lastname: 'Jones',
+      displayname: 'Carol Jones',
+      email: 'carol@example.org',
+      active: true,
+    });
     const dave = await crowd.user.get('dave');
     expect(dave.active).toBe(false);
   });
 
   test('reads a group, user groups and group members', async () => {
-    expect(await crowd.group.get('developers')).toMatchObject({ groupname: 'developers', description: 'All developers', active: true });
+    expect(await crowd.group.get('developers')).toMatchObject({
+      groupname: 'developers',
+      description: 'All developers',
+      active: true,
+    });
     expect(await crowd.user.groups.list('alice')).toEqual(['developers', 'jira-software-users']);
     expect(await crowd.group.users.list('developers')).toEqual(['alice', 'Bob Smith']);
   });
@@ -44,15 +55,26 @@ describe('client call patterns: authentication, sessions, cookie config', () => 
   let cg: TestCrowdgate;
   let crowd: CrowdClient;
   beforeAll(async () => {
-    cg = await startTestCrowdgate([{ name: 'corp', changes: SMALL_DIRECTORY }], {}, { providers: [new PasswordProvider()] });
+    cg = await startTestCrowdgate(
+      [{ name: 'corp', changes: SMALL_DIRECTORY }],
+      {},
+      { providers: [new PasswordProvider()] },
+    );
     crowd = new CrowdClient({ baseUrl: `${cg.url}/`, application: { name: 'jira', password: APP_PASSWORD } });
   });
   afterAll(() => cg.stop());
 
   test('atlassian-crowd-client: authentication, sessions, cookie config', async () => {
-    expect(await crowd.authentication.authenticate('alice', 'wonderland')).toMatchObject({ username: 'alice', active: true });
-    await expect(crowd.authentication.authenticate('alice', 'nope')).rejects.toMatchObject({ type: 'INVALID_USER_AUTHENTICATION' });
-    await expect(crowd.authentication.authenticate('dave', 'wonderland')).rejects.toMatchObject({ type: 'INACTIVE_ACCOUNT' });
+    expect(await crowd.authentication.authenticate('alice', 'wonderland')).toMatchObject({
+      username: 'alice',
+      active: true,
+    });
+    await expect(crowd.authentication.authenticate('alice', 'nope')).rejects.toMatchObject({
+      type: 'INVALID_USER_AUTHENTICATION',
+    });
+    await expect(crowd.authentication.authenticate('dave', 'wonderland')).rejects.toMatchObject({
+      type: 'INACTIVE_ACCOUNT',
+    });
     const session = await crowd.session.create('alice', 'wonderland');
     expect(session.token).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(session.expiresAt.getTime()).toBeGreaterThan(session.createdAt.getTime());
@@ -78,22 +100,42 @@ describe('client call patterns: authentication, sessions, cookie config', () => 
       body: JSON.stringify({ value: 'wonderland' }),
     });
     expect(auth.status).toBe(200);
-    const user = (await auth.json()) as { name: string; attributes: { attributes: Array<{ name: string; values: string[] }> } };
+    const user = (await auth.json()) as {
+      name: string;
+      attributes: { attributes: Array<{ name: string; values: string[] }> };
+    };
     expect(user.attributes.attributes).toEqual([expect.objectContaining({ name: 'department', values: ['R&D'] })]);
-    const groups = await fetch(`${cg.url}/rest/usermanagement/latest/user/group/nested?username=alice`, { headers: { authorization: basic(), accept: 'application/json' } });
-    expect(((await groups.json()) as { groups: Array<{ name: string }> }).groups.map((g) => g.name)).toEqual(['developers', 'jira-software-users']);
+    const groups = await fetch(`${cg.url}/rest/usermanagement/latest/user/group/nested?username=alice`, {
+      headers: { authorization: basic(), accept: 'application/json' },
+    });
+    expect(((await groups.json()) as { groups: Array<{ name: string }> }).groups.map((g) => g.name)).toEqual([
+      'developers',
+      'jira-software-users',
+    ]);
   });
 
   test('atlassian-crowd@0.5.0 (not installed): content-type must be exactly application/json, on success and error', async () => {
-    const paths = ['/user?username=alice', '/user/group/nested?username=alice', '/group/user/direct?groupname=developers&username=alice', '/config/cookie', '/user?username=ghost'];
+    const paths = [
+      '/user?username=alice',
+      '/user/group/nested?username=alice',
+      '/group/user/direct?groupname=developers&username=alice',
+      '/config/cookie',
+      '/user?username=ghost',
+    ];
     for (const path of paths) {
-      const response = await fetch(`${cg.url}/rest/usermanagement/1${path}`, { headers: { authorization: basic(), accept: 'application/json' } });
+      const response = await fetch(`${cg.url}/rest/usermanagement/1${path}`, {
+        headers: { authorization: basic(), accept: 'application/json' },
+      });
       expect([path, response.headers.get('content-type')]).toEqual([path, 'application/json']);
     }
     const session = await fetch(`${cg.url}/rest/usermanagement/1/session`, {
       method: 'POST',
       headers: { authorization: basic(), accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'alice', password: 'wonderland', 'validation-factors': { validationFactors: [{ name: 'remote_address', value: '127.0.0.1' }] } }),
+      body: JSON.stringify({
+        username: 'alice',
+        password: 'wonderland',
+        'validation-factors': { validationFactors: [{ name: 'remote_address', value: '127.0.0.1' }] },
+      }),
     });
     expect([session.status, session.headers.get('content-type')]).toEqual([201, 'application/json']);
   });
@@ -105,8 +147,13 @@ describe('client call patterns: authentication, sessions, cookie config', () => 
       body: '<password><value>wonderland</value></password>',
     });
     expect([auth.status, auth.headers.get('content-type')]).toEqual([200, 'application/xml']);
-    const groups = await fetch(`${cg.url}/rest/usermanagement/latest/user/group/direct?username=alice`, { headers: { authorization: basic() } });
-    expect([...(await groups.text()).matchAll(/<group name="([^"]+)"/g)].map((m) => m[1])).toEqual(['developers', 'jira-software-users']);
+    const groups = await fetch(`${cg.url}/rest/usermanagement/latest/user/group/direct?username=alice`, {
+      headers: { authorization: basic() },
+    });
+    expect([...(await groups.text()).matchAll(/<group name="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'developers',
+      'jira-software-users',
+    ]);
   });
 });
 
@@ -121,7 +168,15 @@ interface PatchedCrowdClient {
     groups(username: string, callback: CrowdCallback): void;
     authenticate(username: string, password: string, callback: CrowdCallback): void;
     attributes(username: string, callback: CrowdCallback): void;
-    create(first: string, last: string, display: string, email: string, username: string, password: string, callback: CrowdCallback): void;
+    create(
+      first: string,
+      last: string,
+      display: string,
+      email: string,
+      username: string,
+      password: string,
+      callback: CrowdCallback,
+    ): void;
   };
   groups: {
     find(group: string, callback: CrowdCallback): void;
@@ -136,7 +191,10 @@ interface PatchedCrowdClient {
     destroy(token: string, callback: CrowdCallback): void;
   };
 }
-type PatchedCrowdConstructor = new (options: { crowd: { base: string }; application: { name: string; password: string } }) => PatchedCrowdClient;
+type PatchedCrowdConstructor = new (options: {
+  crowd: { base: string };
+  application: { name: string; password: string };
+}) => PatchedCrowdClient;
 
 /** Calls a callback-style client function; resolves with its result, rejects with its error. */
 function called(invoke: (callback: CrowdCallback) => void): Promise<unknown> {
@@ -157,31 +215,59 @@ describe('atlassian-crowd-patched', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const AtlassianCrowd = require('atlassian-crowd-patched') as PatchedCrowdConstructor;
   beforeAll(async () => {
-    cg = await startTestCrowdgate([{ name: 'corp', changes: SMALL_DIRECTORY }], {}, { providers: [new PasswordProvider()] });
-    crowd = new AtlassianCrowd({ crowd: { base: `${cg.url}/` }, application: { name: 'jira', password: APP_PASSWORD } });
+    cg = await startTestCrowdgate(
+      [{ name: 'corp', changes: SMALL_DIRECTORY }],
+      {},
+      { providers: [new PasswordProvider()] },
+    );
+    crowd = new AtlassianCrowd({
+      crowd: { base: `${cg.url}/` },
+      application: { name: 'jira', password: APP_PASSWORD },
+    });
   });
   afterAll(() => cg.stop());
 
   test('users: find, active, nested groups, attributes (GET with a {} body), password authentication', async () => {
-    expect(await called((cb) => crowd.user.find('alice', cb))).toMatchObject({ name: 'alice', 'first-name': 'Alice', email: 'alice@example.com', active: true });
+    expect(await called((cb) => crowd.user.find('alice', cb))).toMatchObject({
+      name: 'alice',
+      'first-name': 'Alice',
+      email: 'alice@example.com',
+      active: true,
+    });
     expect(await called((cb) => crowd.user.active('dave', cb))).toBe(false);
-    expect(await called((cb) => crowd.user.groups('carol', cb))).toEqual(['backend', 'developers', 'jira-software-users']);
+    expect(await called((cb) => crowd.user.groups('carol', cb))).toEqual([
+      'backend',
+      'developers',
+      'jira-software-users',
+    ]);
     // Several times in a row: the kept-alive connections must each stay usable.
-    for (let i = 0; i < 5; i++) expect(await called((cb) => crowd.user.attributes('alice', cb))).toEqual({ department: ['R&D'] });
+    for (let i = 0; i < 5; i++)
+      expect(await called((cb) => crowd.user.attributes('alice', cb))).toEqual({ department: ['R&D'] });
     expect(await called((cb) => crowd.user.attributes('carol', cb))).toEqual({});
-    expect(await called((cb) => crowd.user.authenticate('alice', 'wonderland', cb))).toMatchObject({ name: 'alice', active: true });
-    await expect(called((cb) => crowd.user.authenticate('alice', 'nope', cb))).rejects.toMatchObject({ type: 'INVALID_USER_AUTHENTICATION' });
+    expect(await called((cb) => crowd.user.authenticate('alice', 'wonderland', cb))).toMatchObject({
+      name: 'alice',
+      active: true,
+    });
+    await expect(called((cb) => crowd.user.authenticate('alice', 'nope', cb))).rejects.toMatchObject({
+      type: 'INVALID_USER_AUTHENTICATION',
+    });
   });
 
   test('groups: find, active, direct and nested members', async () => {
-    expect(await called((cb) => crowd.groups.find('developers', cb))).toMatchObject({ name: 'developers', description: 'All developers', active: true });
+    expect(await called((cb) => crowd.groups.find('developers', cb))).toMatchObject({
+      name: 'developers',
+      description: 'All developers',
+      active: true,
+    });
     expect(await called((cb) => crowd.groups.active('developers', cb))).toBe(true);
     expect(await called((cb) => crowd.groups.directmembers('developers', cb))).toEqual(['alice', 'Bob Smith']);
     expect(await called((cb) => crowd.groups.nestedmembers('developers', cb))).toEqual(['alice', 'Bob Smith', 'carol']);
   });
 
   test('search, ping (cookie config), SSO sessions', async () => {
-    expect(await called((cb) => crowd.search('user', 'email="carol@example.org"', cb))).toMatchObject({ users: [{ name: 'carol' }] });
+    expect(await called((cb) => crowd.search('user', 'email="carol@example.org"', cb))).toMatchObject({
+      users: [{ name: 'carol' }],
+    });
     expect(await called((cb) => crowd.ping(cb))).toMatchObject({ name: 'crowd.token_key' });
     const token = (await called((cb) => crowd.session.create('alice', 'wonderland', cb))) as string;
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -195,9 +281,16 @@ describe('atlassian-crowd-patched', () => {
     await expect(called((cb) => crowd.user.find('nobody', cb))).rejects.toMatchObject({ type: 'USER_NOT_FOUND' });
     await expect(called((cb) => crowd.user.attributes('nobody', cb))).rejects.toMatchObject({ type: 'USER_NOT_FOUND' });
     await expect(called((cb) => crowd.groups.find('nogroup', cb))).rejects.toMatchObject({ type: 'GROUP_NOT_FOUND' });
-    await expect(called((cb) => crowd.user.create('N', 'U', 'N U', 'n@example.com', 'newbie', 'pw', cb))).rejects.toMatchObject({ type: 'APPLICATION_PERMISSION_DENIED' });
+    await expect(
+      called((cb) => crowd.user.create('N', 'U', 'N U', 'n@example.com', 'newbie', 'pw', cb)),
+    ).rejects.toMatchObject({ type: 'APPLICATION_PERMISSION_DENIED' });
     // Last: a new client replaces the module's global settings.
-    const wrong = new AtlassianCrowd({ crowd: { base: `${cg.url}/` }, application: { name: 'jira', password: 'nope' } });
-    await expect(called((cb) => wrong.user.find('alice', cb))).rejects.toMatchObject({ type: 'APPLICATION_ACCESS_DENIED' });
+    const wrong = new AtlassianCrowd({
+      crowd: { base: `${cg.url}/` },
+      application: { name: 'jira', password: 'nope' },
+    });
+    await expect(called((cb) => wrong.user.find('alice', cb))).rejects.toMatchObject({
+      type: 'APPLICATION_ACCESS_DENIED',
+    });
   });
 });

@@ -39,14 +39,24 @@ describe('Crowd resources', () => {
     const { json, headers, ...rest } = init;
     const response = await fetch(`${base()}${path}`, {
       ...rest,
-      headers: { authorization: cg.basic(), ...(json ? { accept: 'application/json' } : {}), ...(headers as Record<string, string>) },
+      headers: {
+        authorization: cg.basic(),
+        ...(json ? { accept: 'application/json' } : {}),
+        ...(headers as Record<string, string>),
+      },
     });
     expect(response.headers.get('x-embedded-crowd-version')).toBeTruthy();
     return { status: response.status, headers: response.headers, body: await response.text() };
   }
-  const xmlPost = (path: string, body: string) => call(path, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
+  const xmlPost = (path: string, body: string) =>
+    call(path, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
   const jsonPost = (path: string, body: unknown) =>
-    call(path, { method: 'POST', json: true, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    call(path, {
+      method: 'POST',
+      json: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const names = (body: string, root: string) => strictDocument(body, root).children.map((c) => c.attributes.name);
   const reason = (body: string) => text(strictDocument(body, 'error'), 'reason');
 
@@ -74,12 +84,26 @@ describe('Crowd resources', () => {
   });
 
   test('user ↔ group, direct and nested, lists and membership checks (404 when not a member)', async () => {
-    expect(names((await call('/user/group/direct?username=carol')).body, 'groups')).toEqual(['backend', 'jira-software-users']);
-    expect(names((await call('/user/group/nested?username=carol')).body, 'groups')).toEqual(['backend', 'developers', 'jira-software-users']);
+    expect(names((await call('/user/group/direct?username=carol')).body, 'groups')).toEqual([
+      'backend',
+      'jira-software-users',
+    ]);
+    expect(names((await call('/user/group/nested?username=carol')).body, 'groups')).toEqual([
+      'backend',
+      'developers',
+      'jira-software-users',
+    ]);
     const full = strictDocument((await call('/user/group/nested?username=carol&expand=group')).body, 'groups');
     expect(full.children.map(strictGroup).map((g) => g.name)).toEqual(['backend', 'developers', 'jira-software-users']);
-    expect(names((await call('/group/user/nested?groupname=developers')).body, 'users')).toEqual(['alice', 'Bob Smith', 'carol']);
-    const users = strictDocument((await call('/group/user/nested?groupname=developers&expand=user&start-index=1&max-results=1')).body, 'users');
+    expect(names((await call('/group/user/nested?groupname=developers')).body, 'users')).toEqual([
+      'alice',
+      'Bob Smith',
+      'carol',
+    ]);
+    const users = strictDocument(
+      (await call('/group/user/nested?groupname=developers&expand=user&start-index=1&max-results=1')).body,
+      'users',
+    );
     expect(users.children.map(strictUser).map((u) => u.name)).toEqual(['Bob Smith']);
 
     const nestedMember = await call('/user/group/nested?username=carol&groupname=DEVELOPERS');
@@ -98,7 +122,9 @@ describe('Crowd resources', () => {
     expect(names((await call('/group/child-group/direct?groupname=developers')).body, 'groups')).toEqual(['backend']);
     expect(names((await call('/group/child-group/nested?groupname=developers')).body, 'groups')).toEqual(['backend']);
     expect(names((await call('/group/parent-group/direct?groupname=backend')).body, 'groups')).toEqual(['developers']);
-    expect(names((await call('/group/parent-group/nested?groupname=backend&expand=group')).body, 'groups')).toEqual(['developers']);
+    expect(names((await call('/group/parent-group/nested?groupname=backend&expand=group')).body, 'groups')).toEqual([
+      'developers',
+    ]);
     expect((await call('/group/child-group/direct?groupname=developers&child-groupname=Backend')).status).toBe(200);
     expect((await call('/group/parent-group/direct?groupname=backend&parent-groupname=developers')).status).toBe(200);
     expect((await call('/group/parent-group/direct?groupname=backend&child-groupname=developers')).status).toBe(200);
@@ -112,7 +138,11 @@ describe('Crowd resources', () => {
     expect((await call('/config/cookie')).body).toBe(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cookie-config><domain></domain><secure>false</secure><name>crowd.token_key</name></cookie-config>',
     );
-    expect(JSON.parse((await call('/config/cookie', { json: true })).body)).toEqual({ domain: '', name: 'crowd.token_key', secure: false });
+    expect(JSON.parse((await call('/config/cookie', { json: true })).body)).toEqual({
+      domain: '',
+      name: 'crowd.token_key',
+      secure: false,
+    });
   });
 
   test('GET /event and /event/{token}', async () => {
@@ -128,13 +158,19 @@ describe('Crowd resources', () => {
   });
 
   test('POST /authentication: every outcome, XML and JSON bodies', async () => {
-    const ok = await xmlPost('/authentication?username=ALICE&expand=attributes', '<password><value>wonderland</value></password>');
+    const ok = await xmlPost(
+      '/authentication?username=ALICE&expand=attributes',
+      '<password><value>wonderland</value></password>',
+    );
     expect(ok.status).toBe(200);
     const alice = strictDocument(ok.body, 'user');
     expect(alice.attributes.name).toBe('alice');
     expect(child(child(alice, 'attributes')!, 'attribute')).toBeDefined();
     expect(passwords.logins).toContain('alice'); // the provider is asked with the stored username
-    expect(JSON.parse((await jsonPost('/authentication?username=alice', { value: 'wonderland' })).body)).toMatchObject({ name: 'alice', active: true });
+    expect(JSON.parse((await jsonPost('/authentication?username=alice', { value: 'wonderland' })).body)).toMatchObject({
+      name: 'alice',
+      active: true,
+    });
 
     const cases: Array<[string, string, number, string, RegExp?]> = [
       ['alice', 'wrong', 400, 'INVALID_USER_AUTHENTICATION'],
@@ -142,32 +178,52 @@ describe('Crowd resources', () => {
       ['carol', 'wonderland', 400, 'EXPIRED_CREDENTIAL'],
       ['Bob+Smith', 'wonderland', 400, 'INVALID_USER_AUTHENTICATION', /MFA/],
       ['dave', 'wonderland', 400, 'INACTIVE_ACCOUNT'],
-      ['erin', 'wonderland', 400, 'INVALID_USER_AUTHENTICATION', /password authentication is not available for directory other/],
+      [
+        'erin',
+        'wonderland',
+        400,
+        'INVALID_USER_AUTHENTICATION',
+        /password authentication is not available for directory other/,
+      ],
     ];
     for (const [user, password, status, why, message] of cases) {
-      const response = await xmlPost(`/authentication?username=${user}`, `<password><value>${password}</value></password>`);
+      const response = await xmlPost(
+        `/authentication?username=${user}`,
+        `<password><value>${password}</value></password>`,
+      );
       expect([user, response.status, reason(response.body)]).toEqual([user, status, why]);
       if (message) expect(text(strictDocument(response.body, 'error'), 'message')).toMatch(message);
     }
-    expect(reason((await xmlPost('/authentication', '<password><value>x</value></password>')).body)).toBe('ILLEGAL_ARGUMENT');
+    expect(reason((await xmlPost('/authentication', '<password><value>x</value></password>')).body)).toBe(
+      'ILLEGAL_ARGUMENT',
+    );
     expect(reason((await xmlPost('/authentication?username=alice', '<user name="x"/>')).body)).toBe('ILLEGAL_ARGUMENT');
   });
 
   test('failed user authentications are delayed per username and source', async () => {
     // Through POST /authentication the source is the product itself: 20 failures before delays.
-    for (let i = 0; i < 20; i++) await xmlPost('/authentication?username=Bob+Smith', '<password><value>bad</value></password>');
+    for (let i = 0; i < 20; i++)
+      await xmlPost('/authentication?username=Bob+Smith', '<password><value>bad</value></password>');
     const asked = passwords.logins.length;
-    const limited = await xmlPost('/authentication?username=Bob+Smith', '<password><value>wonderland</value></password>');
+    const limited = await xmlPost(
+      '/authentication?username=Bob+Smith',
+      '<password><value>wonderland</value></password>',
+    );
     expect([limited.status, reason(limited.body)]).toEqual([400, 'INVALID_USER_AUTHENTICATION']);
     expect(text(strictDocument(limited.body, 'error'), 'message')).toMatch(/Too many failed/);
     expect(passwords.logins.length).toBe(asked); // the provider was not asked
-    expect((await xmlPost('/authentication?username=alice', '<password><value>wonderland</value></password>')).status).toBe(200);
+    expect(
+      (await xmlPost('/authentication?username=alice', '<password><value>wonderland</value></password>')).status,
+    ).toBe(200);
   });
 
   test('POST /authentication/notify (SSO)', async () => {
     const ok = await xmlPost('/authentication/notify?username=Bob+Smith', '<password/>');
     expect(strictUser(strictDocument(ok.body, 'user'))).toMatchObject({ name: 'Bob Smith', active: true });
-    const empty = await call('/authentication/notify?username=carol', { method: 'POST', headers: { 'content-type': 'application/xml' } });
+    const empty = await call('/authentication/notify?username=carol', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(empty.status).toBe(200);
     const inactive = await xmlPost('/authentication/notify?username=dave', '<password/>');
     expect([inactive.status, reason(inactive.body)]).toEqual([400, 'INACTIVE_ACCOUNT']);
@@ -189,8 +245,13 @@ describe('Crowd resources', () => {
     expect(Date.parse(text(session, 'expiry-date')!)).toBeGreaterThan(Date.parse(text(session, 'created-date')!));
 
     // Same user and factors → the same token; other factors → another one.
-    expect(text(strictDocument((await xmlPost('/session', context('ALICE', 'wonderland'))).body, 'session'), 'token')).toBe(token);
-    const other = text(strictDocument((await xmlPost('/session', context('alice', 'wonderland', '10.1.1.1'))).body, 'session'), 'token');
+    expect(
+      text(strictDocument((await xmlPost('/session', context('ALICE', 'wonderland'))).body, 'session'), 'token'),
+    ).toBe(token);
+    const other = text(
+      strictDocument((await xmlPost('/session', context('alice', 'wonderland', '10.1.1.1'))).body, 'session'),
+      'token',
+    );
     expect(other).not.toBe(token);
 
     const bad = await xmlPost('/session', context('alice', 'nope'));
@@ -206,15 +267,26 @@ describe('Crowd resources', () => {
       'validation-factors': { validationFactors: [{ name: 'remote_address', value: '127.0.0.1' }] },
     });
     expect(unvalidated.status).toBe(201);
-    const carol = JSON.parse(unvalidated.body) as { token: string; user: { name: string }; 'created-date': number; 'expiry-date': number };
+    const carol = JSON.parse(unvalidated.body) as {
+      token: string;
+      user: { name: string };
+      'created-date': number;
+      'expiry-date': number;
+    };
     expect(carol.user.name).toBe('carol');
     expect(carol['expiry-date'] - carol['created-date']).toBe(60_000);
 
     const read = strictDocument((await call(`/session/${token}?expand=user`)).body, 'session');
     expect(strictUser(child(read, 'user')!).name).toBe('alice');
-    const renewed = await xmlPost(`/session/${token}`, '<validation-factors><validation-factor><name>remote_address</name><value>127.0.0.1</value></validation-factor></validation-factors>');
+    const renewed = await xmlPost(
+      `/session/${token}`,
+      '<validation-factors><validation-factor><name>remote_address</name><value>127.0.0.1</value></validation-factor></validation-factors>',
+    );
     expect(renewed.status).toBe(200);
-    const mismatch = await xmlPost(`/session/${token}`, '<validation-factors><validation-factor><name>remote_address</name><value>192.168.0.9</value></validation-factor></validation-factors>');
+    const mismatch = await xmlPost(
+      `/session/${token}`,
+      '<validation-factors><validation-factor><name>remote_address</name><value>192.168.0.9</value></validation-factor></validation-factors>',
+    );
     expect([mismatch.status, reason(mismatch.body)]).toEqual([400, 'INVALID_SSO_TOKEN']);
     const unknown = await xmlPost('/session/unknown-token', '<validation-factors/>');
     expect([unknown.status, reason(unknown.body)]).toEqual([404, 'INVALID_SSO_TOKEN']);
@@ -257,10 +329,22 @@ describe('Crowd resources', () => {
       ['POST', '/group/parent-group/direct?groupname=backend'],
     ];
     for (const [method, path] of writes) {
-      const response = await call(path, { method, headers: { 'content-type': 'application/xml' }, body: '<user name="x"/>' });
-      expect([method, path, response.status, reason(response.body)]).toEqual([method, path, 403, 'APPLICATION_PERMISSION_DENIED']);
+      const response = await call(path, {
+        method,
+        headers: { 'content-type': 'application/xml' },
+        body: '<user name="x"/>',
+      });
+      expect([method, path, response.status, reason(response.body)]).toEqual([
+        method,
+        path,
+        403,
+        'APPLICATION_PERMISSION_DENIED',
+      ]);
     }
-    for (const method of ['POST', 'GET']) expect((await call('/webhook', { method, ...(method === 'POST' ? { body: '<webhook/>' } : {}) })).status).toBe(404);
+    for (const method of ['POST', 'GET'])
+      expect((await call('/webhook', { method, ...(method === 'POST' ? { body: '<webhook/>' } : {}) })).status).toBe(
+        404,
+      );
     expect((await call('/webhook/1', { method: 'DELETE' })).status).toBe(404);
     expect((await call('/user?username=alice')).status).toBe(200);
   });

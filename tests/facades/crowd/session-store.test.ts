@@ -8,7 +8,10 @@ describe('SessionStore', () => {
     const sessions = store();
     const a = sessions.open('alice', canonicalFactors([{ name: 'remote_address', value: '1.2.3.4' }]));
     expect(a.session.token).toMatch(/^[A-Za-z0-9_-]{32}$/); // 24 bytes = 192 bits
-    expect(sessions.open('ALICE', canonicalFactors([{ name: 'remote_address', value: '1.2.3.4' }]))).toMatchObject({ reused: true, session: { token: a.session.token } });
+    expect(sessions.open('ALICE', canonicalFactors([{ name: 'remote_address', value: '1.2.3.4' }]))).toMatchObject({
+      reused: true,
+      session: { token: a.session.token },
+    });
     expect(sessions.open('alice', '').session.token).not.toBe(a.session.token);
   });
 

@@ -16,7 +16,9 @@ afterEach(async () => {
 afterAll(() => emu.close());
 
 function provider(overrides: Record<string, unknown> = {}): EntraProvider {
-  const p = createEntraProvider(parseEntraSettings({ ...emu.directoryConfig('corp').entra, ...overrides }, 'corp'), { retry: { requestTimeoutMs: 5_000, baseDelayMs: 10 } });
+  const p = createEntraProvider(parseEntraSettings({ ...emu.directoryConfig('corp').entra, ...overrides }, 'corp'), {
+    retry: { requestTimeoutMs: 5_000, baseDelayMs: 10 },
+  });
   providers.push(p);
   return p;
 }
@@ -26,7 +28,9 @@ test('a healthy registration: ok, with what was checked and that the secret expi
   expect(report.ok).toBe(true);
   expect(report.messages).toEqual([
     `signed in as application ${emu.clientId} in tenant ${emu.tenantId}; granted application permissions: Group.Read.All, GroupMember.Read.All, User.Read.All`,
-    expect.stringMatching(/^cannot tell when the client secret expires \(reading the app registration needs Application\.Read\.All\)/),
+    expect.stringMatching(
+      /^cannot tell when the client secret expires \(reading the app registration needs Application\.Read\.All\)/,
+    ),
     'can read users',
     'can read groups',
     'can read group members',
@@ -36,19 +40,29 @@ test('a healthy registration: ok, with what was checked and that the secret expi
 test('unknown tenant → AADSTS90002, named as such', async () => {
   const report = await provider({ tenantId: 'nope.example' }).checkAccess();
   expect(report.ok).toBe(false);
-  expect(report.messages).toEqual([expect.stringMatching(/^unknown tenant 'nope\.example' \(AADSTS90002\): set entra\.tenantId/)]);
+  expect(report.messages).toEqual([
+    expect.stringMatching(/^unknown tenant 'nope\.example' \(AADSTS90002\): set entra\.tenantId/),
+  ]);
 });
 
 test('wrong client id → AADSTS700016', async () => {
   const report = await provider({ clientId: '11111111-2222-4333-8444-555555555555' }).checkAccess();
   expect(report.ok).toBe(false);
-  expect(report.messages).toEqual([expect.stringMatching(/^no application with client id '11111111-2222-4333-8444-555555555555' .*\(AADSTS700016\): set entra\.clientId/)]);
+  expect(report.messages).toEqual([
+    expect.stringMatching(
+      /^no application with client id '11111111-2222-4333-8444-555555555555' .*\(AADSTS700016\): set entra\.clientId/,
+    ),
+  ]);
 });
 
 test('wrong secret → AADSTS7000215 (the Value, not the Secret ID)', async () => {
   const report = await provider({ clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' }).checkAccess();
   expect(report.ok).toBe(false);
-  expect(report.messages).toEqual([expect.stringMatching(/^the client secret is wrong \(AADSTS7000215\): entra\.clientSecret must be the secret Value, not the Secret ID/)]);
+  expect(report.messages).toEqual([
+    expect.stringMatching(
+      /^the client secret is wrong \(AADSTS7000215\): entra\.clientSecret must be the secret Value, not the Secret ID/,
+    ),
+  ]);
 });
 
 test('expired secret → AADSTS7000222', async () => {
@@ -59,18 +73,35 @@ test('expired secret → AADSTS7000222', async () => {
 });
 
 test('certificate credential whose file cannot be read → named', async () => {
-  const report = await provider({ clientSecret: undefined, certificatePath: '/nonexistent/crowdgate-entra.pem' }).checkAccess();
+  const report = await provider({
+    clientSecret: undefined,
+    certificatePath: '/nonexistent/crowdgate-entra.pem',
+  }).checkAccess();
   expect(report.ok).toBe(false);
-  expect(report.messages).toEqual([expect.stringMatching(/^cannot read the certificate file \/nonexistent\/crowdgate-entra\.pem \(entra\.certificatePath\)/)]);
+  expect(report.messages).toEqual([
+    expect.stringMatching(
+      /^cannot read the certificate file \/nonexistent\/crowdgate-entra\.pem \(entra\.certificatePath\)/,
+    ),
+  ]);
 });
 
 test.each([
   [['Group.Read.All'], ['missing application permission User.Read.All']],
-  [['User.Read.All'], ['missing application permission Group.Read.All', 'missing application permission GroupMember.Read.All']],
+  [
+    ['User.Read.All'],
+    ['missing application permission Group.Read.All', 'missing application permission GroupMember.Read.All'],
+  ],
   [['User.Read.All', 'GroupMember.Read.All'], []],
   [['User.Read.All', 'Group.Read.All'], []],
   [['Directory.Read.All'], []],
-  [[], ['missing application permission User.Read.All', 'missing application permission Group.Read.All', 'missing application permission GroupMember.Read.All']],
+  [
+    [],
+    [
+      'missing application permission User.Read.All',
+      'missing application permission Group.Read.All',
+      'missing application permission GroupMember.Read.All',
+    ],
+  ],
 ])('granted %j → missing %j', async (permissions, missing) => {
   const app = emu.registerApplication({ permissions });
   const report = await provider({ clientId: app.clientId, clientSecret: app.clientSecret }).checkAccess();
@@ -84,18 +115,25 @@ test('an authority host that cannot be reached or is not trusted is named', asyn
   const port = await closedPort();
   const unreachable = await provider({ authorityHost: `https://127.0.0.1:${port}` }).checkAccess();
   expect(unreachable.ok).toBe(false);
-  expect(unreachable.messages).toEqual([`cannot reach the authority host https://127.0.0.1:${port} (ECONNREFUSED); check entra.authorityHost and entra.caCertificate`]);
+  expect(unreachable.messages).toEqual([
+    `cannot reach the authority host https://127.0.0.1:${port} (ECONNREFUSED); check entra.authorityHost and entra.caCertificate`,
+  ]);
   const config = { ...emu.directoryConfig('corp').entra } as Record<string, unknown>;
   delete config['caCertificate'];
   const p = createEntraProvider(parseEntraSettings(config, 'corp'));
   providers.push(p);
   const untrusted = await p.checkAccess();
   expect(untrusted.ok).toBe(false);
-  expect(untrusted.messages).toEqual([expect.stringMatching(/^cannot reach the authority host .*(SELF_SIGNED|certificate)/i)]);
+  expect(untrusted.messages).toEqual([
+    expect.stringMatching(/^cannot reach the authority host .*(SELF_SIGNED|certificate)/i),
+  ]);
 });
 
 test('a sync with a broken credential fails with the same words, and changes nothing', async () => {
-  const h = await connectorHarness('entra', entra.createProvider(emu, { clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' }));
+  const h = await connectorHarness(
+    'entra',
+    entra.createProvider(emu, { clientSecret: 'abc8Q~not-the-secret-value-at-all-000000' }),
+  );
   try {
     const run = await h.full();
     expect(run.status).toBe('failed');
@@ -109,7 +147,9 @@ test('a sync with a broken credential fails with the same words, and changes not
 test('password authentication on: the report says what ROPC needs and cannot do', async () => {
   const report = await provider({ passwordAuthentication: true }).checkAccess();
   expect(report.ok).toBe(true);
-  expect(report.messages[report.messages.length - 1]).toMatch(/password authentication is on: .*allow public client flows.*MFA.*federated/);
+  expect(report.messages[report.messages.length - 1]).toMatch(
+    /password authentication is on: .*allow public client flows.*MFA.*federated/,
+  );
 });
 
 /** A loopback port nobody listens on. */

@@ -9,7 +9,10 @@ import { entra, startEmulator } from './subject';
  * entries) so every round spans pages, replays the last object of each page and splits groups'
  * members@delta over several pages.
  */
-const t = connectorTest(entra, { perTest: true, start: () => startEmulator({ delta: { objectsPerPage: 2, memberEntriesPerPage: 5 } }) });
+const t = connectorTest(entra, {
+  perTest: true,
+  start: () => startEmulator({ delta: { objectsPerPage: 2, memberEntriesPerPage: 5 } }),
+});
 const users = () => [...t.emu.state.users.values()];
 const groups = () => [...t.emu.state.groups.values()];
 
@@ -18,7 +21,9 @@ test('replayed objects and a group split over pages are merged: each object once
   await h.full();
   const cursor = (await h.store.getCursor(h.directoryId))!;
   const group = groups().find((g) => g.groupIds.size === 0 && g.userIds.size > 4 && g.userIds.size < 100)!;
-  const newcomers = users().filter((u) => !group.userIds.has(u.id)).slice(0, 23);
+  const newcomers = users()
+    .filter((u) => !group.userIds.has(u.id))
+    .slice(0, 23);
   const leavers = [...group.userIds].slice(0, 4);
   for (const u of newcomers) t.emu.state.addMember(group.id, u.id);
   for (const u of leavers) t.emu.state.removeMember(group.id, u);
@@ -63,7 +68,10 @@ test('a group deleted while its round is read shows as a bare id (no name): harm
   const h = await t.harness();
   await h.full();
   // Enough changed groups for many one-or-two-object pages; the last one (id order) is deleted mid-round.
-  const changed = groups().filter((g) => g.groupIds.size === 0).sort((x, y) => (x.id < y.id ? -1 : 1)).slice(0, 12);
+  const changed = groups()
+    .filter((g) => g.groupIds.size === 0)
+    .sort((x, y) => (x.id < y.id ? -1 : 1))
+    .slice(0, 12);
   for (const g of changed) t.emu.state.updateGroup(g.id, { description: `touched ${g.id}` });
   const victim = changed[changed.length - 1]!;
   t.emu.faults.update({ latencyMs: 40 });
@@ -83,7 +91,9 @@ test('a group deleted while its round is read shows as a bare id (no name): harm
   expect(first.status).toBe('succeeded');
   expect(first.mode).toBe('incremental');
   // The victim came as a bare id: neither upserted (it had no name) nor deleted (not yet reported).
-  const touched = seen[0]!.filter((c) => (c.kind === 'groupUpserted' ? c.group.id : c.kind === 'groupDeleted' ? c.id : '') === victim.id);
+  const touched = seen[0]!.filter(
+    (c) => (c.kind === 'groupUpserted' ? c.group.id : c.kind === 'groupDeleted' ? c.id : '') === victim.id,
+  );
   expect(touched).toEqual([]);
   expect(seen[0]!.filter((c) => c.kind === 'groupUpserted')).toHaveLength(changed.length - 1);
   const state = storePicture(await h.state());
@@ -119,7 +129,10 @@ test('invalidated tokens, a foreign cursor and a cursor from other settings all 
   expect(await h.provider.delta(cursor)).toMatchObject({ kind: 'resync', reason: expect.stringMatching(/410/) });
   expect(await h.provider.delta('okta:123')).toMatchObject({ kind: 'resync' });
   const other = t.provider({ groupTypes: 'security' });
-  expect(await other.delta(await h.provider.deltaStart())).toMatchObject({ kind: 'resync', reason: expect.stringMatching(/settings changed/) });
+  expect(await other.delta(await h.provider.deltaStart())).toMatchObject({
+    kind: 'resync',
+    reason: expect.stringMatching(/settings changed/),
+  });
 });
 
 function key(change: ProviderChange): string {

@@ -8,7 +8,9 @@ let emu: RunningEntraEmulator;
 let provider: EntraProvider & PasswordCapable;
 beforeAll(async () => {
   emu = await startEmulator();
-  const p: DirectoryProvider = createEntraProvider(parseEntraSettings({ ...emu.directoryConfig('corp').entra, passwordAuthentication: true }, 'corp'));
+  const p: DirectoryProvider = createEntraProvider(
+    parseEntraSettings({ ...emu.directoryConfig('corp').entra, passwordAuthentication: true }, 'corp'),
+  );
   if (!supportsPassword(p)) throw new Error('password capability missing');
   provider = p as EntraProvider & PasswordCapable;
 });
@@ -53,11 +55,19 @@ test('MFA required → mfa-required (AADSTS50076); without it again → ok', asy
 
 test('an app without public client flows → unavailable, saying why', async () => {
   const app = emu.registerApplication({ allowPublicClient: false });
-  const p = createEntraProvider(parseEntraSettings({ ...emu.directoryConfig('corp').entra, passwordAuthentication: true, publicClientId: app.clientId }, 'corp')) as EntraProvider & PasswordCapable;
+  const p = createEntraProvider(
+    parseEntraSettings(
+      { ...emu.directoryConfig('corp').entra, passwordAuthentication: true, publicClientId: app.clientId },
+      'corp',
+    ),
+  ) as EntraProvider & PasswordCapable;
   try {
     const user = active()[3]!;
     emu.setUserPassword(user.id, 'Pw-Public-1');
-    expect(await p.checkPassword(user.login, 'Pw-Public-1')).toEqual({ kind: 'unavailable', reason: expect.stringMatching(/AADSTS7000218.*public client flows/) });
+    expect(await p.checkPassword(user.login, 'Pw-Public-1')).toEqual({
+      kind: 'unavailable',
+      reason: expect.stringMatching(/AADSTS7000218.*public client flows/),
+    });
   } finally {
     await p.close();
   }

@@ -11,19 +11,28 @@ test.each([
   // 300 users and 40 groups cost ~114 RU in pages mode: a budget of 70 (7 RU/s) leaves ~44 RU of
   // member reads to be refused unless the member reads stretch over 6 s (a loaded CI machine stretched 14 RU of margin).
   ['per-group member pages', 'pages', undefined, 70],
-  ['filtered group delta rounds', 'delta', { seed: 'entra-connector-many-groups', users: 300, groups: 1_200, domain: 'contoso.test' }, 20],
-] as const)('$batch items answered 429 are re-submitted after their Retry-After, alone; nothing is lost (%s)', async (_name, memberReads, tenant, budget) => {
-  if (tenant) await t.restart(() => startEmulator({ tenant }));
-  // Graph's bucket is far smaller than the client's: member batches of 20 overflow it item by item.
-  t.emu.faults.update({ throttle: { enabled: true, budget } });
-  const h = await t.harness({ settings: { resourceUnitBudget: 75_000 }, provider: { memberReads } });
-  const run = await h.full();
-  expect(run.error).toBeNull();
-  expect(run.status).toBe('succeeded');
-  expect(h.provider.usage.batchItemsThrottled).toBeGreaterThan(0);
-  t.emu.faults.update({ throttle: { enabled: false, budget: null } });
-  await t.expectStoreEqualsTenant(h);
-}, 60_000);
+  [
+    'filtered group delta rounds',
+    'delta',
+    { seed: 'entra-connector-many-groups', users: 300, groups: 1_200, domain: 'contoso.test' },
+    20,
+  ],
+] as const)(
+  '$batch items answered 429 are re-submitted after their Retry-After, alone; nothing is lost (%s)',
+  async (_name, memberReads, tenant, budget) => {
+    if (tenant) await t.restart(() => startEmulator({ tenant }));
+    // Graph's bucket is far smaller than the client's: member batches of 20 overflow it item by item.
+    t.emu.faults.update({ throttle: { enabled: true, budget } });
+    const h = await t.harness({ settings: { resourceUnitBudget: 75_000 }, provider: { memberReads } });
+    const run = await h.full();
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(h.provider.usage.batchItemsThrottled).toBeGreaterThan(0);
+    t.emu.faults.update({ throttle: { enabled: false, budget: null } });
+    await t.expectStoreEqualsTenant(h);
+  },
+  60_000,
+);
 
 test('a throttling storm (small Graph budget, default client budget) slows the sync down but does not fail it', async () => {
   t.emu.faults.update({ throttle: { enabled: true, budget: 80 } });
@@ -58,7 +67,9 @@ test('tokens revoked mid-run (401 expired) are replaced by a fresh one; the run 
 });
 
 test('a request that never gets an answer times out; after bounded retries the run fails and the store is unchanged', async () => {
-  const h = await t.harness({ provider: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, requestTimeoutMs: 300 } } });
+  const h = await t.harness({
+    provider: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, requestTimeoutMs: 300 } },
+  });
   expect((await h.full()).status).toBe('succeeded');
   const before = storePicture(await h.state());
   t.emu.state.deleteUser([...t.emu.state.users.keys()][2]!);

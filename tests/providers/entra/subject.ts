@@ -1,5 +1,10 @@
 import { startEntraEmulator, type EntraEmulatorOptions, type RunningEntraEmulator } from '../../../src/emulators/entra';
-import { createEntraProvider, parseEntraSettings, type EntraProvider, type EntraProviderOptions } from '../../../src/providers/entra';
+import {
+  createEntraProvider,
+  parseEntraSettings,
+  type EntraProvider,
+  type EntraProviderOptions,
+} from '../../../src/providers/entra';
 import type { ProviderConformance } from '../../conformance/provider.conformance';
 import { FAST_RETRY, withFastRetry, type Picture, type PictureUser } from '../connector-harness';
 
@@ -9,14 +14,20 @@ import { FAST_RETRY, withFastRetry, type Picture, type PictureUser } from '../co
  * with fast retries.
  */
 export function startEmulator(extra: Partial<EntraEmulatorOptions> = {}): Promise<RunningEntraEmulator> {
-  return startEntraEmulator({ tenant: { seed: 'entra-connector', users: 300, groups: 40, domain: 'contoso.test' }, ...extra });
+  return startEntraEmulator({
+    tenant: { seed: 'entra-connector', users: 300, groups: 40, domain: 'contoso.test' },
+    ...extra,
+  });
 }
 
 export const entra: ProviderConformance<RunningEntraEmulator, EntraProvider, EntraProviderOptions, PictureUser> = {
   kind: 'entra',
   startEmulator,
   createProvider: (emu, settings = {}, options = {}) =>
-    createEntraProvider(parseEntraSettings({ ...emu.directoryConfig('corp').entra, ...settings }, 'corp'), withFastRetry(options)),
+    createEntraProvider(
+      parseEntraSettings({ ...emu.directoryConfig('corp').entra, ...settings }, 'corp'),
+      withFastRetry(options),
+    ),
   expectedPicture: (emu) => tenantPicture(emu),
   providerId: (_emu, tenantId) => tenantId,
   requestsServed: (emu) => emu.stats().graphRequests,
@@ -28,12 +39,18 @@ export const entra: ProviderConformance<RunningEntraEmulator, EntraProvider, Ent
   failFast: { retry: { ...FAST_RETRY, maxAttempts: 2 } },
   missingPermission(emu) {
     const app = emu.registerApplication({ permissions: ['Group.Read.All', 'GroupMember.Read.All'] });
-    return { settings: { clientId: app.clientId, clientSecret: app.clientSecret }, named: /^missing application permission User\.Read\.All/ };
+    return {
+      settings: { clientId: app.clientId, clientSecret: app.clientSecret },
+      named: /^missing application permission User\.Read\.All/,
+    };
   },
 };
 
 /** What the tenant should look like in the store after a sync with default settings (`only`: the groups kept). */
-export function tenantPicture(emu: RunningEntraEmulator, only?: (group: { securityEnabled: boolean; unified: boolean }) => boolean): Picture {
+export function tenantPicture(
+  emu: RunningEntraEmulator,
+  only?: (group: { securityEnabled: boolean; unified: boolean }) => boolean,
+): Picture {
   const users: Picture['users'] = new Map();
   for (const u of emu.state.users.values()) {
     const attributes: Record<string, string> = {};
@@ -48,7 +65,15 @@ export function tenantPicture(emu: RunningEntraEmulator, only?: (group: { securi
     put('onPremisesUserPrincipalName', u.samAccountName !== null ? u.login : null);
     put('userType', u.guest ? 'Guest' : 'Member');
     put('login', u.login); // the engine keeps the provider login for password checks
-    users.set(u.id, { name: u.login, email: u.mail || u.login, firstName: u.givenName, lastName: u.surname, displayName: u.displayName, active: u.enabled, attributes });
+    users.set(u.id, {
+      name: u.login,
+      email: u.mail || u.login,
+      firstName: u.givenName,
+      lastName: u.surname,
+      displayName: u.displayName,
+      active: u.enabled,
+      attributes,
+    });
   }
   const groups: Picture['groups'] = new Map();
   const userMemberships = new Set<string>();

@@ -32,7 +32,13 @@ test('the CUSTOMER member removed and added again: "All Staff" shrinks to its ex
 test('the scheduler runs no incremental syncs for Google (only the full schedule)', () => {
   const started: string[] = [];
   const fakeEngine = {
-    directories: () => [{ directory: { name: 'corp' }, provider: { kind: 'google', users() {}, groups() {}, members() {}, checkAccess() {} }, settings: { schedule: { fullMinutes: 15, incrementalSeconds: 60 } } }],
+    directories: () => [
+      {
+        directory: { name: 'corp' },
+        provider: { kind: 'google', users() {}, groups() {}, members() {}, checkAccess() {} },
+        settings: { schedule: { fullMinutes: 15, incrementalSeconds: 60 } },
+      },
+    ],
     sync: (_name: string, request: { mode: string }) => started.push(request.mode),
   };
   jest.useFakeTimers();

@@ -37,10 +37,27 @@ test("defaults: Google's endpoints, every org unit, the documented 2,400 queries
 
 test('customerId instead of domain; the key inline; URLs normalised; numbers from the environment', () => {
   const s = parseGoogleSettings(
-    { customerId: 'C03az79cb', serviceAccountKey: '{"type":"service_account"}', adminEmail: 'a@b.example', tokenUrl: 'http://127.0.0.1:9/token/', rootUrl: 'http://127.0.0.1:9', orgUnits: ['/Sales/', '/'], queriesPerMinute: '600', maxConcurrency: '3' },
+    {
+      customerId: 'C03az79cb',
+      serviceAccountKey: '{"type":"service_account"}',
+      adminEmail: 'a@b.example',
+      tokenUrl: 'http://127.0.0.1:9/token/',
+      rootUrl: 'http://127.0.0.1:9',
+      orgUnits: ['/Sales/', '/'],
+      queriesPerMinute: '600',
+      maxConcurrency: '3',
+    },
     'corp',
   );
-  expect(s).toMatchObject({ customerId: 'C03az79cb', key: { kind: 'inline', json: '{"type":"service_account"}' }, tokenUrl: 'http://127.0.0.1:9/token', rootUrl: 'http://127.0.0.1:9/', orgUnits: ['/Sales', '/'], queriesPerMinute: 600, maxConcurrency: 3 });
+  expect(s).toMatchObject({
+    customerId: 'C03az79cb',
+    key: { kind: 'inline', json: '{"type":"service_account"}' },
+    tokenUrl: 'http://127.0.0.1:9/token',
+    rootUrl: 'http://127.0.0.1:9/',
+    orgUnits: ['/Sales', '/'],
+    queriesPerMinute: 600,
+    maxConcurrency: 3,
+  });
   expect(s.domain).toBeUndefined();
   expect(accountScope(s)).toEqual({ customer: 'C03az79cb' });
   expect(accountScope(parseGoogleSettings(valid, 'corp'))).toEqual({ domain: 'example.com' });
@@ -48,7 +65,15 @@ test('customerId instead of domain; the key inline; URLs normalised; numbers fro
 });
 
 test('every mistake is named, one line each; unknown keys are errors', () => {
-  expect(problems({ adminEmail: 'nope', orgUnits: ['Sales'], queriesPerMinute: 10, maxConcurrency: 50, colour: 'blue' }).sort()).toEqual(
+  expect(
+    problems({
+      adminEmail: 'nope',
+      orgUnits: ['Sales'],
+      queriesPerMinute: 10,
+      maxConcurrency: 50,
+      colour: 'blue',
+    }).sort(),
+  ).toEqual(
     [
       'directories[corp].google.colour: unknown setting',
       'directories[corp].google.adminEmail: must be the email address of a Workspace administrator to impersonate',
@@ -62,9 +87,15 @@ test('every mistake is named, one line each; unknown keys are errors', () => {
   expect(problems({ ...valid, serviceAccountKey: '{"private_key":"-----BEGIN PRIVATE KEY-----secret"}' })).toEqual([
     'directories[corp].google.serviceAccountKey: give either serviceAccountKeyFile or serviceAccountKey, not both',
   ]);
-  expect(problems({ ...valid, customerId: 'not a customer' })[0]).toMatch(/^directories\[corp\]\.google\.customerId: must be the customer ID/);
-  expect(problems({ ...valid, domain: 'https://example.com' })[0]).toBe('directories[corp].google.domain: must be a domain name such as example.com');
-  expect(problems({ ...valid, rootUrl: 'ftp://x' })[0]).toBe('directories[corp].google.rootUrl: must be an http or https URL');
+  expect(problems({ ...valid, customerId: 'not a customer' })[0]).toMatch(
+    /^directories\[corp\]\.google\.customerId: must be the customer ID/,
+  );
+  expect(problems({ ...valid, domain: 'https://example.com' })[0]).toBe(
+    'directories[corp].google.domain: must be a domain name such as example.com',
+  );
+  expect(problems({ ...valid, rootUrl: 'ftp://x' })[0]).toBe(
+    'directories[corp].google.rootUrl: must be an http or https URL',
+  );
   expect(problems(undefined)[0]).toMatch(/^directories\[corp\]\.google: missing/);
 });
 
@@ -78,23 +109,23 @@ test('the registry opens a google directory (and still refuses settings it canno
   const handle = await openProvider({ name: 'gw', provider: 'google', google: valid } as never);
   expect(handle.provider.kind).toBe('google');
   await handle.close();
-  await expect(openProvider({ name: 'gw', provider: 'google', google: {} } as never)).rejects.toMatchObject({ code: 'CONFIGURATION' });
+  await expect(openProvider({ name: 'gw', provider: 'google', google: {} } as never)).rejects.toMatchObject({
+    code: 'CONFIGURATION',
+  });
 });
 
 test('user mapping: suspended and archived are inactive; aliases, org unit, custom schema fields become attributes', () => {
-  const user = mapUser(
-    {
-      id: '1',
-      primaryEmail: 'ada@example.com',
-      name: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace' },
-      archived: true,
-      aliases: ['ada.l@example.com', 'countess@example.com'],
-      orgUnitPath: '/Research/Math',
-      organizations: [{ department: 'Math', title: 'Analyst', primary: true }],
-      externalIds: [{ type: 'organization', value: 'E1815' }],
-      customSchemas: { HR: { badge: 42, langs: [{ value: 'en' }, { value: 'fr' }] } },
-    },
-  )!;
+  const user = mapUser({
+    id: '1',
+    primaryEmail: 'ada@example.com',
+    name: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace' },
+    archived: true,
+    aliases: ['ada.l@example.com', 'countess@example.com'],
+    orgUnitPath: '/Research/Math',
+    organizations: [{ department: 'Math', title: 'Analyst', primary: true }],
+    externalIds: [{ type: 'organization', value: 'E1815' }],
+    customSchemas: { HR: { badge: 42, langs: [{ value: 'en' }, { value: 'fr' }] } },
+  })!;
   expect(user).toEqual({
     id: '1',
     login: 'ada@example.com',
@@ -116,7 +147,10 @@ test('user mapping: suspended and archived are inactive; aliases, org unit, cust
       status: 'archived',
     },
   });
-  expect(mapUser({ id: '2', primaryEmail: 'b@example.com', suspended: true })).toMatchObject({ enabled: false, attributes: { status: 'suspended' } });
+  expect(mapUser({ id: '2', primaryEmail: 'b@example.com', suspended: true })).toMatchObject({
+    enabled: false,
+    attributes: { status: 'suspended' },
+  });
   expect(mapUser({ id: '3' })).toBeNull();
 });
 

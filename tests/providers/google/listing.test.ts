@@ -28,7 +28,9 @@ test('suspended and archived users are inactive, CUSTOMER is expanded, outside a
 });
 
 test('every page size is the documented maximum: users 500, groups and members 200', async () => {
-  const own = await startEmulator({ tenant: { seed: 'google-paging', users: 1_200, groups: 230, domain: 'paging.test' } });
+  const own = await startEmulator({
+    tenant: { seed: 'google-paging', users: 1_200, groups: 230, domain: 'paging.test' },
+  });
   const mine = await t.harness({}, own);
   try {
     const before = own.stats.apiRequests;
@@ -78,21 +80,33 @@ test('nestedGroups: flatten gives every user the groups of its groups, and no gr
 });
 
 test('username from an attribute: the custom schema field, an alias; orgUnits limits the users and their memberships', async () => {
-  const h = await t.harness({ settings: { orgUnits: ['/IT', '/Sales/'] }, sync: { username: { source: 'customSchemas.OnPremises.samAccountName', stripDomain: false, lowercase: true, replace: [] } } });
+  const h = await t.harness({
+    settings: { orgUnits: ['/IT', '/Sales/'] },
+    sync: {
+      username: { source: 'customSchemas.OnPremises.samAccountName', stripDomain: false, lowercase: true, replace: [] },
+    },
+  });
   expect((await h.full()).status).toBe('succeeded');
   const picture = storePicture(await h.state());
   const expected = tenantPicture(t.emu);
-  const inUnits = [...expected.users].filter(([, u]) => u.attributes['orgUnitPath'] === '/IT' || u.attributes['orgUnitPath'] === '/Sales');
+  const inUnits = [...expected.users].filter(
+    ([, u]) => u.attributes['orgUnitPath'] === '/IT' || u.attributes['orgUnitPath'] === '/Sales',
+  );
   const withName = inUnits.filter(([, u]) => u.attributes['customSchemas.OnPremises.samAccountName']);
   expect(withName.length).toBeGreaterThan(0);
   expect(picture.users.size).toBe(withName.length);
-  for (const [id, u] of withName) expect(picture.users.get(id)?.name).toBe(u.attributes['customSchemas.OnPremises.samAccountName']!.toLowerCase());
+  for (const [id, u] of withName)
+    expect(picture.users.get(id)?.name).toBe(u.attributes['customSchemas.OnPremises.samAccountName']!.toLowerCase());
   for (const link of picture.userMemberships) expect(picture.users.has(link.split('>')[0]!)).toBe(true);
 });
 
 test('the directory scope: customerId lists the account, domain alone lists that domain', async () => {
   const { customerId, domain } = t.emu;
-  for (const settings of [{ customerId, domain: undefined }, { customerId: undefined, domain }, { customerId: 'my_customer', domain: undefined }]) {
+  for (const settings of [
+    { customerId, domain: undefined },
+    { customerId: undefined, domain },
+    { customerId: 'my_customer', domain: undefined },
+  ]) {
     const mine = await t.harness({ settings });
     const run = await mine.full();
     expect(run.error).toBeNull();

@@ -27,9 +27,13 @@ test('403 userRateLimitExceeded storm (quota far below the pace) is ridden out: 
   // third refusal (counted, not timed: a slow machine may take long to spend the 10 queries).
   t.emu.faults.update({ throttle: { enabled: true, budget: 10 } });
   let raise: NodeJS.Timeout | undefined;
-  const stop = whenCounted(() => t.emu.stats.userRateLimited, 3, () => {
-    raise = setTimeout(() => t.emu.faults.update({ throttle: { enabled: true, budget: 100_000 } }), 1_000);
-  });
+  const stop = whenCounted(
+    () => t.emu.stats.userRateLimited,
+    3,
+    () => {
+      raise = setTimeout(() => t.emu.faults.update({ throttle: { enabled: true, budget: 100_000 } }), 1_000);
+    },
+  );
   try {
     const run = await h.full();
     expect(run.error).toBeNull();
@@ -107,7 +111,11 @@ test('a failure mid-run (delegation withdrawn, token revoked) fails the run; the
     expect(t.picture(await h.state())).toEqual(before);
   } finally {
     stop();
-    t.emu.grantDelegation(clientId, ['https://www.googleapis.com/auth/admin.directory.user.readonly', 'https://www.googleapis.com/auth/admin.directory.group.readonly', 'https://www.googleapis.com/auth/admin.directory.group.member.readonly']);
+    t.emu.grantDelegation(clientId, [
+      'https://www.googleapis.com/auth/admin.directory.user.readonly',
+      'https://www.googleapis.com/auth/admin.directory.group.readonly',
+      'https://www.googleapis.com/auth/admin.directory.group.member.readonly',
+    ]);
   }
   // Fixed upstream: the next run catches up.
   t.emu.faults.reset();
@@ -120,7 +128,11 @@ test('a hanging request times out, is retried, and the run succeeds', async () =
   t.emu.faults.update({ hangPathPattern: '/groups$' });
   // Two group listings left hanging (each timed out and retried), then the emulator answers again.
   const hungBefore = t.emu.faults.hung;
-  const stop = whenCounted(() => t.emu.faults.hung, 2, () => t.emu.faults.update({ hangPathPattern: null }));
+  const stop = whenCounted(
+    () => t.emu.faults.hung,
+    2,
+    () => t.emu.faults.update({ hangPathPattern: null }),
+  );
   try {
     const run = await h.full();
     expect(run.error).toBeNull();

@@ -1,6 +1,16 @@
-import { DIRECTORY_SCOPES, startGoogleEmulator, type GoogleEmulatorOptions, type RunningGoogleEmulator } from '../../../src/emulators/google';
+import {
+  DIRECTORY_SCOPES,
+  startGoogleEmulator,
+  type GoogleEmulatorOptions,
+  type RunningGoogleEmulator,
+} from '../../../src/emulators/google';
 import { orgUnitPath } from '../../../src/emulators/google/mapping';
-import { createGoogleProvider, parseGoogleSettings, type GoogleProvider, type GoogleProviderOptions } from '../../../src/providers/google';
+import {
+  createGoogleProvider,
+  parseGoogleSettings,
+  type GoogleProvider,
+  type GoogleProviderOptions,
+} from '../../../src/providers/google';
 import type { ProviderConformance } from '../../conformance/provider.conformance';
 import { FAST_RETRY, withFastRetry, type Picture, type PictureUser } from '../connector-harness';
 
@@ -10,14 +20,20 @@ import { FAST_RETRY, withFastRetry, type Picture, type PictureUser } from '../co
  * with fast retries. It reaches the emulator with googleapis unmodified: only `tokenUrl` and `rootUrl`.
  */
 export function startEmulator(extra: Partial<GoogleEmulatorOptions> = {}): Promise<RunningGoogleEmulator> {
-  return startGoogleEmulator({ tenant: { seed: 'google-connector', users: 300, groups: 40, domain: 'example.test' }, ...extra });
+  return startGoogleEmulator({
+    tenant: { seed: 'google-connector', users: 300, groups: 40, domain: 'example.test' },
+    ...extra,
+  });
 }
 
 export const google: ProviderConformance<RunningGoogleEmulator, GoogleProvider, GoogleProviderOptions, PictureUser> = {
   kind: 'google',
   startEmulator,
   createProvider: (emu, settings = {}, options = {}) =>
-    createGoogleProvider(parseGoogleSettings({ ...emu.directoryConfig('corp').google, ...settings }, 'corp'), withFastRetry(options)),
+    createGoogleProvider(
+      parseGoogleSettings({ ...emu.directoryConfig('corp').google, ...settings }, 'corp'),
+      withFastRetry(options),
+    ),
   expectedPicture: (emu) => tenantPicture(emu),
   providerId: (emu, tenantId) => gid(emu, tenantId),
   requestsServed: (emu) => emu.stats.apiRequests,
@@ -28,7 +44,12 @@ export const google: ProviderConformance<RunningGoogleEmulator, GoogleProvider, 
   storedLogin: (login) => login.toLowerCase(),
   missingPermission(emu) {
     emu.revokeDelegation(emu.serviceAccountKey.client_id, [DIRECTORY_SCOPES.userReadonly]);
-    return { settings: {}, named: new RegExp(`^domain-wide delegation does not grant scope ${DIRECTORY_SCOPES.userReadonly.replace(/[.]/g, '\\.')} `) };
+    return {
+      settings: {},
+      named: new RegExp(
+        `^domain-wide delegation does not grant scope ${DIRECTORY_SCOPES.userReadonly.replace(/[.]/g, '\\.')} `,
+      ),
+    };
   },
 };
 
@@ -59,7 +80,15 @@ export function tenantPicture(emu: RunningGoogleEmulator): Picture {
     put('customSchemas.OnPremises.samAccountName', u.samAccountName);
     put('status', r.archived ? 'archived' : r.suspended ? 'suspended' : 'active');
     put('login', r.email);
-    users.set(r.googleId, { name: r.email, email: r.email, firstName: u.givenName, lastName: u.surname, displayName: u.displayName, active: !r.suspended && !r.archived, attributes });
+    users.set(r.googleId, {
+      name: r.email,
+      email: r.email,
+      firstName: u.givenName,
+      lastName: u.surname,
+      displayName: u.displayName,
+      active: !r.suspended && !r.archived,
+      attributes,
+    });
     domainUsers.push(r.googleId);
   }
   const groups: Picture['groups'] = new Map();

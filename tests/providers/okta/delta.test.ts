@@ -15,7 +15,13 @@ const groups = () => [...t.emu.state.groups.values()];
 const oktaUser = (tenantId: string) => t.emu.directory.oktaUserId(tenantId)!;
 const oktaGroup = (tenantId: string) => t.emu.directory.oktaGroupId(tenantId)!;
 const key = (c: ProviderChange): string =>
-  c.kind === 'userUpserted' ? `u+${c.user.id}` : c.kind === 'groupUpserted' ? `g+${c.group.id}` : c.kind === 'userDeleted' || c.kind === 'groupDeleted' ? `${c.kind}${c.id}` : `${c.kind}${c.groupId}/${c.member.id}`;
+  c.kind === 'userUpserted'
+    ? `u+${c.user.id}`
+    : c.kind === 'groupUpserted'
+      ? `g+${c.group.id}`
+      : c.kind === 'userDeleted' || c.kind === 'groupDeleted'
+        ? `${c.kind}${c.id}`
+        : `${c.kind}${c.groupId}/${c.member.id}`;
 
 test('the System Log records every event kind the connector reads, and an incremental run applies them', async () => {
   const h = await t.harness();
@@ -34,12 +40,37 @@ test('the System Log records every event kind the connector reads, and an increm
   t.emu.state.removeMember(leftGroup.id, leaver!.id);
   t.emu.state.updateGroup(renamedGroup!.id, { name: 'Renamed Group', description: 'now described' });
   t.emu.state.deleteGroup(deletedGroup!.id);
-  t.emu.state.createGroup({ id: '22222222-0000-4000-8000-000000000001', name: 'Brand New', description: '', mailNickname: 'brand-new', kind: 'team', securityEnabled: true, mailEnabled: false, unified: false });
+  t.emu.state.createGroup({
+    id: '22222222-0000-4000-8000-000000000001',
+    name: 'Brand New',
+    description: '',
+    mailNickname: 'brand-new',
+    kind: 'team',
+    securityEnabled: true,
+    mailEnabled: false,
+    unified: false,
+  });
   t.emu.state.addMember('22222222-0000-4000-8000-000000000001', updated!.id);
 
   // The log holds every kind the connector reads.
-  const logged = new Set((await getAll(t.emu, `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date(Date.now() + 1000).toISOString())}&limit=1000`)).items.map((e) => e['eventType']));
-  for (const type of ['user.lifecycle.create', 'user.account.update_profile', 'user.lifecycle.delete.initiated', 'group.user_membership.add', 'group.user_membership.remove', 'group.lifecycle.create', 'group.lifecycle.delete', 'group.profile.update']) {
+  const logged = new Set(
+    (
+      await getAll(
+        t.emu,
+        `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date(Date.now() + 1000).toISOString())}&limit=1000`,
+      )
+    ).items.map((e) => e['eventType']),
+  );
+  for (const type of [
+    'user.lifecycle.create',
+    'user.account.update_profile',
+    'user.lifecycle.delete.initiated',
+    'group.user_membership.add',
+    'group.user_membership.remove',
+    'group.lifecycle.create',
+    'group.lifecycle.delete',
+    'group.profile.update',
+  ]) {
     expect(logged).toContain(type);
   }
   expect(logged.has('user.lifecycle.deactivate') || logged.has('user.lifecycle.suspend')).toBe(true);
@@ -55,7 +86,9 @@ test('deactivate / suspend and activate / unsuspend events flip the user inactiv
   const h = await t.harness();
   await h.full();
   const since = new Date().toISOString();
-  const people = users().filter((u) => u.enabled && !u.guest).slice(0, 6);
+  const people = users()
+    .filter((u) => u.enabled && !u.guest)
+    .slice(0, 6);
   for (const u of people) t.emu.state.updateUser(u.id, { enabled: false });
   expect((await h.incremental()).mode).toBe('incremental');
   let picture = storePicture(await h.state());
@@ -64,7 +97,14 @@ test('deactivate / suspend and activate / unsuspend events flip the user inactiv
   expect((await h.incremental()).mode).toBe('incremental');
   picture = storePicture(await h.state());
   for (const u of people) expect(picture.users.get(oktaUser(u.id))?.active).toBe(true);
-  const logged = new Set((await getAll(t.emu, `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date(Date.now() + 1000).toISOString())}&limit=1000`)).items.map((e) => e['eventType']));
+  const logged = new Set(
+    (
+      await getAll(
+        t.emu,
+        `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date(Date.now() + 1000).toISOString())}&limit=1000`,
+      )
+    ).items.map((e) => e['eventType']),
+  );
   expect(logged.has('user.lifecycle.deactivate') || logged.has('user.lifecycle.suspend')).toBe(true);
   expect(logged.has('user.lifecycle.activate') || logged.has('user.lifecycle.unsuspend')).toBe(true);
   await t.expectStoreEqualsTenant(h);
@@ -93,7 +133,8 @@ test('the same round applied twice leaves the mirror as a full read sees it; add
   expect(mirror.users.get(oktaUser(a!.id))?.surname).toBe('Twice');
   const byId = (x: { id: string }, y: { id: string }) => (x.id < y.id ? -1 : 1);
   expect([...mirror.users.values()].sort(byId)).toEqual([...fresh.users.values()].sort(byId));
-  const links = (m: ReadonlyMap<string, Iterable<string>>) => [...m].flatMap(([k, v]) => [...v].map((x) => `${k}>${x}`)).sort();
+  const links = (m: ReadonlyMap<string, Iterable<string>>) =>
+    [...m].flatMap(([k, v]) => [...v].map((x) => `${k}>${x}`)).sort();
   expect(links(mirror.userGroups)).toEqual(links(fresh.userGroups));
 });
 
@@ -130,7 +171,10 @@ test('a position older than the log keeps → resync', async () => {
 test('a cursor from other filters, another org or garbage → resync without a request', async () => {
   const cursor = await t.provider().deltaStart();
   const filtered = t.provider({ groupTypes: ['OKTA_GROUP'] });
-  expect(await filtered.delta(cursor)).toMatchObject({ kind: 'resync', reason: expect.stringMatching(/group types or user statuses/) });
+  expect(await filtered.delta(cursor)).toMatchObject({
+    kind: 'resync',
+    reason: expect.stringMatching(/group types or user statuses/),
+  });
   expect(await filtered.delta('okta1.!!!')).toMatchObject({ kind: 'resync' });
   expect(await filtered.delta('entra1.abc')).toMatchObject({ kind: 'resync' });
 });

@@ -13,7 +13,12 @@ class FakeClock implements Clock {
   }
 }
 
-const headers = (clock: FakeClock, limit: number, remaining: number, resetMs: number): RateHeaders => ({ limit, remaining, reset: resetMs / 1000, date: Math.floor(clock.t / 1000) * 1000 });
+const headers = (clock: FakeClock, limit: number, remaining: number, resetMs: number): RateHeaders => ({
+  limit,
+  remaining,
+  reset: resetMs / 1000,
+  date: Math.floor(clock.t / 1000) * 1000,
+});
 
 test('at most share × limit calls per window; the next window is entered after its Reset', async () => {
   const clock = new FakeClock();

@@ -16,7 +16,9 @@ function otherIntegration(everyMs: number): { stop(): Promise<number> } {
   let calls = 0;
   const loop = (async () => {
     while (running) {
-      await fetch(`${t.emu.orgUrl}/api/v1/groups?limit=1`, { headers: { Authorization: `SSWS ${t.emu.apiToken}` } }).then((r) => r.arrayBuffer());
+      await fetch(`${t.emu.orgUrl}/api/v1/groups?limit=1`, {
+        headers: { Authorization: `SSWS ${t.emu.apiToken}` },
+      }).then((r) => r.arrayBuffer());
       calls++;
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
@@ -89,7 +91,9 @@ test('a failure mid-run (member reads hang until they time out) leaves the previ
   t.emu.faults.update({ hangPathPattern: '^/api/v1/groups/[^/]+/users' });
   const run = await h.full();
   expect(run.status).toBe('failed');
-  expect(run.error).toMatch(/^okta directory corp: no answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/groups\/\w+\/users \(timeout\)/);
+  expect(run.error).toMatch(
+    /^okta directory corp: no answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/groups\/\w+\/users \(timeout\)/,
+  );
   expect(storePicture(await h.state())).toEqual(before);
   t.emu.faults.reset();
   const again = await h.incremental();

@@ -1,5 +1,15 @@
-import { isEnabledStatus, startOktaEmulator, type OktaEmulatorOptions, type RunningOktaEmulator } from '../../../src/emulators/okta';
-import { createOktaProvider, parseOktaSettings, type OktaProvider, type OktaProviderOptions } from '../../../src/providers/okta';
+import {
+  isEnabledStatus,
+  startOktaEmulator,
+  type OktaEmulatorOptions,
+  type RunningOktaEmulator,
+} from '../../../src/emulators/okta';
+import {
+  createOktaProvider,
+  parseOktaSettings,
+  type OktaProvider,
+  type OktaProviderOptions,
+} from '../../../src/providers/okta';
 import type { DirectoryContents } from '../../../src/store/store';
 import { scrubOktaEnvironment } from '../../emulators/okta/helpers';
 import type { ProviderConformance } from '../../conformance/provider.conformance';
@@ -13,7 +23,10 @@ import { FAST_RETRY, withFastRetry, type Picture as ConnectorPicture, type Pictu
  */
 export function startEmulator(extra: Partial<OktaEmulatorOptions> = {}): Promise<RunningOktaEmulator> {
   scrubOktaEnvironment();
-  return startOktaEmulator({ tenant: { seed: 'okta-connector', users: 300, groups: 40, domain: 'example.test' }, ...extra });
+  return startOktaEmulator({
+    tenant: { seed: 'okta-connector', users: 300, groups: 40, domain: 'example.test' },
+    ...extra,
+  });
 }
 
 export function oktaConfig(emu: RunningOktaEmulator, auth: 'ssws' | 'oauth' = 'ssws'): Record<string, unknown> {
@@ -21,16 +34,27 @@ export function oktaConfig(emu: RunningOktaEmulator, auth: 'ssws' | 'oauth' = 's
 }
 
 /** Users are compared by their fields and the two attributes the mapping takes from the profile's standard keys. */
-export type OktaPictureUser = Omit<PictureUser, 'attributes'> & { department: string | undefined; userType: string | undefined };
+export type OktaPictureUser = Omit<PictureUser, 'attributes'> & {
+  department: string | undefined;
+  userType: string | undefined;
+};
 
 export type Picture = ConnectorPicture<OktaPictureUser>;
 
-export const okta: ProviderConformance<RunningOktaEmulator, OktaProvider, OktaProviderOptions & { auth?: 'ssws' | 'oauth' }, OktaPictureUser> = {
+export const okta: ProviderConformance<
+  RunningOktaEmulator,
+  OktaProvider,
+  OktaProviderOptions & { auth?: 'ssws' | 'oauth' },
+  OktaPictureUser
+> = {
   kind: 'okta',
   startEmulator,
   createProvider(emu, settings = {}, options = {}) {
     const { auth, ...rest } = options;
-    return createOktaProvider(parseOktaSettings({ ...oktaConfig(emu, auth), ...settings }, 'corp'), withFastRetry(rest));
+    return createOktaProvider(
+      parseOktaSettings({ ...oktaConfig(emu, auth), ...settings }, 'corp'),
+      withFastRetry(rest),
+    );
   },
   expectedPicture: (emu) => orgPicture(emu),
   storePicture,
@@ -43,7 +67,14 @@ export const okta: ProviderConformance<RunningOktaEmulator, OktaProvider, OktaPr
   failFast: { retry: { ...FAST_RETRY, maxAttempts: 2 } },
   missingPermission(emu) {
     const app = emu.createOAuthClient(['okta.users.read']);
-    const settings = { orgUrl: emu.orgUrl, clientId: app.clientId, privateKey: app.privateKeyPem, keyId: app.keyId, scopes: ['okta.users.read'], apiToken: undefined };
+    const settings = {
+      orgUrl: emu.orgUrl,
+      clientId: app.clientId,
+      privateKey: app.privateKeyPem,
+      keyId: app.keyId,
+      scopes: ['okta.users.read'],
+      apiToken: undefined,
+    };
     return { settings, named: /^missing scope okta\.groups\.read to read groups/ };
   },
 };
@@ -57,7 +88,16 @@ export function orgPicture(emu: RunningOktaEmulator, keepGroup: (type: string) =
   const users: Picture['users'] = new Map();
   for (const u of emu.directory.users.values()) {
     const p = u.profile;
-    users.set(u.id, { name: p.login, email: p.email, firstName: p.firstName, lastName: p.lastName, displayName: p.displayName, active: isEnabledStatus(u.status), department: p.department, userType: p.userType });
+    users.set(u.id, {
+      name: p.login,
+      email: p.email,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      displayName: p.displayName,
+      active: isEnabledStatus(u.status),
+      department: p.department,
+      userType: p.userType,
+    });
   }
   const groups: Picture['groups'] = new Map();
   const userMemberships = new Set<string>();
@@ -86,5 +126,10 @@ export function storePicture(state: DirectoryContents): Picture {
   const groups: Picture['groups'] = new Map();
   for (const g of state.groups) groups.set(g.externalId, { name: g.name, description: g.description });
   const groupMemberships = new Set(state.groupMemberships.map(([c, p]) => `${c}>${p}`));
-  return { users, groups, userMemberships: new Set(state.userMemberships.map(([u, g]) => `${u}>${g}`)), groupMemberships };
+  return {
+    users,
+    groups,
+    userMemberships: new Set(state.userMemberships.map(([u, g]) => `${u}>${g}`)),
+    groupMemberships,
+  };
 }

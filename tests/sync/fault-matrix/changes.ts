@@ -110,7 +110,12 @@ export class TenantChanger {
     switch (kind) {
       case 'user.update': {
         const u = r.pick(users);
-        s.updateUser(u.id, r.chance(0.5) ? { jobTitle: this.unique('Title ') } : { displayName: `${u.givenName} ${this.unique('N')}`, surname: this.unique('S') });
+        s.updateUser(
+          u.id,
+          r.chance(0.5)
+            ? { jobTitle: this.unique('Title ') }
+            : { displayName: `${u.givenName} ${this.unique('N')}`, surname: this.unique('S') },
+        );
         return true;
       }
       case 'user.rename': {
@@ -122,7 +127,8 @@ export class TenantChanger {
       case 'user.rename-case': {
         const u = r.pick(users);
         const [local, domain] = u.login.split('@') as [string, string];
-        const flipped = local === local.toLowerCase() ? local.charAt(0).toUpperCase() + local.slice(1) : local.toLowerCase();
+        const flipped =
+          local === local.toLowerCase() ? local.charAt(0).toUpperCase() + local.slice(1) : local.toLowerCase();
         if (flipped === local) return false;
         s.updateUser(u.id, { login: `${flipped}@${domain}` });
         return true;
@@ -152,7 +158,21 @@ export class TenantChanger {
         const n = ++this.counter;
         const id = `fa17fa17-0002-4000-8000-${String(n).padStart(12, '0')}`;
         s.deleteUser(gone.id);
-        s.createUser({ id, givenName: 'New', surname: `Hire${n}`, displayName: `New Hire${n}`, login: gone.login, mail: gone.login, mailNickname: gone.mailNickname, samAccountName: null, department: 'Research', jobTitle: 'Hire', employeeId: String(80000000 + n), enabled: true, guest: false });
+        s.createUser({
+          id,
+          givenName: 'New',
+          surname: `Hire${n}`,
+          displayName: `New Hire${n}`,
+          login: gone.login,
+          mail: gone.login,
+          mailNickname: gone.mailNickname,
+          samAccountName: null,
+          department: 'Research',
+          jobTitle: 'Hire',
+          employeeId: String(80000000 + n),
+          enabled: true,
+          guest: false,
+        });
         if (groups.length > 0) s.addMember(r.pick(groups).id, id);
         return true;
       }
@@ -166,7 +186,21 @@ export class TenantChanger {
         const id = `fa17fa17-0000-4000-8000-${String(n).padStart(12, '0')}`;
         const local = `fault.user${n}`;
         const login = `${local}@${this.domain()}`;
-        s.createUser({ id, givenName: 'Fault', surname: `User${n}`, displayName: `Fault User${n}`, login, mail: login, mailNickname: local, samAccountName: null, department: 'Research', jobTitle: 'Tester', employeeId: String(90000000 + n), enabled: r.chance(0.9), guest: false });
+        s.createUser({
+          id,
+          givenName: 'Fault',
+          surname: `User${n}`,
+          displayName: `Fault User${n}`,
+          login,
+          mail: login,
+          mailNickname: local,
+          samAccountName: null,
+          department: 'Research',
+          jobTitle: 'Tester',
+          employeeId: String(90000000 + n),
+          enabled: r.chance(0.9),
+          guest: false,
+        });
         for (let k = r.int(0, 3); k > 0 && groups.length > 0; k--) s.addMember(r.pick(groups).id, id);
         return true;
       }
@@ -188,7 +222,16 @@ export class TenantChanger {
       case 'group.create': {
         const n = ++this.counter;
         const id = `fa17fa17-0001-4000-8000-${String(n).padStart(12, '0')}`;
-        s.createGroup({ id, name: `Fault Group ${n}`, description: r.chance(0.5) ? `made by the fault matrix (${n})` : '', mailNickname: `fault-group-${n}`, kind: 'team', securityEnabled: true, mailEnabled: false, unified: false });
+        s.createGroup({
+          id,
+          name: `Fault Group ${n}`,
+          description: r.chance(0.5) ? `made by the fault matrix (${n})` : '',
+          mailNickname: `fault-group-${n}`,
+          kind: 'team',
+          securityEnabled: true,
+          mailEnabled: false,
+          unified: false,
+        });
         for (let k = r.int(0, 4); k > 0 && users.length > 0; k--) s.addMember(id, r.pick(users).id);
         return true;
       }

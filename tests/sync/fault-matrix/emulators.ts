@@ -90,10 +90,16 @@ export async function startCounted(kind: Kind, tenant: TenantSpec, faultSeed: nu
   let protectedIds = new Set<string>();
   if (kind === 'google') {
     const admin = String(base['google']!['adminEmail']).toLowerCase();
-    protectedIds = new Set([...emu.state.users.values()].filter((u) => u.login.toLowerCase() === admin).map((u) => u.id));
+    protectedIds = new Set(
+      [...emu.state.users.values()].filter((u) => u.login.toLowerCase() === admin).map((u) => u.id),
+    );
   }
   const entry = (variant: string): Record<string, unknown> => {
-    if (kind === 'okta') return (emu as unknown as { directoryConfig(n: string, a: string): Record<string, unknown> }).directoryConfig('corp', variant === 'oauth' ? 'oauth' : 'ssws');
+    if (kind === 'okta')
+      return (emu as unknown as { directoryConfig(n: string, a: string): Record<string, unknown> }).directoryConfig(
+        'corp',
+        variant === 'oauth' ? 'oauth' : 'ssws',
+      );
     if (kind === 'google') return { ...base, google: { ...base['google'], queriesPerMinute: 600_000 } };
     return { ...base, entra: { ...base['entra'], ...(variant === 'pages' ? { memberReads: 'pages' } : {}) } };
   };

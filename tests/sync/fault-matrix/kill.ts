@@ -41,9 +41,18 @@ interface Exit {
 export async function runKillLane(options: KillLaneOptions): Promise<Counts & { staleRunning: number }> {
   const counts = { ...emptyCounts(), staleRunning: 0 };
   const r = new Random(seedOf(`kill-${options.kind}`, options.seed));
-  const tenant: TenantSpec = { seed: `fault-matrix-kill-${options.kind}-${options.seed}`, domain: 'faults.test', users: 60, groups: 12, ...options.tenant };
+  const tenant: TenantSpec = {
+    seed: `fault-matrix-kill-${options.kind}-${options.seed}`,
+    domain: 'faults.test',
+    users: 60,
+    groups: 12,
+    ...options.tenant,
+  };
   const counted = await startCounted(options.kind, tenant, options.seed);
-  const changer = new TenantChanger(counted.emu.state, r.fork(), { nesting: counted.nesting, protectedIds: counted.protectedIds });
+  const changer = new TenantChanger(counted.emu.state, r.fork(), {
+    nesting: counted.nesting,
+    protectedIds: counted.protectedIds,
+  });
   const oracle = new Oracle(counted);
   const root = mkdtempSync(join(tmpdir(), `crowdgate-kill-${options.kind}-`));
   const dataDir = join(root, 'data');
@@ -58,7 +67,11 @@ export async function runKillLane(options: KillLaneOptions): Promise<Counts & { 
 
   const cli = (kill: { n: number; after: boolean } | null): Promise<Exit> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [options.cli, 'sync', '--config', config, '--directory', 'corp', ...(r.chance(0.5) ? ['--full'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env });
+      const child = spawn(
+        process.execPath,
+        [options.cli, 'sync', '--config', config, '--directory', 'corp', ...(r.chance(0.5) ? ['--full'] : [])],
+        { stdio: ['ignore', 'pipe', 'pipe'], env },
+      );
       live = child;
       let output = '';
       child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -94,16 +107,22 @@ export async function runKillLane(options: KillLaneOptions): Promise<Counts & { 
       await store.close();
     }
   };
-  const snapshot = () => withStore(async (store, id) => ({ picture: await readPicture(store, id), token: await store.currentEventToken() }));
+  const snapshot = () =>
+    withStore(async (store, id) => ({ picture: await readPicture(store, id), token: await store.currentEventToken() }));
 
   /** A normal (unkilled) CLI run: must succeed and reach the new picture. */
   const normal = async (label: string, previous: StorePicture, token: string, fresh: StorePicture): Promise<void> => {
     const exit = await cli(null);
     counts.runs++;
     if (exit.timedOut) counts.violations.push(`${label}: the CLI did not end within ${bound} ms`);
-    else if (exit.code !== 0) counts.violations.push(`${label}: the CLI exited ${exit.code ?? exit.signal}: ${exit.output.trim().slice(0, 400)}`);
+    else if (exit.code !== 0)
+      counts.violations.push(
+        `${label}: the CLI exited ${exit.code ?? exit.signal}: ${exit.output.trim().slice(0, 400)}`,
+      );
     else counts.succeeded++;
-    const checked = await withStore((store, id) => checkRun(label, store, id, previous, fresh, token, exit.code === 0 ? 'succeeded' : 'failed'));
+    const checked = await withStore((store, id) =>
+      checkRun(label, store, id, previous, fresh, token, exit.code === 0 ? 'succeeded' : 'failed'),
+    );
     counts.violations.push(...checked.violations);
     counts.replayConflicts.push(...checked.conflicts);
   };
@@ -133,7 +152,10 @@ export async function runKillLane(options: KillLaneOptions): Promise<Counts & { 
         counts.faults['kill-9'] = (counts.faults['kill-9'] ?? 0) + 1;
       } else if (exit.timedOut) counts.violations.push(`${label}: the CLI did not end within ${bound} ms`);
       else if (exit.code === 0) counts.succeeded++;
-      else counts.violations.push(`${label}: the CLI exited ${exit.code} without a fault: ${exit.output.trim().slice(0, 400)}`);
+      else
+        counts.violations.push(
+          `${label}: the CLI exited ${exit.code} without a fault: ${exit.output.trim().slice(0, 400)}`,
+        );
       const status = killed ? null : exit.code === 0 ? 'succeeded' : 'failed';
       const checked = await withStore(async (store, id) => {
         const result = await checkRun(label, store, id, before.picture, fresh, before.token, status);
@@ -143,7 +165,9 @@ export async function runKillLane(options: KillLaneOptions): Promise<Counts & { 
       counts.violations.push(...checked.violations);
       counts.replayConflicts.push(...checked.conflicts);
       if (checked.kept === 'previous') counts.keptPrevious++;
-      log(`${label}: ${killed ? 'killed' : `exit ${exit.code}`}, store kept the ${checked.kept} picture${checked.violations.length > 0 ? ` — ${checked.violations.length} VIOLATIONS` : ''}`);
+      log(
+        `${label}: ${killed ? 'killed' : `exit ${exit.code}`}, store kept the ${checked.kept} picture${checked.violations.length > 0 ? ` — ${checked.violations.length} VIOLATIONS` : ''}`,
+      );
 
       // The next normal run completes and reaches the new picture (maybe after more changes).
       if (r.chance(0.3)) changer.apply(r.int(1, 3), counts.changes);

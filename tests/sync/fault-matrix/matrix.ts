@@ -36,7 +36,8 @@ export const SETTINGS: DeriveSettings = {
   safety: { maxRemovalShare: 1, maxRemovals: 1_000_000_000 },
 };
 
-export type FaultKind = '5xx' | 'reset' | 'hang' | 'throttle' | 'revoke' | 'revoke-storm' | 'short-token' | 'latency' | 'resync' | 'none';
+export type FaultKind =
+  '5xx' | 'reset' | 'hang' | 'throttle' | 'revoke' | 'revoke-storm' | 'short-token' | 'latency' | 'resync' | 'none';
 
 export interface Counts {
   runs: number;
@@ -59,11 +60,35 @@ export interface Counts {
 }
 
 export function emptyCounts(): Counts {
-  return { runs: 0, succeeded: 0, failed: 0, keptPrevious: 0, incrementalAsked: 0, incrementalDone: 0, faults: {}, changes: {}, requests: 0, violations: [], replayConflicts: [], slowestRunMs: 0, kill9: 0 };
+  return {
+    runs: 0,
+    succeeded: 0,
+    failed: 0,
+    keptPrevious: 0,
+    incrementalAsked: 0,
+    incrementalDone: 0,
+    faults: {},
+    changes: {},
+    requests: 0,
+    violations: [],
+    replayConflicts: [],
+    slowestRunMs: 0,
+    kill9: 0,
+  };
 }
 
 export function mergeCounts(into: Counts, from: Counts): Counts {
-  for (const key of ['runs', 'succeeded', 'failed', 'keptPrevious', 'incrementalAsked', 'incrementalDone', 'requests', 'kill9'] as const) into[key] += from[key];
+  for (const key of [
+    'runs',
+    'succeeded',
+    'failed',
+    'keptPrevious',
+    'incrementalAsked',
+    'incrementalDone',
+    'requests',
+    'kill9',
+  ] as const)
+    into[key] += from[key];
   for (const [k, v] of Object.entries(from.faults)) into.faults[k] = (into.faults[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.changes)) into.changes[k] = (into.changes[k] ?? 0) + v;
   into.violations.push(...from.violations);
@@ -115,7 +140,13 @@ export class Oracle {
 }
 
 /** Retries for the oracle and the final convergence run: patient, as in production. */
-export const GENEROUS: Policy = { maxAttempts: 5, maxThrottleRetries: 10, baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: 15_000 };
+export const GENEROUS: Policy = {
+  maxAttempts: 5,
+  maxThrottleRetries: 10,
+  baseDelayMs: 20,
+  maxDelayMs: 200,
+  requestTimeoutMs: 15_000,
+};
 
 export interface Checked {
   readonly violations: string[];
@@ -142,9 +173,13 @@ export async function checkRun(
   const isNew = samePicture(after, fresh);
   const kept = isPrevious && isNew ? 'both' : isPrevious ? 'previous' : isNew ? 'new' : 'neither';
   if (kept === 'neither') {
-    violations.push(`${label}: the store is neither the previous nor the new picture; vs new: ${diffPictures(after, fresh).join('; ')}; vs previous: ${diffPictures(after, previous).join('; ')}`);
+    violations.push(
+      `${label}: the store is neither the previous nor the new picture; vs new: ${diffPictures(after, fresh).join('; ')}; vs previous: ${diffPictures(after, previous).join('; ')}`,
+    );
   } else if (status === 'succeeded' && kept === 'previous') {
-    violations.push(`${label}: the run succeeded but the store kept the previous picture; vs new: ${diffPictures(after, fresh).join('; ')}`);
+    violations.push(
+      `${label}: the run succeeded but the store kept the previous picture; vs new: ${diffPictures(after, fresh).join('; ')}`,
+    );
   } else if (status === 'failed' && kept === 'new') {
     violations.push(`${label}: the run failed but the store changed to the new picture`);
   }
@@ -155,19 +190,25 @@ export async function checkRun(
   if (since.kind === 'expired') violations.push(`${label}: the event token taken before the run is expired after it`);
   else {
     const events = since.events.map((e) => e.event);
-    if (kept === 'previous' && events.length > 0) violations.push(`${label}: the store did not change but ${events.length} events were appended`);
+    if (kept === 'previous' && events.length > 0)
+      violations.push(`${label}: the store did not change but ${events.length} events were appended`);
     const view = crowdView(previous.state);
     const met = replay(view, events);
     conflicts = met.filter((c) => c.unavoidable).map((c) => `${label}: ${c.text}`);
-    for (const c of met) if (!c.unavoidable) violations.push(`${label}: a Crowd client cannot apply the events in this order: ${c.text}`);
+    for (const c of met)
+      if (!c.unavoidable) violations.push(`${label}: a Crowd client cannot apply the events in this order: ${c.text}`);
     // After an unavoidable conflict (a rename cycle) a client resyncs in full: nothing to compare.
     const mismatch = conflicts.length > 0 ? [] : diffViews(view, crowdView(after.state));
-    if (mismatch.length > 0) violations.push(`${label}: replaying the run's ${events.length} events on the previous picture does not give the store: ${mismatch.join('; ')}`);
+    if (mismatch.length > 0)
+      violations.push(
+        `${label}: replaying the run's ${events.length} events on the previous picture does not give the store: ${mismatch.join('; ')}`,
+      );
   }
 
   // No user removed who is still upstream.
   for (const id of previous.users.keys()) {
-    if (!after.users.has(id) && fresh.users.has(id)) violations.push(`${label}: user ${id} was removed but is still upstream`);
+    if (!after.users.has(id) && fresh.users.has(id))
+      violations.push(`${label}: user ${id} was removed but is still upstream`);
   }
   return { violations, conflicts, kept };
 }
@@ -209,7 +250,8 @@ function drawPlan(r: Random, counted: CountedEmulator, scale: number, incrementa
         break;
       }
       case 'throttle': {
-        const budget = counted.kind === 'entra' ? r.int(10, 120) : counted.kind === 'okta' ? r.int(8, 40) : r.int(5, 40);
+        const budget =
+          counted.kind === 'entra' ? r.int(10, 120) : counted.kind === 'okta' ? r.int(8, 40) : r.int(5, 40);
         windows.push({ from, to: Number.MAX_SAFE_INTEGER, patch: { throttle: { enabled: true, budget } } });
         break;
       }
@@ -244,12 +286,14 @@ function arm(counted: CountedEmulator, plan: Plan): void {
     if (w.patch === 'revoke') {
       const every = w.every ?? Number.MAX_SAFE_INTEGER;
       const last = Math.min(w.to, w.from + 200);
-      for (let n = w.from; n < last; n += every) counted.at(start + n, () => faults.update({ revokeTokensBefore: Date.now() + 1 }));
+      for (let n = w.from; n < last; n += every)
+        counted.at(start + n, () => faults.update({ revokeTokensBefore: Date.now() + 1 }));
       continue;
     }
     const patch = w.patch;
     const undo: Partial<FaultSettings> = {};
-    for (const key of Object.keys(patch) as (keyof FaultSettings)[]) (undo as Record<string, unknown>)[key] = (faults.settings as unknown as Record<string, unknown>)[key];
+    for (const key of Object.keys(patch) as (keyof FaultSettings)[])
+      (undo as Record<string, unknown>)[key] = (faults.settings as unknown as Record<string, unknown>)[key];
     if (w.from === 0) faults.update(patch);
     else counted.at(start + w.from, () => faults.update(patch));
     if (w.to < Number.MAX_SAFE_INTEGER) counted.at(start + w.to, () => faults.update(undo));
@@ -289,9 +333,17 @@ const DEFAULT_TENANT = { users: 60, groups: 12 };
 export async function runLane(options: LaneOptions): Promise<Counts> {
   const counts = emptyCounts();
   const r = new Random(seedOf(options.kind, options.seed));
-  const tenant: TenantSpec = { seed: `fault-matrix-${options.kind}-${options.seed}`, domain: 'faults.test', ...DEFAULT_TENANT, ...options.tenant };
+  const tenant: TenantSpec = {
+    seed: `fault-matrix-${options.kind}-${options.seed}`,
+    domain: 'faults.test',
+    ...DEFAULT_TENANT,
+    ...options.tenant,
+  };
   const counted = await startCounted(options.kind, tenant, options.seed);
-  const changer = new TenantChanger(counted.emu.state, r.fork(), { nesting: counted.nesting, protectedIds: counted.protectedIds });
+  const changer = new TenantChanger(counted.emu.state, r.fork(), {
+    nesting: counted.nesting,
+    protectedIds: counted.protectedIds,
+  });
   const oracle = new Oracle(counted);
   const root = mkdtempSync(join(tmpdir(), `crowdgate-faults-${options.kind}-`));
   const store = openSqliteStore(root);
@@ -333,7 +385,12 @@ export async function runLane(options: LaneOptions): Promise<Counts> {
         counts.violations.push(`${label}: the run did not end within ${bound} ms (a hang without timeout?)`);
         // Unstick it (closing the provider aborts its reads) and give up on this engine.
         await provider?.close();
-        if ((await within(engine.idle(directoryId).then(() => true), bound)) === undefined) {
+        if (
+          (await within(
+            engine.idle(directoryId).then(() => true),
+            bound,
+          )) === undefined
+        ) {
           counts.violations.push(`${label}: the run was still stuck after its provider was closed; lane stopped`);
           break;
         }
@@ -345,12 +402,15 @@ export async function runLane(options: LaneOptions): Promise<Counts> {
       if (run.mode === 'incremental') counts.incrementalDone++;
       if (run.status === 'succeeded') counts.succeeded++;
       else counts.failed++;
-      if (run.status !== 'succeeded' && run.status !== 'failed') counts.violations.push(`${label}: unexpected status ${run.status}`);
+      if (run.status !== 'succeeded' && run.status !== 'failed')
+        counts.violations.push(`${label}: unexpected status ${run.status}`);
       const checked = await checkRun(label, store, directoryId, previous, fresh, token, run.status);
       if (checked.kept === 'previous') counts.keptPrevious++;
       counts.violations.push(...checked.violations);
       counts.replayConflicts.push(...checked.conflicts);
-      log(`${label}: ${run.status} in ${ms} ms${run.error ? ` (${run.error.slice(0, 160)})` : ''}${checked.violations.length > 0 ? ` — ${checked.violations.length} VIOLATIONS` : ''}`);
+      log(
+        `${label}: ${run.status} in ${ms} ms${run.error ? ` (${run.error.slice(0, 160)})` : ''}${checked.violations.length > 0 ? ` — ${checked.violations.length} VIOLATIONS` : ''}`,
+      );
     }
 
     // Convergence: with the faults gone, one run reaches the new picture.

@@ -24,7 +24,10 @@ export function pictureOf(state: DirectoryContents): StorePicture {
     const attributes = Object.keys(u.attributes)
       .sort()
       .map((k) => [k, [...(u.attributes[k] ?? [])]]);
-    users.set(u.externalId, JSON.stringify([u.name, u.firstName, u.lastName, u.displayName, u.email, u.active, attributes]));
+    users.set(
+      u.externalId,
+      JSON.stringify([u.name, u.firstName, u.lastName, u.displayName, u.email, u.active, attributes]),
+    );
   }
   const groups = new Map<string, string>();
   for (const g of state.groups) {

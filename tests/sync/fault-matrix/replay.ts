@@ -38,7 +38,12 @@ export function crowdView(state: DirectoryContents): CrowdView {
   const users = new Map<string, CachedUser>();
   const byExternal = new Map<string, CachedUser>();
   for (const u of state.users) {
-    const cached: CachedUser = { key: `${u.directoryId}:${u.externalId}`, name: u.name, fields: userFields(u), groups: new Set() };
+    const cached: CachedUser = {
+      key: `${u.directoryId}:${u.externalId}`,
+      name: u.name,
+      fields: userFields(u),
+      groups: new Set(),
+    };
     users.set(foldName(u.name), cached);
     byExternal.set(u.externalId, cached);
   }
@@ -50,7 +55,8 @@ export function crowdView(state: DirectoryContents): CrowdView {
   }
   for (const [u, g] of state.userMemberships) byExternal.get(u)?.groups.add(groupName.get(g) ?? `?${g}`);
   const nesting = new Set<string>();
-  for (const [c, p] of state.groupMemberships) nesting.add(`${groupName.get(c) ?? `?${c}`}>${groupName.get(p) ?? `?${p}`}`);
+  for (const [c, p] of state.groupMemberships)
+    nesting.add(`${groupName.get(c) ?? `?${c}`}>${groupName.get(p) ?? `?${p}`}`);
   return { users, groups, nesting };
 }
 
@@ -67,7 +73,8 @@ export function replay(view: CrowdView, events: readonly CrowdEvent[]): Conflict
   // name each user ends up with in this batch.
   const heldBefore = new Map([...view.users].map(([name, u]) => [name, u.key]));
   const target = new Map<string, string>();
-  for (const e of events) if (e.type === 'user' && e.operation !== 'DELETED') target.set(e.user.key, foldName(e.user.name));
+  for (const e of events)
+    if (e.type === 'user' && e.operation !== 'DELETED') target.set(e.user.key, foldName(e.user.name));
   const onCycle = (key: string, holder: string): boolean => {
     let current: string | undefined = holder;
     for (let steps = 0; current !== undefined && steps <= target.size; steps++) {
@@ -91,7 +98,10 @@ export function replay(view: CrowdView, events: readonly CrowdEvent[]): Conflict
         const holder = view.users.get(name);
         if (byKey) {
           if (holder && holder !== byKey) {
-            conflicts.push({ text: `user ${event.user.key} renamed to "${event.user.name}" while ${holder.key} holds it`, unavoidable: onCycle(event.user.key, holder.key) });
+            conflicts.push({
+              text: `user ${event.user.key} renamed to "${event.user.name}" while ${holder.key} holds it`,
+              unavoidable: onCycle(event.user.key, holder.key),
+            });
             break;
           }
           view.users.delete(foldName(byKey.name));
@@ -147,18 +157,21 @@ export function diffViews(replayed: CrowdView, stored: CrowdView, limit = 6): st
     const r = replayed.users.get(name);
     if (!r) out.push(`user "${u.name}" (${u.key}) missing after replay`);
     else {
-      if (r.key !== u.key || r.name !== u.name || r.fields !== u.fields) out.push(`user "${u.name}": replay has ${r.key} "${r.name}" ${r.fields}, store ${u.key} ${u.fields}`);
+      if (r.key !== u.key || r.name !== u.name || r.fields !== u.fields)
+        out.push(`user "${u.name}": replay has ${r.key} "${r.name}" ${r.fields}, store ${u.key} ${u.fields}`);
       const a = [...r.groups].sort().join(',');
       const b = [...u.groups].sort().join(',');
       if (a !== b) out.push(`groups of "${u.name}": replay [${a}], store [${b}]`);
     }
   }
-  for (const [name, r] of replayed.users) if (!stored.users.has(name)) out.push(`user "${r.name}" (${r.key}) left by replay, not in store`);
+  for (const [name, r] of replayed.users)
+    if (!stored.users.has(name)) out.push(`user "${r.name}" (${r.key}) left by replay, not in store`);
   for (const [name, g] of stored.groups) {
     const r = replayed.groups.get(name);
     if (r !== g) out.push(`group "${name}": replay ${r ?? 'missing'}, store ${g}`);
   }
-  for (const [name, r] of replayed.groups) if (!stored.groups.has(name)) out.push(`group "${name}" left by replay (${r}), not in store`);
+  for (const [name, r] of replayed.groups)
+    if (!stored.groups.has(name)) out.push(`group "${name}" left by replay (${r}), not in store`);
   for (const e of stored.nesting) if (!replayed.nesting.has(e)) out.push(`nesting ${e} missing after replay`);
   for (const e of replayed.nesting) if (!stored.nesting.has(e)) out.push(`nesting ${e} left by replay, not in store`);
   return out.slice(0, limit).concat(out.length > limit ? [`… ${out.length - limit} more`] : []);

@@ -124,12 +124,23 @@ describe('user entity', () => {
     expect(root.name).toBe('user');
     expect(root.attributes).toEqual({ expand: 'attributes', name: 'alice' });
     expect(root.children.map((c) => c.name)).toEqual([
-      'link', 'first-name', 'last-name', 'display-name', 'email', 'password', 'key',
-      'created-date', 'updated-date', 'active', 'attributes',
+      'link',
+      'first-name',
+      'last-name',
+      'display-name',
+      'email',
+      'password',
+      'key',
+      'created-date',
+      'updated-date',
+      'active',
+      'attributes',
     ]);
     const attrs = child(root, 'attributes');
     expect(attrs.children.map((c) => c.name)).toEqual(['attribute', 'attribute', 'link']);
-    expect(child(attrs.children[0]!, 'link').attributes['href']).toBe(`${B}/user/attribute?username=alice&attributename=department`);
+    expect(child(attrs.children[0]!, 'link').attributes['href']).toBe(
+      `${B}/user/attribute?username=alice&attributename=department`,
+    );
     expect(child(attrs.children[1]!, 'values').children.map((v) => v.text)).toEqual(['1', '2']);
   });
 
@@ -144,8 +155,16 @@ describe('user entity', () => {
     expect(json.attributes).toEqual({
       link: { rel: 'self', href: `${B}/user/attribute?username=alice` },
       attributes: [
-        { link: { rel: 'self', href: `${B}/user/attribute?username=alice&attributename=department` }, name: 'department', values: ['Engineering'] },
-        { link: { rel: 'self', href: `${B}/user/attribute?username=alice&attributename=phones` }, name: 'phones', values: ['1', '2'] },
+        {
+          link: { rel: 'self', href: `${B}/user/attribute?username=alice&attributename=department` },
+          name: 'department',
+          values: ['Engineering'],
+        },
+        {
+          link: { rel: 'self', href: `${B}/user/attribute?username=alice&attributename=phones` },
+          name: 'phones',
+          values: ['1', '2'],
+        },
       ],
     });
   });
@@ -243,7 +262,11 @@ describe('group entity', () => {
     );
     const json = JSON.parse(renderGroup(group, 'json', links, true)) as { attributes: { attributes: unknown[] } };
     expect(json.attributes.attributes).toEqual([
-      { link: { rel: 'self', href: `${B}/group/attribute?groupname=jira-software-users&attributename=source` }, name: 'source', values: ['okta'] },
+      {
+        link: { rel: 'self', href: `${B}/group/attribute?groupname=jira-software-users&attributename=source` },
+        name: 'source',
+        values: ['okta'],
+      },
     ]);
   });
 
@@ -272,7 +295,10 @@ describe('error entity', () => {
   it('strips characters invalid in XML from the message in both formats', () => {
     const root = parseXml(renderError('ILLEGAL_ARGUMENT', 'bad\u0000name\uFFFF', 'xml'));
     expect(child(root, 'message').text).toBe('badname');
-    expect(JSON.parse(renderError('ILLEGAL_ARGUMENT', 'bad\u0000name', 'json'))).toEqual({ reason: 'ILLEGAL_ARGUMENT', message: 'badname' });
+    expect(JSON.parse(renderError('ILLEGAL_ARGUMENT', 'bad\u0000name', 'json'))).toEqual({
+      reason: 'ILLEGAL_ARGUMENT',
+      message: 'badname',
+    });
   });
 });
 
@@ -308,7 +334,9 @@ describe('user and group lists', () => {
   });
 
   it('writes full JSON entities with expand=user', () => {
-    const json = JSON.parse(write(userListWriter('json', links, { entity: true, attributes: false }), [alice, bob])) as {
+    const json = JSON.parse(
+      write(userListWriter('json', links, { entity: true, attributes: false }), [alice, bob]),
+    ) as {
       expand: string;
       users: Record<string, unknown>[];
     };
@@ -321,8 +349,14 @@ describe('user and group lists', () => {
   it('writes valid empty lists', () => {
     const xml = write(userListWriter('xml', links, { entity: true, attributes: false }), []);
     expect(parseXml(xml)).toEqual({ name: 'users', attributes: { expand: 'user' }, children: [], text: '' });
-    expect(JSON.parse(write(userListWriter('json', links, { entity: false, attributes: false }), []))).toEqual({ expand: 'user', users: [] });
-    expect(JSON.parse(write(groupListWriter('json', links, { entity: true, attributes: false }), []))).toEqual({ expand: 'group', groups: [] });
+    expect(JSON.parse(write(userListWriter('json', links, { entity: false, attributes: false }), []))).toEqual({
+      expand: 'user',
+      users: [],
+    });
+    expect(JSON.parse(write(groupListWriter('json', links, { entity: true, attributes: false }), []))).toEqual({
+      expand: 'group',
+      groups: [],
+    });
   });
 
   it('writes group lists minimal and expanded', () => {
@@ -336,7 +370,9 @@ describe('user and group lists', () => {
     );
     const expanded = write(groupListWriter('xml', links, { entity: true, attributes: false }), [group]);
     expect(expanded).toBe(`${PROLOGUE}<groups expand="group">${GROUP_XML}</groups>`);
-    const json = JSON.parse(write(groupListWriter('json', links, { entity: true, attributes: false }), [group, other])) as {
+    const json = JSON.parse(
+      write(groupListWriter('json', links, { entity: true, attributes: false }), [group, other]),
+    ) as {
       groups: unknown[];
     };
     expect(json.groups[0]).toEqual(GROUP_JSON);
@@ -370,11 +406,19 @@ describe('memberships (GET /group/membership)', () => {
     expect(root.name).toBe('memberships');
     expect(root.children.map((m) => m.attributes['group'])).toEqual(['parent-group', 'child-group']);
     for (const m of root.children) expect(m.children.map((c) => c.name)).toEqual(['users', 'groups']);
-    expect(child(root.children[0]!, 'users').children.map((u) => u.attributes['name'])).toEqual(['parent-group-user', 'u&2']);
+    expect(child(root.children[0]!, 'users').children.map((u) => u.attributes['name'])).toEqual([
+      'parent-group-user',
+      'u&2',
+    ]);
     expect(child(root.children[1]!, 'groups').children).toEqual([]);
   });
 
   it('writes an empty document for no groups', () => {
-    expect(parseXml(write(membershipsWriter(), []))).toEqual({ name: 'memberships', attributes: {}, children: [], text: '' });
+    expect(parseXml(write(membershipsWriter(), []))).toEqual({
+      name: 'memberships',
+      attributes: {},
+      children: [],
+      text: '',
+    });
   });
 });

@@ -44,7 +44,9 @@ const USER_ATTRIBUTES_LINK = `<link rel="self" href="${B}/user/attribute?usernam
 
 describe('golden Crowd documents', () => {
   test('user, XML, without and with expanded attributes', () => {
-    expect(renderUser(alice, 'xml', links, false)).toBe(`${P}${USER_XML}<attributes>${USER_ATTRIBUTES_LINK}</attributes></user>`);
+    expect(renderUser(alice, 'xml', links, false)).toBe(
+      `${P}${USER_XML}<attributes>${USER_ATTRIBUTES_LINK}</attributes></user>`,
+    );
     expect(renderUser(alice, 'xml', links, true)).toBe(
       `${P}${USER_XML}<attributes><attribute name="department"><link rel="self" href="${B}/user/attribute?username=alice&amp;attributename=department"/>` +
         `<values><value>R&amp;D</value></values></attribute>${USER_ATTRIBUTES_LINK}</attributes></user>`,
@@ -92,7 +94,9 @@ describe('golden Crowd documents', () => {
       `${P}<users expand="user"><user name="alice"><link rel="self" href="${B}/user?username=alice"/></user></users>`,
     );
     const groups = groupListWriter('json', links, { entity: true, attributes: false });
-    expect(JSON.parse(groups.start() + groups.item(group) + groups.item({ ...group, name: 'b' }) + groups.end())).toMatchObject({
+    expect(
+      JSON.parse(groups.start() + groups.item(group) + groups.item({ ...group, name: 'b' }) + groups.end()),
+    ).toMatchObject({
       expand: 'group',
       groups: [{ name: 'jira-software-users', type: 'GROUP', active: true }, { name: 'b' }],
     });
@@ -107,7 +111,13 @@ describe('golden Crowd documents', () => {
     );
     expect(JSON.parse(renderUserAttributes('alice', alice.attributes!, 'json', links))).toEqual({
       link: { rel: 'self', href: `${B}/user/attribute?username=alice` },
-      attributes: [{ link: { rel: 'self', href: `${B}/user/attribute?username=alice&attributename=department` }, name: 'department', values: ['R&D'] }],
+      attributes: [
+        {
+          link: { rel: 'self', href: `${B}/user/attribute?username=alice&attributename=department` },
+          name: 'department',
+          values: ['R&D'],
+        },
+      ],
     });
   });
 
@@ -125,16 +135,36 @@ describe('golden Crowd documents', () => {
   });
 
   test('events: token document and every event kind', () => {
-    expect(renderEventToken('s1.42', 'xml')).toBe(`${P}<events incrementalSynchronisationAvailable="true" newEventToken="s1.42"/>`);
-    expect(JSON.parse(renderEventToken('s1.42', 'json'))).toEqual({ incrementalSynchronisationAvailable: true, newEventToken: 's1.42' });
-    const snapshot = { name: 'alice', key: '1:7b3f', firstName: 'Alice', lastName: 'Liddell', displayName: 'Alice Liddell', email: 'alice@example.com', active: false };
+    expect(renderEventToken('s1.42', 'xml')).toBe(
+      `${P}<events incrementalSynchronisationAvailable="true" newEventToken="s1.42"/>`,
+    );
+    expect(JSON.parse(renderEventToken('s1.42', 'json'))).toEqual({
+      incrementalSynchronisationAvailable: true,
+      newEventToken: 's1.42',
+    });
+    const snapshot = {
+      name: 'alice',
+      key: '1:7b3f',
+      firstName: 'Alice',
+      lastName: 'Liddell',
+      displayName: 'Alice Liddell',
+      email: 'alice@example.com',
+      active: false,
+    };
     const none = { user: null, group: null, childUser: null, parentGroups: null, childGroups: null };
     const events: EventView[] = [
       { ...none, type: 'user', operation: 'UPDATED', user: snapshot },
       { ...none, type: 'group', operation: 'CREATED', group: { name: 'g', description: '', active: true } },
       { ...none, type: 'userMembership', operation: 'UPDATED', childUser: 'alice', parentGroups: ['g1', 'g2'] },
       { ...none, type: 'userMembership', operation: 'UPDATED', childUser: 'bob', parentGroups: [] },
-      { ...none, type: 'groupMembership', operation: 'UPDATED', group: { name: 'child', description: '', active: true }, parentGroups: ['p'], childGroups: [] },
+      {
+        ...none,
+        type: 'groupMembership',
+        operation: 'UPDATED',
+        group: { name: 'child', description: '', active: true },
+        parentGroups: ['p'],
+        childGroups: [],
+      },
       { ...none, type: 'user', operation: 'DELETED', user: { ...snapshot, name: 'gone', key: '1:gone', active: true } },
     ];
     expect(renderEvents('s1.43', events, 'xml', links)).toBe(
@@ -155,14 +185,24 @@ describe('golden Crowd documents', () => {
         `<attributes><link rel="self" href="${B}/user/attribute?username=gone"/></attributes></user></userEvent>` +
         '</events>',
     );
-    const json = JSON.parse(renderEvents('s1.43', events.slice(0, 3), 'json', links)) as { newEventToken: string; events: Array<Record<string, unknown>> };
+    const json = JSON.parse(renderEvents('s1.43', events.slice(0, 3), 'json', links)) as {
+      newEventToken: string;
+      events: Array<Record<string, unknown>>;
+    };
     expect(json.newEventToken).toBe('s1.43');
     expect(json.events.map((e) => e.type)).toEqual(['userEvent', 'groupEvent', 'userMembershipEvent']);
-    expect(json.events[0]).toMatchObject({ operation: 'UPDATED', user: { name: 'alice', active: false, key: '1:7b3f' } });
+    expect(json.events[0]).toMatchObject({
+      operation: 'UPDATED',
+      user: { name: 'alice', active: false, key: '1:7b3f' },
+    });
   });
 
   test('session, XML and JSON', () => {
-    const session = { token: 'tok_EN-1', createdAt: new Date('2033-01-30T05:38:27.369Z'), expiresAt: new Date('2033-01-30T06:08:27.369Z') };
+    const session = {
+      token: 'tok_EN-1',
+      createdAt: new Date('2033-01-30T05:38:27.369Z'),
+      expiresAt: new Date('2033-01-30T06:08:27.369Z'),
+    };
     expect(renderSession(session, alice, 'xml', links, false)).toBe(
       `${P}<session expand="user"><token>tok_EN-1</token>${USER_XML}<attributes>${USER_ATTRIBUTES_LINK}</attributes></user>` +
         `<link rel="self" href="${B}/session/tok_EN-1"/><created-date>2033-01-30T05:38:27.369Z</created-date><expiry-date>2033-01-30T06:08:27.369Z</expiry-date></session>`,
@@ -184,6 +224,8 @@ describe('golden Crowd documents', () => {
     expect(renderError('USER_NOT_FOUND', 'User <bob> does not exist', 'xml')).toBe(
       `${P}<error><reason>USER_NOT_FOUND</reason><message>User &lt;bob&gt; does not exist</message></error>`,
     );
-    expect(renderError('USER_NOT_FOUND', 'User <bob> does not exist', 'json')).toBe('{"reason":"USER_NOT_FOUND","message":"User <bob> does not exist"}');
+    expect(renderError('USER_NOT_FOUND', 'User <bob> does not exist', 'json')).toBe(
+      '{"reason":"USER_NOT_FOUND","message":"User <bob> does not exist"}',
+    );
   });
 });

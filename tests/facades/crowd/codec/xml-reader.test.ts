@@ -69,7 +69,9 @@ describe('parseXml: accepted documents', () => {
   });
 
   it('returns children in document order with their own attributes', () => {
-    const root = parseXml('<users expand="user"><user name="a"><link rel="self" href="h?x=1&amp;y=2"/></user><user name="b"/></users>');
+    const root = parseXml(
+      '<users expand="user"><user name="a"><link rel="self" href="h?x=1&amp;y=2"/></user><user name="b"/></users>',
+    );
     expect(root.children.map((c) => c.attributes['name'])).toEqual(['a', 'b']);
     expect(root.children[0]!.children[0]!.attributes).toEqual({ rel: 'self', href: 'h?x=1&y=2' });
   });
@@ -101,7 +103,10 @@ describe('parseXml: hostile documents are rejected with INVALID_ARGUMENT', () =>
   });
 
   it('external entity (XXE)', () => {
-    expectRejected('<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>', /DOCTYPE/);
+    expectRejected(
+      '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>',
+      /DOCTYPE/,
+    );
   });
 
   it('DOCTYPE alone', () => {
@@ -160,7 +165,10 @@ describe('parseXml: malformed documents are rejected with INVALID_ARGUMENT', () 
   });
 
   it('reports the line and column of the error', () => {
-    expectRejected('<a>\n  <b>\n</a>', /^Malformed XML at line 3, column 1: end tag <\/a> does not match start tag <b>/);
+    expectRejected(
+      '<a>\n  <b>\n</a>',
+      /^Malformed XML at line 3, column 1: end tag <\/a> does not match start tag <b>/,
+    );
   });
 
   it(`rejects nesting deeper than ${MAX_XML_DEPTH}`, () => {
@@ -179,7 +187,8 @@ describe('parseXml: cost is linear', () => {
   }
 
   it('parses a 1 MB document with many elements quickly', () => {
-    const item = '<user name="user-0000"><link rel="self" href="http://h/u?username=a&amp;b"/><email>a&lt;b@x</email></user>';
+    const item =
+      '<user name="user-0000"><link rel="self" href="http://h/u?username=a&amp;b"/><email>a&lt;b@x</email></user>';
     const xml = `<users expand="user">${item.repeat(Math.ceil(1_048_576 / item.length))}</users>`;
     expect(xml.length).toBeGreaterThan(1_000_000);
     let root: XmlElement | undefined;

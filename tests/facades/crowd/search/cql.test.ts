@@ -20,7 +20,11 @@ describe('parseCql', () => {
       logic: 'OR',
       restrictions: [
         p('a', 'EXACTLY_MATCHES', '1'),
-        { kind: 'boolean', logic: 'AND', restrictions: [p('b', 'EXACTLY_MATCHES', '2'), p('c', 'EXACTLY_MATCHES', '3')] },
+        {
+          kind: 'boolean',
+          logic: 'AND',
+          restrictions: [p('b', 'EXACTLY_MATCHES', '2'), p('c', 'EXACTLY_MATCHES', '3')],
+        },
         p('d', 'EXACTLY_MATCHES', '4'),
       ],
     });
@@ -39,7 +43,11 @@ describe('parseCql', () => {
       kind: 'boolean',
       logic: 'AND',
       restrictions: [
-        { kind: 'boolean', logic: 'OR', restrictions: [p('a', 'EXACTLY_MATCHES', '1'), p('b', 'EXACTLY_MATCHES', '2')] },
+        {
+          kind: 'boolean',
+          logic: 'OR',
+          restrictions: [p('a', 'EXACTLY_MATCHES', '1'), p('b', 'EXACTLY_MATCHES', '2')],
+        },
         p('c', 'EXACTLY_MATCHES', '3'),
       ],
     });
@@ -55,8 +63,12 @@ describe('parseCql', () => {
   });
 
   it('reads double- and single-quoted keys and values with backslash escapes', () => {
-    expect(parseCql('displayName = "Bob \\"The\\" Builder"')).toEqual(p('displayName', 'EXACTLY_MATCHES', 'Bob "The" Builder'));
-    expect(parseCql("'display Name'='O\\'Brien and (co)'")).toEqual(p('display Name', 'EXACTLY_MATCHES', "O'Brien and (co)"));
+    expect(parseCql('displayName = "Bob \\"The\\" Builder"')).toEqual(
+      p('displayName', 'EXACTLY_MATCHES', 'Bob "The" Builder'),
+    );
+    expect(parseCql("'display Name'='O\\'Brien and (co)'")).toEqual(
+      p('display Name', 'EXACTLY_MATCHES', "O'Brien and (co)"),
+    );
     expect(parseCql('name = "a\\\\b"')).toEqual(p('name', 'EXACTLY_MATCHES', 'a\\b'));
     expect(parseCql('name=a\\ b')).toEqual(p('name', 'EXACTLY_MATCHES', 'a b'));
   });
@@ -90,7 +102,9 @@ describe('parseCql', () => {
 
   it('maps < and > to LESS_THAN / GREATER_THAN and strips stars there too', () => {
     expect(parseCql('createdDate > 2010-12-08')).toEqual(p('createdDate', 'GREATER_THAN', '2010-12-08'));
-    expect(parseCql("updatedDate<'2010-12-08T16:11:21.181+1100'")).toEqual(p('updatedDate', 'LESS_THAN', '2010-12-08T16:11:21.181+1100'));
+    expect(parseCql("updatedDate<'2010-12-08T16:11:21.181+1100'")).toEqual(
+      p('updatedDate', 'LESS_THAN', '2010-12-08T16:11:21.181+1100'),
+    );
     expect(parseCql('name<b*')).toEqual(p('name', 'LESS_THAN', 'b'));
   });
 

@@ -23,7 +23,11 @@ describe('parseXmlRestriction', () => {
 
   it('parses the null restriction, with or without prologue', () => {
     expect(fromXml('<null-search-restriction/>')).toEqual({ kind: 'null' });
-    expect(fromXml('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><null-search-restriction></null-search-restriction>')).toEqual({
+    expect(
+      fromXml(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><null-search-restriction></null-search-restriction>',
+      ),
+    ).toEqual({
       kind: 'null',
     });
   });
@@ -51,11 +55,22 @@ describe('parseXmlRestriction', () => {
       <match-mode> EXACTLY_MATCHES </match-mode>
       <value>true</value>
     </property-search-restriction>`;
-    expect(fromXml(xml)).toEqual({ kind: 'property', name: 'active', type: 'BOOLEAN', matchMode: 'EXACTLY_MATCHES', value: 'true' });
+    expect(fromXml(xml)).toEqual({
+      kind: 'property',
+      name: 'active',
+      type: 'BOOLEAN',
+      matchMode: 'EXACTLY_MATCHES',
+      value: 'true',
+    });
   });
 
   it('drops a value sent with NULL', () => {
-    expect(fromXml(prop('email', 'STRING', 'NULL', 'x'))).toEqual({ kind: 'property', name: 'email', type: 'STRING', matchMode: 'NULL' });
+    expect(fromXml(prop('email', 'STRING', 'NULL', 'x'))).toEqual({
+      kind: 'property',
+      name: 'email',
+      type: 'STRING',
+      matchMode: 'NULL',
+    });
   });
 
   it('parses nested boolean restrictions with case-insensitive logic', () => {
@@ -78,7 +93,13 @@ describe('parseXmlRestriction', () => {
           logic: 'OR',
           restrictions: [
             { kind: 'property', name: 'email', type: 'STRING', matchMode: 'CONTAINS', value: '@x' },
-            { kind: 'property', name: 'createdDate', type: 'DATE', matchMode: 'GREATER_THAN', value: '2010-12-08T16:11:21.181+1100' },
+            {
+              kind: 'property',
+              name: 'createdDate',
+              type: 'DATE',
+              matchMode: 'GREATER_THAN',
+              value: '2010-12-08T16:11:21.181+1100',
+            },
           ],
         },
         { kind: 'null' },
@@ -87,28 +108,51 @@ describe('parseXmlRestriction', () => {
   });
 
   it('treats a boolean restriction without <restrictions> as empty', () => {
-    expect(fromXml('<boolean-search-restriction boolean-logic="OR"/>')).toEqual({ kind: 'boolean', logic: 'OR', restrictions: [] });
+    expect(fromXml('<boolean-search-restriction boolean-logic="OR"/>')).toEqual({
+      kind: 'boolean',
+      logic: 'OR',
+      restrictions: [],
+    });
   });
 
   it('ignores unknown elements, as JAXB does', () => {
-    const xml = prop('name', 'STRING', 'EXACTLY_MATCHES', 'bob').replace('<match-mode>', '<extra>x</extra><match-mode>');
+    const xml = prop('name', 'STRING', 'EXACTLY_MATCHES', 'bob').replace(
+      '<match-mode>',
+      '<extra>x</extra><match-mode>',
+    );
     expect(fromXml(xml)).toMatchObject({ name: 'name', value: 'bob' });
   });
 
   it.each<[string, string, RegExp]>([
-    ['missing value', prop('name', 'STRING', 'EXACTLY_MATCHES'), /match mode EXACTLY_MATCHES on property "name" needs a value/],
+    [
+      'missing value',
+      prop('name', 'STRING', 'EXACTLY_MATCHES'),
+      /match mode EXACTLY_MATCHES on property "name" needs a value/,
+    ],
     ['unknown type', prop('name', 'NUMBER', 'EXACTLY_MATCHES', 'x'), /unknown property type "NUMBER"/],
     ['lower-case match mode', prop('name', 'STRING', 'exactly_matches', 'x'), /unknown match mode "exactly_matches"/],
     ['unknown match mode', prop('name', 'STRING', 'LIKE', 'x'), /unknown match mode "LIKE"/],
     ['empty name', prop('', 'STRING', 'NULL'), /property name is missing/],
-    ['no property', '<property-search-restriction><match-mode>NULL</match-mode></property-search-restriction>', /has no <property> element/],
+    [
+      'no property',
+      '<property-search-restriction><match-mode>NULL</match-mode></property-search-restriction>',
+      /has no <property> element/,
+    ],
     [
       'no match mode',
       '<property-search-restriction><property><name>n</name><type>STRING</type></property></property-search-restriction>',
       /has no <match-mode> element/,
     ],
-    ['no type', '<property-search-restriction><property><name>n</name></property><match-mode>NULL</match-mode></property-search-restriction>', /has no <type>/],
-    ['no logic', '<boolean-search-restriction><restrictions/></boolean-search-restriction>', /no boolean-logic attribute/],
+    [
+      'no type',
+      '<property-search-restriction><property><name>n</name></property><match-mode>NULL</match-mode></property-search-restriction>',
+      /has no <type>/,
+    ],
+    [
+      'no logic',
+      '<boolean-search-restriction><restrictions/></boolean-search-restriction>',
+      /no boolean-logic attribute/,
+    ],
     ['bad logic', '<boolean-search-restriction boolean-logic="XOR"/>', /unknown boolean logic "XOR"/],
     ['unknown root', '<user name="x"/>', /unknown element <user>/],
     [
@@ -127,13 +171,20 @@ describe('parseXmlRestriction', () => {
       '<null-search-restriction/>' +
       '</restrictions></boolean-search-restriction>'.repeat(n - 1);
     expect(fromXml(nest(MAX_RESTRICTION_DEPTH)).kind).toBe('boolean');
-    expectInvalid(() => fromXml(nest(MAX_RESTRICTION_DEPTH + 1)), new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`));
+    expectInvalid(
+      () => fromXml(nest(MAX_RESTRICTION_DEPTH + 1)),
+      new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`),
+    );
   });
 
   it('limits the number of restrictions', () => {
-    const xml = (n: number) => `<boolean-search-restriction boolean-logic="OR"><restrictions>${'<null-search-restriction/>'.repeat(n)}</restrictions></boolean-search-restriction>`;
+    const xml = (n: number) =>
+      `<boolean-search-restriction boolean-logic="OR"><restrictions>${'<null-search-restriction/>'.repeat(n)}</restrictions></boolean-search-restriction>`;
     expect(fromXml(xml(MAX_RESTRICTION_NODES - 1)).kind).toBe('boolean');
-    expectInvalid(() => fromXml(xml(MAX_RESTRICTION_NODES)), new RegExp(`more than ${MAX_RESTRICTION_NODES} restrictions`));
+    expectInvalid(
+      () => fromXml(xml(MAX_RESTRICTION_NODES)),
+      new RegExp(`more than ${MAX_RESTRICTION_NODES} restrictions`),
+    );
   });
 });
 
@@ -146,7 +197,13 @@ describe('parseJsonRestriction', () => {
         'match-mode': 'EXACTLY_MATCHES',
         value: 'bob@example.net',
       }),
-    ).toEqual({ kind: 'property', name: 'email', type: 'STRING', matchMode: 'EXACTLY_MATCHES', value: 'bob@example.net' });
+    ).toEqual({
+      kind: 'property',
+      name: 'email',
+      type: 'STRING',
+      matchMode: 'EXACTLY_MATCHES',
+      value: 'bob@example.net',
+    });
     expect(parseJsonRestriction({ 'restriction-type': 'null-search-restriction' })).toEqual({ kind: 'null' });
   });
 
@@ -156,7 +213,12 @@ describe('parseJsonRestriction', () => {
         'restriction-type': 'boolean-search-restriction',
         'boolean-logic': 'and',
         restrictions: [
-          { 'restriction-type': 'property-search-restriction', property: { name: 'active', type: 'boolean' }, 'match-mode': 'EXACTLY_MATCHES', value: 'true' },
+          {
+            'restriction-type': 'property-search-restriction',
+            property: { name: 'active', type: 'boolean' },
+            'match-mode': 'EXACTLY_MATCHES',
+            value: 'true',
+          },
           {
             'boolean-logic': 'oR',
             restrictions: [
@@ -186,23 +248,39 @@ describe('parseJsonRestriction', () => {
   });
 
   it('accepts matchMode and booleanLogic spellings (Swagger bean names)', () => {
-    expect(parseJsonRestriction({ booleanLogic: 'OR', restrictions: [] })).toEqual({ kind: 'boolean', logic: 'OR', restrictions: [] });
-    expect(parseJsonRestriction({ property: { name: 'n', type: 'STRING' }, matchMode: 'CONTAINS', value: 'x' })).toMatchObject({
+    expect(parseJsonRestriction({ booleanLogic: 'OR', restrictions: [] })).toEqual({
+      kind: 'boolean',
+      logic: 'OR',
+      restrictions: [],
+    });
+    expect(
+      parseJsonRestriction({ property: { name: 'n', type: 'STRING' }, matchMode: 'CONTAINS', value: 'x' }),
+    ).toMatchObject({
       matchMode: 'CONTAINS',
     });
   });
 
   it('unwraps a body wrapped in its root name', () => {
     expect(
-      parseJsonRestriction({ 'property-search-restriction': { property: { name: 'n', type: 'STRING' }, 'match-mode': 'NULL' } }),
+      parseJsonRestriction({
+        'property-search-restriction': { property: { name: 'n', type: 'STRING' }, 'match-mode': 'NULL' },
+      }),
     ).toEqual({ kind: 'property', name: 'n', type: 'STRING', matchMode: 'NULL' });
   });
 
   it('keeps number and boolean values in their JSON spelling', () => {
-    expect(parseJsonRestriction({ property: { name: 'active', type: 'BOOLEAN' }, 'match-mode': 'EXACTLY_MATCHES', value: true })).toMatchObject({
+    expect(
+      parseJsonRestriction({
+        property: { name: 'active', type: 'BOOLEAN' },
+        'match-mode': 'EXACTLY_MATCHES',
+        value: true,
+      }),
+    ).toMatchObject({
       value: 'true',
     });
-    expect(parseJsonRestriction({ property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: 42 })).toMatchObject({
+    expect(
+      parseJsonRestriction({ property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: 42 }),
+    ).toMatchObject({
       value: '42',
     });
   });
@@ -214,11 +292,23 @@ describe('parseJsonRestriction', () => {
     ['unknown restriction-type', { 'restriction-type': 'foo' }, /unknown restriction-type "foo"/],
     ['ambiguous shape', { name: 'bob' }, /cannot tell the restriction type/],
     ['missing value', { property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES' }, /needs a value/],
-    ['null value', { property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: null }, /needs a value/],
-    ['object value', { property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: {} }, /must be a string/],
+    [
+      'null value',
+      { property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: null },
+      /needs a value/,
+    ],
+    [
+      'object value',
+      { property: { name: 'n', type: 'STRING' }, 'match-mode': 'EXACTLY_MATCHES', value: {} },
+      /must be a string/,
+    ],
     ['missing match mode', { property: { name: 'n', type: 'STRING' } }, /has no "match-mode"/],
     ['missing property type', { property: { name: 'n' }, 'match-mode': 'NULL' }, /"property.type" is missing/],
-    ['property not an object', { 'restriction-type': 'property-search-restriction', property: 'n' }, /needs a "property" object/],
+    [
+      'property not an object',
+      { 'restriction-type': 'property-search-restriction', property: 'n' },
+      /needs a "property" object/,
+    ],
     ['bad logic', { 'boolean-logic': 'NOT', restrictions: [] }, /unknown boolean logic "NOT"/],
     ['restrictions not an array', { 'boolean-logic': 'AND', restrictions: {} }, /"restrictions" must be an array/],
     ['nested garbage', { 'boolean-logic': 'AND', restrictions: [3] }, /must be a JSON object/],
@@ -234,7 +324,13 @@ describe('parseJsonRestriction', () => {
       return body;
     };
     expect(parseJsonRestriction(nest(MAX_RESTRICTION_DEPTH))).toMatchObject({ kind: 'boolean' });
-    expectInvalid(() => parseJsonRestriction(nest(MAX_RESTRICTION_DEPTH + 1)), new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`));
-    expectInvalid(() => parseJsonRestriction(nest(100_000)), new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`));
+    expectInvalid(
+      () => parseJsonRestriction(nest(MAX_RESTRICTION_DEPTH + 1)),
+      new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`),
+    );
+    expectInvalid(
+      () => parseJsonRestriction(nest(100_000)),
+      new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`),
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { parseXml } from '../../../../facades/crowd/codec/xml-reader';
 import { parseCql } from '../../../../facades/crowd/search/cql';
-import { MAX_RESTRICTION_DEPTH, parseJsonRestriction, parseXmlRestriction, type SearchRestriction } from '../../../../facades/crowd/search/restriction';
+import {
+  MAX_RESTRICTION_DEPTH,
+  parseJsonRestriction,
+  parseXmlRestriction,
+  type SearchRestriction,
+} from '../../../../facades/crowd/search/restriction';
 import {
   MAX_SEARCH_TERMS,
   restrictionToGroupFilter,
@@ -59,7 +64,9 @@ describe('restrictionToUserFilter', () => {
   });
 
   it('reads active with Boolean.valueOf semantics', () => {
-    expect(restrictionToUserFilter(prop('active', 'EXACTLY_MATCHES', 'true', 'BOOLEAN'), POST)).toEqual({ active: true });
+    expect(restrictionToUserFilter(prop('active', 'EXACTLY_MATCHES', 'true', 'BOOLEAN'), POST)).toEqual({
+      active: true,
+    });
     expect(restrictionToUserFilter(prop('active', 'EXACTLY_MATCHES', 'TRUE'), POST)).toEqual({ active: true });
     expect(restrictionToUserFilter(prop('active', 'EXACTLY_MATCHES', 'false'), POST)).toEqual({ active: false });
     expect(restrictionToUserFilter(prop('active', 'EXACTLY_MATCHES', 'yes'), POST)).toEqual({ active: false });
@@ -71,7 +78,10 @@ describe('restrictionToUserFilter', () => {
       () => restrictionToUserFilter(prop('active', 'STARTS_WITH', 't'), POST),
       /^match mode STARTS_WITH is not supported for the boolean property "active"; use EXACTLY_MATCHES$/,
     );
-    expectInvalid(() => restrictionToUserFilter(prop('active', 'NULL'), POST), /match mode NULL is not supported for the boolean property/);
+    expectInvalid(
+      () => restrictionToUserFilter(prop('active', 'NULL'), POST),
+      /match mode NULL is not supported for the boolean property/,
+    );
     expectInvalid(() => restrictionToUserFilter(parseCql('active=t*'), CQL), /STARTS_WITH is not supported/);
   });
 
@@ -89,21 +99,30 @@ describe('restrictionToUserFilter', () => {
     expect(restrictionToUserFilter(prop('updatedDate', 'GREATER_THAN_OR_EQUAL', v, 'DATE'), POST)).toEqual({
       updatedAt: { after: '2010-12-08T05:11:21.180Z' },
     });
-    expect(restrictionToUserFilter(prop('createdDate', 'EXACTLY_MATCHES', '2010-12-08T05:11:21.181Z', 'DATE'), POST)).toEqual({
+    expect(
+      restrictionToUserFilter(prop('createdDate', 'EXACTLY_MATCHES', '2010-12-08T05:11:21.181Z', 'DATE'), POST),
+    ).toEqual({
       createdAt: { after: '2010-12-08T05:11:21.180Z', before: '2010-12-08T05:11:21.182Z' },
     });
   });
 
   it('accepts the short Crowd date forms from CQL', () => {
-    expect(restrictionToUserFilter(parseCql('createdDate>2010'), CQL)).toEqual({ createdAt: { after: '2010-01-01T00:00:00.000Z' } });
-    expect(restrictionToUserFilter(parseCql('updatedDate<2010-12'), CQL)).toEqual({ updatedAt: { before: '2010-12-01T00:00:00.000Z' } });
+    expect(restrictionToUserFilter(parseCql('createdDate>2010'), CQL)).toEqual({
+      createdAt: { after: '2010-01-01T00:00:00.000Z' },
+    });
+    expect(restrictionToUserFilter(parseCql('updatedDate<2010-12'), CQL)).toEqual({
+      updatedAt: { before: '2010-12-01T00:00:00.000Z' },
+    });
     expect(restrictionToUserFilter(parseCql('createdDate > "2010-12-08T16:11:21.181+11:00"'), CQL)).toEqual({
       createdAt: { after: '2010-12-08T05:11:21.181Z' },
     });
   });
 
   it('rejects bad dates and unsupported date modes', () => {
-    expectInvalid(() => restrictionToUserFilter(prop('createdDate', 'GREATER_THAN', 'yesterday', 'DATE'), POST), /"yesterday" is not a valid date for property "createdDate"/);
+    expectInvalid(
+      () => restrictionToUserFilter(prop('createdDate', 'GREATER_THAN', 'yesterday', 'DATE'), POST),
+      /"yesterday" is not a valid date for property "createdDate"/,
+    );
     expectInvalid(
       () => restrictionToUserFilter(prop('createdDate', 'CONTAINS', '2010', 'DATE'), POST),
       /match mode CONTAINS is not supported for the date property "createdDate"/,
@@ -115,19 +134,26 @@ describe('restrictionToUserFilter', () => {
     expect(restrictionToUserFilter(prop('department', 'EXACTLY_MATCHES', 'Eng'), POST)).toEqual({
       attributes: [{ name: 'department', equals: 'Eng' }],
     });
-    expect(restrictionToUserFilter(prop('department', 'NULL'), POST)).toEqual({ attributes: [{ name: 'department', isEmpty: true }] });
+    expect(restrictionToUserFilter(prop('department', 'NULL'), POST)).toEqual({
+      attributes: [{ name: 'department', isEmpty: true }],
+    });
     expect(restrictionToUserFilter(prop('level', 'GREATER_THAN_OR_EQUAL', '3', 'DATE'), POST)).toEqual({
       or: [{ attributes: [{ name: 'level', greaterThan: '3' }] }, { attributes: [{ name: 'level', equals: '3' }] }],
     });
     // `local` is a group term only; for users it is an attribute.
-    expect(restrictionToUserFilter(prop('local', 'EXACTLY_MATCHES', 'true'), POST)).toEqual({ attributes: [{ name: 'local', equals: 'true' }] });
+    expect(restrictionToUserFilter(prop('local', 'EXACTLY_MATCHES', 'true'), POST)).toEqual({
+      attributes: [{ name: 'local', equals: 'true' }],
+    });
   });
 
   it('does not take names from the prototype chain', () => {
     expect(restrictionToUserFilter(prop('constructor', 'EXACTLY_MATCHES', 'x'), POST)).toEqual({
       attributes: [{ name: 'constructor', equals: 'x' }],
     });
-    expectInvalid(() => restrictionToUserFilter(prop('toString', 'EXACTLY_MATCHES', 'x'), CQL), /unknown user search property "toString"/);
+    expectInvalid(
+      () => restrictionToUserFilter(prop('toString', 'EXACTLY_MATCHES', 'x'), CQL),
+      /unknown user search property "toString"/,
+    );
   });
 
   it('rejects unknown properties for CQL, naming the known ones', () => {
@@ -139,7 +165,10 @@ describe('restrictionToUserFilter', () => {
   });
 
   it('rejects a value-less non-NULL restriction built by hand', () => {
-    expectInvalid(() => restrictionToUserFilter(prop('name', 'EXACTLY_MATCHES'), POST), /match mode EXACTLY_MATCHES on property "name" needs a value/);
+    expectInvalid(
+      () => restrictionToUserFilter(prop('name', 'EXACTLY_MATCHES'), POST),
+      /match mode EXACTLY_MATCHES on property "name" needs a value/,
+    );
   });
 
   it('keeps empty boolean lists as they are', () => {
@@ -153,22 +182,33 @@ describe('restrictionToGroupFilter', () => {
     expect(restrictionToGroupFilter(parseCql('name=jira* or description=*admin*'), CQL)).toEqual({
       or: [{ name: { startsWith: 'jira' } }, { description: { contains: 'admin' } }],
     });
-    expect(restrictionToGroupFilter(prop('externalId', 'EXACTLY_MATCHES', 'x'), POST)).toEqual({ externalId: { equals: 'x' } });
+    expect(restrictionToGroupFilter(prop('externalId', 'EXACTLY_MATCHES', 'x'), POST)).toEqual({
+      externalId: { equals: 'x' },
+    });
   });
 
   it('translates active and local as booleans', () => {
-    expect(restrictionToGroupFilter(parseCql('active=true and local=false'), CQL)).toEqual({ and: [{ active: true }, { local: false }] });
+    expect(restrictionToGroupFilter(parseCql('active=true and local=false'), CQL)).toEqual({
+      and: [{ active: true }, { local: false }],
+    });
   });
 
   it('translates group dates', () => {
-    expect(restrictionToGroupFilter(prop('updatedDate', 'GREATER_THAN', '2024-01-02T03:04:05.678Z', 'DATE'), POST)).toEqual({
+    expect(
+      restrictionToGroupFilter(prop('updatedDate', 'GREATER_THAN', '2024-01-02T03:04:05.678Z', 'DATE'), POST),
+    ).toEqual({
       updatedAt: { after: '2024-01-02T03:04:05.678Z' },
     });
   });
 
   it('uses the group vocabulary: email is an attribute for POST and an error for CQL', () => {
-    expect(restrictionToGroupFilter(prop('email', 'EXACTLY_MATCHES', 'x'), POST)).toEqual({ attributes: [{ name: 'email', equals: 'x' }] });
-    expectInvalid(() => restrictionToGroupFilter(parseCql('email=x'), CQL), /^unknown group search property "email"; known properties: name, description, externalId, active, local, createdDate, updatedDate$/);
+    expect(restrictionToGroupFilter(prop('email', 'EXACTLY_MATCHES', 'x'), POST)).toEqual({
+      attributes: [{ name: 'email', equals: 'x' }],
+    });
+    expectInvalid(
+      () => restrictionToGroupFilter(parseCql('email=x'), CQL),
+      /^unknown group search property "email"; known properties: name, description, externalId, active, local, createdDate, updatedDate$/,
+    );
   });
 
   it('translates a JSON body end to end', () => {
@@ -181,7 +221,9 @@ describe('restrictionToGroupFilter', () => {
         {},
       ],
     });
-    expect(restrictionToGroupFilter(r, POST)).toEqual({ and: [{ name: { startsWith: 'jira-' } }, { active: true }, {}] });
+    expect(restrictionToGroupFilter(r, POST)).toEqual({
+      and: [{ name: { startsWith: 'jira-' } }, { active: true }, {}],
+    });
   });
 });
 
@@ -190,7 +232,10 @@ describe('search bounds', () => {
   it(`allows ${MAX_SEARCH_TERMS} property restrictions, nulls not counted; one more is INVALID_ARGUMENT`, () => {
     const terms = Array.from({ length: MAX_SEARCH_TERMS }, (_, i) => prop('name', 'EXACTLY_MATCHES', `u${i}`));
     expect(restrictionToUserFilter(or([...terms, { kind: 'null' }]), POST)).toMatchObject({ or: expect.any(Array) });
-    expectInvalid(() => restrictionToUserFilter(or([...terms, prop('email', 'CONTAINS', 'x')]), POST), new RegExp(`^Search restriction is invalid: more than ${MAX_SEARCH_TERMS} property restrictions`));
+    expectInvalid(
+      () => restrictionToUserFilter(or([...terms, prop('email', 'CONTAINS', 'x')]), POST),
+      new RegExp(`^Search restriction is invalid: more than ${MAX_SEARCH_TERMS} property restrictions`),
+    );
     expectInvalid(() => restrictionToGroupFilter(or([...terms, prop('name', 'CONTAINS', 'x')]), CQL), /more than/);
   });
 
@@ -203,6 +248,9 @@ describe('search bounds', () => {
     // n pairs: restrictions 2n + 1 deep.
     const fits = (MAX_RESTRICTION_DEPTH - 1) / 2;
     expect(restrictionToUserFilter(parseCql(cql(Math.floor(fits))), CQL)).toMatchObject({ or: expect.any(Array) });
-    expectInvalid(() => restrictionToUserFilter(parseCql(cql(Math.floor(fits) + 1)), CQL), new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`));
+    expectInvalid(
+      () => restrictionToUserFilter(parseCql(cql(Math.floor(fits) + 1)), CQL),
+      new RegExp(`nested deeper than ${MAX_RESTRICTION_DEPTH} levels`),
+    );
   });
 });
