@@ -7,10 +7,11 @@ import type { GraphQLContext } from './context';
 import { UserType } from './types/user.type';
 
 /**
- * Attributes that, when a provider mapping stores them, hold the provider login. The store does
- * not keep the login today, so the Crowd username is used instead: right when the username
- * projection is the login (the default for Entra UPN / Okta login), and for the demo provider,
- * which also accepts the login's local part.
+ * The login to give the provider's password check. The connectors keep the provider login apart
+ * from the synced attributes (see each src/providers/<kind>/mapper.ts), so for synchronised users
+ * this is the Crowd username: right while the username is projected from the login (the default,
+ * `username.source: login`, domain stripped or not, which the demo's check accepts). A user
+ * carrying one of these attributes (e.g. written by a future push provider) is checked by it.
  */
 const LOGIN_ATTRIBUTES = ['login', 'userPrincipalName', 'primaryEmail'] as const;
 
