@@ -7,11 +7,9 @@ import type { GraphQLContext } from './context';
 import { UserType } from './types/user.type';
 
 /**
- * The login to give the provider's password check. The connectors keep the provider login apart
- * from the synced attributes (see each src/providers/<kind>/mapper.ts), so for synchronised users
- * this is the Crowd username: right while the username is projected from the login (the default,
- * `username.source: login`, domain stripped or not, which the demo's check accepts). A user
- * carrying one of these attributes (e.g. written by a future push provider) is checked by it.
+ * The login to give the provider's password check: the sync engine keeps every user's provider
+ * login as the `login` attribute (src/sync/derive.ts, `toUserRecord`). The other names are accepted
+ * for users written without it; a user with none of them is checked by the Crowd username.
  */
 const LOGIN_ATTRIBUTES = ['login', 'userPrincipalName', 'primaryEmail'] as const;
 
