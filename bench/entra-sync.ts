@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       const full = await timed(first, 'full');
       unthrottledMs = full.ms;
       const peak1 = peakRss();
-      const state = await first.store.loadDirectoryState(first.directoryId);
+      const state = await first.store.loadDirectoryContents(first.directoryId);
       const usage1 = first.provider.usage;
       console.log(
         `\n  1. full sync (default client budget ${first.provider.settings.resourceUnitBudget} RU/10 s): ${describeRun(full.run)}`,

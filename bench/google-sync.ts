@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const goals = new Goals();
   const { check } = goals;
   const storeMatches = async (t: BenchTarget<Provider>, e: Expected): Promise<string> => {
-    const state = await t.store.loadDirectoryState(t.directoryId);
+    const state = await t.store.loadDirectoryContents(t.directoryId);
     const ok =
       state.users.length === e.users &&
       state.groups.length === e.groups &&

@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   try {
     const t = await target(ready.okta, share, tuning);
     const full = await timed(t, 'full');
-    const state = await t.store.loadDirectoryState(t.directoryId);
+    const state = await t.store.loadDirectoryContents(t.directoryId);
     const usage = t.provider.usage();
     console.log(`\n  1. full sync: ${describeRun(full.run)}`);
     console.log(`     wall ${secs(full.ms)}; peak RSS of this process ${mb(peakRss())}; phases: ${full.phases}`);

@@ -50,7 +50,7 @@ export interface Store {
   parentGroupsOfGroups(groupIds: readonly number[], nested: boolean): Promise<Map<number, NamedRef[]>>;
 
   /** Everything the sync planner diffs against: one directory's users, groups and direct memberships. */
-  loadDirectoryState(directoryId: number): Promise<DirectoryContents>;
+  loadDirectoryContents(directoryId: number): Promise<DirectoryContents>;
   /**
    * Applies a change set to one directory atomically, together with the Crowd events that
    * describe it and the directory's new sync cursor (`undefined` keeps it, `null` clears it).

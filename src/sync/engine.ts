@@ -286,7 +286,7 @@ export class SyncEngine {
   private async currentBaseline(directoryId: number, state: DirectoryRunState): Promise<DirectoryPicture> {
     const version = await this.store.dataVersion(directoryId);
     if (!state.baseline || state.baselineVersion !== version) {
-      state.baseline = pictureFromContents(await this.store.loadDirectoryState(directoryId));
+      state.baseline = pictureFromContents(await this.store.loadDirectoryContents(directoryId));
       state.baselineVersion = version;
     }
     return state.baseline;

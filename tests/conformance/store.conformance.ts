@@ -50,7 +50,7 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         addGroupMemberships: [['g1', 'g2']],
       });
       expect(result).toMatchObject({ usersCreated: 2, groupsCreated: 2, membershipsAdded: 3, usersRemoved: 0 });
-      const state = await store.loadDirectoryState(dir);
+      const state = await store.loadDirectoryContents(dir);
       expect(state.users.map((u) => u.externalId).sort()).toEqual(['u1', 'u2']);
       expect([...state.userMemberships].sort()).toEqual([
         ['u1', 'g1'],
@@ -67,7 +67,7 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         code: 'CONFLICT',
         message: expect.stringContaining('ALICE'),
       });
-      const state = await store.loadDirectoryState(dir);
+      const state = await store.loadDirectoryContents(dir);
       expect(names(state.users)).toEqual(['Alice']);
       const found = await store.findUsersByName([dir], [foldName('aLiCe')]);
       expect(names(found)).toEqual(['Alice']);
@@ -77,7 +77,7 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       await expect(
         store.apply(dir, { upsertUsers: [userRecord('u1', 'alice')], addUserMemberships: [['u1', 'nope']] }),
       ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-      expect((await store.loadDirectoryState(dir)).users).toEqual([]);
+      expect((await store.loadDirectoryContents(dir)).users).toEqual([]);
     });
 
     test('a rename keeps the row id, and names can swap within one change set', async () => {
@@ -102,7 +102,7 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       });
       const result = await store.apply(dir, { removeUsers: ['u1'], removeGroups: ['g2'] });
       expect(result).toMatchObject({ usersRemoved: 1, groupsRemoved: 1 });
-      const state = await store.loadDirectoryState(dir);
+      const state = await store.loadDirectoryContents(dir);
       expect(state.userMemberships).toEqual([]);
       expect(state.groupMemberships).toEqual([]);
     });
@@ -364,8 +364,8 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
           ['top', 'leaf'],
         ],
       });
-      const ids = new Map((await store.loadDirectoryState(dir)).groups.map((g) => [g.externalId, g.id]));
-      const users = new Map((await store.loadDirectoryState(dir)).users.map((u) => [u.externalId, u.id]));
+      const ids = new Map((await store.loadDirectoryContents(dir)).groups.map((g) => [g.externalId, g.id]));
+      const users = new Map((await store.loadDirectoryContents(dir)).users.map((u) => [u.externalId, u.id]));
       const folded = (refs: readonly { name: string }[] | undefined) => (refs ?? []).map((r) => foldName(r.name));
 
       const direct = await store.usersOfGroups([ids.get('leaf')!, ids.get('solo')!], false);

@@ -192,7 +192,7 @@ class ClientCache {
 
   /** The state as a full synchronisation reads it (search users, search groups, memberships). */
   static fullRead(
-    state: Awaited<ReturnType<Harness['store']['loadDirectoryState']>>,
+    state: Awaited<ReturnType<Harness['store']['loadDirectoryContents']>>,
     directoryId: number,
   ): ClientCache {
     const c = new ClientCache();
@@ -355,15 +355,15 @@ describe('sync plan (property-based, real SQLite store)', () => {
             const full = () => h.engine.sync('corp', { mode: 'full', trigger: 'manual' });
             const first = await full();
             expect({ status: first.status, error: first.error }).toEqual({ status: 'succeeded', error: null });
-            const cached = ClientCache.fullRead(await h.store.loadDirectoryState(h.directoryId), h.directoryId);
-            const readBefore = ClientCache.fullRead(await h.store.loadDirectoryState(h.directoryId), h.directoryId);
+            const cached = ClientCache.fullRead(await h.store.loadDirectoryContents(h.directoryId), h.directoryId);
+            const readBefore = ClientCache.fullRead(await h.store.loadDirectoryContents(h.directoryId), h.directoryId);
             await h.eventsSinceMark();
 
             // The second run reads everything again, or applies the provider's change feed to its mirror.
             transition(up, after);
             const second = await h.engine.sync('corp', { mode, trigger: 'manual' });
             expect({ status: second.status, error: second.error }).toEqual({ status: 'succeeded', error: null });
-            const state = await h.store.loadDirectoryState(h.directoryId);
+            const state = await h.store.loadDirectoryContents(h.directoryId);
             const read = ClientCache.fullRead(state, h.directoryId);
 
             // The store holds every upstream user of "after" (deactivated ones kept per the policy), under unique names.

@@ -53,7 +53,7 @@ export async function connectorHarness<P extends DirectoryProvider & { close(): 
     directoryId: directory!.id,
     full: () => engine.sync('corp', { mode: 'full', trigger: 'manual' }),
     incremental: () => engine.sync('corp', { mode: 'incremental', trigger: 'manual' }),
-    state: () => store.loadDirectoryState(directory!.id),
+    state: () => store.loadDirectoryContents(directory!.id),
     close: async () => {
       await provider.close();
       await store.close();

@@ -212,7 +212,7 @@ describe('sync engine', () => {
   test('dry run reports the plan and leaves the store untouched', async () => {
     h = await harness(standardUpstream());
     await full();
-    const before = await h.store.loadDirectoryState(h.directoryId);
+    const before = await h.store.loadDirectoryContents(h.directoryId);
     h.upstream.putUser(person('u-new', 'new@corp.example'));
     h.upstream.putUser(person('u-ada', 'ada.l@corp.example'));
     h.upstream.removeMember('g-eng', 'u-bob');
@@ -223,7 +223,7 @@ describe('sync engine', () => {
       usersRenamed: [{ from: 'ada', to: 'ada.l' }],
       membershipsRemoved: [{ member: 'bob', group: 'Engineering' }],
     });
-    expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(before);
+    expect(await h.store.loadDirectoryContents(h.directoryId)).toEqual(before);
   });
 
   test('events describe exactly the applied changes, membership events carry complete sets', async () => {
@@ -261,19 +261,19 @@ describe('sync engine', () => {
     test.each(stages)('a failure in the %s leaves the previous state', async (_stage, breakIt) => {
       h = await harness(standardUpstream());
       await full();
-      const before = await h.store.loadDirectoryState(h.directoryId);
+      const before = await h.store.loadDirectoryContents(h.directoryId);
       h.upstream.deleteUser('u-ada'); // would look like a deletion if a partial picture were applied
       breakIt(h);
       const run = await full();
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/503|429|token expired/);
-      expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(before);
+      expect(await h.store.loadDirectoryContents(h.directoryId)).toEqual(before);
     });
 
     test('a failure while applying rolls back everything, events and cursor included', async () => {
       h = await harness(standardUpstream());
       await full();
-      const before = await h.store.loadDirectoryState(h.directoryId);
+      const before = await h.store.loadDirectoryContents(h.directoryId);
       const token = await h.store.currentEventToken();
       const cursor = await h.store.getCursor(h.directoryId);
       // Two upstream users that project to the same name *and* the same fallback name cannot
@@ -290,7 +290,7 @@ describe('sync engine', () => {
       h.upstream.putUser(person('u-new', 'new@corp.example'));
       const run = await incremental();
       expect(run.status).toBe('failed');
-      expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(before);
+      expect(await h.store.loadDirectoryContents(h.directoryId)).toEqual(before);
       expect(await h.store.currentEventToken()).toBe(token);
       expect(await h.store.getCursor(h.directoryId)).toBe(cursor);
     });
@@ -298,11 +298,11 @@ describe('sync engine', () => {
     test('a delta that fails half-way leaves the previous state; the next run recovers', async () => {
       h = await harness(standardUpstream());
       await full();
-      const before = await h.store.loadDirectoryState(h.directoryId);
+      const before = await h.store.loadDirectoryContents(h.directoryId);
       h.upstream.deleteUser('u-ada');
       h.upstream.fail.delta = true;
       expect((await incremental()).status).toBe('failed');
-      expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(before);
+      expect(await h.store.loadDirectoryContents(h.directoryId)).toEqual(before);
       h.upstream.fail.delta = false;
       const recovered = await incremental();
       expect(recovered.status).toBe('succeeded');
@@ -353,7 +353,7 @@ describe('sync engine', () => {
       h.upstream.putUser(person('u-cy', 'bob@corp.example')); // takes a name another user holds: falls back to a full derivation
       h.upstream.putUser(person('u-cy', 'cy@corp.example'));
       expect((await incremental()).status).toBe('succeeded');
-      const afterIncremental = await h.store.loadDirectoryState(h.directoryId);
+      const afterIncremental = await h.store.loadDirectoryContents(h.directoryId);
       const check = await full();
       expect(check.counts).toEqual(
         expect.objectContaining({
@@ -366,7 +366,7 @@ describe('sync engine', () => {
           membershipsRemoved: 0,
         }),
       );
-      expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(afterIncremental);
+      expect(await h.store.loadDirectoryContents(h.directoryId)).toEqual(afterIncremental);
     });
 
     test('a group re-sent unchanged by the feed keeps the run user-scoped; a renamed group does not', async () => {
@@ -381,9 +381,9 @@ describe('sync engine', () => {
       const wholeRun = await incremental();
       expect((wholeRun.report as { filteredOut?: number }).filteredOut).toBe(0); // derived the whole directory
       expect(await h.groups()).toContain('Sales EMEA');
-      const before = await h.store.loadDirectoryState(h.directoryId);
+      const before = await h.store.loadDirectoryContents(h.directoryId);
       await full();
-      expect(await h.store.loadDirectoryState(h.directoryId)).toEqual(before);
+      expect(await h.store.loadDirectoryContents(h.directoryId)).toEqual(before);
     });
 
     test('a name collision in an incremental run is resolved like in a full run', async () => {

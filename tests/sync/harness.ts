@@ -87,7 +87,7 @@ export async function harness(
     silentLogger,
   );
   let mark = await store.currentEventToken();
-  const state = () => store.loadDirectoryState(directory!.id);
+  const state = () => store.loadDirectoryContents(directory!.id);
   return {
     root,
     store,

@@ -217,7 +217,7 @@ export class SqliteStore implements Store {
     return this.memberships('parentGroupsOfGroups', groupIds, nested);
   }
 
-  async loadDirectoryState(directoryId: number): Promise<DirectoryContents> {
+  async loadDirectoryContents(directoryId: number): Promise<DirectoryContents> {
     return this.db.transaction(() => {
       const users = (
         this.stmt(`SELECT ${USER_COLUMNS} FROM users u WHERE u.directory_id = ?`).raw().all(directoryId) as RawRow[]

@@ -15,7 +15,7 @@ export interface StorePicture {
 }
 
 export async function readPicture(store: Store, directoryId: number): Promise<StorePicture> {
-  return pictureOf(await store.loadDirectoryState(directoryId));
+  return pictureOf(await store.loadDirectoryContents(directoryId));
 }
 
 export function pictureOf(state: DirectoryContents): StorePicture {
