@@ -3,6 +3,14 @@ import type { GroupFilter, UserFilter } from '../domain/filter';
 import type { Group, GroupRecord } from '../domain/group';
 import type { User, UserRecord } from '../domain/user';
 import type { EventBatch } from '../domain/events';
+import type {
+  AdminTokenRecord,
+  AuditEntry,
+  AuditRecord,
+  ConfigurationChange,
+  NewAdminToken,
+  StoredConfiguration,
+} from './config-records';
 import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from './sync-records';
 
 /**
@@ -76,6 +84,31 @@ export interface Store {
   updateRun(id: number, update: SyncRunUpdate): Promise<SyncRun>;
   /** Newest first. */
   listRuns(query: { directoryId?: number; limit: number }): Promise<SyncRun[]>;
+
+  /** The runtime configuration (src/store/config-records.ts). */
+  loadConfiguration(): Promise<StoredConfiguration>;
+  /** Cheap: read by every process several times a second to notice changes made by another. */
+  configurationGeneration(): Promise<number>;
+  /**
+   * Applies one change atomically after checking every expected version (CONFLICT, or
+   * DIRECTORY_NOT_FOUND / INVALID_ARGUMENT for an entry that is gone); answers the new configuration.
+   */
+  changeConfiguration(change: ConfigurationChange): Promise<StoredConfiguration>;
+  /** The secrets' data key wrapped by the master key; null until the first secret is stored. */
+  wrappedDataKey(): Promise<string | null>;
+  /** Compare-and-set of the wrapped data key: false, nothing written, when it is not `expected` any more. */
+  replaceWrappedDataKey(expected: string | null, wrapped: string): Promise<boolean>;
+
+  listAdminTokens(): Promise<AdminTokenRecord[]>;
+  /** CONFLICT when the name is taken (case-insensitively); a real token removes the setup token. */
+  createAdminToken(token: NewAdminToken): Promise<AdminTokenRecord>;
+  revokeAdminToken(name: string): Promise<boolean>;
+  /** Notes a use (kept to the minute); not a configuration change. */
+  recordAdminTokenUse(name: string, at: Date): Promise<void>;
+
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Newest first; `beforeId` continues a page. */
+  listAudit(query: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;
 
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/open';
+import { describeConfigStoreConformance } from '../conformance/config-store.conformance';
 import { describeEventLogConformance, describeStoreConformance } from '../conformance/store.conformance';
 
 const roots: string[] = [];
@@ -16,3 +17,4 @@ async function freshStore() {
 
 describeStoreConformance('sqlite', freshStore);
 describeEventLogConformance('sqlite', freshStore);
+describeConfigStoreConformance('sqlite', freshStore);

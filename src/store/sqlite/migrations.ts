@@ -103,4 +103,44 @@ export const MIGRATIONS: readonly string[] = [
     payload       TEXT NOT NULL
   );
   `,
+  `
+  -- The runtime configuration (src/store/config-records.ts). 'config_generation' in meta increases
+  -- with every change, so each process notices changes made by another.
+  CREATE TABLE config_entries (
+    kind            TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    name_lower      TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    sealed_secrets  TEXT,
+    enabled         INTEGER NOT NULL,
+    version         INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (kind, name_lower)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE admin_tokens (
+    name_lower    TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    scope         TEXT NOT NULL,
+    digest        TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER,
+    last_used_at  INTEGER,
+    setup         INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    principal   TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    operation   TEXT NOT NULL,
+    arguments   TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    error       TEXT
+  );
+
+  INSERT INTO meta (key, value) VALUES ('config_generation', '0'), ('directory_order', '[]');
+  `,
 ];

@@ -23,7 +23,29 @@ import type {
   SearchQuery,
   Store,
 } from '../store';
+import type {
+  AdminTokenRecord,
+  AuditEntry,
+  AuditRecord,
+  ConfigurationChange,
+  NewAdminToken,
+  StoredConfiguration,
+} from '../config-records';
 import { applyChangeSet } from './apply';
+import {
+  appendAudit,
+  changeConfiguration,
+  configurationGeneration,
+  createAdminToken,
+  listAdminTokens,
+  listAudit,
+  loadConfiguration,
+  recordAdminTokenUse,
+  replaceWrappedDataKey,
+  revokeAdminToken,
+  upsertDirectoryRows,
+  wrappedDataKey,
+} from './config-tables';
 import {
   appendEvents,
   createRun,
@@ -110,17 +132,7 @@ export class SqliteStore implements Store {
   }
 
   async upsertDirectories(definitions: readonly DirectoryDefinition[]): Promise<Directory[]> {
-    const upsert = this.db.prepare(
-      `INSERT INTO directories (name, name_lower, provider, position, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (name_lower) DO UPDATE SET name = excluded.name, provider = excluded.provider, position = excluded.position`,
-    );
-    const find = this.db.prepare('SELECT id, name, provider, position FROM directories WHERE name_lower = ?');
-    return this.db.transaction(() =>
-      definitions.map((d, position) => {
-        upsert.run(d.name, foldName(d.name), d.provider, position, Date.now());
-        return find.get(foldName(d.name)) as Directory;
-      }),
-    )();
+    return upsertDirectoryRows(this.db, definitions, Date.now());
   }
 
   async listDirectories(): Promise<Directory[]> {
@@ -299,6 +311,50 @@ export class SqliteStore implements Store {
 
   async listRuns(query: { directoryId?: number; limit: number }): Promise<SyncRun[]> {
     return listRuns(this.db, query.directoryId, query.limit);
+  }
+
+  async loadConfiguration(): Promise<StoredConfiguration> {
+    return loadConfiguration(this.db);
+  }
+
+  async configurationGeneration(): Promise<number> {
+    return configurationGeneration(this.db);
+  }
+
+  async changeConfiguration(change: ConfigurationChange): Promise<StoredConfiguration> {
+    return changeConfiguration(this.db, change, Date.now());
+  }
+
+  async wrappedDataKey(): Promise<string | null> {
+    return wrappedDataKey(this.db);
+  }
+
+  async replaceWrappedDataKey(expected: string | null, wrapped: string): Promise<boolean> {
+    return replaceWrappedDataKey(this.db, expected, wrapped);
+  }
+
+  async listAdminTokens(): Promise<AdminTokenRecord[]> {
+    return listAdminTokens(this.db);
+  }
+
+  async createAdminToken(token: NewAdminToken): Promise<AdminTokenRecord> {
+    return createAdminToken(this.db, token);
+  }
+
+  async revokeAdminToken(name: string): Promise<boolean> {
+    return revokeAdminToken(this.db, name);
+  }
+
+  async recordAdminTokenUse(name: string, at: Date): Promise<void> {
+    recordAdminTokenUse(this.db, name, at.getTime());
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<AuditRecord> {
+    return appendAudit(this.db, entry);
+  }
+
+  async listAudit(query: { limit: number; beforeId?: number }): Promise<AuditRecord[]> {
+    return listAudit(this.db, query);
   }
 
   async close(): Promise<void> {
