@@ -60,6 +60,10 @@ export default tseslint.config(
     group: ['**/server', '**/server/**'],
     message: 'The sync engine does not know how it is served: shared types live in src/domain or src/logging.',
   }),
+  layer(['src/admin/**'], {
+    group: ['**/server', '**/server/**', '**/resolvers/**', '**/facades/**'],
+    message: 'The administration services know the configuration and the store, not how they are served.',
+  }),
   layer(['src/domain/**'], {
     group: ['../*', '../../**', 'better-sqlite3', 'koa', '@koa/*', 'graphql', 'type-graphql'],
     message: 'src/domain is plain types and rules, without I/O or other layers.',

@@ -86,7 +86,6 @@ async function serve(store: Store, dataDir: string): Promise<void> {
     config,
     store,
     schema: await buildCrowdgateSchema(),
-    directories,
     logger: silentLogger,
   });
 

@@ -1,5 +1,7 @@
 import { DirectoryError } from '../src/domain/errors';
 import type { AnswerBudget } from '../src/graphql/answer-budget';
+import type { RuntimeConfiguration } from '../src/admin/runtime-configuration';
+import type { AdminScope } from '../src/server/admin-auth';
 import type { Store } from '../src/store/store';
 import type { SyncControl } from '../src/sync/control';
 import type { DirectoryScope } from './directory-scope';
@@ -19,6 +21,31 @@ export interface GraphQLContext {
   readonly engine?: SyncControl;
   /** The list entries the answer may still hold: set by the /graphql endpoint, absent for the Crowd facade. */
   readonly answer?: AnswerBudget;
+  /** The administration API's services: set by the /graphql endpoint, absent for the Crowd facade. */
+  readonly admin?: AdminServices;
+  /** Who is calling /graphql: the token's scope and the client address (audit log). */
+  readonly caller?: Caller;
+}
+
+/** What the administration resolvers work on. */
+export interface AdminServices {
+  readonly runtime: RuntimeConfiguration;
+  readonly store: Store;
+  /** Why a directory's provider could not open (absent where no engine runs). */
+  readonly openFailure?: (directory: string) => string | undefined;
+}
+
+export interface Caller {
+  readonly scope: AdminScope;
+  readonly source: string;
+  /** `http://host:port` as the client addressed this server (for connection instructions). */
+  readonly origin: string;
+}
+
+/** The administration services; INTERNAL when there are none (the Crowd facade's context). */
+export function adminOf(ctx: GraphQLContext): AdminServices {
+  if (!ctx.admin) throw new DirectoryError('INTERNAL', 'the administration API is not available here');
+  return ctx.admin;
 }
 
 export function createContext(

@@ -3,16 +3,20 @@ import { DirectoryError } from '../src/domain/errors';
 import { foldName } from '../src/domain/names';
 
 /**
- * The configured directories in precedence order, as GraphQL arguments name them. A query that
- * names no directories sees all of them; naming an unknown one is an error, not an empty answer.
+ * The served (enabled) directories in precedence order, as GraphQL arguments name them. A query
+ * that names no directories sees all of them; naming an unknown or disabled one is an error, not
+ * an empty answer. `get` also knows disabled directories (their runs name them).
  */
 export class DirectoryScope {
   private readonly byName: Map<string, Directory>;
   private readonly byId: Map<number, Directory>;
 
-  constructor(readonly all: readonly Directory[]) {
+  constructor(
+    readonly all: readonly Directory[],
+    known: readonly Directory[] = all,
+  ) {
     this.byName = new Map(all.map((d) => [foldName(d.name), d]));
-    this.byId = new Map(all.map((d) => [d.id, d]));
+    this.byId = new Map(known.map((d) => [d.id, d]));
   }
 
   /** Directory ids in the order given (the caller's precedence), or all in configured order. */

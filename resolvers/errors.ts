@@ -46,7 +46,13 @@ export function createErrorFormatter(log: ErrorLogger) {
       return {
         ...formatted,
         message: directoryError.message,
-        extensions: { code: GRAPHQL_ERROR_CODES[directoryError.code], reason: directoryError.code },
+        extensions: {
+          code: GRAPHQL_ERROR_CODES[directoryError.code],
+          reason: directoryError.code,
+          ...(directoryError.problems.length > 0
+            ? { field: directoryError.problems[0]!.field, problems: directoryError.problems }
+            : {}),
+        },
       };
     }
     const code = directoryError ? 'INTERNAL_SERVER_ERROR' : formatted.extensions?.code;

@@ -1,7 +1,9 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { GroupConnectionResolver, UserConnectionResolver } from './connection.resolver';
-import { DirectoryResolver } from './directory.resolver';
+import { ApplicationAdminResolver } from './admin/application-admin.resolver';
+import { DirectoryAdminResolver } from './admin/directory-admin.resolver';
+import { TokenAdminResolver } from './admin/token-admin.resolver';
 import { GroupResolver } from './group.resolver';
 import { SyncResolver } from './sync.resolver';
 import { UserResolver } from './user.resolver';
@@ -22,7 +24,9 @@ export async function buildCrowdgateSchema({ direct = true }: { direct?: boolean
     resolvers: [
       UserResolver,
       GroupResolver,
-      DirectoryResolver,
+      DirectoryAdminResolver,
+      ApplicationAdminResolver,
+      TokenAdminResolver,
       UserConnectionResolver,
       GroupConnectionResolver,
       SyncResolver,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Audited } from './admin/audited';
 import type { Directory } from '../src/domain/directory';
 import { DirectoryError } from '../src/domain/errors';
 import type { SyncRun } from '../src/store/sync-records';
@@ -45,6 +46,7 @@ export class SyncResolver {
     description:
       'Synchronises a directory now and answers when the run ends (a run already queued is joined). dryRun: plan only. A plan over the safety threshold ends awaiting-approval.',
   })
+  @UseMiddleware(Audited)
   syncDirectory(
     @Arg('name', () => String) name: string,
     @Ctx() ctx: GraphQLContext,
@@ -55,6 +57,7 @@ export class SyncResolver {
   }
 
   @Mutation(() => SyncRunType, { description: 'Applies a plan that waits for approval.' })
+  @UseMiddleware(Audited)
   approveSync(@Arg('runId', () => Int) runId: number, @Ctx() ctx: GraphQLContext): Promise<SyncRun> {
     return engineOf(ctx).approve(runId);
   }
@@ -62,6 +65,7 @@ export class SyncResolver {
   @Mutation(() => SyncRunType, {
     description: 'Discards a plan that waits for approval; the directory keeps its state.',
   })
+  @UseMiddleware(Audited)
   dropSync(@Arg('runId', () => Int) runId: number, @Ctx() ctx: GraphQLContext): Promise<SyncRun> {
     return engineOf(ctx).drop(runId);
   }

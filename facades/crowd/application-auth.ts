@@ -15,8 +15,12 @@ export interface CrowdApplication {
   readonly directories: readonly string[];
 }
 
+/** The applications in effect now, by folded name; a new map with every configuration change. */
+export type ApplicationsByName = ReadonlyMap<string, CrowdApplication>;
+
 export interface ApplicationAuthOptions {
-  readonly applications: readonly CrowdApplication[];
+  /** Read per request, so a new application can log in and a deleted or disabled one cannot, at once. */
+  readonly applications: () => ApplicationsByName;
   readonly trustedProxies: readonly Cidr[];
   readonly verifyPassword: (password: string, hash: string) => Promise<boolean>;
   /**
@@ -52,7 +56,6 @@ export interface AuthenticatedState {
  * spends one check, not one per connection).
  */
 export function applicationAuth(options: ApplicationAuthOptions) {
-  const byName = new Map(options.applications.map((a) => [foldName(a.name), a]));
   const verified = new ConnectionMemo();
   /** Checks running, by address and Authorization header; each holds one reservation. */
   const running = new Map<string, Promise<boolean>>();
@@ -69,7 +72,7 @@ export function applicationAuth(options: ApplicationAuthOptions) {
       typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined,
       options.trustedProxies,
     );
-    const known = verified.get(ctx.req.socket, header, address);
+    const known = verified.get(ctx.req.socket, header, address, options.applications());
     if (!known) return authenticate(ctx, next, header, address);
     (ctx.state as AuthenticatedState).application = known;
     (ctx.state as AuthenticatedState).clientAddress = address;
@@ -78,7 +81,8 @@ export function applicationAuth(options: ApplicationAuthOptions) {
 
   async function authenticate(ctx: Context, next: Next, header: string, address: string): Promise<void> {
     const credentials = parseBasic(header);
-    const application = credentials ? byName.get(foldName(credentials.name)) : undefined;
+    const applications = options.applications();
+    const application = credentials ? applications.get(foldName(credentials.name)) : undefined;
     // Unknown names are not counted: no password is checked, and names are no secret (403 tells them).
     if (!credentials || !application) return unauthorized(ctx);
     if (!addressAllowed(address, application.allowedAddresses)) {
@@ -114,7 +118,7 @@ export function applicationAuth(options: ApplicationAuthOptions) {
       }
       if (!(await check)) return unauthorized(ctx);
     }
-    verified.remember(ctx.req.socket, header, address, application);
+    verified.remember(ctx.req.socket, header, address, application, applications);
     (ctx.state as AuthenticatedState).application = application;
     (ctx.state as AuthenticatedState).clientAddress = address;
     await next();
@@ -126,19 +130,22 @@ export function applicationAuth(options: ApplicationAuthOptions) {
  * their application, for MEMO_TTL_MS. Crowd clients keep connections alive and send the same
  * header on every request; a repeat on the same connection from the same address skips the
  * address allow-list and the password check (even the verified-password cache's HMAC, ~25 µs of a
- * ~300 µs `GET /user`). A different header or address (X-Forwarded-For through a proxy's
+ * ~300 µs `GET /user`). A configuration change (a new map of applications) forgets every entry: a
+ * deleted application's connections authenticate again and fail. A different header or address (X-Forwarded-For through a proxy's
  * connection) takes the full path. The entry belongs to the socket (a WeakMap: it goes with the
  * connection) and holds nothing the request did not already carry.
  */
 class ConnectionMemo {
   private readonly bySocket = new WeakMap<
     Socket,
-    { header: string; address: string; application: CrowdApplication; until: number }
+    { header: string; address: string; application: CrowdApplication; of: ApplicationsByName; until: number }
   >();
 
-  get(socket: Socket, header: string, address: string): CrowdApplication | undefined {
+  /** `current`: the applications in effect; an entry made under another configuration is not used. */
+  get(socket: Socket, header: string, address: string, current: ApplicationsByName): CrowdApplication | undefined {
     const entry = this.bySocket.get(socket);
-    if (entry === undefined || entry.header !== header || entry.address !== address) return undefined;
+    if (entry === undefined || entry.header !== header || entry.address !== address || entry.of !== current)
+      return undefined;
     if (entry.until <= Date.now()) {
       this.bySocket.delete(socket);
       return undefined;
@@ -146,8 +153,14 @@ class ConnectionMemo {
     return entry.application;
   }
 
-  remember(socket: Socket, header: string, address: string, application: CrowdApplication): void {
-    this.bySocket.set(socket, { header, address, application, until: Date.now() + MEMO_TTL_MS });
+  remember(
+    socket: Socket,
+    header: string,
+    address: string,
+    application: CrowdApplication,
+    of: ApplicationsByName,
+  ): void {
+    this.bySocket.set(socket, { header, address, application, of, until: Date.now() + MEMO_TTL_MS });
   }
 }
 

@@ -66,7 +66,11 @@ export class SyncRunType {
   @Field(() => Int) id!: number;
   @Field(() => String, { description: 'full or incremental (an incremental run that fell back says full).' })
   mode!: string;
-  @Field(() => String, { description: 'schedule, manual, startup or approval.' }) trigger!: string;
+  @Field(() => String, {
+    description:
+      'schedule, manual, startup, approval or configuration (the first run after a directory was made, changed or enabled).',
+  })
+  trigger!: string;
   @Field(() => String, { description: 'running, succeeded, failed, awaiting-approval, dropped or dry-run.' })
   status!: string;
   @Field(() => Date) startedAt!: Date;

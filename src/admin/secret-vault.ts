@@ -20,7 +20,8 @@ export class SecretVault {
       const wrapped = await store.wrappedDataKey();
       if (wrapped !== null) return new SecretVault(new SecretBox(unwrapDataKey(master, wrapped)));
       const dataKey = newDataKey();
-      if (await store.replaceWrappedDataKey(null, wrapDataKey(master, dataKey))) return new SecretVault(new SecretBox(dataKey));
+      if (await store.replaceWrappedDataKey(null, wrapDataKey(master, dataKey)))
+        return new SecretVault(new SecretBox(dataKey));
     }
   }
 

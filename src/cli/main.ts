@@ -8,6 +8,7 @@ import { isDirectoryError } from '../domain/errors';
 import { packageRoot } from '../paths';
 import { tuneHeapGrowth } from '../server/heap-tuning';
 import { hashPasswordCommand } from './hash-password';
+import { rotateSecretKeyCommand } from './rotate-secret-key';
 import { serve } from './serve';
 import { syncCommand } from './sync';
 import { testConnectionCommand } from './test-connection';
@@ -33,6 +34,10 @@ Usage:
                    [--latency-ms L] [--throttle] [--json] [--work-dir DIR]
       Serve a generated tenant through a loopback emulator of the provider's API
       and print the crowdgate directory entry that reaches it (--json: one line).
+  crowdgate rotate-secret-key [--config FILE | --data DIR]
+      Re-wrap the stored secrets under a new master key (the key file is
+      replaced; with CROWDGATE_SECRET_KEY, give the new key in
+      CROWDGATE_NEW_SECRET_KEY). Run it with crowdgate stopped.
   crowdgate hash-password
       Read a password on standard input; print its stored form for
       applications[].passwordHash.
@@ -88,6 +93,14 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       });
       return syncCommand(values, process.stdout);
+    }
+    case 'rotate-secret-key': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { config: { type: 'string' }, data: { type: 'string' } },
+        strict: true,
+      });
+      return rotateSecretKeyCommand(values, process.stdout);
     }
     case 'test-connection': {
       const { values } = parseArgs({

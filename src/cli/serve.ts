@@ -1,10 +1,14 @@
 import { demoConfig, DEMO_ADMIN_TOKEN, DEMO_APPLICATION_PASSWORD } from '../config/demo';
 import { loadConfigFile } from '../config/load';
-import type { Config } from '../config/schema';
+import { configSchema, type Config } from '../config/schema';
+import * as path from 'node:path';
 import { DirectoryError } from '../domain/errors';
 import { startCrowdgate } from '../server/bootstrap';
 import { startCrowdgateCluster } from '../server/cluster/primary';
 import { createLogger, logLevelFromEnv } from '../logging/logger';
+
+/** Where a first start without --config keeps its data (the store and the secret key). */
+const DEFAULT_DATA_DIR = './data';
 
 export interface ServeOptions {
   config?: string;
@@ -24,10 +28,13 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const source = { fileLabel: options.demo ? 'the built-in demo' : (options.config ?? 'the configuration file') };
   const crowdgate =
-    config.server.workers > 1 ? await startCrowdgateCluster(config, logger) : await startCrowdgate(config, logger);
+    config.server.workers > 1
+      ? await startCrowdgateCluster(config, logger, source)
+      : await startCrowdgate(config, logger, source);
   const url = 'server' in crowdgate ? crowdgate.server.url : crowdgate.url;
-  out.write(banner(config, url, Boolean(options.demo)));
+  out.write(banner(config, url, Boolean(options.demo), crowdgate.setupToken));
   await stopped;
   await crowdgate.stop();
 }
@@ -35,8 +42,7 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
 async function resolveConfig(options: ServeOptions): Promise<Config> {
   if (options.demo && options.config)
     throw new DirectoryError('CONFIGURATION', '--demo and --config cannot be used together');
-  if (!options.demo && !options.config)
-    throw new DirectoryError('CONFIGURATION', 'give --config FILE, or --demo for the embedded demo');
+
   const port = options.port === undefined ? undefined : parseInteger('--port', options.port, 0, 65535);
   const workers = options.workers === undefined ? undefined : parseInteger('--workers', options.workers, 1, 64);
   const overrides = {
@@ -44,7 +50,12 @@ async function resolveConfig(options: ServeOptions): Promise<Config> {
     ...(port !== undefined ? { port } : {}),
     ...(options.data ? { dataDir: options.data } : {}),
   };
-  const config = options.demo ? await demoConfig(overrides) : await loadConfigFile(options.config!);
+  const config = options.demo
+    ? await demoConfig(overrides)
+    : options.config
+      ? await loadConfigFile(options.config)
+      : // First start without a file: an empty configuration; everything is made through the API.
+        configSchema.parse({ dataDir: path.resolve(options.data ?? DEFAULT_DATA_DIR) });
   return {
     ...config,
     server: {
@@ -64,7 +75,7 @@ function parseInteger(option: string, text: string, min: number, max: number): n
   return value;
 }
 
-function banner(config: Config, url: string, demo: boolean): string {
+function banner(config: Config, url: string, demo: boolean, setupToken: string | undefined): string {
   const crowdUrl = `${url}${config.server.contextPath}`;
   const lines = [
     `crowdgate is serving ${config.directories.length} director${config.directories.length === 1 ? 'y' : 'ies'} from ${config.dataDir}`,
@@ -78,6 +89,16 @@ function banner(config: Config, url: string, demo: boolean): string {
       `  GraphQL administrator token: ${DEMO_ADMIN_TOKEN}  (Authorization: Bearer ${DEMO_ADMIN_TOKEN})`,
       '',
       `  Try: curl -u demo:demo '${crowdUrl}/rest/usermanagement/1/search?entity-type=user&max-results=5'`,
+    );
+  }
+  if (setupToken) {
+    lines.push(
+      '',
+      '  No administrator token exists yet. One-time setup token (valid 24 hours, until the first token is made):',
+      `    ${setupToken}`,
+      '  Create your administrator token with it:',
+      `    curl -s ${url}/graphql -H 'Authorization: Bearer ${setupToken}' -H 'Content-Type: application/json' \\`,
+      `      -d '{"query":"mutation { createAdminToken(name: \\"admin\\", scope: ADMIN) { token } }"}'`,
     );
   }
   lines.push('', 'Press Ctrl+C to stop.', '');

@@ -32,7 +32,12 @@ export async function syncCommand(
     ? await demoConfig(options.data ? { dataDir: options.data } : {})
     : await loadConfigFile(requireConfig(options));
   if (options.data && !options.demo) config.dataDir = options.data;
-  const opened = await openEngine(config, options.verbose ? createLogger() : silentLogger);
+  const opened = await openEngine(
+    config,
+    options.verbose ? createLogger() : silentLogger,
+    { fileLabel: options.demo ? 'the built-in demo' : requireConfig(options) },
+    { startRuns: false },
+  );
   const { engine } = opened;
   try {
     const targets = options.directory ? [engine.lookup(options.directory)] : engine.directories();

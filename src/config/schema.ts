@@ -232,7 +232,8 @@ export const configSchema = z
     adminTokens: z.array(adminTokenSchema).default([]),
     /** GraphQL API limits (depth, fields, cost, input nesting, answer size); absent = defaults. */
     graphql: graphqlLimitsSchema.optional(),
-    directories: z.array(directorySchema).min(1, 'must list at least one directory'),
+    /** May be empty: directories can also be made through the administration API. */
+    directories: z.array(directorySchema).default([]),
     applications: z.array(applicationSchema).default([]),
     /** Peers whose X-Forwarded-For header is believed. */
     trustedProxies: z.array(cidr).default([]),
@@ -313,3 +314,13 @@ export type Config = z.output<typeof configSchema>;
 export type ServerConfig = Config['server'];
 export type AdminTokenConfig = Config['adminTokens'][number];
 export type ApplicationConfig = Config['applications'][number];
+
+/** One `directories:` entry, validated as in the file (the administration API's inputs mirror it). */
+export const directoryEntrySchema = directorySchema;
+/** One `applications:` entry, validated as in the file. */
+export const applicationEntrySchema = applicationSchema;
+
+/** One `directories:` entry (throws zod's error on a bad entry; see directoryEntrySchema.safeParse for problems). */
+export function parseDirectoryEntry(raw: unknown): DirectoryConfig {
+  return directorySchema.parse(raw);
+}

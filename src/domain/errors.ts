@@ -33,15 +33,24 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** One problem of an input, at its path in the input (`entra.tenantId`, `localGroups[2]`), for a form to show beside the field. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
+  /** The input's problems, when the error is about an input (GraphQL `extensions.field` and `extensions.problems`). */
+  readonly problems: readonly FieldProblem[];
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; problems?: readonly FieldProblem[] },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.problems = options?.problems ?? [];
   }
 }
 

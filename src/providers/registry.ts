@@ -34,3 +34,21 @@ export async function openProvider(directory: VendorDirectoryConfig): Promise<Pr
     }
   }
 }
+
+/**
+ * Checks a directory's provider settings as opening it would, without opening anything (the
+ * administration API validates before it saves). Throws the connector's CONFIGURATION error.
+ */
+export function checkProviderSettings(directory: VendorDirectoryConfig): void {
+  switch (directory.provider) {
+    case 'entra':
+      parseEntraSettings(directory.entra, directory.name);
+      return;
+    case 'google':
+      parseGoogleSettings(directory.google, directory.name);
+      return;
+    case 'okta':
+      parseOktaSettings(directory.okta, directory.name);
+      return;
+  }
+}

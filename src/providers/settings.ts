@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DirectoryError } from '../domain/errors';
+import { DirectoryError, type FieldProblem } from '../domain/errors';
 
 /**
  * Parses a directory's provider settings (`directories[].<kind>`) with the connector's strict zod
@@ -20,19 +20,27 @@ export function parseSettingsBlock<Schema extends z.ZodType>(
 ): { settings: z.output<Schema>; prefix: string } {
   const prefix = `directories[${directoryName}].${kind}`;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DirectoryError('CONFIGURATION', `${prefix}: missing; ${needs}`);
+    throw new DirectoryError('CONFIGURATION', `${prefix}: missing; ${needs}`, {
+      problems: [{ field: kind, message: `missing; ${needs}` }],
+    });
   }
   const given = raw as Record<string, unknown>;
   const result = schema.safeParse(raw);
-  const lines = result.success
+  const problems: FieldProblem[] = result.success
     ? []
     : result.error.issues.flatMap((issue) => {
-        if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${prefix}.${key}: unknown setting`);
+        if (issue.code === 'unrecognized_keys')
+          return issue.keys.map((key) => ({ field: `${kind}.${key}`, message: 'unknown setting' }));
         const key = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
         const absent = issue.path.length === 1 && given[String(issue.path[0])] === undefined;
-        return [`${prefix}${key}: ${issue.code === 'invalid_type' && absent ? 'missing' : issue.message}`];
+        return [
+          { field: `${kind}${key}`, message: issue.code === 'invalid_type' && absent ? 'missing' : issue.message },
+        ];
       });
-  for (const [key, problem] of crossChecks(given)) lines.push(`${prefix}.${key}: ${problem}`);
-  if (!result.success || lines.length > 0) throw new DirectoryError('CONFIGURATION', lines.join('\n'));
+  for (const [key, problem] of crossChecks(given)) problems.push({ field: `${kind}.${key}`, message: problem });
+  if (!result.success || problems.length > 0) {
+    const lines = problems.map((p) => `directories[${directoryName}].${p.field}: ${p.message}`);
+    throw new DirectoryError('CONFIGURATION', lines.join('\n'), { problems });
+  }
   return { settings: result.data, prefix };
 }

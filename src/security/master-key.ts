@@ -67,7 +67,8 @@ export function generateMasterKeyText(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
-function masterKey(key: Buffer, source: MasterKey['source']): MasterKey {
+/** A MasterKey from its 32 bytes. */
+export function masterKey(key: Buffer, source: MasterKey['source']): MasterKey {
   const fingerprint = createHash('sha256').update(key).digest('hex').slice(0, 16);
   return Object.freeze({ key, source, fingerprint });
 }

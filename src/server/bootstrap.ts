@@ -1,127 +1,150 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
+import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { Config } from '../config/schema';
-import type { ProviderHandle } from '../providers/registry';
-import { openDirectoryProvider } from './open-provider';
 import { openSqliteStore } from '../store/open';
 import type { Store } from '../store/store';
 import { localControl } from '../sync/control';
 import { SyncEngine } from '../sync/engine';
 import { SyncScheduler } from '../sync/scheduler';
 import type { Logger } from '../logging/logger';
+import { issueSetupToken } from '../admin/token-admin';
+import { DirectorySupervisor } from './directory-supervisor';
+import { openRuntimeConfiguration } from './open-runtime';
 import { startServer, type RunningServer } from './server';
 
 export interface Crowdgate {
   readonly server: RunningServer;
   readonly engine: SyncEngine;
+  readonly runtime: RuntimeConfiguration;
+  /** See RunningEngine.setupToken. */
+  readonly setupToken: string | undefined;
   stop(): Promise<void>;
 }
+
+/** Where a configuration came from, for messages ("… is managed by crowdgate.yaml"). */
+export interface ConfigSource {
+  readonly fileLabel?: string;
+}
+
+const DEFAULT_FILE_LABEL = 'the configuration file';
 
 export interface OpenEngine {
   readonly store: Store;
   readonly engine: SyncEngine;
-  /** Closes the store and the providers (and anything they started). */
+  readonly runtime: RuntimeConfiguration;
+  readonly supervisor: DirectorySupervisor;
+  readonly scheduler: SyncScheduler;
+  /** The first run of each directory opened at start, by name (none with `startRuns: false`). */
+  readonly firstRuns: ReadonlyMap<string, Promise<unknown>>;
+  /** Directories that had no run before this start. */
+  readonly neverSynced: ReadonlySet<string>;
+  /** Stops the schedule and the configuration's polling, waits for runs, closes the providers and the store. */
   close(): Promise<void>;
 }
 
-/** Opens the store, the providers and the sync engine for the configured directories (also used by `crowdgate sync`). */
-export async function openEngine(config: Config, logger: Logger): Promise<OpenEngine> {
-  const handles: ProviderHandle[] = [];
-  const closeProviders = async () => {
-    await Promise.all(handles.map((h) => h.close()));
-  };
-  try {
-    for (const directory of config.directories) handles.push(await openDirectoryProvider(directory));
-  } catch (error) {
-    await closeProviders();
-    throw error;
-  }
+/**
+ * Opens the store, the runtime configuration (the file's directories and those made through the
+ * API), their providers and the sync engine (also used by `crowdgate sync`, which does not start
+ * the schedule: `firstRuns` are not started there either). The store's directory rows follow the
+ * configuration's precedence order.
+ */
+export async function openEngine(
+  config: Config,
+  logger: Logger,
+  source: ConfigSource = {},
+  options: { startRuns?: boolean } = {},
+): Promise<OpenEngine> {
   const store = openSqliteStore(config.dataDir);
+  let runtime: RuntimeConfiguration | undefined;
   try {
-    const directories = await store.upsertDirectories(
-      config.directories.map((d) => ({ name: d.name, provider: d.provider })),
-    );
-    const engine = new SyncEngine(
+    runtime = await openRuntimeConfiguration({
+      config,
+      fileLabel: source.fileLabel ?? DEFAULT_FILE_LABEL,
       store,
-      config.directories.map((settings, index) => ({
-        directory: directories[index]!,
-        provider: handles[index]!.provider,
-        settings,
-      })),
       logger,
+    });
+    const effective = runtime.current();
+    const rows = await store.upsertDirectories(
+      effective.directories.map((d) => ({ name: d.config.name, provider: d.config.provider })),
     );
-    return {
-      store,
-      engine,
-      close: async () => {
-        await store.close();
-        await closeProviders();
-      },
+    const neverSynced = new Set<string>();
+    for (const row of rows)
+      if ((await store.listRuns({ directoryId: row.id, limit: 1 })).length === 0) neverSynced.add(row.name);
+    const engine = new SyncEngine(store, [], logger);
+    const scheduler = new SyncScheduler(engine);
+    const supervisor = new DirectorySupervisor(engine, scheduler, store, logger, options.startRuns ?? true);
+    const opened = runtime;
+    const close = async () => {
+      opened.stop();
+      scheduler.stop();
+      await supervisor.close();
+      await store.close();
     };
+    try {
+      const firstRuns = await supervisor.apply(effective, { strict: true, trigger: 'startup' });
+      return { store, engine, runtime, supervisor, scheduler, firstRuns, neverSynced, close };
+    } catch (error) {
+      await close();
+      throw error;
+    }
   } catch (error) {
-    await store.close();
-    await closeProviders();
+    runtime?.stop();
+    await store.close().catch(() => undefined);
     throw error;
   }
 }
 
-/** The engine side of a running crowdgate: opened, first runs done or under way, on schedule. */
+/** The engine side of a running crowdgate: opened, first runs done or under way, on schedule, following configuration changes. */
 export interface RunningEngine extends OpenEngine {
-  /** Stops the schedule, waits for runs in progress, closes the store and the providers. */
-  stop(): Promise<void>;
+  /** The one-time setup token of a first start (no administrator token anywhere), to print; else undefined. */
+  readonly setupToken: string | undefined;
 }
 
 /**
  * Opens the engine and starts it: a directory that has never been synchronised is synchronised
  * before this resolves (so the demo is ready when its URL is printed); the others are refreshed
  * in the background: Jira is served from the store, never live, and must not wait for a slow
- * provider. Then the schedule starts.
+ * provider. From then on, configuration changes (made here or by another process) open, change
+ * and close directories as they happen.
  */
-export async function startEngine(config: Config, logger: Logger): Promise<RunningEngine> {
-  const opened = await openEngine(config, logger);
-  const { store, engine } = opened;
-  const scheduler = new SyncScheduler(engine);
+export async function startEngine(config: Config, logger: Logger, source: ConfigSource = {}): Promise<RunningEngine> {
+  const opened = await openEngine(config, logger, source);
+  const { runtime, supervisor, store } = opened;
+  let setupToken: string | undefined;
   try {
-    const startup = engine.directories().map(async ({ directory }) => {
-      const known = (await store.listRuns({ directoryId: directory.id, limit: 1 })).length > 0;
-      const run = engine.sync(directory.name, { mode: 'full', trigger: 'startup' });
-      if (!known) await run;
-    });
-    await Promise.all(startup);
-    scheduler.start();
+    setupToken = await issueSetupToken(store, config.adminTokens.length);
+    if (setupToken) await runtime.refresh();
+    for (const [name, run] of opened.firstRuns) if (opened.neverSynced.has(name)) await run;
+    runtime.onChange((next) => void supervisor.apply(next));
+    // A change made between the first read and the listener above is picked up now.
+    void supervisor.apply(runtime.current());
   } catch (error) {
-    scheduler.stop();
     await opened.close();
     throw error;
   }
-  return {
-    ...opened,
-    stop: async () => {
-      scheduler.stop();
-      await Promise.all(engine.directories().map((d) => engine.idle(d.directory.id)));
-      await opened.close();
-    },
-  };
+  return { ...opened, setupToken };
 }
 
 /** Starts crowdgate in one process: the engine (startEngine) and the HTTP server. */
-export async function startCrowdgate(config: Config, logger: Logger): Promise<Crowdgate> {
-  const running = await startEngine(config, logger);
-  const { store, engine } = running;
+export async function startCrowdgate(config: Config, logger: Logger, source: ConfigSource = {}): Promise<Crowdgate> {
+  const running = await startEngine(config, logger, source);
+  const { store, engine, runtime } = running;
   try {
     const schema = await buildCrowdgateSchema();
-    const directories = engine.directories().map((d) => d.directory);
-    const server = await startServer({ config, store, schema, directories, engine: localControl(engine), logger });
+    const server = await startServer({ config, store, schema, runtime, engine: localControl(engine), logger });
     return {
       server,
       engine,
+      runtime,
+      setupToken: running.setupToken,
       stop: async () => {
         await server.close();
-        await running.stop();
+        await running.close();
       },
     };
   } catch (error) {
-    await running.stop();
+    await running.close();
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context, Middleware, Next } from 'koa';
 import { Readable } from 'node:stream';
-import type { GraphQLContext } from '../../resolvers/context';
+import type { Caller, GraphQLContext } from '../../resolvers/context';
 import { AnswerBudget } from '../graphql/answer-budget';
 import { GraphQLLimitError } from '../graphql/limit-error';
 import { LIMIT_KEYS } from '../graphql/limits';
@@ -16,7 +16,7 @@ const MAX_GRAPHQL_BODY = 1024 * 1024;
 export interface GraphQLEndpointOptions {
   readonly path: string;
   readonly tokens: AdminTokens;
-  readonly context: (principal: string) => GraphQLContext;
+  readonly context: (principal: string, caller: Caller) => GraphQLContext;
   /** The limits of documents (checked before Apollo sees them) and of answers. */
   readonly limits: RequestLimits;
   /** The client's address, for the limit on wrong tokens; default the connection's peer. */
@@ -63,6 +63,7 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
         'An administrator token is required: Authorization: Bearer <token>',
       );
     const principal = auth.name;
+    const caller: Caller = { scope: auth.scope, source, origin: `${ctx.protocol}://${ctx.host}` };
 
     let body: unknown = undefined;
     if (ctx.method === 'POST') {
@@ -91,7 +92,7 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
     const answer = new AnswerBudget(maxAnswerEntries);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: ctx.method.toUpperCase(), headers, search: ctx.search, body },
-      context: async () => ({ ...options.context(principal), answer }),
+      context: async () => ({ ...options.context(principal, caller), answer }),
     });
     if (answer.exceeded) return graphqlError(ctx, 400, 'BAD_USER_INPUT', answer.message());
     if (

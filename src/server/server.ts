@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createContext, type GraphQLContext } from '../../resolvers/context';
-import { DirectoryScope } from '../../resolvers/directory-scope';
 import { createErrorFormatter } from '../../resolvers/errors';
 import { crowdFacade } from '../../facades/crowd/router';
 import { CrowdOperations } from '../../facades/crowd/operations';
@@ -19,13 +18,17 @@ import { RequestLimits } from '../graphql/request-limits';
 import { answerBareRefusals, answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
 import { capConnectionsPerAddress, httpServerOptions, serverLimits } from '../http/server-limits';
 import { packageRoot } from '../paths';
-import type { Directory } from '../domain/directory';
 import { LoginLimits } from '../security/login-limits';
 import { VerifiedPasswordCache } from '../security/password-hash';
 import type { Store } from '../store/store';
 import type { SyncControl } from '../sync/control';
 import type { Sessions } from '../../facades/crowd/session-store';
+import type { RuntimeConfiguration } from '../admin/runtime-configuration';
+import type { AdminServices } from '../../resolvers/context';
 import { AdminTokens } from './admin-auth';
+import { authorizationPlugin } from './authorization';
+import { ConfigurationViews } from './configuration-views';
+import { openRuntimeConfiguration } from './open-runtime';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { describeError, type Logger } from '../logging/logger';
 
@@ -46,8 +49,13 @@ export interface ServerParts {
   readonly config: Config;
   readonly store: Store;
   readonly schema: GraphQLSchema;
-  readonly directories: readonly Directory[];
   readonly logger: Logger;
+  /** The runtime configuration; default: one opened here over `config` and `store` (and closed with the server). */
+  readonly runtime?: RuntimeConfiguration;
+  /** Where `config` comes from, for messages (when the runtime configuration is opened here). */
+  readonly fileLabel?: string;
+  /** Why a directory's provider could not open (the engine's supervisor), for its status. */
+  readonly openFailure?: (directory: string) => string | undefined;
   /** The sync engine behind GraphQL's sync queries, mutations and password checks. */
   readonly engine?: SyncControl;
   /** Crowd SSO sessions; default: in this process. Serving workers share the primary's. */
@@ -63,8 +71,16 @@ export interface ServerParts {
  */
 export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const { config, store, schema, logger } = parts;
-  const scope = new DirectoryScope(parts.directories);
-  const contextFor = (principal: string): GraphQLContext => createContext(store, scope, principal, parts.engine);
+  const runtime =
+    parts.runtime ??
+    (await openRuntimeConfiguration({ config, fileLabel: parts.fileLabel ?? 'the configuration file', store, logger }));
+  const views = await ConfigurationViews.open(runtime, store);
+  const admin: AdminServices = {
+    runtime,
+    store,
+    ...(parts.openFailure ? { openFailure: parts.openFailure } : {}),
+  };
+  const contextFor = (principal: string): GraphQLContext => createContext(store, views.scope, principal, parts.engine);
   // A client that hangs up mid-request is not a server error: debug, without a stack.
   const logError = (correlationId: string, error: unknown) =>
     isClientDisconnect(error)
@@ -75,7 +91,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     schema,
     formatError: createErrorFormatter(logError),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin],
     // Off: every document must arrive as text, to be checked against the limits (graphql-endpoint.ts).
     persistedQueries: false,
   });
@@ -95,7 +111,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   app.use(
     crowdFacade({
       operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, contextFor),
-      applications: config.applications,
+      applications: () => views.applications,
       trustedProxies: config.trustedProxies,
       verifyPassword: (password, hash) => passwords.verify(password, hash),
       knownGood: (password, hash) => passwords.knownGood(password, hash),
@@ -110,8 +126,8 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   app.use(
     graphqlEndpoint(apollo, {
       path: '/graphql',
-      tokens: new AdminTokens(config.adminTokens),
-      context: (principal) => Object.assign(contextFor(principal), { loginLimits }),
+      tokens: new AdminTokens(() => views.tokens),
+      context: (principal, caller) => Object.assign(contextFor(principal), { loginLimits, admin, caller }),
       limits: new RequestLimits(schema, graphqlLimits(config.graphql)),
       clientAddress: (ctx) =>
         clientAddress(
@@ -146,6 +162,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      if (!parts.runtime) runtime.stop();
     },
   };
 }

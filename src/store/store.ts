@@ -66,6 +66,9 @@ export interface Store {
    */
   apply(directoryId: number, changes: ChangeSet, extras?: ApplyExtras): Promise<ApplyResult>;
 
+  /** What the directory holds now: users (and active ones), groups, direct user and group memberships. */
+  directoryCounts(directoryId: number): Promise<DirectoryCounts>;
+
   /** Increases with every apply to the directory, by any process sharing the store. */
   dataVersion(directoryId: number): Promise<number>;
 
@@ -146,6 +149,13 @@ export interface Page<T> {
 export interface NamedRef {
   readonly id: number;
   readonly name: string;
+}
+
+export interface DirectoryCounts {
+  readonly users: number;
+  readonly activeUsers: number;
+  readonly groups: number;
+  readonly memberships: number;
 }
 
 export interface DirectoryContents {

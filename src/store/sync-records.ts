@@ -1,7 +1,8 @@
 /** Records the sync engine keeps in the store beside the directory data. */
 
 export type RunMode = 'full' | 'incremental';
-export type RunTrigger = 'schedule' | 'manual' | 'startup' | 'approval';
+/** `configuration`: the first run of a directory made, changed or enabled at runtime. */
+export type RunTrigger = 'schedule' | 'manual' | 'startup' | 'approval' | 'configuration';
 type RunStatus = 'running' | 'succeeded' | 'failed' | 'awaiting-approval' | 'dropped' | 'dry-run';
 
 export interface SyncRun {

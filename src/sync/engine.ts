@@ -119,6 +119,24 @@ export class SyncEngine {
     return [...this.byName.values()];
   }
 
+  /** Starts serving a directory (a directory made at runtime, or one whose settings changed). */
+  addDirectory(directory: SyncDirectory): void {
+    this.byName.set(foldName(directory.directory.name), directory);
+    if (!this.states.has(directory.directory.id)) this.states.set(directory.directory.id, { tail: Promise.resolve() });
+  }
+
+  /**
+   * Stops serving a directory: new requests for it fail at once, the run in progress and those
+   * queued end first (a pending approval is dropped with its state).
+   */
+  async removeDirectory(name: string): Promise<void> {
+    const target = this.byName.get(foldName(name));
+    if (!target) return;
+    this.byName.delete(foldName(name));
+    await this.idle(target.directory.id);
+    this.states.delete(target.directory.id);
+  }
+
   lookup(name: string): SyncDirectory {
     const directory = this.byName.get(foldName(name));
     if (!directory) throw new DirectoryError('DIRECTORY_NOT_FOUND', `Directory ${name} does not exist`);

@@ -1,6 +1,6 @@
 import type { ConfigEntryWrite } from '../../src/store/config-records';
 import type { Store } from '../../src/store/store';
-import { userRecord } from './fixtures';
+import { groupRecord, userRecord } from './fixtures';
 
 /**
  * The runtime-configuration part of the store contract (src/store/config-records.ts): every
@@ -32,7 +32,11 @@ export function describeConfigStoreConformance(label: string, open: () => Promis
       expect(created.entries).toMatchObject([
         { kind: 'directory', name: 'Corp', version: 1, enabled: true, sealedSecrets: 'v1.sealed' },
       ]);
-      expect(created.entries[0]!.body).toEqual({ name: 'Corp', provider: 'okta', okta: { orgUrl: 'https://corp.okta.com' } });
+      expect(created.entries[0]!.body).toEqual({
+        name: 'Corp',
+        provider: 'okta',
+        okta: { orgUrl: 'https://corp.okta.com' },
+      });
 
       const updated = await store.changeConfiguration({ put: [entry('corp', { enabled: false, expectedVersion: 1 })] });
       expect(updated.entries).toMatchObject([{ name: 'corp', version: 2, enabled: false }]);
@@ -86,11 +90,21 @@ export function describeConfigStoreConformance(label: string, open: () => Promis
         ['a', 1],
       ]);
       const a = rows.find((d) => d.name === 'a')!;
-      await store.apply(a.id, { upsertUsers: [userRecord('u1', 'ada')] });
+      await store.apply(a.id, {
+        upsertUsers: [userRecord('u1', 'ada'), { ...userRecord('u2', 'bob'), active: false }],
+        upsertGroups: [groupRecord('g1', 'staff'), groupRecord('g2', 'all')],
+        addUserMemberships: [
+          ['u1', 'g1'],
+          ['u2', 'g1'],
+        ],
+        addGroupMemberships: [['g1', 'g2']],
+      });
+      expect(await store.directoryCounts(a.id)).toEqual({ users: 2, activeUsers: 1, groups: 2, memberships: 3 });
       const token = await store.currentEventToken();
       await store.changeConfiguration({ dropDirectories: ['A'], directories: [{ name: 'b', provider: 'okta' }] });
       expect((await store.listDirectories()).map((d) => d.name)).toEqual(['b']);
       expect(await store.findUsersByName([a.id], ['ada'])).toEqual([]);
+      expect(await store.directoryCounts(a.id)).toEqual({ users: 0, activeUsers: 0, groups: 0, memberships: 0 });
       const events = await store.eventsSince(token, [a.id]);
       expect(events.kind).toBe('expired');
     });

@@ -82,7 +82,6 @@ export async function startTestCrowdgate(
     config,
     store,
     schema: await buildCrowdgateSchema(),
-    directories: registered,
     logger: silentLogger,
     ...(engine ? { engine: localControl(engine) } : {}),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),

@@ -13,6 +13,10 @@ interface LintMessage {
 }
 
 const CASES: Record<string, { path: string; code: string }> = {
+  adminToServer: {
+    path: 'src/admin/example.ts',
+    code: "import { startServer } from '../server/server';\nexport const s = startServer;\n",
+  },
   facadeToStore: {
     path: 'facades/crowd/routes/x.ts',
     code: "import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store';\nexport const s = openSqliteStore;\n",
@@ -82,6 +86,7 @@ describe('layering', () => {
     ['facadeToStore', 'The facade never touches the store'],
     ['providerToEmulator', 'Connectors know vendors, not our fakes'],
     ['syncToServer', 'The sync engine does not know how it is served'],
+    ['adminToServer', 'The administration services know the configuration'],
     ['serverToTests', 'Production code never imports tests'],
     ['providerToTests', 'Production code never imports tests'],
   ])('%s: a forbidden import fails', (name, reason) => {

@@ -80,7 +80,6 @@ export async function startRecordedCrowdgate(
     config,
     store,
     schema: await buildCrowdgateSchema(),
-    directories: [directory!],
     logger,
   });
   return {

@@ -117,6 +117,39 @@ describe('serving workers', () => {
     for (let i = 0; i < 4; i++) expect((await request(crowd(`/session/${token}`))).status).toBe(404);
   });
 
+  test('configuration made through one worker is in effect on every worker: a new application logs in, a deleted one nowhere', async () => {
+    const graphql = async <T>(query: string): Promise<T> => {
+      const answer = await request(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo' },
+        body: JSON.stringify({ query }),
+      });
+      return (JSON.parse(answer.body) as { data: T }).data;
+    };
+    const { createApplication } = await graphql<{ createApplication: { generatedPassword: string } }>(
+      'mutation { createApplication(input: { name: "confluence", directories: ["demo"] }) { generatedPassword } }',
+    );
+    const auth = `Basic ${Buffer.from(`confluence:${createApplication.generatedPassword}`).toString('base64')}`;
+    // Eight fresh connections, round-robin over both workers, until all agree (the poll is 250 ms; bounded at 10 s).
+    const allAnswer = async (status: number) => {
+      let seen: number[] = [];
+      for (let attempt = 0; attempt < 100; attempt++) {
+        seen = [];
+        for (let i = 0; i < 8; i++)
+          seen.push(
+            (await request(crowd('/search?entity-type=user&max-results=1'), { headers: { authorization: auth } }))
+              .status,
+          );
+        if (seen.every((s) => s === status)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return seen;
+    };
+    expect(await allAnswer(200)).toEqual(Array(8).fill(200));
+    await graphql('mutation { deleteApplication(name: "confluence") }');
+    expect(await allAnswer(401)).toEqual(Array(8).fill(401));
+  });
+
   test('GraphQL sync, progress and connection test, and Crowd password checks, reach the engine in the primary', async () => {
     const graphql = async (query: string) =>
       JSON.parse(

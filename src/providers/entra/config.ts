@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parseSettingsBlock } from '../settings';
 
@@ -6,7 +7,11 @@ import { parseSettingsBlock } from '../settings';
  *
  * Contracts:
  * - Strict: an unknown key is an error, so a typo never silently falls back to a default.
- * - Exactly one credential: `clientSecret`, or `certificatePath` (+ optional `certificatePassword`).
+ * - Exactly one credential: `clientSecret`, `certificatePath`, or `certificate` (PEM text of the
+ *   certificate and its private key, for the API where no file can be written); either certificate
+ *   form with an optional `certificatePassword` for an encrypted key. `certificate` is parsed here
+ *   (node:crypto), so a PEM that does not parse, a key that does not decrypt or does not belong to
+ *   the certificate is a configuration error naming `entra.certificate`, never the first token request.
  * - URLs are https (msal/@azure/identity refuse anything else) and are returned
  *   without a trailing slash; a `graphBaseUrl` ending in `/v1.0` is accepted and the version dropped.
  * - Messages never echo a secret.
@@ -86,6 +91,8 @@ const settingsSchema = z.strictObject({
     )
     .optional(),
   certificatePath: z.string().min(1, 'must not be empty').optional(),
+  /** PEM text: the certificate and its private key (what a certificatePath file holds). */
+  certificate: z.string().min(1, 'must not be empty').optional(),
   certificatePassword: z.string().optional(),
   authorityHost: httpsUrl(false).default(DEFAULT_AUTHORITY_HOST),
   graphBaseUrl: httpsUrl(true).default(DEFAULT_GRAPH_BASE_URL),
@@ -123,7 +130,9 @@ type ParsedSettings = z.output<typeof settingsSchema>;
 /** How crowdgate authenticates as the app registration. */
 export type EntraCredentialSettings =
   | { readonly kind: 'secret'; readonly clientSecret: string }
-  | { readonly kind: 'certificate'; readonly certificatePath: string; readonly certificatePassword?: string };
+  | { readonly kind: 'certificate'; readonly certificatePath: string; readonly certificatePassword?: string }
+  /** The certificate and its private key as PEM text (checked when the settings were parsed). */
+  | { readonly kind: 'certificatePem'; readonly certificate: string; readonly certificatePassword?: string };
 
 export interface EntraSettings {
   /** The directory's configured name (for messages). */
@@ -158,27 +167,85 @@ export function parseEntraSettings(raw: unknown, directoryName: string): EntraSe
   return toSettings(settings, directoryName);
 }
 
-/** Exactly one credential: a client secret, or a certificate (with its optional password). */
+const CREDENTIAL_KEYS = ['clientSecret', 'certificatePath', 'certificate'] as const;
+
+/** Exactly one credential: a client secret, or a certificate (file or PEM text, with its optional password). */
 function credentialProblems(raw: Record<string, unknown>): [string, string][] {
-  const secret = raw['clientSecret'] !== undefined;
-  const certificate = raw['certificatePath'] !== undefined;
-  if (!secret && !certificate)
+  const given = CREDENTIAL_KEYS.filter((key) => raw[key] !== undefined);
+  const [first, second] = given;
+  if (first === undefined)
     return [['clientSecret', 'missing: give clientSecret, or certificatePath for a certificate credential']];
-  if (secret && certificate) return [['certificatePath', 'give either clientSecret or certificatePath, not both']];
-  if (raw['certificatePassword'] !== undefined && !certificate)
-    return [['certificatePassword', 'only applies together with certificatePath']];
-  return [];
+  if (given.length === 3) return [['certificate', 'give only one of clientSecret, certificatePath or certificate']];
+  if (second !== undefined) return [[second, `give either ${first} or ${second}, not both`]];
+  if (raw['certificatePassword'] !== undefined && first === 'clientSecret')
+    return [['certificatePassword', 'only applies together with certificatePath or certificate']];
+  const pem = raw['certificate'];
+  if (typeof pem !== 'string' || pem === '') return [];
+  const password = raw['certificatePassword'];
+  const read = readCertificatePem(pem, typeof password === 'string' ? password : undefined);
+  return 'problem' in read ? [['certificate', read.problem]] : [];
+}
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/;
+const KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/;
+
+/**
+ * Reads PEM text meant to hold a certificate and its (RSA) private key: both parsed, the key
+ * decrypted with `password` when it is encrypted, and checked to belong to the certificate.
+ * Otherwise the problem, in words that never quote the text nor node:crypto's errors.
+ */
+export function readCertificatePem(
+  pem: string,
+  password: string | undefined,
+): { certificate: X509Certificate; key: KeyObject } | { problem: string } {
+  const certificateBlock = CERTIFICATE_BLOCK.exec(pem)?.[0];
+  if (certificateBlock === undefined)
+    return { problem: 'must be PEM text holding the certificate (-----BEGIN CERTIFICATE----- …) and its private key' };
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certificateBlock);
+  } catch {
+    return { problem: 'the certificate block (-----BEGIN CERTIFICATE----- …) does not parse as an X.509 certificate' };
+  }
+  const keyBlock = KEY_BLOCK.exec(pem);
+  if (keyBlock === null)
+    return {
+      problem:
+        'holds no private key (-----BEGIN PRIVATE KEY----- …): give the certificate and its private key in one PEM text',
+    };
+  const encrypted = keyBlock[1] === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(keyBlock[0]);
+  if (encrypted && password === undefined)
+    return { problem: 'the private key is encrypted: give its password in certificatePassword' };
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({
+      key: keyBlock[0],
+      format: 'pem',
+      ...(password !== undefined ? { passphrase: password } : {}),
+    });
+  } catch {
+    return {
+      problem: encrypted
+        ? 'the private key does not decrypt with certificatePassword'
+        : 'the private key block does not parse as a PEM private key',
+    };
+  }
+  if (key.asymmetricKeyType !== 'rsa')
+    return {
+      problem: `the private key is not an RSA key (${key.asymmetricKeyType ?? 'unknown type'}): Entra signs certificate credentials with RS256/PS256`,
+    };
+  if (!certificate.checkPrivateKey(key)) return { problem: 'the private key does not belong to the certificate' };
+  return { certificate, key };
 }
 
 function toSettings(s: ParsedSettings, directoryName: string): EntraSettings {
+  const password = s.certificatePassword !== undefined ? { certificatePassword: s.certificatePassword } : {};
   const credential: EntraCredentialSettings =
     s.certificatePath !== undefined
-      ? {
-          kind: 'certificate',
-          certificatePath: s.certificatePath,
-          ...(s.certificatePassword !== undefined ? { certificatePassword: s.certificatePassword } : {}),
-        }
-      : { kind: 'secret', clientSecret: s.clientSecret as string };
+      ? { kind: 'certificate', certificatePath: s.certificatePath, ...password }
+      : s.certificate !== undefined
+        ? { kind: 'certificatePem', certificate: s.certificate, ...password }
+        : { kind: 'secret', clientSecret: s.clientSecret as string };
   return {
     directoryName,
     tenantId: s.tenantId,

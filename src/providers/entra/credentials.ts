@@ -1,7 +1,7 @@
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import type { Dispatcher } from 'undici';
 import { DirectoryError } from '../../domain/errors';
-import { DEFAULT_AUTHORITY_HOST, type EntraSettings } from './config';
+import { DEFAULT_AUTHORITY_HOST, readCertificatePem, type EntraSettings } from './config';
 import { aadstsCode, describeAadsts } from './errors';
 import { trustedCas } from './transport';
 
@@ -13,6 +13,8 @@ import { trustedCas } from './transport';
  *   one token request.
  * - `invalidate(token)`: Graph refused this token (401). msal would hand back the same cached
  *   token, so the next `token()` builds a new credential (empty cache) and asks Entra again.
+ * - Credentials: a client secret, a certificate file (read by @azure/identity at each token
+ *   request), or a certificate given as PEM text (held in memory, never written to disk).
  * - Failures become `DirectoryError('CONFIGURATION', …)` in an administrator's words. msal reports
  *   an unknown tenant, an unreachable host and an untrusted certificate alike as
  *   `endpoints_resolution_error`; the authority's metadata document is then fetched once to say which.
@@ -92,6 +94,13 @@ function buildCredential(s: EntraSettings): TokenCredential {
   };
   if (s.credential.kind === 'secret')
     return new ClientSecretCredential(s.tenantId, s.clientId, s.credential.clientSecret, options);
+  if (s.credential.kind === 'certificatePem')
+    return new ClientCertificateCredential(
+      s.tenantId,
+      s.clientId,
+      { certificate: canonicalPem(s, s.credential.certificate, s.credential.certificatePassword) },
+      options,
+    );
   const config = {
     certificatePath: s.credential.certificatePath,
     ...(s.credential.certificatePassword !== undefined
@@ -99,6 +108,18 @@ function buildCredential(s: EntraSettings): TokenCredential {
       : {}),
   };
   return new ClientCertificateCredential(s.tenantId, s.clientId, config, options);
+}
+
+/**
+ * The certificate and its private key as @azure/identity reads them best: the certificate in
+ * canonical PEM (its parser wants bare base64 lines), the key decrypted, as PKCS#8 PEM (so no
+ * password is needed at each token request). The text was checked when the settings were parsed.
+ */
+function canonicalPem(s: EntraSettings, pem: string, password: string | undefined): string {
+  const read = readCertificatePem(pem, password);
+  if ('problem' in read)
+    throw new DirectoryError('CONFIGURATION', `entra directory ${s.directoryName}: entra.certificate: ${read.problem}`);
+  return `${read.certificate.toString().trim()}\n${String(read.key.export({ format: 'pem', type: 'pkcs8' })).trim()}\n`;
 }
 
 /** The one-line reason a token request failed, as an administrator should read it. */

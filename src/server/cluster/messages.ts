@@ -1,11 +1,11 @@
 import type { Config } from '../../config/schema';
-import type { Directory } from '../../domain/directory';
 
 /** Primary → worker, once after the fork: what to serve. */
 export interface StartMessage {
   readonly type: 'start';
   readonly config: Config;
-  readonly directories: readonly Directory[];
+  /** Where the configuration comes from, for messages. */
+  readonly fileLabel?: string;
 }
 
 /** Primary → worker: close the server and the store, then exit. */

@@ -5,7 +5,7 @@ import type { Config } from '../../config/schema';
 import { DirectoryError } from '../../domain/errors';
 import { localControl } from '../../sync/control';
 import type { SyncEngine } from '../../sync/engine';
-import { startEngine } from '../bootstrap';
+import { startEngine, type ConfigSource } from '../bootstrap';
 import type { Logger } from '../../logging/logger';
 import { isMessage, type StartMessage, type StopMessage, type WorkerStatus } from './messages';
 import { answerCall, isCall } from './rpc';
@@ -15,6 +15,8 @@ export interface CrowdgateCluster {
   /** Base URL every worker serves, e.g. `http://127.0.0.1:8095`. */
   readonly url: string;
   readonly engine: SyncEngine;
+  /** The one-time setup token of a first start, to print; else undefined. */
+  readonly setupToken: string | undefined;
   /** Process ids of the serving workers now. */
   workerPids(): number[];
   stop(): Promise<void>;
@@ -33,13 +35,17 @@ const STOP_TIMEOUT_MS = 10_000;
  * Failed-login limits (src/security/login-limits.ts) stay per worker. A worker that dies is
  * replaced; the primary's stop stops them all first.
  */
-export async function startCrowdgateCluster(config: Config, logger: Logger): Promise<CrowdgateCluster> {
-  const running = await startEngine(config, logger);
+export async function startCrowdgateCluster(
+  config: Config,
+  logger: Logger,
+  source: ConfigSource = {},
+): Promise<CrowdgateCluster> {
+  const running = await startEngine(config, logger, source);
   const handlers = serviceHandlers(localControl(running.engine), localSessions(new SessionStore()));
   const start: StartMessage = {
     type: 'start',
     config,
-    directories: running.engine.directories().map((d) => d.directory),
+    ...(source.fileLabel ? { fileLabel: source.fileLabel } : {}),
   };
   cluster.setupPrimary({ exec: join(__dirname, 'worker-main.js'), args: [], serialization: 'advanced' });
 
@@ -98,15 +104,16 @@ export async function startCrowdgateCluster(config: Config, logger: Logger): Pro
     return {
       url: urls[0]!,
       engine: running.engine,
+      setupToken: running.setupToken,
       workerPids: () => [...workers].map((w) => w.process.pid).filter((pid): pid is number => pid !== undefined),
       stop: async () => {
         await stopWorkers();
-        await running.stop();
+        await running.close();
       },
     };
   } catch (error) {
     await stopWorkers();
-    await running.stop();
+    await running.close();
     throw error;
   }
 }

@@ -28,9 +28,9 @@ async function serve(start: StartMessage): Promise<void> {
   const store = openSqliteStore(start.config.dataDir);
   const server = await startServer({
     config: start.config,
+    ...(start.fileLabel ? { fileLabel: start.fileLabel } : {}),
     store,
     schema: await buildCrowdgateSchema(),
-    directories: start.directories,
     logger,
     engine: control,
     sessions,

@@ -53,7 +53,10 @@ export function loadConfiguration(db: Database): StoredConfiguration {
   return db.transaction(() => ({
     generation: configurationGeneration(db),
     entries: (
-      db.prepare(`SELECT ${ENTRY_COLUMNS} FROM config_entries ORDER BY kind, created_at, name_lower`).raw().all() as EntryRow[]
+      db
+        .prepare(`SELECT ${ENTRY_COLUMNS} FROM config_entries ORDER BY kind, created_at, name_lower`)
+        .raw()
+        .all() as EntryRow[]
     ).map(toEntry),
     directoryOrder: JSON.parse(metaValue(db, 'directory_order') ?? '[]') as string[],
   }))();
@@ -70,7 +73,10 @@ export function changeConfiguration(db: Database, change: ConfigurationChange, n
     if (expected === 0 && current !== undefined)
       throw new DirectoryError('CONFLICT', `${WHAT[kind]} "${name}" already exists (names are case-insensitive)`);
     if (expected !== 0 && current === undefined)
-      throw new DirectoryError(kind === 'directory' ? 'DIRECTORY_NOT_FOUND' : 'INVALID_ARGUMENT', `${WHAT[kind]} "${name}" does not exist`);
+      throw new DirectoryError(
+        kind === 'directory' ? 'DIRECTORY_NOT_FOUND' : 'INVALID_ARGUMENT',
+        `${WHAT[kind]} "${name}" does not exist`,
+      );
     if (expected !== 0 && current !== expected)
       throw new DirectoryError(
         'CONFLICT',
@@ -91,7 +97,16 @@ export function changeConfiguration(db: Database, change: ConfigurationChange, n
     for (const entry of change.remove ?? []) check(entry.kind, entry.name, entry.expectedVersion);
     for (const entry of change.remove ?? []) remove.run(entry.kind, foldName(entry.name));
     for (const e of change.put ?? [])
-      upsert.run(e.kind, e.name, foldName(e.name), JSON.stringify(e.body), e.sealedSecrets, e.enabled ? 1 : 0, now, now);
+      upsert.run(
+        e.kind,
+        e.name,
+        foldName(e.name),
+        JSON.stringify(e.body),
+        e.sealedSecrets,
+        e.enabled ? 1 : 0,
+        now,
+        now,
+      );
     if (change.directoryOrder)
       db.prepare("UPDATE meta SET value = ? WHERE key = 'directory_order'").run(JSON.stringify(change.directoryOrder));
     for (const name of change.dropDirectories ?? []) dropDirectory(db, name, now);
@@ -102,7 +117,11 @@ export function changeConfiguration(db: Database, change: ConfigurationChange, n
 }
 
 /** Creates missing directory rows and sets provider and position (the index in `definitions`). */
-export function upsertDirectoryRows(db: Database, definitions: readonly DirectoryDefinition[], now: number): Directory[] {
+export function upsertDirectoryRows(
+  db: Database,
+  definitions: readonly DirectoryDefinition[],
+  now: number,
+): Directory[] {
   const upsert = db.prepare(
     `INSERT INTO directories (name, name_lower, provider, position, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (name_lower) DO UPDATE SET name = excluded.name, provider = excluded.provider, position = excluded.position`,
@@ -119,8 +138,7 @@ export function upsertDirectoryRows(db: Database, definitions: readonly Director
 /** Deletes a directory's row (its users, groups, memberships, runs and cursor cascade) and logs a reset for it. */
 function dropDirectory(db: Database, name: string, now: number): void {
   const id = db.prepare('SELECT id FROM directories WHERE name_lower = ?').pluck().get(foldName(name)) as
-    | number
-    | undefined;
+    number | undefined;
   if (id === undefined) return;
   db.prepare('DELETE FROM directories WHERE id = ?').run(id);
   appendEvents(db, id, 'reset', now);

@@ -18,6 +18,7 @@ import type {
   ChangeSet,
   DirectoryDefinition,
   DirectoryContents,
+  DirectoryCounts,
   NamedRef,
   Page,
   SearchQuery,
@@ -283,6 +284,19 @@ export class SqliteStore implements Store {
       if (extras.cursor !== undefined) setCursor(this.db, directoryId, extras.cursor);
       return result;
     })();
+  }
+
+  async directoryCounts(directoryId: number): Promise<DirectoryCounts> {
+    const [users, activeUsers, groups, memberships] = this.stmt(
+      `SELECT (SELECT count(*) FROM users WHERE directory_id = @id),
+              (SELECT count(*) FROM users WHERE directory_id = @id AND active = 1),
+              (SELECT count(*) FROM groups WHERE directory_id = @id),
+              (SELECT count(*) FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE g.directory_id = @id)
+            + (SELECT count(*) FROM group_groups gg JOIN groups g ON g.id = gg.parent_id WHERE g.directory_id = @id)`,
+    )
+      .raw()
+      .get({ id: directoryId }) as [number, number, number, number];
+    return { users, activeUsers, groups, memberships };
   }
 
   async dataVersion(directoryId: number): Promise<number> {

@@ -2,7 +2,12 @@ import Koa from 'koa';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applicationAuth, type AuthenticatedState } from '../../../facades/crowd/application-auth';
+import {
+  applicationAuth,
+  type ApplicationsByName,
+  type AuthenticatedState,
+  type CrowdApplication,
+} from '../../../facades/crowd/application-auth';
 import { parseCidr } from '../../../src/security/cidr';
 import { LoginLimits } from '../../../src/security/login-limits';
 import { VerifiedPasswordCache } from '../../../src/security/password-hash';
@@ -12,6 +17,14 @@ import { VerifiedPasswordCache } from '../../../src/security/password-hash';
  * connection and address is not checked again, and anything else (another header, another
  * address through a trusted proxy, another connection) takes the full path.
  */
+const jiraOnly = byName([
+  { name: 'jira', passwordHash: 'stored-hash', allowedAddresses: [parseCidr('127.0.0.1/32')], directories: [] },
+]);
+
+function byName(applications: readonly CrowdApplication[]): ApplicationsByName {
+  return new Map(applications.map((a) => [a.name.toLowerCase(), a]));
+}
+
 describe('applicationAuth on keep-alive connections', () => {
   let server: http.Server;
   let port: number;
@@ -20,9 +33,7 @@ describe('applicationAuth on keep-alive connections', () => {
     const app = new Koa();
     app.use(
       applicationAuth({
-        applications: [
-          { name: 'jira', passwordHash: 'stored-hash', allowedAddresses: [parseCidr('127.0.0.1/32')], directories: [] },
-        ],
+        applications: () => jiraOnly,
         trustedProxies: [parseCidr('127.0.0.1/32')],
         verifyPassword: async (password, hash) => {
           checks++;
@@ -108,6 +119,7 @@ describe('applicationAuth with the failed-login limit', () => {
       directories: [],
     },
   ];
+  const appsByName = byName(apps);
   const RIGHT: Record<string, string> = { 'jira-hash': 'right', 'confluence-hash': 'conf-right' };
 
   interface Harness {
@@ -146,7 +158,7 @@ describe('applicationAuth with the failed-login limit', () => {
     });
     app.use(
       applicationAuth({
-        applications: apps,
+        applications: () => appsByName,
         trustedProxies: [],
         verifyPassword: async (password, hash) => {
           h.checks.push(password);

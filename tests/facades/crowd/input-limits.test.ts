@@ -512,7 +512,6 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
       config,
       store: faulty,
       schema: await buildCrowdgateSchema(),
-      directories: [directory!],
       logger,
     });
   });

@@ -89,7 +89,6 @@ describe('failed user password checks', () => {
       config,
       store,
       schema: await buildCrowdgateSchema(),
-      directories: [directory!],
       logger: silentLogger,
       engine: localControl(engine),
       loginLimits: limits,

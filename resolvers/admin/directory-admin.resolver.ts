@@ -1,0 +1,189 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { createDirectory, deleteDirectory, moveDirectory, updateDirectory } from '../../src/admin/directory-admin';
+import type { ConfiguredDirectory } from '../../src/admin/runtime-configuration';
+import type { Directory } from '../../src/domain/directory';
+import { DirectoryError } from '../../src/domain/errors';
+import { foldName } from '../../src/domain/names';
+import type { SyncRun } from '../../src/store/sync-records';
+import { adminOf, type AdminServices, type GraphQLContext } from '../context';
+import { directoryInputToConfig, DirectoryInput } from '../inputs/directory.input';
+import { DirectoryCountsType, DirectoryStatus, ManagedBy } from '../types/admin.type';
+import { DirectorySettings, toDirectorySettings } from '../types/directory-settings.type';
+import { DirectoryType } from '../types/directory.type';
+import { SyncRunType } from '../types/sync.type';
+import { Audited } from './audited';
+
+/**
+ * The directories of the runtime configuration (file and API entries, enabled or not) and their
+ * administration: create, update, delete, move. Field resolvers add what the console shows for
+ * each: where it is managed, its version, settings without secrets, status, last run, counts and
+ * warnings.
+ */
+@Resolver(() => DirectoryType)
+export class DirectoryAdminResolver {
+  @Query(() => [DirectoryType], {
+    description: 'Every configured directory in precedence order, disabled ones included (with status DISABLED).',
+  })
+  async directories(@Ctx() ctx: GraphQLContext): Promise<readonly Directory[]> {
+    if (!ctx.admin) return ctx.directories.all;
+    return rowsInOrder(ctx.admin);
+  }
+
+  @Mutation(() => DirectoryType, {
+    description:
+      'Creates a directory from a `directories:` entry of the configuration file (same keys); it is synchronised at once in the background.',
+  })
+  @UseMiddleware(Audited)
+  async createDirectory(@Arg('input', () => DirectoryInput) input: DirectoryInput, @Ctx() ctx: GraphQLContext) {
+    const admin = adminOf(ctx);
+    const { entry, enabled } = directoryInputToConfig(input);
+    const created = await createDirectory(admin, { entry, ...(enabled !== undefined ? { enabled } : {}) });
+    return rowOf(admin, created.config.name);
+  }
+
+  @Mutation(() => DirectoryType, {
+    description:
+      'Replaces an API directory’s settings. A secret left out keeps its stored value; expectedVersion (from `version`) refuses to overwrite a change made meanwhile (CONFLICT).',
+  })
+  @UseMiddleware(Audited)
+  async updateDirectory(
+    @Arg('name', () => String) name: string,
+    @Arg('input', () => DirectoryInput) input: DirectoryInput,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+  ) {
+    const admin = adminOf(ctx);
+    const { entry, enabled } = directoryInputToConfig(input);
+    const updated = await updateDirectory(
+      admin,
+      name,
+      { entry, ...(enabled !== undefined ? { enabled } : {}) },
+      expectedVersion ?? undefined,
+    );
+    return rowOf(admin, updated.config.name);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes an API directory with its users, groups and memberships (Crowd clients synchronise fully). Refused while an application uses it, unless detachApplications.',
+  })
+  @UseMiddleware(Audited)
+  async deleteDirectory(
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('detachApplications', () => Boolean, { defaultValue: false }) detachApplications = false,
+  ): Promise<boolean> {
+    await deleteDirectory(adminOf(ctx), name, detachApplications);
+    return true;
+  }
+
+  @Mutation(() => [DirectoryType], {
+    description: 'Moves a directory to a position in the precedence order (0 is first); answers the new order.',
+  })
+  @UseMiddleware(Audited)
+  async moveDirectory(
+    @Arg('name', () => String) name: string,
+    @Arg('position', () => Int) position: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Directory[]> {
+    const admin = adminOf(ctx);
+    await moveDirectory(admin, name, position);
+    return rowsInOrder(admin);
+  }
+
+  @FieldResolver(() => ManagedBy, { nullable: true })
+  managedBy(@Root() row: Directory, @Ctx() ctx: GraphQLContext): ManagedBy | null {
+    const configured = configuredOf(ctx, row);
+    return configured ? ManagedBy[configured.managedBy] : null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Give as expectedVersion to update safely.' })
+  version(@Root() row: Directory, @Ctx() ctx: GraphQLContext): number | null {
+    return configuredOf(ctx, row)?.version ?? null;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true })
+  enabled(@Root() row: Directory, @Ctx() ctx: GraphQLContext): boolean | null {
+    return configuredOf(ctx, row)?.enabled ?? null;
+  }
+
+  @FieldResolver(() => DirectorySettings, {
+    nullable: true,
+    description: 'Everything but secrets (they show as *Set).',
+  })
+  settings(@Root() row: Directory, @Ctx() ctx: GraphQLContext): DirectorySettings | null {
+    const configured = configuredOf(ctx, row);
+    return configured ? toDirectorySettings(configured.config, new Set()) : null;
+  }
+
+  @FieldResolver(() => SyncRunType, { nullable: true, description: 'The newest run.' })
+  async lastRun(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<SyncRun | null> {
+    return (await ctx.store.listRuns({ directoryId: row.id, limit: 1 }))[0] ?? null;
+  }
+
+  @FieldResolver(() => DirectoryStatus)
+  async status(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<DirectoryStatus> {
+    const configured = configuredOf(ctx, row);
+    if (configured && !configured.enabled) return DirectoryStatus.DISABLED;
+    if (ctx.engine && (await ctx.engine.progress(row.id))) return DirectoryStatus.SYNCING;
+    if (ctx.admin?.openFailure?.(row.name)) return DirectoryStatus.FAILED;
+    const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
+    if (!last) return DirectoryStatus.NEVER_SYNCED;
+    if (last.status === 'awaiting-approval') return DirectoryStatus.AWAITING_APPROVAL;
+    if (last.status === 'running') return DirectoryStatus.SYNCING;
+    return last.status === 'failed' ? DirectoryStatus.FAILED : DirectoryStatus.OK;
+  }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the schedule runs it next, at the latest: the newest run’s start plus the shortest interval.',
+  })
+  async nextRunAt(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
+    const configured = configuredOf(ctx, row);
+    if (!configured?.enabled) return null;
+    const { fullMinutes, incrementalSeconds } = configured.config.schedule;
+    const intervals = [fullMinutes * 60_000, incrementalSeconds * 1000].filter((ms) => ms > 0);
+    if (intervals.length === 0) return null;
+    const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
+    return last ? new Date(last.startedAt.getTime() + Math.min(...intervals)) : null;
+  }
+
+  @FieldResolver(() => DirectoryCountsType)
+  counts(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<DirectoryCountsType> {
+    return ctx.store.directoryCounts(row.id);
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'What needs attention: the provider cannot open, the last run failed or waits for approval.',
+  })
+  async warnings(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    const warnings: string[] = [];
+    const failure = ctx.admin?.openFailure?.(row.name);
+    if (failure) warnings.push(`The provider could not be opened: ${failure}`);
+    const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
+    if (last?.status === 'failed') warnings.push(`The last run (${last.id}) failed: ${last.error ?? 'unknown error'}`);
+    if (last?.status === 'awaiting-approval') warnings.push(`Run ${last.id} waits for an administrator's approval`);
+    return warnings;
+  }
+}
+
+/** The store rows of every configured directory, in the runtime configuration's order. */
+async function rowsInOrder(admin: AdminServices): Promise<Directory[]> {
+  const rows = new Map((await admin.store.listDirectories()).map((d) => [foldName(d.name), d]));
+  return admin.runtime
+    .current()
+    .directories.map((d) => rows.get(foldName(d.config.name)))
+    .filter((d): d is Directory => d !== undefined)
+    .map((d, position) => ({ ...d, position }));
+}
+
+async function rowOf(admin: AdminServices, name: string): Promise<Directory> {
+  const row = (await rowsInOrder(admin)).find((d) => foldName(d.name) === foldName(name));
+  if (!row) throw new DirectoryError('INTERNAL', `directory ${name} has no store row after its change`);
+  return row;
+}
+
+function configuredOf(ctx: GraphQLContext, row: Directory): ConfiguredDirectory | undefined {
+  const folded = foldName(row.name);
+  return ctx.admin?.runtime.current().directories.find((d) => foldName(d.config.name) === folded);
+}

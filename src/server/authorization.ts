@@ -1,0 +1,38 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import type { GraphQLContext } from '../../resolvers/context';
+
+/** The mutations the one-time setup token may call. */
+const SETUP_MUTATIONS = new Set(['createAdminToken']);
+
+/**
+ * What each token scope may do, checked after Apollo resolved the operation and before anything
+ * executes: READ tokens run queries (and subscriptions) only; the setup token runs queries and
+ * `createAdminToken`; ADMIN tokens everything. A refusal is FORBIDDEN (HTTP 403) naming the rule.
+ */
+export const authorizationPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        const scope = contextValue.caller?.scope;
+        if (scope === undefined || scope === 'ADMIN' || operation?.operation !== 'mutation') return;
+        if (scope === 'READ')
+          throw forbidden('This administrator token is READ-scoped: it may run queries, not mutations');
+        const fields = rootFields(operation);
+        const refused = fields.filter((name) => !SETUP_MUTATIONS.has(name));
+        if (refused.length > 0)
+          throw forbidden(
+            `The setup token may only create administrator tokens (createAdminToken), not ${refused.join(', ')}: create a token and use it`,
+          );
+      },
+    };
+  },
+};
+
+function rootFields(operation: OperationDefinitionNode): string[] {
+  return operation.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : `(${s.kind})`));
+}
+
+function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}
