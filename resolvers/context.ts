@@ -1,5 +1,6 @@
 import { DirectoryError } from '../src/domain/errors';
 import type { AnswerBudget } from '../src/graphql/answer-budget';
+import type { ProviderOpener } from '../src/admin/directory-trial';
 import type { RuntimeConfiguration } from '../src/admin/runtime-configuration';
 import type { AdminScope } from '../src/server/admin-auth';
 import type { Store } from '../src/store/store';
@@ -33,6 +34,8 @@ export interface AdminServices {
   readonly store: Store;
   /** Why a directory's provider could not open (absent where no engine runs). */
   readonly openFailure?: (directory: string) => string | undefined;
+  /** Opens a provider for settings not saved yet (test and preview). */
+  readonly openProvider: ProviderOpener;
 }
 
 export interface Caller {

@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { createDirectory, deleteDirectory, moveDirectory, updateDirectory } from '../../src/admin/directory-admin';
+import { previewDirectorySettings, testDirectorySettings } from '../../src/admin/directory-trial';
+import { invalidField } from '../../src/admin/validation';
 import type { ConfiguredDirectory } from '../../src/admin/runtime-configuration';
 import type { Directory } from '../../src/domain/directory';
 import { DirectoryError } from '../../src/domain/errors';
@@ -9,7 +11,9 @@ import { adminOf, type AdminServices, type GraphQLContext } from '../context';
 import { directoryInputToConfig, DirectoryInput } from '../inputs/directory.input';
 import { DirectoryCountsType, DirectoryStatus, ManagedBy } from '../types/admin.type';
 import { DirectorySettings, toDirectorySettings } from '../types/directory-settings.type';
+import { ConnectionReportType } from '../types/connection-report.type';
 import { DirectoryType } from '../types/directory.type';
+import { DirectoryPreviewType } from '../types/preview.type';
 import { SyncRunType } from '../types/sync.type';
 import { Audited } from './audited';
 
@@ -89,6 +93,54 @@ export class DirectoryAdminResolver {
     const admin = adminOf(ctx);
     await moveDirectory(admin, name, position);
     return rowsInOrder(admin);
+  }
+
+  @Query(() => ConnectionReportType, {
+    description:
+      'The connection test on settings not saved yet (the wizard’s Test button). For an existing directory, secrets left out are the stored ones (unless the settings send them elsewhere).',
+  })
+  async testDirectorySettings(
+    @Arg('input', () => DirectoryInput) input: DirectoryInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionReportType> {
+    const admin = adminOf(ctx);
+    const report = await testDirectorySettings(admin, admin.openProvider, directoryInputToConfig(input).entry);
+    return { ...report, messages: [...report.messages] } as ConnectionReportType;
+  }
+
+  @Query(() => DirectoryPreviewType, {
+    description:
+      'Reads the provider now with these settings and derives the directory exactly as a sync would (filters, usernames, collisions, local groups, mappings), writing nothing. For an existing directory (same name) it also answers the plan: what saving would change.',
+  })
+  async previewDirectory(
+    @Arg('input', () => DirectoryInput) input: DirectoryInput,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('sample', () => Int, { defaultValue: 50 }) sample = 50,
+  ): Promise<DirectoryPreviewType> {
+    if (sample < 0 || sample > 1000) throw invalidField('sample', 'must be between 0 and 1000');
+    const admin = adminOf(ctx);
+    const preview = await previewDirectorySettings(
+      admin,
+      admin.openProvider,
+      directoryInputToConfig(input).entry,
+      sample,
+    );
+    return {
+      counts: {
+        users: preview.users,
+        activeUsers: preview.activeUsers,
+        inactiveUsers: preview.users - preview.activeUsers,
+        groups: preview.groups,
+        memberships: preview.memberships,
+      },
+      users: preview.sampleUsers,
+      groups: preview.sampleGroups,
+      collisions: preview.collisions.map((c) => ({ ...c, renamed: [...c.renamed] })),
+      filteredOut: preview.filteredOut,
+      withoutUsername: preview.withoutUsername,
+      warnings: preview.warnings,
+      plan: preview.plan ? { counts: preview.plan.counts, details: preview.plan.details } : null,
+    };
   }
 
   @FieldResolver(() => ManagedBy, { nullable: true })

@@ -53,8 +53,7 @@ export async function updateDirectory(
       'provider',
       `a directory's provider cannot change (it is "${existing.config.provider}"): create a new directory`,
     );
-  const stored = parts.runtime.vault.open('directory', existing.config.name, storedSecretsOf(parts, existing));
-  const merged = mergeSecrets(existing.config.provider, given, stored);
+  const merged = withStoredSecrets(parts, existing, given);
   const config = validateDirectoryEntry(merged);
   const sealed = sealedEntry(parts, merged, config, {});
   await commit(parts, {
@@ -162,21 +161,48 @@ function sealedEntry(
   };
 }
 
-/** The update's entry with each stored secret it left out put back (unless it chose another credential). */
-function mergeSecrets(
-  kind: DirectoryConfig['provider'],
+/**
+ * Settings keys that say where a secret is sent. A stored secret is kept only while they are
+ * unchanged: otherwise an update (or a test or preview of unsaved settings) could send the stored
+ * secret to another endpoint; changing them means giving the secret again.
+ */
+const ENDPOINT_KEYS: Readonly<Record<DirectoryConfig['provider'], readonly string[]>> = {
+  entra: ['tenantId', 'clientId', 'authorityHost', 'graphBaseUrl'],
+  google: ['tokenUrl', 'rootUrl', 'adminEmail'],
+  okta: ['orgUrl', 'clientId'],
+  demo: [],
+};
+
+/**
+ * The entry `given` for an existing directory, with each stored secret it left out put back —
+ * unless it chose another credential, or changed where secrets are sent (ENDPOINT_KEYS). File
+ * entries' secrets come from the file, API entries' from the vault.
+ */
+export function withStoredSecrets(
+  parts: AdminParts,
+  existing: ConfiguredDirectory,
   given: Readonly<Record<string, unknown>>,
-  stored: Readonly<Record<string, string>>,
 ): Record<string, unknown> {
+  const kind = existing.config.provider;
+  if (kind === 'demo' || given.provider !== kind) return { ...given };
+  const storedBlock = (existing.config as unknown as Record<string, unknown>)[kind];
+  const before = isRecord(storedBlock) ? storedBlock : {};
   const block = given[kind];
-  const update = splitSecrets(kind, isRecord(block) ? block : {});
+  const after = isRecord(block) ? block : {};
+  if (ENDPOINT_KEYS[kind].some((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])))
+    return { ...given };
+  const stored =
+    existing.managedBy === 'API'
+      ? parts.runtime.vault.open(
+          'directory',
+          existing.config.name,
+          parts.runtime.sealedSecrets('directory', existing.config.name),
+        )
+      : splitSecrets(kind, before).secrets;
+  const update = splitSecrets(kind, after);
   const secrets = keepStoredSecrets(kind, update, stored);
   if (Object.keys(secrets).length === 0) return { ...given };
   return { ...given, [kind]: { ...update.settings, ...secrets } };
-}
-
-function storedSecretsOf(parts: AdminParts, directory: ConfiguredDirectory): string | null {
-  return parts.runtime.sealedSecrets('directory', directory.config.name);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

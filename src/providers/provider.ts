@@ -66,10 +66,153 @@ export interface ProviderGroup {
 export type ProviderMember =
   { readonly kind: 'user'; readonly id: string } | { readonly kind: 'group'; readonly id: string };
 
+/**
+ * A connection test's verdict. `findings` are machine-readable (the administration console's
+ * wizard keys on `code`); `messages` are the findings' messages in the same order, and `ok` is
+ * true when no finding is an ERROR. Build one with `accessReport(findings)`.
+ */
 export interface AccessReport {
   readonly ok: boolean;
   /** One line per finding, e.g. "missing application permission Group.Read.All". */
   readonly messages: readonly string[];
+  readonly findings: readonly AccessFinding[];
+}
+
+/** ERROR: crowdgate cannot sync until it is fixed. WARNING: it syncs, with a limitation. INFO: for the record. */
+export type FindingSeverity = 'ERROR' | 'WARNING' | 'INFO';
+
+/**
+ * What one finding is about: a closed list, stable across releases (clients switch on it). The
+ * connector that raises a code names the exact key, permission or scope in the finding's message.
+ */
+export type FindingCode =
+  /** INFO: every read probe passed (there is no ERROR); the message says what was read ("read 1 user, 1 group and its members"). */
+  | 'OK'
+  /** INFO: the credential was accepted: as which application, service account or token, with which permissions or scopes. */
+  | 'SIGNED_IN'
+  /** INFO: one read probe passed ("can read users", "can read groups", "can read group members", the Okta System Log). */
+  | 'CAN_READ'
+  /** ERROR: Entra: an application permission is not granted or not admin-consented (Graph 403 Authorization_RequestDenied); Google: the admin role lacks a Groups → Read privilege; Okta: the token's admin or the service app lacks the admin role to read groups or members. WARNING when only incremental runs suffer (Okta System Log). */
+  | 'MISSING_PERMISSION'
+  /** ERROR: the secret was refused: Entra AADSTS7000215 (wrong client secret), Okta 401 E0000011 (API token wrong, revoked or expired) or an OAuth access token Okta will not take. */
+  | 'WRONG_SECRET'
+  /** ERROR: Entra: the configured client secret is a GUID, i.e. the secret's "Secret ID" column was copied instead of its "Value". */
+  | 'SECRET_ID_INSTEAD_OF_VALUE'
+  /** ERROR: Entra: no such tenant (AADSTS90002): entra.tenantId is neither the Directory (tenant) ID nor a verified domain. */
+  | 'UNKNOWN_TENANT'
+  /** ERROR: the client is unknown: Entra AADSTS700016 (no app registration with that Application (client) ID); Google: the service account does not exist or is disabled; Okta invalid_client for an unknown Client ID. */
+  | 'UNKNOWN_CLIENT'
+  /** ERROR: a scope is not granted: Google domain-wide delegation lacks a scope for the client ID (unauthorized_client); Okta: a scope is not granted to the service app or not in okta.scopes (invalid_scope, 403 insufficient_scope). WARNING when only incremental runs suffer (okta.logs.read). */
+  | 'MISSING_SCOPE'
+  /** ERROR: Google: the impersonated google.adminEmail does not exist or is suspended (invalid_grant "Invalid email or User ID"). */
+  | 'ADMIN_NOT_FOUND'
+  /** ERROR: the identity crowdgate acts as may not read users: Google: google.adminEmail is no administrator (users.list 403); Okta: the API token's admin or the service app has no admin role (403 E0000006 on users). */
+  | 'NOT_AN_ADMIN'
+  /** ERROR: Google: google.domain is not a domain of the Workspace account the admin administers. */
+  | 'DOMAIN_NOT_FOUND'
+  /** ERROR: Google: google.customerId is not the customer ID of the Workspace account the admin administers. */
+  | 'CUSTOMER_NOT_FOUND'
+  /** ERROR: a key or certificate is unusable: Google service-account key missing, malformed or deleted ("Invalid JWT Signature"); Entra certificate unreadable or not uploaded (AADSTS700027); Okta private key that cannot sign or whose public key the app does not have. */
+  | 'INVALID_KEY'
+  /** ERROR: Entra: the client secret has expired (AADSTS7000222). */
+  | 'EXPIRED_CREDENTIAL'
+  /** INFO, or WARNING when fewer than 30 days are left: Entra: when the client secret expires, or that it cannot be told. */
+  | 'SECRET_EXPIRY'
+  /** ERROR: no answer: connection refused, DNS failure, timeout (authority host, token endpoint, API, Okta org). */
+  | 'UNREACHABLE'
+  /** ERROR: the host answered over TLS with a certificate this machine does not trust (a TLS-inspecting proxy, a private CA). */
+  | 'UNTRUSTED_CERTIFICATE'
+  /** ERROR: the configured URL answers, but not as the provider (Entra authority host or Graph URL answering 404; okta.orgUrl not an Okta org). */
+  | 'WRONG_URL'
+  /** ERROR: the provider kept answering 5xx (an outage at its end). */
+  | 'PROVIDER_UNAVAILABLE'
+  /** ERROR: the provider kept throttling the probes (Graph 429, Google 429 or 403 rate/quota reasons, Okta 429 E0000047). */
+  | 'THROTTLED'
+  /** ERROR: a signed assertion was refused for its time claims: this machine's clock is off (Google iat/exp, Okta client_assertion expired). */
+  | 'CLOCK_SKEW'
+  /** ERROR: Okta: the OAuth app may not use the client credentials grant (unauthorized_client): it is not an API Services app. */
+  | 'WRONG_APP_TYPE'
+  /** WARNING: the credential works but the user listing came back empty: the identity sees no users (a role scoped to an empty unit). */
+  | 'NO_USERS_VISIBLE'
+  /** INFO: the account has no groups, so members could not be read (Google). */
+  | 'NO_GROUPS_VISIBLE'
+  /** INFO: password authentication is on and available, with what it cannot do (MFA, federated accounts) and what it needs. */
+  | 'PASSWORD_AUTHENTICATION'
+  /** WARNING: password authentication is on, but the provider does not offer it (Okta Identity Engine: no /api/v1/authn). */
+  | 'PASSWORD_AUTHENTICATION_UNAVAILABLE'
+  /** INFO: a rate limit the provider reported, and the share crowdgate uses (Okta). */
+  | 'RATE_LIMIT'
+  /** ERROR: an answer or failure the connection test does not recognise (an unlisted AADSTS code, the test itself failing); the message quotes it. */
+  | 'UNEXPECTED_ERROR';
+
+/** Every FindingCode, in declaration order (documentation, GraphQL description, tests). */
+export const FINDING_CODES = [
+  'OK',
+  'SIGNED_IN',
+  'CAN_READ',
+  'MISSING_PERMISSION',
+  'WRONG_SECRET',
+  'SECRET_ID_INSTEAD_OF_VALUE',
+  'UNKNOWN_TENANT',
+  'UNKNOWN_CLIENT',
+  'MISSING_SCOPE',
+  'ADMIN_NOT_FOUND',
+  'NOT_AN_ADMIN',
+  'DOMAIN_NOT_FOUND',
+  'CUSTOMER_NOT_FOUND',
+  'INVALID_KEY',
+  'EXPIRED_CREDENTIAL',
+  'SECRET_EXPIRY',
+  'UNREACHABLE',
+  'UNTRUSTED_CERTIFICATE',
+  'WRONG_URL',
+  'PROVIDER_UNAVAILABLE',
+  'THROTTLED',
+  'CLOCK_SKEW',
+  'WRONG_APP_TYPE',
+  'NO_USERS_VISIBLE',
+  'NO_GROUPS_VISIBLE',
+  'PASSWORD_AUTHENTICATION',
+  'PASSWORD_AUTHENTICATION_UNAVAILABLE',
+  'RATE_LIMIT',
+  'UNEXPECTED_ERROR',
+] as const satisfies readonly FindingCode[];
+// …and every code is listed: adding one to FindingCode fails to compile until it is here.
+const EVERY_CODE_LISTED: [Exclude<FindingCode, (typeof FINDING_CODES)[number]>] extends [never] ? true : never = true;
+void EVERY_CODE_LISTED;
+
+export interface AccessFinding {
+  readonly code: FindingCode;
+  readonly severity: FindingSeverity;
+  /** What was found, in an administrator's words; names keys, permissions and scopes, never a secret. */
+  readonly message: string;
+  /**
+   * What to click or change, with the provider portal's own field names (Entra admin center,
+   * Google Admin console / Google Cloud console, Okta Admin Console) and crowdgate's setting;
+   * '' when there is nothing to do.
+   */
+  readonly fix: string;
+}
+
+export function finding(code: FindingCode, severity: FindingSeverity, message: string, fix = ''): AccessFinding {
+  return { code, severity, message, fix };
+}
+
+/** The report of these findings: `messages` their messages, `ok` when none is an ERROR. */
+export function accessReport(findings: readonly AccessFinding[]): AccessReport {
+  return {
+    ok: findings.every((f) => f.severity !== 'ERROR'),
+    messages: findings.map((f) => f.message),
+    findings: [...findings],
+  };
+}
+
+/** The message of the OK finding: "read 1 user, 1 group and its members". `members`: whether the group's members were read. */
+export function readSummary(users: number, groups: number, members: boolean): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const u = count(users, 'user', 'users');
+  const g = count(groups, 'group', 'groups');
+  return members && groups > 0 ? `read ${u}, ${g} and its members` : `read ${u} and ${g}`;
 }
 
 /** One upstream change, as a provider's change feed reports it. Applying one twice is harmless. */

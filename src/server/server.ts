@@ -28,6 +28,7 @@ import type { AdminServices } from '../../resolvers/context';
 import { AdminTokens } from './admin-auth';
 import { authorizationPlugin } from './authorization';
 import { ConfigurationViews } from './configuration-views';
+import { openDirectoryProvider } from './open-provider';
 import { openRuntimeConfiguration } from './open-runtime';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { describeError, type Logger } from '../logging/logger';
@@ -78,6 +79,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const admin: AdminServices = {
     runtime,
     store,
+    openProvider: openDirectoryProvider,
     ...(parts.openFailure ? { openFailure: parts.openFailure } : {}),
   };
   const contextFor = (principal: string): GraphQLContext => createContext(store, views.scope, principal, parts.engine);
