@@ -3,7 +3,7 @@ import { Audited } from './admin/audited';
 import type { Directory } from '../src/domain/directory';
 import { DirectoryError } from '../src/domain/errors';
 import type { SyncRun } from '../src/store/sync-records';
-import type { RunReport } from '../src/sync/engine';
+import type { RunReport, SyncProgress } from '../src/sync/engine';
 import { engineOf, type GraphQLContext } from './context';
 import { DirectoryType } from './types/directory.type';
 import { NameCollision, SyncCounts, SyncDetails, SyncProgressType, SyncRunType } from './types/sync.type';
@@ -30,16 +30,7 @@ export class SyncResolver {
   ): Promise<SyncProgressType | null> {
     const [id] = ctx.directories.resolve([directory]);
     const progress = await engineOf(ctx).progress(id!);
-    if (!progress) return null;
-    return {
-      runId: progress.runId,
-      mode: progress.mode,
-      phase: progress.phase,
-      usersRead: progress.read.users,
-      groupsRead: progress.read.groups,
-      groupsWithMembersRead: progress.read.groupsWithMembers,
-      membershipsRead: progress.read.memberships,
-    };
+    return progress ? progressView(progress) : null;
   }
 
   @Mutation(() => SyncRunType, {
@@ -104,4 +95,17 @@ export class SyncResolver {
   filteredOut(@Root() run: SyncRun): number {
     return report(run).filteredOut ?? 0;
   }
+}
+
+/** A run's progress as GraphQL answers it. */
+export function progressView(progress: SyncProgress): SyncProgressType {
+  return {
+    runId: progress.runId,
+    mode: progress.mode,
+    phase: progress.phase,
+    usersRead: progress.read.users,
+    groupsRead: progress.read.groups,
+    groupsWithMembersRead: progress.read.groupsWithMembers,
+    membershipsRead: progress.read.memberships,
+  };
 }

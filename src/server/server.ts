@@ -24,12 +24,13 @@ import type { Store } from '../store/store';
 import type { SyncControl } from '../sync/control';
 import type { Sessions } from '../../facades/crowd/session-store';
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
-import type { AdminServices } from '../../resolvers/context';
+import type { AdminServices, Caller } from '../../resolvers/context';
 import { AdminTokens } from './admin-auth';
 import { authorizationPlugin } from './authorization';
 import { ConfigurationViews } from './configuration-views';
 import { openDirectoryProvider } from './open-provider';
 import { openRuntimeConfiguration } from './open-runtime';
+import { serveSubscriptions } from './subscriptions';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { describeError, type Logger } from '../logging/logger';
 
@@ -125,20 +126,26 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     }),
   );
   // After the facade: Crowd calls are the hot path, and the facade passes on anything outside its mount points.
+  const tokens = new AdminTokens(() => views.tokens);
+  const limits = new RequestLimits(schema, graphqlLimits(config.graphql));
+  const graphqlContext = (principal: string, caller: Caller): GraphQLContext =>
+    Object.assign(contextFor(principal), { loginLimits, admin, caller });
+  const addressOf = (socketAddress: string | undefined, forwardedFor: unknown) =>
+    clientAddress(
+      socketAddress ?? '',
+      typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : undefined,
+      config.trustedProxies,
+    );
   app.use(
     graphqlEndpoint(apollo, {
       path: '/graphql',
-      tokens: new AdminTokens(() => views.tokens),
-      context: (principal, caller) => Object.assign(contextFor(principal), { loginLimits, admin, caller }),
-      limits: new RequestLimits(schema, graphqlLimits(config.graphql)),
-      clientAddress: (ctx) =>
-        clientAddress(
-          ctx.request.socket.remoteAddress ?? '',
-          ctx.get('x-forwarded-for') || undefined,
-          config.trustedProxies,
-        ),
+      tokens,
+      context: graphqlContext,
+      limits,
+      clientAddress: (ctx) => addressOf(ctx.request.socket.remoteAddress, ctx.get('x-forwarded-for')),
     }),
   );
+
 
   // The HTTP limits (src/http/server-limits.ts) and the answers to unparseable requests, which
   // carry the Crowd version headers like every other answer.
@@ -153,6 +160,15 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     maxHeaderBytes: httpLimits.maxHeaderBytes,
     requestTimeoutMs: httpLimits.requestTimeoutMs,
   });
+  const subscriptions = serveSubscriptions(server, {
+    path: '/graphql',
+    schema,
+    tokens,
+    limits,
+    context: graphqlContext,
+    clientAddress: (request) => addressOf(request.socket.remoteAddress, request.headers['x-forwarded-for']),
+    logger,
+  });
   server.listen(config.server.port, config.server.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -161,6 +177,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     port,
     close: async () => {
+      await subscriptions.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
