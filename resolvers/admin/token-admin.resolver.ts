@@ -17,8 +17,8 @@ import { Audited } from './audited';
 @Resolver()
 export class TokenAdminResolver {
   @Query(() => [AdminTokenType], { description: 'Administrator tokens: the file’s and those made through the API.' })
-  adminTokens(@Ctx() ctx: GraphQLContext): AdminTokenType[] {
-    const { runtime } = adminOf(ctx);
+  async adminTokens(@Ctx() ctx: GraphQLContext): Promise<AdminTokenType[]> {
+    const { runtime, store } = adminOf(ctx);
     const fromFile = runtime.file.adminTokens.map((t) => ({
       name: t.name,
       scope: TokenScopeEnum.ADMIN,
@@ -27,13 +27,8 @@ export class TokenAdminResolver {
       expiresAt: null,
       lastUsedAt: null,
     }));
-    return [
-      ...fromFile,
-      ...runtime
-        .current()
-        .adminTokens.filter((t) => !t.setup)
-        .map(tokenView),
-    ];
+    // From the store, not the runtime configuration: "last used" changes without a configuration change.
+    return [...fromFile, ...(await store.listAdminTokens()).filter((t) => !t.setup).map(tokenView)];
   }
 
   @Mutation(() => CreatedTokenType, {

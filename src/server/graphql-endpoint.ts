@@ -21,6 +21,8 @@ export interface GraphQLEndpointOptions {
   readonly limits: RequestLimits;
   /** The client's address, for the limit on wrong tokens; default the connection's peer. */
   readonly clientAddress?: (ctx: Context) => string;
+  /** Told the name of each token that authenticated (its "last used"). */
+  readonly onAuthenticated?: (name: string) => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
         'An administrator token is required: Authorization: Bearer <token>',
       );
     const principal = auth.name;
+    options.onAuthenticated?.(principal);
     const caller: Caller = { scope: auth.scope, source, origin: `${ctx.protocol}://${ctx.host}` };
 
     let body: unknown = undefined;

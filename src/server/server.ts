@@ -37,6 +37,21 @@ import { describeError, type Logger } from '../logging/logger';
 /** What Crowd clients see in `X-Embedded-Crowd-Version` (the 5.1 line current products ship). */
 export const CROWD_VERSION = 'Crowd/5.1.6';
 
+/** "Last used" of administrator tokens is kept to the minute: at most one store write per token and minute. */
+const TOKEN_USE_RESOLUTION_MS = 60_000;
+
+function tokenUse(store: Store, logger: Logger): (name: string) => void {
+  const recorded = new Map<string, number>();
+  return (name) => {
+    const now = Date.now();
+    if (now - (recorded.get(name) ?? 0) < TOKEN_USE_RESOLUTION_MS) return;
+    recorded.set(name, now);
+    store
+      .recordAdminTokenUse(name, new Date(now))
+      .catch((error: unknown) => logger.warn('could not record a token use', describeError(error)));
+  };
+}
+
 /** The fixed operations of the Crowd facade, shipped beside the sources. */
 export const CROWD_OPERATIONS_DIR = join(packageRoot(), 'schema', 'crowd');
 
@@ -143,9 +158,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       context: graphqlContext,
       limits,
       clientAddress: (ctx) => addressOf(ctx.request.socket.remoteAddress, ctx.get('x-forwarded-for')),
+      onAuthenticated: tokenUse(store, logger),
     }),
   );
-
 
   // The HTTP limits (src/http/server-limits.ts) and the answers to unparseable requests, which
   // carry the Crowd version headers like every other answer.

@@ -366,13 +366,14 @@ describe('administration API', () => {
     const refused = await graphql('mutation { deleteApplication(name: "confluence") }', {}, token);
     expect(refused.status).toBe(403);
     expect(refused.errors![0]!.extensions.code).toBe('FORBIDDEN');
-    const tokens = await graphql<{ adminTokens: Array<{ name: string; managedBy: string }> }>(
-      '{ adminTokens { name managedBy } }',
-    );
-    expect(tokens.data!.adminTokens).toEqual([
+    const tokens = await graphql<{
+      adminTokens: Array<{ name: string; managedBy: string; lastUsedAt: string | null }>;
+    }>('{ adminTokens { name managedBy lastUsedAt } }');
+    expect(tokens.data!.adminTokens.map(({ name, managedBy }) => ({ name, managedBy }))).toEqual([
       { name: 'demo', managedBy: 'FILE' },
       { name: 'dashboard', managedBy: 'API' },
     ]);
+    expect(tokens.data!.adminTokens[1]!.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(tokens)).not.toContain(token);
 
     await graphql('mutation { revokeAdminToken(name: "dashboard") }');
