@@ -20,7 +20,6 @@
  *      is RU-bound: wall time against the budget floor — goal ≤ 1.2×.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import type { EntraDirectoryConfig } from '../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings, type EntraProvider } from '../src/providers/entra';
 import { tuneHeapGrowth } from '../src/server/heap-tuning';
@@ -35,7 +34,7 @@ import {
   childLink,
   describeRun,
   disposeTarget,
-  EmulatorLink,
+  startEmulatorChild,
   Goals,
   mb,
   peakRss,
@@ -158,13 +157,7 @@ async function main(): Promise<void> {
   const fullOnly = args.has('--full-only');
   const spec: Spec = { ...args.tenant(), latencyMs: args.option('--latency', 20) };
 
-  const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
-    execArgv: ['--max-old-space-size=6144'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
-  const ready = await link.next();
-  if (ready.type !== 'ready') throw new Error('emulator did not start');
+  const { link, ready } = await startEmulatorChild<ToEmulator, FromEmulator>(__filename, spec);
   console.log(
     `Entra connector benchmark — ${ready.users} users, ${ready.groups} groups, ${ready.memberships} memberships (+${ready.nested} nested links), ${spec.latencyMs} ms added latency per request`,
   );

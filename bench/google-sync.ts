@@ -16,7 +16,6 @@
  *      engine runs a full listing and writes only the changes.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import type { GoogleDirectoryConfig } from '../src/emulators/google';
 import { createGoogleProvider, parseGoogleSettings, type GoogleProvider } from '../src/providers/google';
@@ -32,6 +31,7 @@ import {
   describeRun,
   disposeTarget,
   EmulatorLink,
+  startEmulatorChild,
   Goals,
   mb,
   peakRss,
@@ -189,13 +189,7 @@ async function main(): Promise<void> {
   const spec: Spec = { ...args.tenant(), latencyMs: args.option('--latency', 20) };
   const skipQuota = args.has('--skip-quota');
 
-  const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
-    execArgv: ['--max-old-space-size=6144'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
-  const ready = await link.next();
-  if (ready.type !== 'ready') throw new Error('emulator did not start');
+  const { link, ready } = await startEmulatorChild<ToEmulator, FromEmulator>(__filename, spec);
   const exp = ready.expected;
   console.log(
     `Google connector benchmark — tenant: ${exp.users} domain users, ${exp.groups} groups, ${exp.userMemberships} user memberships (CUSTOMER expanded) + ${exp.groupMemberships} nested links; ${spec.latencyMs} ms added latency per request`,

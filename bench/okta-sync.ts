@@ -20,7 +20,6 @@
  *   2. incremental sync of 100 upstream changes — visible in the store ≤ 5 s.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { createOktaProvider, parseOktaSettings, type OktaProvider } from '../src/providers/okta';
 import type { SyncRun } from '../src/store/sync-records';
 import {
@@ -33,7 +32,7 @@ import {
   childLink,
   describeRun,
   disposeTarget,
-  EmulatorLink,
+  startEmulatorChild,
   Goals,
   mb,
   peakRss,
@@ -146,13 +145,7 @@ async function main(): Promise<void> {
     ...(args.has('--lanes') ? { memberLanes: option('--lanes', 12) } : {}),
   };
 
-  const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
-    execArgv: ['--max-old-space-size=6144'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
-  const ready = await link.next();
-  if (ready.type !== 'ready') throw new Error('emulator did not start');
+  const { link, ready } = await startEmulatorChild<ToEmulator, FromEmulator>(__filename, spec);
   console.log(
     `Okta connector benchmark — ${ready.users} users, ${ready.groups} groups (Everyone included), ${ready.memberships} memberships served (Everyone's included), ${spec.latencyMs} ms added latency per request`,
   );

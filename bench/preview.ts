@@ -11,7 +11,6 @@
  * and the sample). Goal: preview ≤ 1.1× the read phase (medians).
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { DEFAULT_SYNC_SETTINGS } from '../src/config/sync-schema';
 import type { EntraDirectoryConfig } from '../src/emulators/entra';
 import { createEntraProvider, parseEntraSettings } from '../src/providers/entra';
@@ -22,7 +21,7 @@ import {
   benchArgs,
   benchTenant,
   childLink,
-  EmulatorLink,
+  startEmulatorChild,
   Goals,
   mb,
   peakRss,
@@ -51,13 +50,7 @@ async function main(): Promise<void> {
   const args = benchArgs(['--latency', '--rounds']);
   const spec: BenchSpec = { ...args.tenant(), latencyMs: args.option('--latency', 20) };
   const rounds = args.option('--rounds', 2);
-  const child = fork(__filename, ['--serve', JSON.stringify(spec)], {
-    execArgv: ['--max-old-space-size=6144'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const link = new EmulatorLink<ToEmulator, FromEmulator>(child);
-  const ready = await link.next();
-  if (ready.type !== 'ready') throw new Error('emulator did not start');
+  const { link, ready } = await startEmulatorChild<ToEmulator, FromEmulator>(__filename, spec);
   console.log(
     `previewDirectory benchmark — ${spec.users} users, ${spec.groups} groups, ${spec.memberships} memberships, ${spec.latencyMs} ms latency, ${rounds} rounds`,
   );

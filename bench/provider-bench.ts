@@ -3,7 +3,7 @@
  * upstream changes of the incremental phase, the parent↔emulator-child message link, the engine
  * over a fresh store reading one connector, arguments, and units.
  */
-import type { ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +140,24 @@ export class EmulatorLink<To, From extends { readonly type: string }> {
     if (answer.type !== 'done') throw new Error('unexpected emulator message');
     return answer as Extract<From, { type: 'done' }>;
   }
+}
+
+/**
+ * Forks `file` (the bench itself) as its emulator child — `--serve SPEC`, with a heap of its own —
+ * and waits for the child's `ready` message.
+ */
+export async function startEmulatorChild<To, From extends { readonly type: string }>(
+  file: string,
+  spec: object,
+): Promise<{ link: EmulatorLink<To, From>; ready: Extract<From, { type: 'ready' }> }> {
+  const child = fork(file, ['--serve', JSON.stringify(spec)], {
+    execArgv: ['--max-old-space-size=6144'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const link = new EmulatorLink<To, From>(child);
+  const ready = await link.next();
+  if (ready.type !== 'ready') throw new Error('emulator did not start');
+  return { link, ready: ready as Extract<From, { type: 'ready' }> };
 }
 
 /** The goals of one bench run: `check` prints `ok` or `MISS` per goal; `finish` says whether all were met and exits 0 or 1. */
