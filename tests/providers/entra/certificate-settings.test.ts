@@ -7,6 +7,7 @@ import { makeServerCertificate } from '../../../src/emulators/entra/certificate'
 import { parseEntraSettings } from '../../../src/providers/entra/config';
 import { AppTokenSource } from '../../../src/providers/entra/credentials';
 import { createDispatcher } from '../../../src/providers/entra/transport';
+import { settingsProblems } from './settings-problems';
 
 /**
  * `entra.certificate`: the certificate and its private key as PEM text, the alternative to
@@ -46,16 +47,7 @@ beforeAll(async () => {
   ]);
 });
 
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseEntraSettings(raw, 'corp');
-  } catch (error) {
-    expect(error).toBeInstanceOf(DirectoryError);
-    expect((error as DirectoryError).code).toBe('CONFIGURATION');
-    return (error as DirectoryError).message.split('\n');
-  }
-  throw new Error('expected a configuration error');
-}
+const problems = settingsProblems;
 
 describe('parsing', () => {
   test('certificate and key in one PEM text: a certificatePem credential holding the text as given', () => {

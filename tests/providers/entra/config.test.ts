@@ -1,6 +1,6 @@
-import { DirectoryError } from '../../../src/domain/errors';
 import { DEFAULT_RESOURCE_UNIT_BUDGET, parseEntraSettings } from '../../../src/providers/entra/config';
 import { requestCost } from '../../../src/providers/entra/pacing';
+import { settingsProblems } from './settings-problems';
 
 /** The `entra:` settings schema: defaults, and one precise message per mistake. */
 const valid = {
@@ -9,16 +9,7 @@ const valid = {
   clientSecret: 'abc8Q~0123456789abcdefghijklmnopqrstuvw',
 };
 
-function problems(raw: unknown): string[] {
-  try {
-    parseEntraSettings(raw, 'corp');
-  } catch (error) {
-    expect(error).toBeInstanceOf(DirectoryError);
-    expect((error as DirectoryError).code).toBe('CONFIGURATION');
-    return (error as DirectoryError).message.split('\n');
-  }
-  throw new Error('expected a configuration error');
-}
+const problems = settingsProblems;
 
 test('defaults: public cloud hosts, all group types, no password checks, 90% of the large-tenant budget', () => {
   expect(parseEntraSettings(valid, 'corp')).toEqual({
