@@ -13,6 +13,10 @@ export class ConnectionTestResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionReportType> {
     const report = await engineOf(ctx).checkAccess(directory);
-    return { ok: report.ok, messages: [...report.messages] };
+    return {
+      ok: report.ok,
+      messages: [...report.messages],
+      findings: report.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, fix: f.fix })),
+    };
   }
 }

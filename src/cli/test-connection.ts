@@ -2,7 +2,7 @@ import { demoConfig } from '../config/demo';
 import { loadConfigFile } from '../config/load';
 import type { Config, DirectoryConfig } from '../config/schema';
 import { DirectoryError } from '../domain/errors';
-import type { AccessReport } from '../providers/provider';
+import { accessReport, finding, type AccessReport } from '../providers/provider';
 import { openDirectoryProvider } from '../server/open-provider';
 
 export interface TestConnectionOptions {
@@ -14,7 +14,8 @@ export interface TestConnectionOptions {
 /**
  * `crowdgate test-connection`: asks each configured directory's provider whether crowdgate can
  * read it (credentials, permissions or scopes, tenant), without reading or writing the store, and
- * prints one block per directory: `NAME: OK` or `NAME: FAILED` and one line per finding. Exit
+ * prints one block per directory: `NAME: OK` or `NAME: FAILED` and one line per finding (an
+ * ERROR or WARNING followed by an indented `fix:` line: what to change in the provider's portal). Exit
  * status 0 when every directory passed, 1 otherwise. The findings never contain secrets (each
  * connector's test-connection.ts names the key or permission, never its value).
  */
@@ -29,7 +30,9 @@ export async function testConnectionCommand(
     const report = await testDirectory(directory);
     if (!report.ok) failed++;
     out.write(
-      `${directory.name} (${directory.provider}): ${report.ok ? 'OK' : 'FAILED'}\n${report.messages.map((m) => `  - ${m}\n`).join('')}`,
+      `${directory.name} (${directory.provider}): ${report.ok ? 'OK' : 'FAILED'}\n${report.findings
+        .map((f) => `  - ${f.message}\n${f.fix === '' || f.severity === 'INFO' ? '' : `    fix: ${f.fix}\n`}`)
+        .join('')}`,
     );
   }
   return failed === 0 ? 0 : 1;
@@ -41,10 +44,14 @@ async function testDirectory(directory: DirectoryConfig): Promise<AccessReport> 
     return await handle.provider.checkAccess();
   } catch (error) {
     // A connector reports what it recognises; anything else still gets a line, not a stack trace.
-    return {
-      ok: false,
-      messages: [`the test itself failed: ${error instanceof Error ? error.message : String(error)}`],
-    };
+    return accessReport([
+      finding(
+        'UNEXPECTED_ERROR',
+        'ERROR',
+        `the test itself failed: ${error instanceof Error ? error.message : String(error)}`,
+        "check the directory's settings in the configuration file; the message says what failed",
+      ),
+    ]);
   } finally {
     await handle.close();
   }

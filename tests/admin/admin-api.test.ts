@@ -191,11 +191,16 @@ describe('administration API', () => {
 
   test('settings not saved yet: the connection test and a preview that writes nothing, with the plan for an existing directory', async () => {
     const before = await graphql<{ directories: Array<{ name: string }> }>('{ directories { name } }');
-    const tested = await graphql<{ testDirectorySettings: { ok: boolean; messages: string[] } }>(
-      'query($input: DirectoryInput!) { testDirectorySettings(input: $input) { ok messages } }',
+    const tested = await graphql<{
+      testDirectorySettings: { ok: boolean; messages: string[]; findings: Array<{ code: string; severity: string }> };
+    }>(
+      'query($input: DirectoryInput!) { testDirectorySettings(input: $input) { ok messages findings { code severity fix } } }',
       { input: { name: 'trial', provider: 'demo', demo: { seed: 'trial', users: 6, groups: 2 } } },
     );
     expect(tested.data!.testDirectorySettings.ok).toBe(true);
+    expect(tested.data!.testDirectorySettings.findings).toContainEqual(
+      expect.objectContaining({ code: 'OK', severity: 'INFO' }),
+    );
     const preview = await graphql<{
       previewDirectory: {
         counts: { users: number; activeUsers: number; groups: number; memberships: number };

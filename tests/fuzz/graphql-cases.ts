@@ -44,8 +44,18 @@ export function fuzzSchema(): GraphQLSchema {
   return cachedSchema;
 }
 
-/** Fields that are slow or change state: picked rarely (a sync run, a connection test, a password check). */
-const RARE_FIELDS = new Set(['syncDirectory', 'approveSync', 'dropSync', 'testConnection', 'authenticateUser']);
+/** Fields that are slow or change state: picked rarely (a sync run, a connection test, a password check, a directory or its preview). */
+const RARE_FIELDS = new Set([
+  'syncDirectory',
+  'approveSync',
+  'dropSync',
+  'testConnection',
+  'authenticateUser',
+  'createDirectory',
+  'updateDirectory',
+  'testDirectorySettings',
+  'previewDirectory',
+]);
 
 interface Doc {
   variables: Map<string, { type: string; value: unknown }>;

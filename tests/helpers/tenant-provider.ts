@@ -46,10 +46,8 @@ export class TenantProvider implements DirectoryProvider, DeltaCapable, Password
   }
 
   async checkAccess(): Promise<AccessReport> {
-    return {
-      ok: true,
-      messages: [`in-process tenant with ${this.state.users.size} users and ${this.state.groups.size} groups`],
-    };
+    const message = `in-process tenant with ${this.state.users.size} users and ${this.state.groups.size} groups`;
+    return { ok: true, messages: [message], findings: [{ code: 'OK', severity: 'INFO', message, fix: '' }] };
   }
 
   async deltaStart(): Promise<string> {

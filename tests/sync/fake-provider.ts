@@ -48,7 +48,7 @@ export class FakeUpstream {
   }
 
   async checkAccess(): Promise<AccessReport> {
-    return { ok: true, messages: [] };
+    return { ok: true, messages: [], findings: [] };
   }
 
   async deltaStart(): Promise<string> {

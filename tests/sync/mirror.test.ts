@@ -32,7 +32,7 @@ function provider(members: Record<string, ProviderMember[]>): DirectoryProvider 
     async *members(g: ProviderGroup) {
       yield* members[g.id] ?? [];
     },
-    checkAccess: async () => ({ ok: true, messages: [] }),
+    checkAccess: async () => ({ ok: true, messages: [], findings: [] }),
   };
 }
 

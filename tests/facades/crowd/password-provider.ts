@@ -15,7 +15,7 @@ export abstract class ListsNothingProvider implements DirectoryProvider {
   async *groups(): AsyncIterable<ProviderGroup> {}
   async *members(): AsyncIterable<ProviderMember> {}
   async checkAccess(): Promise<AccessReport> {
-    return { ok: true, messages: [] };
+    return { ok: true, messages: [], findings: [] };
   }
 }
 
