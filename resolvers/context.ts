@@ -32,8 +32,6 @@ export interface GraphQLContext {
 export interface AdminServices {
   readonly runtime: RuntimeConfiguration;
   readonly store: Store;
-  /** Why a directory's provider could not open (absent where no engine runs). */
-  readonly openFailure?: (directory: string) => string | undefined;
   /** Opens a provider for settings not saved yet (test and preview). */
   readonly openProvider: ProviderOpener;
 }

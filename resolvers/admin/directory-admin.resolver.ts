@@ -7,6 +7,7 @@ import type { Directory } from '../../src/domain/directory';
 import { DirectoryError } from '../../src/domain/errors';
 import { foldName } from '../../src/domain/names';
 import type { SyncRun } from '../../src/store/sync-records';
+import { UNKNOWN_HEALTH, type DirectoryHealth } from '../../src/sync/control';
 import { adminOf, type AdminServices, type GraphQLContext } from '../context';
 import { directoryInputToConfig, DirectoryInput } from '../inputs/directory.input';
 import { DirectoryCountsType, DirectoryStatus, ManagedBy } from '../types/admin.type';
@@ -178,7 +179,7 @@ export class DirectoryAdminResolver {
     const configured = configuredOf(ctx, row);
     if (configured && !configured.enabled) return DirectoryStatus.DISABLED;
     if (ctx.engine && (await ctx.engine.progress(row.id))) return DirectoryStatus.SYNCING;
-    if (ctx.admin?.openFailure?.(row.name)) return DirectoryStatus.FAILED;
+    if ((await healthOf(ctx, row)).openFailure) return DirectoryStatus.FAILED;
     const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
     if (!last) return DirectoryStatus.NEVER_SYNCED;
     if (last.status === 'awaiting-approval') return DirectoryStatus.AWAITING_APPROVAL;
@@ -206,15 +207,23 @@ export class DirectoryAdminResolver {
   }
 
   @FieldResolver(() => [String], {
-    description: 'What needs attention: the provider cannot open, the last run failed or waits for approval.',
+    description:
+      'What needs attention: the provider cannot open, the last run failed or waits for approval, the background connection test fails or warns (a missing permission, a client secret that expires within 30 days).',
   })
   async warnings(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<string[]> {
     const warnings: string[] = [];
-    const failure = ctx.admin?.openFailure?.(row.name);
-    if (failure) warnings.push(`The provider could not be opened: ${failure}`);
+    const health = await healthOf(ctx, row);
+    if (health.openFailure) warnings.push(`The provider could not be opened: ${health.openFailure}`);
     const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
     if (last?.status === 'failed') warnings.push(`The last run (${last.id}) failed: ${last.error ?? 'unknown error'}`);
     if (last?.status === 'awaiting-approval') warnings.push(`Run ${last.id} waits for an administrator's approval`);
+    for (const finding of health.access?.report.findings ?? []) {
+      if (finding.severity === 'INFO') continue;
+      const when = health.access!.at.toISOString();
+      warnings.push(
+        `Connection test (${when}) ${finding.severity === 'ERROR' ? 'failing' : 'warns'}: ${finding.message}${finding.fix ? ` — ${finding.fix}` : ''}`,
+      );
+    }
     return warnings;
   }
 }
@@ -233,6 +242,11 @@ async function rowOf(admin: AdminServices, name: string): Promise<Directory> {
   const row = (await rowsInOrder(admin)).find((d) => foldName(d.name) === foldName(name));
   if (!row) throw new DirectoryError('INTERNAL', `directory ${name} has no store row after its change`);
   return row;
+}
+
+/** The engine's knowledge of the directory's provider (none where no engine runs). */
+function healthOf(ctx: GraphQLContext, row: Directory): Promise<DirectoryHealth> {
+  return ctx.engine ? ctx.engine.health(row.name) : Promise.resolve(UNKNOWN_HEALTH);
 }
 
 function configuredOf(ctx: GraphQLContext, row: Directory): ConfiguredDirectory | undefined {

@@ -132,7 +132,8 @@ export async function startCrowdgate(config: Config, logger: Logger, source: Con
   const { store, engine, runtime } = running;
   try {
     const schema = await buildCrowdgateSchema();
-    const server = await startServer({ config, store, schema, runtime, engine: localControl(engine), logger });
+    const control = localControl(engine, (name) => running.supervisor.health(name));
+    const server = await startServer({ config, store, schema, runtime, engine: control, logger });
     return {
       server,
       engine,

@@ -1,9 +1,11 @@
 import type { ConfiguredDirectory, EffectiveConfiguration } from '../admin/runtime-configuration';
+import type { DirectoryConfig } from '../config/schema';
 import { foldName } from '../domain/names';
 import { describeError, type Logger } from '../logging/logger';
 import type { ProviderHandle } from '../providers/registry';
 import type { Store } from '../store/store';
 import type { RunTrigger } from '../store/sync-records';
+import type { DirectoryHealth } from '../sync/control';
 import type { SyncEngine } from '../sync/engine';
 import type { SyncScheduler } from '../sync/scheduler';
 import { openDirectoryProvider } from './open-provider';
@@ -11,7 +13,17 @@ import { openDirectoryProvider } from './open-provider';
 interface Running {
   readonly directory: ConfiguredDirectory;
   readonly handle: ProviderHandle;
+  /** The newest background connection test. */
+  access: DirectoryHealth['access'];
+  readonly timer?: NodeJS.Timeout;
 }
+
+/**
+ * How often each running directory's connection test is repeated in the background: a few times a
+ * day catches a revoked permission or an expiring secret (Entra warns 30 days ahead) long before a
+ * sync fails, at the cost of a handful of provider requests.
+ */
+const HEALTH_CHECK_INTERVAL_MS = 6 * 60 * 60_000;
 
 /**
  * Keeps the sync engine's directories equal to the enabled directories of the runtime
@@ -19,7 +31,9 @@ interface Running {
  * schedule and is synchronised at once; a changed one (new version) is closed and opened again
  * with its new settings; a deleted or disabled one leaves the schedule and the engine (after its
  * run in progress) and its provider closes. Changes are applied one after another, in order.
- * A provider that fails to open is logged and reported by `openFailure` (the directory's status).
+ * A provider that fails to open is logged and reported by `health` (the directory's status); each
+ * running directory's connection test runs in the background when it opens and every few hours
+ * (its warnings: a missing permission, a secret that expires soon).
  */
 export class DirectorySupervisor {
   private readonly running = new Map<string, Running>();
@@ -33,11 +47,13 @@ export class DirectorySupervisor {
     private readonly logger: Logger,
     /** False for `crowdgate sync`: directories join the engine only, without a schedule or a first run. */
     private readonly autoRun = true,
+    private readonly open: (directory: DirectoryConfig) => Promise<ProviderHandle> = openDirectoryProvider,
   ) {}
 
-  /** Why the directory's provider could not open, if it could not. */
-  openFailure(name: string): string | undefined {
-    return this.failures.get(foldName(name));
+  /** Why the directory's provider could not open, and its newest background connection test. */
+  health(name: string): DirectoryHealth {
+    const key = foldName(name);
+    return { openFailure: this.failures.get(key) ?? null, access: this.running.get(key)?.access ?? null };
   }
 
   /**
@@ -83,7 +99,7 @@ export class DirectorySupervisor {
       if (!row) continue; // deleted again meanwhile: a later apply has it
       let handle: ProviderHandle;
       try {
-        handle = await openDirectoryProvider(directory.config);
+        handle = await this.open(directory.config);
       } catch (error) {
         if (strict) throw error;
         this.failures.set(key, error instanceof Error ? error.message : String(error));
@@ -96,8 +112,29 @@ export class DirectorySupervisor {
       this.failures.delete(key);
       const entry = { directory: row, provider: handle.provider, settings: directory.config };
       this.engine.addDirectory(entry);
-      this.running.set(key, { directory, handle });
-      if (!this.autoRun) continue;
+      if (!this.autoRun) {
+        this.running.set(key, { directory, handle, access: null });
+        continue;
+      }
+      const running: Running = {
+        directory,
+        handle,
+        access: null,
+        timer: setInterval(() => void check(), HEALTH_CHECK_INTERVAL_MS),
+      };
+      running.timer!.unref();
+      const check = async () => {
+        try {
+          running.access = { at: new Date(), report: await handle.provider.checkAccess() };
+        } catch (error) {
+          this.logger.warn('background connection test failed', {
+            directory: directory.config.name,
+            ...describeError(error),
+          });
+        }
+      };
+      void check();
+      this.running.set(key, running);
       this.scheduler.add(entry);
       firstRuns.set(
         row.name,
@@ -111,6 +148,7 @@ export class DirectorySupervisor {
     const running = this.running.get(key);
     if (!running) return;
     this.running.delete(key);
+    if (running.timer) clearInterval(running.timer);
     this.scheduler.remove(running.directory.config.name);
     await this.engine.removeDirectory(running.directory.config.name);
     await running.handle.close();

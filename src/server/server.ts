@@ -71,8 +71,6 @@ export interface ServerParts {
   readonly runtime?: RuntimeConfiguration;
   /** Where `config` comes from, for messages (when the runtime configuration is opened here). */
   readonly fileLabel?: string;
-  /** Why a directory's provider could not open (the engine's supervisor), for its status. */
-  readonly openFailure?: (directory: string) => string | undefined;
   /** The sync engine behind GraphQL's sync queries, mutations and password checks. */
   readonly engine?: SyncControl;
   /** Crowd SSO sessions; default: in this process. Serving workers share the primary's. */
@@ -96,7 +94,6 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     runtime,
     store,
     openProvider: openDirectoryProvider,
-    ...(parts.openFailure ? { openFailure: parts.openFailure } : {}),
   };
   const contextFor = (principal: string): GraphQLContext => createContext(store, views.scope, principal, parts.engine);
   // A client that hangs up mid-request is not a server error: debug, without a stack.

@@ -16,11 +16,27 @@ export interface SyncControl {
   checkAccess(directoryName: string): Promise<AccessReport>;
   /** The provider's verdict on a password; null when the directory's provider cannot check passwords. */
   checkPassword(directoryId: number, login: string, password: string): Promise<PasswordCheck | null>;
+  /** What the engine knows of a directory's provider: why it could not open, its latest connection test. */
+  health(directoryName: string): Promise<DirectoryHealth>;
 }
 
-/** The engine of this process as a SyncControl. */
-export function localControl(engine: SyncEngine): SyncControl {
+export interface DirectoryHealth {
+  /** Why the provider could not be opened, if it could not. */
+  readonly openFailure: string | null;
+  /** The newest background connection test (run when the provider opens, then every few hours). */
+  readonly access: { readonly at: Date; readonly report: AccessReport } | null;
+}
+
+/** Health where nothing is known (an offline tool, a directory the engine does not run). */
+export const UNKNOWN_HEALTH: DirectoryHealth = { openFailure: null, access: null };
+
+/** The engine of this process as a SyncControl; `health` from whoever opens the providers. */
+export function localControl(
+  engine: SyncEngine,
+  health: (directoryName: string) => DirectoryHealth = () => UNKNOWN_HEALTH,
+): SyncControl {
   return {
+    health: async (directoryName) => health(directoryName),
     sync: (name, request) => engine.sync(name, request),
     approve: (runId) => engine.approve(runId),
     drop: (runId) => engine.drop(runId),

@@ -41,7 +41,10 @@ export async function startCrowdgateCluster(
   source: ConfigSource = {},
 ): Promise<CrowdgateCluster> {
   const running = await startEngine(config, logger, source);
-  const handlers = serviceHandlers(localControl(running.engine), localSessions(new SessionStore()));
+  const handlers = serviceHandlers(
+    localControl(running.engine, (name) => running.supervisor.health(name)),
+    localSessions(new SessionStore()),
+  );
   const start: StartMessage = {
     type: 'start',
     config,

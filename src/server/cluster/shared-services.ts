@@ -15,6 +15,7 @@ const CONTROL_METHODS = [
   'progress',
   'checkAccess',
   'checkPassword',
+  'health',
 ] as const satisfies readonly (keyof SyncControl)[];
 const SESSION_METHODS = ['open', 'get', 'renew', 'remove', 'removeUser'] as const satisfies readonly (keyof Sessions)[];
 // …and every method is listed: adding one to SyncControl or Sessions fails to compile until it is here.
