@@ -91,6 +91,13 @@ export class SyncResolver {
     return report(run).fallback ?? null;
   }
 
+  @FieldResolver(() => Int, {
+    description: 'Answers the provider refused for its rate limits during the run (crowdgate waited and retried).',
+  })
+  throttled(@Root() run: SyncRun): number {
+    return report(run).throttled ?? 0;
+  }
+
   @FieldResolver(() => Int, { description: 'Upstream users left out by filters or the deprovisioning policy.' })
   filteredOut(@Root() run: SyncRun): number {
     return report(run).filteredOut ?? 0;

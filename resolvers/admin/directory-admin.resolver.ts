@@ -7,6 +7,7 @@ import type { Directory } from '../../src/domain/directory';
 import { DirectoryError } from '../../src/domain/errors';
 import { foldName } from '../../src/domain/names';
 import type { SyncRun } from '../../src/store/sync-records';
+import type { RunReport } from '../../src/sync/engine';
 import { UNKNOWN_HEALTH, type DirectoryHealth } from '../../src/sync/control';
 import { adminOf, type AdminServices, type GraphQLContext } from '../context';
 import { directoryInputToConfig, DirectoryInput } from '../inputs/directory.input';
@@ -208,7 +209,7 @@ export class DirectoryAdminResolver {
 
   @FieldResolver(() => [String], {
     description:
-      'What needs attention: the provider cannot open, the last run failed or waits for approval, the background connection test fails or warns (a missing permission, a client secret that expires within 30 days).',
+      'What needs attention: the provider cannot open, the last run failed, waits for approval or was throttled, the background connection test fails or warns (a missing permission, a client secret that expires within 30 days).',
   })
   async warnings(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<string[]> {
     const warnings: string[] = [];
@@ -217,6 +218,11 @@ export class DirectoryAdminResolver {
     const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
     if (last?.status === 'failed') warnings.push(`The last run (${last.id}) failed: ${last.error ?? 'unknown error'}`);
     if (last?.status === 'awaiting-approval') warnings.push(`Run ${last.id} waits for an administrator's approval`);
+    const throttled = (last?.report as RunReport | null)?.throttled ?? 0;
+    if (throttled > 0)
+      warnings.push(
+        `The last run (${last!.id}) was throttled: the provider refused ${throttled} requests for its rate limits (crowdgate waited and retried; nothing was lost). If it happens every run, lower crowdgate's pace or find what else spends the quota.`,
+      );
     for (const finding of health.access?.report.findings ?? []) {
       if (finding.severity === 'INFO') continue;
       const when = health.access!.at.toISOString();

@@ -40,6 +40,11 @@ export interface DirectoryProvider {
   members(group: ProviderGroup): AsyncIterable<ProviderMember>;
   /** Checks credentials and permissions (can it reach and read the directory?); names exactly what is missing. */
   checkAccess(): Promise<AccessReport>;
+  /**
+   * Answers the provider refused for its rate limits so far (Graph 429s, Google quota 403/429,
+   * Okta 429s), counted since the provider opened; the engine reports a run's share. Optional.
+   */
+  throttledAnswers?(): number;
 }
 
 export interface ProviderUser {

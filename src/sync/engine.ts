@@ -46,6 +46,8 @@ export interface RunReport {
   withoutUsername?: number;
   fallback?: string;
   awaitingApproval?: string;
+  /** Answers the provider refused for its rate limits during the run (it slowed down; nothing is lost). */
+  throttled?: number;
 }
 
 /** A plan over the safety threshold, kept until an administrator approves or drops it. */
@@ -79,6 +81,8 @@ interface ActiveRun {
   readonly progress: SyncProgress;
   readonly report: RunReport;
   readonly started: number;
+  /** The provider's throttled answers since the run started (0 when it does not count them). */
+  readonly throttledSince: () => number;
 }
 
 /** What a run plans from: the mirror, the feed position to save with the apply, the users a change feed touched. */
@@ -212,7 +216,7 @@ export class SyncEngine {
 
   /** One run, in the steps of README.md#synchronisation: read, plan, check safety, apply, record. */
   private async runOnce(target: SyncDirectory, state: DirectoryRunState, request: SyncRequest): Promise<SyncRun> {
-    const run = await this.startRun(target.directory, state, request);
+    const run = await this.startRun(target, state, request);
     try {
       const upstream = await this.readUpstream(target, state, run);
       run.progress.phase = 'planning';
@@ -245,13 +249,16 @@ export class SyncEngine {
     }
   }
 
-  private async startRun(directory: Directory, state: DirectoryRunState, request: SyncRequest): Promise<ActiveRun> {
+  private async startRun(target: SyncDirectory, state: DirectoryRunState, request: SyncRequest): Promise<ActiveRun> {
+    const { directory, provider } = target;
     const mode = request.mode ?? 'full';
+    const throttledAtStart = provider.throttledAnswers?.() ?? 0;
+    const throttledSince = () => (provider.throttledAnswers?.() ?? 0) - throttledAtStart;
     const { id } = await this.store.createRun({ directoryId: directory.id, mode, trigger: request.trigger });
     const read = { users: 0, groups: 0, groupsWithMembers: 0, memberships: 0 };
     const progress: SyncProgress = { runId: id, directory: directory.name, mode, phase: 'reading', read };
     state.progress = progress;
-    return { id, mode, progress, report: {}, started: Date.now() };
+    return { id, mode, progress, report: {}, started: Date.now(), throttledSince };
   }
 
   /** The change feed applied to the mirror, or a full read when the feed cannot continue (the run becomes full). */
@@ -366,6 +373,7 @@ export class SyncEngine {
       error: message,
     });
     state.progress = undefined;
+    noteThrottling(run);
     return this.store.updateRun(run.id, {
       status: 'failed',
       finishedAt: new Date(),
@@ -395,6 +403,7 @@ export class SyncEngine {
     plan: Plan,
   ): Promise<SyncRun> {
     state.progress = undefined;
+    noteThrottling(run);
     const record = await this.store.updateRun(run.id, {
       status,
       finishedAt: new Date(),
@@ -404,4 +413,10 @@ export class SyncEngine {
     this.logger.info('sync finished', { runId: run.id, status, ms: Date.now() - run.started, ...plan.counts });
     return record;
   }
+}
+
+/** Puts the provider's throttled answers during the run into its report (only when there were some). */
+function noteThrottling(run: ActiveRun): void {
+  const throttled = run.throttledSince();
+  if (throttled > 0) run.report.throttled = throttled;
 }

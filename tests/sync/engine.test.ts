@@ -43,6 +43,19 @@ describe('sync engine', () => {
     });
   });
 
+  test("a run's report counts the provider's throttled answers during the run, only when there were some", async () => {
+    const upstream = standardUpstream();
+    upstream.throttled = 5; // before the run: not this run's
+    h = await harness(upstream);
+    expect((await full()).report).not.toHaveProperty('throttled');
+    const groups = upstream.groupsIterable.bind(upstream);
+    upstream.groupsIterable = async function* () {
+      upstream.throttled += 3;
+      yield* groups();
+    };
+    expect((await full()).report).toMatchObject({ throttled: 3 });
+  });
+
   test('a rename upstream is a rename in Crowd: same key, one UPDATED event', async () => {
     h = await harness(standardUpstream());
     await full();

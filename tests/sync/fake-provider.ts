@@ -26,6 +26,8 @@ export class FakeUpstream {
   calls = { users: 0, delta: 0 };
   /** When set, listings wait for it: lets a test hold a run in progress. */
   gate: Promise<void> | null = null;
+  /** Rate-limit refusals so far (a test raises it to stand for throttled answers during a listing). */
+  throttled = 0;
 
   async *listUsers(): AsyncIterable<ProviderUser> {
     this.calls.users++;
@@ -113,6 +115,7 @@ export function asProvider(fake: FakeUpstream): DirectoryProvider & DeltaCapable
     groups: () => fake.groupsIterable(),
     members: (group) => fake.membersIterable(group),
     checkAccess: () => fake.checkAccess(),
+    throttledAnswers: () => fake.throttled,
     deltaStart: () => fake.deltaStart(),
     delta: (cursor) => fake.delta(cursor),
   };

@@ -104,6 +104,10 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     ]);
   }
 
+  throttledAnswers(): number {
+    return this.bucket.throttles + this.bucket.batchItemThrottles;
+  }
+
   /** RU spent and 429s met so far (for benchmarks and diagnostics). */
   get usage(): { readonly resourceUnits: number; readonly throttled: number; readonly batchItemsThrottled: number } {
     return {

@@ -61,6 +61,10 @@ export class GoogleProvider implements DirectoryProvider {
   }
 
   /** Requests sent and quota refusals met so far (benchmarks, diagnostics). */
+  throttledAnswers(): number {
+    return this.pace.throttles;
+  }
+
   get usage(): { readonly requests: number; readonly throttled: number } {
     return { requests: this.pace.sent, throttled: this.pace.throttles };
   }

@@ -88,6 +88,12 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
     this.print = fingerprint([[...this.types].sort().join(','), [...this.statuses].sort().join(',')]);
   }
 
+  throttledAnswers(): number {
+    let throttled = 0;
+    for (const bucket of this.pacer.report().values()) throttled += bucket.throttled;
+    return throttled;
+  }
+
   /** Requests, 429s and limits per rate-limit bucket so far (benchmarks, diagnostics). */
   usage(): ReadonlyMap<BucketName, BucketReport> {
     return this.pacer.report();

@@ -41,6 +41,7 @@ test('a throttling storm (small Graph budget, default client budget) slows the s
   expect(run.error).toBeNull();
   expect(run.status).toBe('succeeded');
   expect(h.provider.usage.throttled + h.provider.usage.batchItemsThrottled).toBeGreaterThan(0);
+  expect(h.provider.throttledAnswers()).toBe(h.provider.usage.throttled + h.provider.usage.batchItemsThrottled);
   t.emu.state.updateUser([...t.emu.state.users.keys()][0]!, { jobTitle: 'Storm Survivor' });
   const incremental = await h.incremental();
   expect(incremental.status).toBe('succeeded');

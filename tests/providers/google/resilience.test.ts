@@ -43,6 +43,7 @@ test('403 userRateLimitExceeded storm (quota far below the pace) is ridden out: 
     clearTimeout(raise);
   }
   expect(h.provider.usage.throttled).toBeGreaterThan(0);
+  expect(h.provider.throttledAnswers()).toBe(h.provider.usage.throttled);
   expect(h.provider.pace.queriesPerMinute).toBeLessThan(100_000);
   await t.expectStoreEqualsTenant(h);
 });
