@@ -202,6 +202,16 @@ export class DirectoryAdminResolver {
     return last ? new Date(last.startedAt.getTime() + Math.min(...intervals)) : null;
   }
 
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'When the provider credential expires, where the provider tells (an Entra client secret, when the app may read its registration: Application.Read.All), from the background connection test.',
+  })
+  async credentialExpiresAt(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
+    const findings = (await healthOf(ctx, row)).access?.report.findings ?? [];
+    return findings.find((f) => f.code === 'SECRET_EXPIRY' && f.expiresAt)?.expiresAt ?? null;
+  }
+
   @FieldResolver(() => DirectoryCountsType)
   counts(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<DirectoryCountsType> {
     return ctx.store.directoryCounts(row.id);

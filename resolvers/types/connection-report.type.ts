@@ -61,6 +61,12 @@ export class ConnectionFindingType {
       "What to click or change in the provider's portal (with the portal's field names) and in crowdgate's settings; empty when there is nothing to do.",
   })
   fix!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'SECRET_EXPIRY: when the credential expires, where the provider tells.',
+  })
+  expiresAt?: Date | null;
 }
 
 @ObjectType('ConnectionReport', {

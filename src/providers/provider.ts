@@ -161,6 +161,8 @@ export interface AccessFinding {
    * '' when there is nothing to do.
    */
   readonly fix: string;
+  /** SECRET_EXPIRY: when the credential expires, where the provider tells. */
+  readonly expiresAt?: Date;
 }
 
 export function finding(code: FindingCode, severity: FindingSeverity, message: string, fix = ''): AccessFinding {

@@ -7,6 +7,8 @@ import { listGroups, countGroups, getGroup } from './graph-groups';
 import { listMembers } from './graph-members';
 import { countUsers, getUser, listUsers, userMemberOf } from './graph-users';
 import { Query, type Reply } from './http';
+import type { AppRegistry } from './apps';
+import { listApplications } from './graph-applications';
 import { grantedPermissions } from './permissions';
 import { requestCost, type Throttle } from './throttle';
 import type { TokenSigner } from './tokens';
@@ -23,6 +25,8 @@ export interface RouterDeps {
   readonly throttle: Throttle;
   readonly signer: TokenSigner;
   readonly faults: Faults;
+  /** App registrations (read by /applications). */
+  readonly apps: AppRegistry;
 }
 
 export interface InboundGraphRequest {
@@ -141,6 +145,7 @@ export class GraphRouter {
         return listMembers(call, env, id, nav === 'transitiveMembers', tail);
       throw graphErrors.noSegment(nav);
     }
+    if (collection === 'applications' && id === undefined) return listApplications(call, this.deps.apps);
     throw graphErrors.noSegment(collection ?? '');
   }
 }

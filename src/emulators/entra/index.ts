@@ -159,7 +159,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     json,
   };
   const delta = new DeltaService(env, { ...DEFAULT_DELTA_SETTINGS, ...options.delta });
-  const router = new GraphRouter({ env, delta, throttle, signer, faults });
+  const router = new GraphRouter({ env, delta, throttle, signer, faults, apps });
   router.setBatchRunner((call, ids) => runBatch(router, call, ids));
   const identity: IdentityEnv = { tenantId, tenantDomain, baseUrl, apps, credentials, signer, faults, state, index };
   const stats = new EmulatorStats();

@@ -339,12 +339,15 @@ async function secretExpiry(
   if (!Number.isFinite(ends)) return cannot;
   const days = Math.floor((ends - Date.now()) / DAY_MS);
   const date = new Date(ends).toISOString().slice(0, 10);
-  return finding(
-    'SECRET_EXPIRY',
-    days < 30 ? 'WARNING' : 'INFO',
-    `the client secret expires in ${days} day${days === 1 ? '' : 's'} (${date})${days < 30 ? ': create a new one soon' : ''}`,
-    `${fixes.newSecret('its Value')} before ${date}, then delete the old secret`,
-  );
+  return {
+    ...finding(
+      'SECRET_EXPIRY',
+      days < 30 ? 'WARNING' : 'INFO',
+      `the client secret expires in ${days} day${days === 1 ? '' : 's'} (${date})${days < 30 ? ': create a new one soon' : ''}`,
+      `${fixes.newSecret('its Value')} before ${date}, then delete the old secret`,
+    ),
+    expiresAt: new Date(ends),
+  };
 }
 
 /** The application permissions the token says were granted (`roles` claim), for the report. */

@@ -131,6 +131,26 @@ test('a secret ID (a GUID) as the secret → SECRET_ID_INSTEAD_OF_VALUE, without
   expect(emu.stats().graphRequests).toBe(before);
 });
 
+test('with Application.Read.All: the client secret’s expiry date, a WARNING within 30 days, INFO beyond', async () => {
+  const DAY = 86_400_000;
+  const soon = new Date(Date.now() + 9 * DAY + 3_600_000);
+  const permissions = ['User.Read.All', 'GroupMember.Read.All', 'Application.Read.All'];
+  const near = emu.registerApplication({ secretExpiresAt: soon, permissions });
+  const report = await provider({ clientId: near.clientId, clientSecret: near.clientSecret }).checkAccess();
+  expect(report.ok).toBe(true);
+  const expiry = only(report, 'SECRET_EXPIRY', /before \d{4}-\d{2}-\d{2}, then delete the old secret/, 'WARNING');
+  expect(expiry.message).toBe(
+    `the client secret expires in 9 days (${soon.toISOString().slice(0, 10)}): create a new one soon`,
+  );
+  expect(expiry.expiresAt).toEqual(soon);
+
+  const later = emu.registerApplication({ secretExpiresAt: new Date(Date.now() + 400 * DAY + 3_600_000), permissions });
+  const fine = await provider({ clientId: later.clientId, clientSecret: later.clientSecret }).checkAccess();
+  expect(only(fine, 'SECRET_EXPIRY', /then delete the old secret/, 'INFO').message).toMatch(
+    /^the client secret expires in 400 days/,
+  );
+});
+
 test('expired secret → AADSTS7000222', async () => {
   const app = emu.registerApplication({ secretExpiresAt: new Date(Date.now() - 86_400_000) });
   const report = await provider({ clientId: app.clientId, clientSecret: app.clientSecret }).checkAccess();
