@@ -155,7 +155,9 @@ describe('400 / 404 bodies', () => {
     expect(
       (await raw(emu, `/v1.0/users?$filter=${encodeURIComponent("department eq 'Sales'")}`, { token })).status,
     ).toBe(400);
-    expect((await raw(emu, '/v1.0/applications', { token })).status).toBe(400);
+    expect((await raw(emu, '/v1.0/servicePrincipals', { token })).status).toBe(400);
+    // App registrations need Application.Read.All, which the default app is not granted.
+    expect((await raw(emu, '/v1.0/applications', { token })).status).toBe(403);
     expect((await raw(emu, '/v1.0/users', { token, method: 'DELETE' })).status).toBe(405);
   });
 });
@@ -172,4 +174,28 @@ test('faults.intercept applies to Graph and identity but not to the control API'
     emu.faults.update({ serverErrorRate: 0 });
   }
   expect((await raw(emu, '/v1.0/users?$top=1', { token })).status).toBe(200);
+});
+
+describe('/applications (app registrations, for the secret-expiry check)', () => {
+  test('with Application.Read.All: only the appId filter, the secrets’ hint and end date, never the secret', async () => {
+    const emu = await startSmall();
+    try {
+      const expires = new Date('2031-02-03T04:05:06.000Z');
+      const app = emu.registerApplication({ secretExpiresAt: expires, permissions: ['Application.Read.All'] });
+      const token = await accessToken(emu, credentialFor(emu, app.clientId, app.clientSecret!));
+      const filter = encodeURIComponent(`appId eq '${app.clientId}'`);
+      const found = await raw(emu, `/v1.0/applications?$filter=${filter}&$select=appId,passwordCredentials`, { token });
+      expect(found.status).toBe(200);
+      expect((found.json as { value: unknown[] }).value).toEqual([
+        expect.objectContaining({
+          appId: app.clientId,
+          passwordCredentials: [{ hint: app.clientSecret!.slice(0, 3), endDateTime: expires.toISOString() }],
+        }),
+      ]);
+      expect(found.text).not.toContain(app.clientSecret!);
+      expect((await raw(emu, '/v1.0/applications', { token })).status).toBe(400);
+    } finally {
+      await emu.close();
+    }
+  });
 });
