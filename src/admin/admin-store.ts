@@ -68,3 +68,18 @@ export function requireFreeName(parts: AdminParts, kind: ConfigKind, name: strin
 export function directoryRows(order: readonly ConfiguredDirectory[]): { name: string; provider: string }[] {
   return order.map((d) => ({ name: d.config.name, provider: d.config.provider }));
 }
+
+/** An application's stored body: the file's keys, addresses as text. */
+export function applicationBody(config: {
+  readonly name: string;
+  readonly passwordHash: string;
+  readonly allowedAddresses: readonly { readonly text: string }[];
+  readonly directories: readonly string[];
+}): Record<string, unknown> {
+  return {
+    name: config.name,
+    passwordHash: config.passwordHash,
+    allowedAddresses: config.allowedAddresses.map((c) => c.text),
+    directories: [...config.directories],
+  };
+}

@@ -2,8 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { foldName } from '../domain/names';
 import { applicationEntrySchema } from '../config/schema';
 import { hashPassword } from '../security/password-hash';
-import { apiEntry, commit, findApplication, findDirectory, requireFreeName, type AdminParts } from './admin-store';
-import { applicationBody } from './directory-admin';
+import {
+  apiEntry,
+  applicationBody,
+  commit,
+  findApplication,
+  findDirectory,
+  requireFreeName,
+  type AdminParts,
+} from './admin-store';
 import type { ConfiguredApplication } from './runtime-configuration';
 import { invalidField, invalidInput, zodProblems } from './validation';
 

@@ -3,7 +3,15 @@ import { foldName } from '../domain/names';
 import { keepStoredSecrets, splitSecrets } from '../config/secret-settings';
 import type { DirectoryConfig } from '../config/schema';
 import type { ConfigEntryWrite } from '../store/config-records';
-import { apiEntry, commit, directoryRows, findDirectory, requireFreeName, type AdminParts } from './admin-store';
+import {
+  apiEntry,
+  applicationBody,
+  commit,
+  directoryRows,
+  findDirectory,
+  requireFreeName,
+  type AdminParts,
+} from './admin-store';
 import type { ConfiguredDirectory } from './runtime-configuration';
 import { invalidField, validateDirectoryEntry } from './validation';
 
@@ -25,7 +33,7 @@ export interface DirectoryWrite {
 export async function createDirectory(parts: AdminParts, write: DirectoryWrite): Promise<ConfiguredDirectory> {
   const config = validateDirectoryEntry(write.entry);
   requireFreeName(parts, 'directory', config.name);
-  const sealed = sealedEntry(parts, write.entry, config, {});
+  const sealed = sealedEntry(parts, write.entry, config);
   const order = [...parts.runtime.current().directories.map((d) => d.config), config];
   await commit(parts, {
     put: [{ ...sealed, enabled: write.enabled ?? true, expectedVersion: 0 }],
@@ -55,7 +63,7 @@ export async function updateDirectory(
     );
   const merged = withStoredSecrets(parts, existing, given);
   const config = validateDirectoryEntry(merged);
-  const sealed = sealedEntry(parts, merged, config, {});
+  const sealed = sealedEntry(parts, merged, config);
   await commit(parts, {
     put: [
       { ...sealed, enabled: write.enabled ?? existing.enabled, expectedVersion: expectedVersion ?? existing.version },
@@ -127,27 +135,11 @@ export async function moveDirectory(parts: AdminParts, name: string, position: n
   return [...effective.directories];
 }
 
-/** An application's stored body: the file's keys, addresses as text. */
-export function applicationBody(config: {
-  readonly name: string;
-  readonly passwordHash: string;
-  readonly allowedAddresses: readonly { readonly text: string }[];
-  readonly directories: readonly string[];
-}): Record<string, unknown> {
-  return {
-    name: config.name,
-    passwordHash: config.passwordHash,
-    allowedAddresses: config.allowedAddresses.map((c) => c.text),
-    directories: [...config.directories],
-  };
-}
-
 /** The entry without the provider's secrets, and the secrets sealed. */
 function sealedEntry(
   parts: AdminParts,
   entry: Readonly<Record<string, unknown>>,
   config: DirectoryConfig,
-  extraSecrets: Readonly<Record<string, string>>,
 ): Omit<ConfigEntryWrite, 'enabled' | 'expectedVersion'> {
   const kind = config.provider;
   const block = entry[kind];
@@ -157,7 +149,7 @@ function sealedEntry(
     kind: 'directory',
     name: config.name,
     body,
-    sealedSecrets: parts.runtime.vault.seal('directory', config.name, { ...secrets, ...extraSecrets }),
+    sealedSecrets: parts.runtime.vault.seal('directory', config.name, secrets),
   };
 }
 

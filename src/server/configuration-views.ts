@@ -4,6 +4,7 @@ import type { CrowdApplication } from '../../facades/crowd/application-auth';
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { Directory } from '../domain/directory';
 import { foldName } from '../domain/names';
+import { describeError, type Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import { AdminTokens, type AdminTokenCandidate } from './admin-auth';
 
@@ -24,11 +25,14 @@ export class ConfigurationViews {
     private readonly store: Store,
   ) {}
 
-  static async open(runtime: RuntimeConfiguration, store: Store): Promise<ConfigurationViews> {
+  static async open(runtime: RuntimeConfiguration, store: Store, logger: Logger): Promise<ConfigurationViews> {
     const views = new ConfigurationViews(runtime, store);
     await views.rebuild();
     runtime.onChange(() => {
-      views.rebuilding = views.rebuilding.then(() => views.rebuild());
+      // A failed rebuild (the store closing under it) keeps the previous views and never blocks the next.
+      views.rebuilding = views.rebuilding
+        .then(() => views.rebuild())
+        .catch((error: unknown) => logger.warn('configuration views not rebuilt', describeError(error)));
     });
     return views;
   }

@@ -89,7 +89,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const runtime =
     parts.runtime ??
     (await openRuntimeConfiguration({ config, fileLabel: parts.fileLabel ?? 'the configuration file', store, logger }));
-  const views = await ConfigurationViews.open(runtime, store);
+  const views = await ConfigurationViews.open(runtime, store, logger);
   const admin: AdminServices = {
     runtime,
     store,
