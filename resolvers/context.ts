@@ -3,6 +3,7 @@ import type { AnswerBudget } from '../src/graphql/answer-budget';
 import type { ProviderOpener } from '../src/admin/directory-trial';
 import type { RuntimeConfiguration } from '../src/admin/runtime-configuration';
 import type { AdminScope } from '../src/server/admin-auth';
+import type { AdminSessions } from '../src/server/admin-sessions';
 import type { Store } from '../src/store/store';
 import type { SyncControl } from '../src/sync/control';
 import type { DirectoryScope } from './directory-scope';
@@ -34,6 +35,8 @@ export interface AdminServices {
   readonly store: Store;
   /** Opens a provider for settings not saved yet (test and preview). */
   readonly openProvider: ProviderOpener;
+  /** Console sessions (cookie sign-in). */
+  readonly sessions: AdminSessions;
 }
 
 export interface Caller {
@@ -41,6 +44,12 @@ export interface Caller {
   readonly source: string;
   /** `http://host:port` as the client addressed this server (for connection instructions). */
   readonly origin: string;
+  /** Set when the request came with the console's session cookie instead of a bearer token. */
+  readonly session?: { readonly digest: string; readonly expiresAt: Date; readonly csrfVerified: boolean };
+  /** Whether the request came over HTTPS (cookies are then Secure). */
+  readonly secure: boolean;
+  /** `Set-Cookie` values the answer will carry (createSession, endSession). */
+  readonly cookies: string[];
 }
 
 /** The administration services; INTERNAL when there are none (the Crowd facade's context). */

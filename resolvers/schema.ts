@@ -3,6 +3,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { GroupConnectionResolver, UserConnectionResolver } from './connection.resolver';
 import { ApplicationAdminResolver } from './admin/application-admin.resolver';
 import { DirectoryAdminResolver } from './admin/directory-admin.resolver';
+import { SessionResolver } from './admin/session.resolver';
 import { TokenAdminResolver } from './admin/token-admin.resolver';
 import { GroupResolver } from './group.resolver';
 import { SyncResolver } from './sync.resolver';
@@ -35,6 +36,7 @@ export async function buildCrowdgateSchema({ direct = true }: { direct?: boolean
       DirectoryAdminResolver,
       ApplicationAdminResolver,
       TokenAdminResolver,
+      SessionResolver,
       UserConnectionResolver,
       GroupConnectionResolver,
       SyncResolver,

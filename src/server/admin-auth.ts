@@ -51,6 +51,12 @@ export class AdminTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The token of that name if it may authenticate now (not revoked, not expired): what a console session stands for. */
+  named(name: string): AdminTokenCandidate | undefined {
+    const now = this.now();
+    return this.tokens().find((t) => t.name === name && (t.expiresAt === undefined || t.expiresAt > now));
+  }
+
   /** Tokens given in clear (the configuration file's), as ADMIN candidates. */
   static fromConfig(tokens: readonly { name: string; token: string }[]): AdminTokenCandidate[] {
     return tokens.map((t) => ({ name: t.name, digest: tokenDigest(t.token), scope: 'ADMIN' }));

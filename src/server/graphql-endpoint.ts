@@ -7,7 +7,8 @@ import { GraphQLLimitError } from '../graphql/limit-error';
 import { LIMIT_KEYS } from '../graphql/limits';
 import type { GraphQLRequestText, RequestLimits } from '../graphql/request-limits';
 import { BodyTooLargeError, readLimitedText } from '../http/read-limited';
-import { ADMIN_TOKEN_FAILURES, type AdminTokens } from './admin-auth';
+import { ADMIN_TOKEN_FAILURES, type AdminAuthentication, type AdminTokens } from './admin-auth';
+import { CSRF_HEADER, sessionIdIn, type AdminSessions, type ResolvedSession } from './admin-sessions';
 import { serveIde, serveIdeAsset, wantsIde } from './graphql-ide';
 
 /** Largest GraphQL request body (queries and variables), 1 MiB. */
@@ -23,6 +24,8 @@ export interface GraphQLEndpointOptions {
   readonly clientAddress?: (ctx: Context) => string;
   /** Told the name of each token that authenticated (its "last used"). */
   readonly onAuthenticated?: (name: string) => void;
+  /** Console sessions: a request without Authorization may carry the session cookie instead. */
+  readonly sessions?: AdminSessions;
 }
 
 /**
@@ -48,7 +51,24 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
     if (wantsIde(ctx)) return serveIde(ctx, options.path);
 
     const source = options.clientAddress?.(ctx) ?? ctx.request.socket.remoteAddress ?? '';
-    const auth = options.tokens.authenticate(ctx.get('authorization') || undefined, source);
+    const authorization = ctx.get('authorization') || undefined;
+    const sessionId = authorization === undefined ? sessionIdIn(ctx.get('cookie') || undefined) : undefined;
+    let auth: AdminAuthentication;
+    let session: ResolvedSession | null = null;
+    if (sessionId !== undefined && options.sessions) {
+      session = await options.sessions.resolve(sessionId, ctx.get(CSRF_HEADER) || undefined);
+      const token = session ? options.tokens.named(session.tokenName) : undefined;
+      if (!session || !token)
+        return graphqlError(
+          ctx,
+          401,
+          'UNAUTHENTICATED',
+          'The console session has ended (signed out, expired, or its token was revoked): sign in again',
+        );
+      auth = { kind: 'admin', name: token.name, scope: token.scope };
+    } else {
+      auth = options.tokens.authenticate(authorization, source);
+    }
     if (auth.kind === 'too-many') {
       return graphqlError(
         ctx,
@@ -66,7 +86,16 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
       );
     const principal = auth.name;
     options.onAuthenticated?.(principal);
-    const caller: Caller = { scope: auth.scope, source, origin: `${ctx.protocol}://${ctx.host}` };
+    const caller: Caller = {
+      scope: auth.scope,
+      source,
+      origin: `${ctx.protocol}://${ctx.host}`,
+      secure: ctx.secure,
+      cookies: [],
+      ...(session
+        ? { session: { digest: session.digest, expiresAt: session.expiresAt, csrfVerified: session.csrfVerified } }
+        : {}),
+    };
 
     let body: unknown = undefined;
     if (ctx.method === 'POST') {
@@ -111,6 +140,7 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
       );
     }
     for (const [name, value] of result.headers) ctx.set(name, value);
+    if (caller.cookies.length > 0) ctx.set('Set-Cookie', caller.cookies);
     ctx.status = result.status ?? 200;
     ctx.body = result.body.kind === 'complete' ? result.body.string : Readable.from(result.body.asyncIterator);
   };

@@ -26,6 +26,7 @@ import type { Sessions } from '../../facades/crowd/session-store';
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { AdminServices, Caller } from '../../resolvers/context';
 import { AdminTokens } from './admin-auth';
+import { AdminSessions } from './admin-sessions';
 import { authorizationPlugin } from './authorization';
 import { ConfigurationViews } from './configuration-views';
 import { openDirectoryProvider } from './open-provider';
@@ -90,10 +91,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     parts.runtime ??
     (await openRuntimeConfiguration({ config, fileLabel: parts.fileLabel ?? 'the configuration file', store, logger }));
   const views = await ConfigurationViews.open(runtime, store, logger);
+  const sessions = new AdminSessions(store);
   const admin: AdminServices = {
     runtime,
     store,
     openProvider: openDirectoryProvider,
+    sessions,
   };
   const contextFor = (principal: string): GraphQLContext => createContext(store, views.scope, principal, parts.engine);
   // A client that hangs up mid-request is not a server error: debug, without a stack.
@@ -156,6 +159,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       limits,
       clientAddress: (ctx) => addressOf(ctx.request.socket.remoteAddress, ctx.get('x-forwarded-for')),
       onAuthenticated: tokenUse(store, logger),
+      sessions,
     }),
   );
 
@@ -176,6 +180,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     path: '/graphql',
     schema,
     tokens,
+    sessions,
     limits,
     context: graphqlContext,
     clientAddress: (request) => addressOf(request.socket.remoteAddress, request.headers['x-forwarded-for']),

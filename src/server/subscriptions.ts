@@ -7,6 +7,7 @@ import { GraphQLLimitError } from '../graphql/limit-error';
 import type { RequestLimits } from '../graphql/request-limits';
 import type { Logger } from '../logging/logger';
 import type { AdminTokens } from './admin-auth';
+import { sessionIdIn, type AdminSessions } from './admin-sessions';
 
 // graphql-ws publishes its `ws` adapter only through its exports map, which this project's node10
 // module resolution cannot read: load it by its public path, typed by its declaration file.
@@ -20,6 +21,7 @@ export interface SubscriptionOptions {
   readonly path: string;
   readonly schema: GraphQLSchema;
   readonly tokens: AdminTokens;
+  readonly sessions: AdminSessions;
   readonly limits: RequestLimits;
   readonly context: (principal: string, caller: Caller) => GraphQLContext;
   readonly clientAddress: (request: { socket: { remoteAddress?: string }; headers: Record<string, unknown> }) => string;
@@ -30,8 +32,8 @@ export interface SubscriptionOptions {
  * GraphQL subscriptions over WebSocket (the graphql-transport-ws protocol of graphql-ws) on the
  * same path as queries, as dashboards expect. The administrator token comes in the connection's
  * `connection_init` payload (`{ "authorization": "Bearer <token>" }`) or the upgrade request's
- * Authorization header, checked by the same limiter as HTTP requests; a connection without a valid
- * one is closed with 4403. Every subscription document passes the same limits as queries.
+ * Authorization header, checked by the same limiter as HTTP requests, or the console's session
+ * cookie from a page of this server (its Origin); a connection without either is closed with 4403. Every subscription document passes the same limits as queries.
  */
 export function serveSubscriptions(server: Server, options: SubscriptionOptions): { close(): Promise<void> } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
@@ -47,14 +49,26 @@ export function serveSubscriptions(server: Server, options: SubscriptionOptions)
   const disposable = useServer<Record<string, unknown>>(
     {
       schema: options.schema,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
+        const request = ctx.extra.request;
         const fromPayload = ctx.connectionParams?.authorization;
-        const header = typeof fromPayload === 'string' ? fromPayload : ctx.extra.request.headers.authorization;
-        const source = options.clientAddress(ctx.extra.request);
+        const header = typeof fromPayload === 'string' ? fromPayload : request.headers.authorization;
+        const source = options.clientAddress(request);
+        const host = request.headers.host ?? '';
+        const caller = { source, origin: `http://${host}`, secure: false, cookies: [] };
+        const sessionId = header === undefined ? sessionIdIn(request.headers.cookie) : undefined;
+        if (sessionId !== undefined) {
+          // The console's cookie: only from a page of this server (no cross-site WebSocket hijacking).
+          if (request.headers.origin !== `http://${host}` && request.headers.origin !== `https://${host}`) return false;
+          const session = await options.sessions.resolve(sessionId, undefined);
+          const token = session ? options.tokens.named(session.tokenName) : undefined;
+          if (!token) return false;
+          callers.set(ctx, { principal: token.name, caller: { ...caller, scope: token.scope } });
+          return true;
+        }
         const auth = options.tokens.authenticate(header, source);
         if (auth.kind !== 'admin') return false;
-        const host = ctx.extra.request.headers.host ?? '';
-        callers.set(ctx, { principal: auth.name, caller: { scope: auth.scope, source, origin: `http://${host}` } });
+        callers.set(ctx, { principal: auth.name, caller: { ...caller, scope: auth.scope } });
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {

@@ -99,3 +99,14 @@ export interface AuditEntry {
 export interface AuditRecord extends AuditEntry {
   readonly id: number;
 }
+
+/** A console session: a cookie standing for an administrator token until it expires or is ended. */
+export interface AdminSessionRecord {
+  /** SHA-256 of the session id (the cookie value), hex. */
+  readonly digest: string;
+  readonly tokenName: string;
+  /** SHA-256 of the session's CSRF token, hex. */
+  readonly csrfDigest: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}

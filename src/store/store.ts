@@ -4,6 +4,7 @@ import type { Group, GroupRecord } from '../domain/group';
 import type { User, UserRecord } from '../domain/user';
 import type { EventBatch } from '../domain/events';
 import type {
+  AdminSessionRecord,
   AdminTokenRecord,
   AuditEntry,
   AuditRecord,
@@ -108,6 +109,11 @@ export interface Store {
   revokeAdminToken(name: string): Promise<boolean>;
   /** Notes a use (kept to the minute); not a configuration change. */
   recordAdminTokenUse(name: string, at: Date): Promise<void>;
+
+  /** Console sessions; creating one also drops the expired ones. */
+  createAdminSession(session: AdminSessionRecord): Promise<void>;
+  findAdminSession(digest: string): Promise<AdminSessionRecord | null>;
+  deleteAdminSession(digest: string): Promise<boolean>;
 
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
   /** Newest first; `beforeId` continues a page. */

@@ -136,6 +136,26 @@ export function describeConfigStoreConformance(label: string, open: () => Promis
       expect(await store.wrappedDataKey()).toBe('k2');
     });
 
+    test('console sessions: found by digest until deleted; creating one drops the expired', async () => {
+      const session = (digest: string, expiresAt: number) => ({
+        digest,
+        tokenName: 'ops',
+        csrfDigest: `csrf-${digest}`,
+        createdAt: new Date(1_000),
+        expiresAt: new Date(expiresAt),
+      });
+      await store.createAdminSession(session('old', 2_000)); // long expired
+      await store.createAdminSession(session('s1', Date.now() + 60_000));
+      expect(await store.findAdminSession('old')).toBeNull();
+      expect(await store.findAdminSession('s1')).toEqual(
+        session('s1', (await store.findAdminSession('s1'))!.expiresAt.getTime()),
+      );
+      expect(await store.findAdminSession('nope')).toBeNull();
+      expect(await store.deleteAdminSession('s1')).toBe(true);
+      expect(await store.deleteAdminSession('s1')).toBe(false);
+      expect(await store.findAdminSession('s1')).toBeNull();
+    });
+
     test('the audit log pages newest first', async () => {
       for (let i = 0; i < 5; i++) {
         await store.appendAudit({

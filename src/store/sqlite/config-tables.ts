@@ -5,6 +5,7 @@ import type { Directory } from '../../domain/directory';
 import type { DirectoryDefinition } from '../store';
 import { appendEvents } from './sync-tables';
 import type {
+  AdminSessionRecord,
   AdminTokenRecord,
   AuditEntry,
   AuditRecord,
@@ -259,4 +260,36 @@ export function listAudit(db: Database, query: { limit: number; beforeId?: numbe
     outcome: outcome as AuditEntry['outcome'],
     error,
   }));
+}
+
+type SessionRow = [string, string, string, number, number];
+
+/** Adds a session and removes the expired ones. */
+export function createAdminSession(db: Database, session: AdminSessionRecord, now: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM admin_sessions WHERE expires_at <= ?').run(now);
+    db.prepare(
+      'INSERT INTO admin_sessions (digest, token_name, csrf_digest, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(
+      session.digest,
+      session.tokenName,
+      session.csrfDigest,
+      session.createdAt.getTime(),
+      session.expiresAt.getTime(),
+    );
+  })();
+}
+
+export function findAdminSession(db: Database, digest: string): AdminSessionRecord | null {
+  const row = db
+    .prepare('SELECT digest, token_name, csrf_digest, created_at, expires_at FROM admin_sessions WHERE digest = ?')
+    .raw()
+    .get(digest) as SessionRow | undefined;
+  if (!row) return null;
+  const [found, tokenName, csrfDigest, created, expires] = row;
+  return { digest: found, tokenName, csrfDigest, createdAt: new Date(created), expiresAt: new Date(expires) };
+}
+
+export function deleteAdminSession(db: Database, digest: string): boolean {
+  return db.prepare('DELETE FROM admin_sessions WHERE digest = ?').run(digest).changes > 0;
 }

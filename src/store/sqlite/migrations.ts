@@ -143,4 +143,14 @@ export const MIGRATIONS: readonly string[] = [
 
   INSERT INTO meta (key, value) VALUES ('config_generation', '0'), ('directory_order', '[]');
   `,
+  `
+  -- Console sessions (a cookie instead of a bearer token): only digests are stored.
+  CREATE TABLE admin_sessions (
+    digest       TEXT PRIMARY KEY,
+    token_name   TEXT NOT NULL,
+    csrf_digest  TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

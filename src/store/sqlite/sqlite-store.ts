@@ -25,6 +25,7 @@ import type {
   Store,
 } from '../store';
 import type {
+  AdminSessionRecord,
   AdminTokenRecord,
   AuditEntry,
   AuditRecord,
@@ -37,7 +38,10 @@ import {
   appendAudit,
   changeConfiguration,
   configurationGeneration,
+  createAdminSession,
   createAdminToken,
+  deleteAdminSession,
+  findAdminSession,
   listAdminTokens,
   listAudit,
   loadConfiguration,
@@ -361,6 +365,18 @@ export class SqliteStore implements Store {
 
   async recordAdminTokenUse(name: string, at: Date): Promise<void> {
     recordAdminTokenUse(this.db, name, at.getTime());
+  }
+
+  async createAdminSession(session: AdminSessionRecord): Promise<void> {
+    createAdminSession(this.db, session, Date.now());
+  }
+
+  async findAdminSession(digest: string): Promise<AdminSessionRecord | null> {
+    return findAdminSession(this.db, digest);
+  }
+
+  async deleteAdminSession(digest: string): Promise<boolean> {
+    return deleteAdminSession(this.db, digest);
   }
 
   async appendAudit(entry: AuditEntry): Promise<AuditRecord> {
