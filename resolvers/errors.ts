@@ -55,6 +55,10 @@ export function createErrorFormatter(log: ErrorLogger) {
         },
       };
     }
+    if (!directoryError && isArgumentCoercionError(original)) {
+      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
+    }
     const code = directoryError ? 'INTERNAL_SERVER_ERROR' : formatted.extensions?.code;
     if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
@@ -69,6 +73,20 @@ export function createErrorFormatter(log: ErrorLogger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
     };
   };
+}
+
+/**
+ * graphql-js's own refusal of an argument while executing: a nullable variable given `null` for a
+ * non-null argument that has a default (validation lets that usage through, execution refuses the
+ * value). It names the argument; it is the caller's input, not a server fault.
+ */
+function isArgumentCoercionError(error: unknown): boolean {
+  // graphql-js locates the error at the field, so the raw one (itself a GraphQLError) is its original.
+  return (
+    error instanceof GraphQLError &&
+    (error.originalError === undefined || error.originalError instanceof GraphQLError) &&
+    /^Argument "[^"]+" of (non-null )?type "[^"]+" (must not be null|has invalid value)/.test(error.message)
+  );
 }
 
 /** The DirectoryError thrown, also when graphql-js wrapped it outside a resolver (no path). */

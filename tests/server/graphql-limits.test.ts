@@ -98,6 +98,12 @@ describe('GraphQL limits (defaults)', () => {
       n: null,
     });
     expect(viaVariable.error?.message).toMatch(/^Group\.users\(first: null\)/);
+    // A nullable variable given null where the argument is non-null with a default (syncRuns(first: Int! = 20)):
+    // graphql-js lets the usage through validation and refuses the value while executing — the caller's input.
+    const nullForDefault = await refused('query($n: Int) { syncRuns(first: $n) { id } }', { n: null });
+    expect(nullForDefault.error?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(nullForDefault.error?.message).toBe('Argument "first" of non-null type "Int!" must not be null.');
+    expect(nullForDefault.error?.extensions).not.toHaveProperty('correlationId');
     const tooMany = await refused('{ group(name: "g00") { users(first: 5000) { nodes { name } } } }');
     expect(tooMany.error?.message).toBe('Group.users: first must be between 0 and 1000');
     expect(tooMany.storeCalls).toBe(0);
