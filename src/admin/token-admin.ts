@@ -40,7 +40,7 @@ export async function createAdminToken(
       },
     );
   const created = await issue(parts.store, { ...input, createdAt: now, setup: false });
-  await parts.runtime.refresh();
+  await adoptTokens(parts);
   return created;
 }
 
@@ -51,8 +51,16 @@ export async function revokeAdminToken(parts: AdminParts, name: string): Promise
       `Administrator token "${name}" is defined in ${parts.runtime.fileLabel}: remove it there (and restart)`,
     );
   const revoked = await parts.store.revokeAdminToken(name);
-  await parts.runtime.refresh();
+  await adoptTokens(parts);
   return revoked;
+}
+
+/**
+ * Puts the tokens just written in effect in this process at once. Not `refresh()`: a poll already
+ * under way may have read the generation before the write.
+ */
+async function adoptTokens(parts: AdminParts): Promise<void> {
+  parts.runtime.adopt(await parts.store.loadConfiguration(), await parts.store.listAdminTokens());
 }
 
 /**

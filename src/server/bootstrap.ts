@@ -114,7 +114,7 @@ export async function startEngine(config: Config, logger: Logger, source: Config
   let setupToken: string | undefined;
   try {
     setupToken = await issueSetupToken(store, config.adminTokens.length);
-    if (setupToken) await runtime.refresh();
+    if (setupToken) runtime.adopt(await store.loadConfiguration(), await store.listAdminTokens());
     for (const [name, run] of opened.firstRuns) if (opened.neverSynced.has(name)) await run;
     runtime.onChange((next) => void supervisor.apply(next));
     // A change made between the first read and the listener above is picked up now.
