@@ -30,8 +30,10 @@ export interface GraphQLEndpointOptions {
 
 /**
  * Apollo Server on Koa at `path`. Browsers asking for HTML get the offline IDE; every GraphQL
- * request needs an administrator bearer token, else 401 (before any parsing or execution), and
- * an address that presented too many wrong tokens is refused without a check (admin-auth.ts).
+ * request needs an administrator bearer token, or (without an Authorization header) a console
+ * session cookie whose token still exists (admin-sessions.ts), else 401 before any parsing or
+ * execution; an address that presented too many wrong tokens is refused without a check
+ * (admin-auth.ts).
  * Then the document's limits (src/graphql/request-limits.ts) are checked before Apollo parses
  * it: a refusal is 400 BAD_USER_INPUT and nothing runs. An answer with more list entries than
  * `maxAnswerEntries` (counted while it is built) or more bytes than `maxAnswerBytes` is replaced
