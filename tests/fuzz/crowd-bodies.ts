@@ -3,6 +3,7 @@
  * passwords, authentication contexts, validation factors; then truncated, duplicated, nested
  * thousands deep, inflated, given DTDs and entities, invalid UTF-8 and lone surrogates.
  */
+import { MATCH_MODES } from '../../facades/crowd/search/restriction';
 import type { Rng } from './rng';
 import { BAD_UTF8, JSON_NUMBERS, longText, name, text, xmlEscape, type Vocabulary } from './values';
 
@@ -23,20 +24,8 @@ const PROPERTIES = [
   '',
 ];
 const TYPES = ['STRING', 'BOOLEAN', 'DATE', 'string', 'Boolean', 'INTEGER', '', 'java.lang.String'];
-const MODES = [
-  'EXACTLY_MATCHES',
-  'STARTS_WITH',
-  'ENDS_WITH',
-  'CONTAINS',
-  'LESS_THAN',
-  'LESS_THAN_OR_EQUAL',
-  'GREATER_THAN',
-  'GREATER_THAN_OR_EQUAL',
-  'NULL',
-  'exactly_matches',
-  'MATCHES',
-  '',
-];
+/** Every valid mode, and spellings Crowd refuses. */
+const MODES = [...MATCH_MODES, 'exactly_matches', 'MATCHES', ''];
 const LOGIC = ['AND', 'OR', 'and', 'or', 'Xor', ''];
 const DATES = [
   '2010-12-08T16:11:21.181+1100',

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { DirectoryError } from '../../src/domain/errors';
-import type { SearchRestriction } from '../../facades/crowd/search/restriction';
+import { MATCH_MODES, type SearchRestriction } from '../../facades/crowd/search/restriction';
 
 const DEFAULT_SEED = 20240613;
 
@@ -130,18 +130,6 @@ export function nonBlank(text: fc.Arbitrary<string>): fc.Arbitrary<string> {
 // ---------------------------------------------------------------------------------------------
 // Search restrictions
 
-export const ALL_MATCH_MODES = [
-  'EXACTLY_MATCHES',
-  'STARTS_WITH',
-  'ENDS_WITH',
-  'CONTAINS',
-  'LESS_THAN',
-  'LESS_THAN_OR_EQUAL',
-  'GREATER_THAN',
-  'GREATER_THAN_OR_EQUAL',
-  'NULL',
-] as const;
-
 /**
  * Any restriction tree as POST /search carries it: property restrictions with every type and
  * match mode (no value for NULL), boolean restrictions of 0–4 children, null restrictions.
@@ -155,7 +143,7 @@ export function restrictionTree(text: fc.Arbitrary<string>, maxDepth = 4): fc.Ar
     .record({
       name,
       type: fc.constantFrom('STRING' as const, 'BOOLEAN' as const, 'DATE' as const),
-      matchMode: fc.constantFrom(...ALL_MATCH_MODES),
+      matchMode: fc.constantFrom(...MATCH_MODES),
       value: text,
     })
     .map(({ name: n, type, matchMode, value }) =>

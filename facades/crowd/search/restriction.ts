@@ -21,7 +21,8 @@
 import { DirectoryError } from '../../../src/domain/errors';
 import type { XmlElement } from '../codec/xml-reader';
 
-const MATCH_MODES = [
+/** Crowd's property match modes (the search-restriction `match-mode`), as the REST API spells them. */
+export const MATCH_MODES = [
   'EXACTLY_MATCHES',
   'STARTS_WITH',
   'ENDS_WITH',
