@@ -16,7 +16,17 @@ function layer(files, ...groups) {
   return { files, rules: { 'no-restricted-imports': ['error', { patterns: [...groups, NO_TESTS] }] } };
 }
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'facades/crowd/generated/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'web/dist/**',
+      'web-artifacts/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      'facades/crowd/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -68,6 +78,16 @@ export default tseslint.config(
     group: ['../*', '../../**', 'better-sqlite3', 'koa', '@koa/*', 'graphql', 'type-graphql'],
     message: 'src/domain is plain types and rules, without I/O or other layers.',
   }),
+  layer(['web/**'], {
+    group: ['**/src/**', '**/resolvers/**', '**/facades/**', '**/schema/**', 'koa', 'better-sqlite3'],
+    message: 'The console is a GraphQL client like any other: it imports no server code (ARCHITECTURE.md).',
+  }),
+  {
+    files: ['web/**'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', location: 'readonly' },
+    },
+  },
   layer(['src/store/**'], {
     group: ['**/resolvers/**', '**/facades/**', '**/server/**', '**/sync/**'],
     message: 'The store is the bottom layer.',

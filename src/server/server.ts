@@ -33,6 +33,7 @@ import { openDirectoryProvider } from './open-provider';
 import { openRuntimeConfiguration } from './open-runtime';
 import { serveSubscriptions } from './subscriptions';
 import { graphqlEndpoint } from './graphql-endpoint';
+import { consoleMiddleware } from './console';
 import { describeError, type Logger } from '../logging/logger';
 
 /** What Crowd clients see in `X-Embedded-Crowd-Version` (the 5.1 line current products ship). */
@@ -162,6 +163,8 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       sessions,
     }),
   );
+  // The administration console: static files, a GraphQL client like any other.
+  app.use(consoleMiddleware());
 
   // The HTTP limits (src/http/server-limits.ts) and the answers to unparseable requests, which
   // carry the Crowd version headers like every other answer.
