@@ -81,12 +81,13 @@ function banner(config: Config, url: string, demo: boolean, setupToken: string |
     `crowdgate is serving ${config.directories.length} director${config.directories.length === 1 ? 'y' : 'ies'} from ${config.dataDir}`,
     '',
     `  Crowd server URL (Jira/Confluence/Bitbucket → User Directories → Add → Atlassian Crowd): ${crowdUrl}`,
+    `  Administration console: ${url}/admin/`,
     `  GraphQL API and IDE: ${url}/graphql`,
   ];
   if (demo) {
     lines.push(
       `  Crowd application name / password: demo / ${DEMO_APPLICATION_PASSWORD} (allowed from loopback only)`,
-      `  GraphQL administrator token: ${DEMO_ADMIN_TOKEN}  (Authorization: Bearer ${DEMO_ADMIN_TOKEN})`,
+      `  Console sign-in and GraphQL administrator token: ${DEMO_ADMIN_TOKEN}  (Authorization: Bearer ${DEMO_ADMIN_TOKEN})`,
       '',
       `  Try: curl -u demo:demo '${crowdUrl}/rest/usermanagement/1/search?entity-type=user&max-results=5'`,
     );
@@ -96,7 +97,7 @@ function banner(config: Config, url: string, demo: boolean, setupToken: string |
       '',
       '  No administrator token exists yet. One-time setup token (valid 24 hours, until the first token is made):',
       `    ${setupToken}`,
-      '  Create your administrator token with it:',
+      `  Sign in to the console with it (${url}/admin/) and create your administrator token, or with curl:`,
       `    curl -s ${url}/graphql -H 'Authorization: Bearer ${setupToken}' -H 'Content-Type: application/json' \\`,
       `      -d '{"query":"mutation { createAdminToken(name: \\"admin\\", scope: ADMIN) { token } }"}'`,
     );

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { routes } from './routes';
 import { useSession } from './session';
@@ -22,9 +22,12 @@ function isCurrent(location: string, href: string): boolean {
 export function Layout({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const { session, signOut } = useSession();
-  // A new page moves focus to its heading, so keyboard and screen-reader users start at the top.
+  // A new page (not the first) moves focus to its heading, so keyboard and screen-reader users
+  // start at its top; the first page leaves focus where the browser puts it (the skip link first).
+  const firstPage = useRef(true);
   useEffect(() => {
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    if (firstPage.current) firstPage.current = false;
+    else document.querySelector<HTMLElement>('main h1')?.focus();
   }, [location]);
   return (
     <div className="shell">

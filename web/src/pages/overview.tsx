@@ -127,8 +127,8 @@ export function Overview() {
                 <dd>
                   {d.lastRun ? (
                     <>
-                      {formatDateTime(d.lastRun.startedAt)} · {d.lastRun.mode} · {d.lastRun.status} ·{' '}
-                      {formatDuration(d.lastRun.startedAt, d.lastRun.finishedAt)}
+                      {formatDateTime(d.lastRun.startedAt)} · {d.lastRun.mode} ({d.lastRun.trigger}) ·{' '}
+                      {d.lastRun.status} · {formatDuration(d.lastRun.startedAt, d.lastRun.finishedAt)}
                       {d.lastRun.counts
                         ? ` · +${d.lastRun.counts.usersAdded} ~${d.lastRun.counts.usersUpdated} −${d.lastRun.counts.usersRemoved + d.lastRun.counts.usersDeactivated} users`
                         : ''}
