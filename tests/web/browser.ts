@@ -20,6 +20,9 @@ export const describeInBrowser: jest.Describe =
         return describe.skip;
       })();
 
+// A browser test drives several pages against a real server: generous, for a loaded CI machine.
+jest.setTimeout(120_000);
+
 /** Screenshots of every test and traces of failed ones (gitignored). */
 export const ARTIFACTS = join(__dirname, '..', '..', 'web-artifacts');
 
