@@ -41,6 +41,18 @@ const CASES: Record<string, { path: string; code: string }> = {
     path: 'src/sync/x.ts',
     code: "import type { Logger } from '../logging/logger';\nexport type L = Logger;\n",
   },
+  consoleToServer: {
+    path: 'web/src/pages/x.tsx',
+    code: "import { startServer } from '../../../src/server/server';\nexport const s = startServer;\n",
+  },
+  consoleToResolvers: {
+    path: 'web/src/x.ts',
+    code: "import type { GraphQLContext } from '../../resolvers/context';\nexport type C = GraphQLContext;\n",
+  },
+  consoleToReact: {
+    path: 'web/src/x.ts',
+    code: "import { useState } from 'react';\nexport const s = useState;\n",
+  },
   serverToStore: {
     path: 'src/server/x.ts',
     code: "import { openSqliteStore } from '../store/sqlite/sqlite-store';\nexport const s = openSqliteStore;\n",
@@ -89,6 +101,8 @@ describe('layering', () => {
     ['adminToServer', 'The administration services know the configuration'],
     ['serverToTests', 'Production code never imports tests'],
     ['providerToTests', 'Production code never imports tests'],
+    ['consoleToServer', 'The console is a GraphQL client like any other'],
+    ['consoleToResolvers', 'The console is a GraphQL client like any other'],
   ])('%s: a forbidden import fails', (name, reason) => {
     expect(restricted[name]).toEqual([expect.stringContaining(reason)]);
   });
@@ -96,5 +110,6 @@ describe('layering', () => {
   test('allowed imports pass', () => {
     expect(restricted['syncToLogging']).toEqual([]);
     expect(restricted['serverToStore']).toEqual([]);
+    expect(restricted['consoleToReact']).toEqual([]);
   });
 });
