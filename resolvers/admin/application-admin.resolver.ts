@@ -96,7 +96,7 @@ function applicationView(ctx: GraphQLContext, a: ConfiguredApplication): Applica
       applicationName: a.config.name,
       permission: 'Read Only',
       notes: [
-        'Jira, Confluence or Bitbucket: Administration → User management → User Directories → Add directory → Atlassian Crowd.',
+        'Jira: Administration → User management → User Directories; Confluence: General configuration → User directories; Bitbucket: Administration → Accounts → User directories. Then Add directory → Atlassian Crowd.',
         `Application password: the one set for "${a.config.name}" (shown once when it was generated).`,
         'Crowd permissions: Read Only (crowdgate refuses writes). Enable "Incremental synchronisation" so changes arrive as Crowd events.',
         `Allowed client addresses: ${a.config.allowedAddresses.map((c) => c.text).join(', ')} — the product's address must be among them.`,

@@ -38,7 +38,7 @@ export class DirectoryCountsType {
 
 @ObjectType('ConnectionInstructions', {
   description:
-    'What to enter in Jira, Confluence or Bitbucket: Administration → User management → User Directories → Add directory → Atlassian Crowd.',
+    'What to enter in Jira, Confluence or Bitbucket when adding an Atlassian Crowd user directory (each product names its User Directories page in `notes`).',
 })
 export class ConnectionInstructionsType {
   @Field(() => String, { description: 'Server URL (with the context path), as the products ask for it.' })

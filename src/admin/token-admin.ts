@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DirectoryError } from '../domain/errors';
+import { DirectoryError, isDirectoryError } from '../domain/errors';
 import { foldName } from '../domain/names';
 import type { AdminTokenRecord, TokenScope } from '../store/config-records';
 import type { Store } from '../store/store';
@@ -39,7 +39,14 @@ export async function createAdminToken(
         problems: [{ field: 'name', message: `taken by ${parts.runtime.fileLabel}` }],
       },
     );
-  const created = await issue(parts.store, { ...input, createdAt: now, setup: false });
+  const created = await issue(parts.store, { ...input, createdAt: now, setup: false }).catch((error: unknown) => {
+    // The store's unique name is the race-free check; the console shows it at the name field.
+    if (isDirectoryError(error) && error.code === 'CONFLICT')
+      throw new DirectoryError('CONFLICT', error.message, {
+        problems: [{ field: 'name', message: 'taken by another token' }],
+      });
+    throw error;
+  });
   await adoptTokens(parts);
   return created;
 }

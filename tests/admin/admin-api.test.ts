@@ -365,6 +365,8 @@ describe('administration API', () => {
     );
     const { token, adminToken } = created.data!.createAdminToken;
     expect(adminToken).toEqual({ name: 'dashboard', scope: 'READ' });
+    const again = await graphql('mutation { createAdminToken(name: "DASHBOARD", scope: ADMIN) { token } }');
+    expect(again.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
     expect(
       (await graphql<{ directories: unknown[] }>('{ directories { name } }', {}, token)).data!.directories.length,
     ).toBeGreaterThan(0);
