@@ -13,6 +13,8 @@ export interface CrowdApplication {
   readonly allowedAddresses: readonly Cidr[];
   /** Directory names in precedence order. */
   readonly directories: readonly string[];
+  /** false: disabled by an administrator; answered 403 as Crowd answers an inactive application. */
+  readonly active?: boolean;
 }
 
 /** The applications in effect now, by folded name; a new map with every configuration change. */
@@ -44,7 +46,8 @@ export interface AuthenticatedState {
  * Crowd application authentication (https://developer.atlassian.com/server/crowd/crowd-rest-resources/): HTTP Basic with the application name and
  * password. Unknown application or wrong password → 401 text/plain with `WWW-Authenticate` (not an
  * error entity). The application's address allow-list is checked after the application is found
- * and before its password, as Crowd's ClientValidationManager does → 403 text/plain.
+ * and before its password, as Crowd's ClientValidationManager does → 403 text/plain; so is a
+ * disabled application's (Crowd: an inactive application).
  *
  * Failed-login limit (`failures`): a credential already proven — the one this keep-alive
  * connection authenticated with, or one `knownGood` says verified before — is accepted without a
@@ -85,6 +88,13 @@ export function applicationAuth(options: ApplicationAuthOptions) {
     const application = credentials ? applications.get(foldName(credentials.name)) : undefined;
     // Unknown names are not counted: no password is checked, and names are no secret (403 tells them).
     if (!credentials || !application) return unauthorized(ctx);
+    // Crowd's client validation, in its order: an inactive application, then the address.
+    if (application.active === false) {
+      ctx.status = 403;
+      ctx.type = 'text/plain;charset=UTF-8';
+      ctx.body = `Application '${application.name}' is inactive`;
+      return;
+    }
     if (!addressAllowed(address, application.allowedAddresses)) {
       ctx.status = 403;
       ctx.type = 'text/plain;charset=UTF-8';

@@ -53,7 +53,11 @@ export class ConfigurationViews {
     const served = new Set(enabled.map((d) => foldName(d.name)));
     const applications = new Map<string, CrowdApplication>();
     for (const a of effective.applications) {
-      if (!a.enabled) continue;
+      // A disabled application stays known, so Crowd clients get Crowd's 403 for an inactive one.
+      if (!a.enabled) {
+        applications.set(foldName(a.config.name), { ...a.config, directories: [], active: false });
+        continue;
+      }
       const directories = a.config.directories.filter((name) => served.has(foldName(name)));
       applications.set(foldName(a.config.name), { ...a.config, directories });
     }

@@ -296,6 +296,21 @@ describe('administration API', () => {
     expect(stale.errors![0]!.extensions.code).toBe('CONFLICT');
     expect(stale.errors![0]!.message).toContain('version 2, not 1');
 
+    // Disabled: Crowd's 403 for an inactive application, whatever the password; enabled again: back.
+    const disable = (enabled: boolean, version: number) =>
+      graphql(
+        `mutation { updateApplication(name: "bitbucket", input: { name: "bitbucket", enabled: ${enabled} }, expectedVersion: ${version}) { application { version } } }`,
+      );
+    expect((await disable(false, 2)).errors).toBeUndefined();
+    const inactive = await crowd('/search?entity-type=user&max-results=1', 'bitbucket', 'a-chosen-password-42');
+    expect(inactive.status).toBe(403);
+    expect(await inactive.text()).toBe("Application 'bitbucket' is inactive");
+    expect((await crowd('/search?entity-type=user&max-results=1', 'bitbucket', 'wrong')).status).toBe(403);
+    expect((await disable(true, 3)).errors).toBeUndefined();
+    expect((await crowd('/search?entity-type=user&max-results=1', 'bitbucket', 'a-chosen-password-42')).status).toBe(
+      200,
+    );
+
     await graphql('mutation { deleteApplication(name: "bitbucket") }');
     expect((await crowd('/search?entity-type=user&max-results=1', 'bitbucket', 'a-chosen-password-42')).status).toBe(
       401,

@@ -183,7 +183,7 @@ describeInBrowser('console: Crowd applications', () => {
       // Disable and enable again.
       await page.getByRole('button', { name: 'Disable application' }).click();
       await page.getByRole('button', { name: 'Enable application' }).waitFor();
-      expect(await crowdSearch(server, 'bitbucket', 'bitbucket-password-1')).toBe(401);
+      expect(await crowdSearch(server, 'bitbucket', 'bitbucket-password-1')).toBe(403); // Crowd: inactive application
       await page.getByRole('button', { name: 'Enable application' }).click();
       await page.getByRole('button', { name: 'Disable application' }).waitFor();
       expect(await crowdSearch(server, 'bitbucket', 'bitbucket-password-1')).toBe(200);

@@ -308,7 +308,7 @@ function ApplicationActions({
           <h3>{application.enabled ? 'Disable' : 'Enable'}</h3>
           <p className="hint">
             {application.enabled
-              ? "A disabled application keeps its settings, but it cannot log in (its calls are refused as an unknown application's) until enabled again."
+              ? 'A disabled application keeps its settings, but it cannot log in (its calls are answered 403, as Crowd answers an inactive application) until enabled again.'
               : 'Enabled again, it may log in with its password from its allowed addresses.'}
           </p>
           <Button writes busy={toggle.busy} onClick={() => void toggle.run()}>
