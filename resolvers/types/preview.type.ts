@@ -5,6 +5,11 @@ import { NameCollision, SyncCounts, SyncDetails } from './sync.type';
 export class PreviewUserType {
   @Field(() => String) externalId!: string;
   @Field(() => String, { description: 'The Crowd username after projection and collisions.' }) name!: string;
+  @Field(() => String, {
+    description:
+      'The provider value the username was projected from (username.source: login, email or an attribute), before stripDomain, replace and lowercase.',
+  })
+  usernameSource!: string;
   @Field(() => String) displayName!: string;
   @Field(() => String) email!: string;
   @Field(() => Boolean) active!: boolean;

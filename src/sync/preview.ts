@@ -5,11 +5,18 @@ import { derive, type DeriveSettings } from './derive';
 import { readMirror, type ReadProgress } from './mirror-reader';
 import type { DirectoryPicture } from './picture';
 import { planChanges, type Plan } from './plan';
+import { usernameSourceValue } from './username';
 
 export interface PreviewUser {
   readonly externalId: string;
   /** The Crowd username after projection and collisions. */
   readonly name: string;
+  /**
+   * The provider value the username was projected from (`username.source`: the login, the email
+   * or an attribute), before stripDomain, replace and lowercase: the "before" of the console's
+   * username tester.
+   */
+  readonly usernameSource: string;
   readonly displayName: string;
   readonly email: string;
   readonly active: boolean;
@@ -75,6 +82,7 @@ export async function previewDirectory(
   const sampleUsers = firstByName([...picture.users.values()], options.sample).map((u) => ({
     externalId: u.externalId,
     name: u.name,
+    usernameSource: usernameSourceValue(mirror.users.get(u.externalId)!, settings.username.source),
     displayName: u.displayName,
     email: u.email,
     active: u.active,

@@ -7,7 +7,7 @@ import type { ProviderUser } from '../providers/provider';
  * transforms. Returns '' when the source value is missing; the engine reports such users.
  */
 export function projectUsername(user: ProviderUser, settings: SyncSettings['username']): string {
-  let name = sourceValue(user, settings.source);
+  let name = usernameSourceValue(user, settings.source);
   if (settings.stripDomain) {
     const at = name.lastIndexOf('@');
     if (at > 0) name = name.slice(0, at);
@@ -18,7 +18,8 @@ export function projectUsername(user: ProviderUser, settings: SyncSettings['user
   return name.trim();
 }
 
-function sourceValue(user: ProviderUser, source: string): string {
+/** The raw provider value a username is projected from ('' when the user has none). */
+export function usernameSourceValue(user: ProviderUser, source: string): string {
   if (source === 'login') return user.login;
   if (source === 'email') return user.email;
   return (Object.hasOwn(user.attributes, source) ? user.attributes[source] : undefined) ?? '';

@@ -13,8 +13,10 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     setTimeout(() => setCopied(null), 2000);
   };
   return (
-    <button type="button" className="button copy" onClick={() => void copy()} aria-label={`Copy ${label}`}>
+    // The accessible name starts with the visible text (WCAG 2.5.3 "label in name"), whatever it says now.
+    <button type="button" className="button copy" onClick={() => void copy()}>
       {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Select and copy' : 'Copy'}
+      <span className="visually-hidden"> {label}</span>
       <span className="visually-hidden" aria-live="polite">
         {copied === 'yes' ? `${label} copied` : ''}
       </span>
