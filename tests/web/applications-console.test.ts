@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { hashPassword } from '../../src/security/password-hash';
-import { describeInBrowser, inContext, launchChromium, seriousViolations } from './browser';
+import { describeInBrowser, inContext, launchChromium, saveScreenshot, seriousViolations } from './browser';
 import { signIn, startConsoleCrowdgate, type ConsoleCrowdgate } from './console-server';
 
 /** The Crowd API as Jira calls it: Basic auth with the application's name and password. */
@@ -74,6 +74,7 @@ describeInBrowser('console: Crowd applications', () => {
       expect(steps).toMatch(/Read only/i);
       expect(steps).toMatch(/incremental synchronisation/i);
       await panel.getByRole('button', { name: 'Copy Server URL' }).waitFor();
+      await saveScreenshot(page, 'application-connect-jira');
       // The product switcher works with the keyboard (arrows move between the tabs).
       await created.getByRole('tab', { name: 'Jira' }).focus();
       await page.keyboard.press('ArrowRight');

@@ -84,6 +84,13 @@ export async function inContext(
 /** WCAG 2.1 A and AA, and axe's best practices. */
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
+/** A screenshot of the page as it is now, beside the end-of-test ones (`web-artifacts/screenshots/<name>.png`). */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+  const file = name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
+  await page.screenshot({ path: join(ARTIFACTS, 'screenshots', `${file}.png`), fullPage: true });
+}
+
 export interface AccessibilityViolation {
   readonly id: string;
   readonly impact: string;

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { seriousViolations } from './browser';
+import { seriousViolations, saveScreenshot } from './browser';
 
 /** Shared steps of the wizard tests (tests/web/wizard-*.test.ts). */
 
@@ -44,7 +44,9 @@ export async function waitForTrue(page: Page, expression: string, timeout = 20_0
   throw new Error(`still false after ${timeout} ms: ${expression}`);
 }
 
+/** No serious or critical axe violation on this wizard screen; its screenshot is kept as `wizard-<where>.png`. */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
+  await saveScreenshot(page, `wizard ${where}`);
   const violations = await seriousViolations(page);
   expect({ where, violations }).toEqual({ where, violations: [] });
 }
