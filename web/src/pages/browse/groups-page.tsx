@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../ui/notice';
 import { useQuery } from '../../ui/use-query';
 import { PAGE_SIZE, searchFilter, useServedDirectories } from './browse-data';
 import { Pager, useCursorPages } from './cursor-pager';
+import { ResultCount } from './result-count';
 import { SearchToolbar } from './search-toolbar';
 import { useAddressState } from './url-state';
 import './browse.css';
@@ -79,15 +80,7 @@ export function GroupsPage() {
       </SearchToolbar>
       <ErrorNotice error={directories.error} all />
       <ErrorNotice error={groups.error} all />
-      <p className="browse-count" role="status" aria-live="polite">
-        {connection
-          ? `${connection.totalCount.toLocaleString('en')} ${connection.totalCount === 1 ? 'group' : 'groups'}${
-              state.q.trim() ? ` matching “${state.q.trim()}”` : ''
-            }`
-          : groups.error
-            ? ''
-            : 'Loading…'}
-      </p>
+      <ResultCount total={connection?.totalCount} noun="group" term={state.q} failed={Boolean(groups.error)} />
       {connection && connection.nodes.length > 0 ? (
         <div className="table-scroll">
           <table aria-busy={groups.loading || undefined} className="browse-table">
