@@ -27,6 +27,8 @@ export interface GraphQLContext {
   readonly admin?: AdminServices;
   /** Who is calling /graphql: the token's scope and the client address (audit log). */
   readonly caller?: Caller;
+  /** The HTTP request's id (X-Request-Id): the correlation id of its internal errors. */
+  readonly requestId?: string;
 }
 
 /** What the administration resolvers work on. */

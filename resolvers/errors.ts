@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -30,15 +31,18 @@ const GRAPHQL_ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
 
 type ErrorLogger = (correlationId: string, error: unknown) => void;
 
+/** Masked errors of an answer being formatted → what was thrown, until `correlationPlugin` logs them. */
+const maskedErrors = new WeakMap<GraphQLFormattedError, unknown>();
+
 /**
  * Apollo `formatError`: DirectoryErrors keep their message and get their code; GraphQL's own
  * errors (syntax, validation, bad variables, limits) pass through. Every answer that would say
  * INTERNAL_SERVER_ERROR — a DirectoryError INTERNAL, anything unknown a resolver threw, and
  * errors raised outside resolvers (while coercing variables, serialising a value, in a plugin,
- * a stack overflow) — is masked and logged with a correlation id that the answer carries, so no
- * stack trace or secret leaks and every such answer can be found in the log.
+ * a stack overflow) — is masked, so no stack trace or secret leaks; `correlationPlugin` then
+ * logs it under the request's id, which the answer carries as its correlation id.
  */
-export function createErrorFormatter(log: ErrorLogger) {
+export function createErrorFormatter() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const directoryError = directoryErrorIn(original);
@@ -64,14 +68,47 @@ export function createErrorFormatter(log: ErrorLogger) {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    const correlationId = randomUUID();
-    log(correlationId, original instanceof GraphQLError && original.originalError ? original.originalError : original);
-    return {
-      message: `Internal server error (correlation id ${correlationId})`,
+    const masked: GraphQLFormattedError = {
+      message: 'Internal server error',
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
+    maskedErrors.set(
+      masked,
+      original instanceof GraphQLError && original.originalError ? original.originalError : original,
+    );
+    return masked;
+  };
+}
+
+/**
+ * Apollo plugin: each masked error of an answer gets the request's id (`GraphQLContext.requestId`,
+ * the `X-Request-Id` header) as its correlation id, in its message and `extensions.correlationId`,
+ * and is logged under it. Errors Apollo formats before a request starts (a context that cannot be
+ * made) never reach here: crowdgate's context function does not fail.
+ */
+export function correlationPlugin(log: ErrorLogger): ApolloServerPlugin<{ readonly requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (!result.errors?.some((error) => maskedErrors.has(error))) return;
+          const correlationId = contextValue.requestId ?? randomUUID();
+          result.errors = result.errors.map((error) => {
+            if (!maskedErrors.has(error)) return error;
+            log(correlationId, maskedErrors.get(error));
+            return {
+              ...error,
+              message: `Internal server error (correlation id ${correlationId})`,
+              extensions: { ...error.extensions, correlationId },
+            };
+          });
+        },
+      };
+    },
   };
 }
 

@@ -33,7 +33,15 @@ export interface ApplicationAuthOptions {
   readonly knownGood?: (password: string, hash: string) => boolean;
   /** Failed application logins per client address (src/security/application-login-limit.ts); none when absent. */
   readonly failures?: ApplicationLoginLimit;
+  /**
+   * Told of every refused application (metrics): its configured name, or "(unknown)" for a name
+   * that is not configured or no readable credentials (so the label set stays bounded).
+   */
+  readonly onRefused?: (application: string, reason: 'credentials' | 'inactive' | 'address' | 'over-limit') => void;
 }
+
+/** The application label of a refusal whose name is not a configured application's. */
+export const UNKNOWN_APPLICATION = '(unknown)';
 
 /** State the authentication middleware leaves for the routes. */
 export interface AuthenticatedState {
@@ -86,16 +94,22 @@ export function applicationAuth(options: ApplicationAuthOptions) {
     const credentials = parseBasic(header);
     const applications = options.applications();
     const application = credentials ? applications.get(foldName(credentials.name)) : undefined;
+    const refused = options.onRefused ?? (() => {});
     // Unknown names are not counted: no password is checked, and names are no secret (403 tells them).
-    if (!credentials || !application) return unauthorized(ctx);
+    if (!credentials || !application) {
+      refused(UNKNOWN_APPLICATION, 'credentials');
+      return unauthorized(ctx);
+    }
     // Crowd's client validation, in its order: an inactive application, then the address.
     if (application.active === false) {
+      refused(application.name, 'inactive');
       ctx.status = 403;
       ctx.type = 'text/plain;charset=UTF-8';
       ctx.body = `Application '${application.name}' is inactive`;
       return;
     }
     if (!addressAllowed(address, application.allowedAddresses)) {
+      refused(application.name, 'address');
       ctx.status = 403;
       ctx.type = 'text/plain;charset=UTF-8';
       ctx.body = `Client with address '${address}' is forbidden from making requests to application '${application.name}'`;
@@ -109,7 +123,10 @@ export function applicationAuth(options: ApplicationAuthOptions) {
       if (check === undefined) {
         // Reserved before the slow check: a concurrent burst cannot pass the budget. Over it → 401, unchecked.
         const attempt = options.failures?.reserve(address);
-        if (options.failures && !attempt) return unauthorized(ctx);
+        if (options.failures && !attempt) {
+          refused(application.name, 'over-limit');
+          return unauthorized(ctx);
+        }
         const started: Promise<boolean> = options.verifyPassword(credentials.password, application.passwordHash).then(
           (ok) => {
             if (ok) attempt?.succeed();
@@ -126,7 +143,10 @@ export function applicationAuth(options: ApplicationAuthOptions) {
         });
         running.set(key, check);
       }
-      if (!(await check)) return unauthorized(ctx);
+      if (!(await check)) {
+        refused(application.name, 'credentials');
+        return unauthorized(ctx);
+      }
     }
     verified.remember(ctx.req.socket, header, address, application, applications);
     (ctx.state as AuthenticatedState).application = application;

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
-import { randomUUID } from 'node:crypto';
 import { DirectoryError, isDirectoryError } from '../../src/domain/errors';
+import { requestIdOf } from '../../src/http/request-id';
 import { LoginLimits } from '../../src/security/login-limits';
 import { applicationAuth, type ApplicationAuthOptions, type AuthenticatedState } from './application-auth';
 import { readBody, type RequestBody } from './body';
@@ -126,7 +126,7 @@ export function crowdFacade(options: CrowdFacadeOptions): Middleware {
         // Headers are gone by then: the failure is logged with a correlation id, the answer cut.
         if (reply.body !== undefined && typeof reply.body !== 'string') {
           reply.body.once('error', (error) => {
-            options.logError(randomUUID(), error);
+            options.logError(requestIdOf(ctx), error);
             ctx.res.destroy();
           });
         }
@@ -218,7 +218,7 @@ function crowdEnvelope(crowdVersion: string, logError: (correlationId: string, e
       // provider outage — is logged with a correlation id that the answer carries. INTERNAL
       // details stay in the log; other 5xx messages are ours and are kept.
       if (status >= 500) {
-        const correlationId = randomUUID();
+        const correlationId = requestIdOf(ctx);
         logError(correlationId, error);
         const masked = !isDirectoryError(error) || error.code === 'INTERNAL';
         message = masked

@@ -7,7 +7,7 @@ import type { Directory } from '../../src/domain/directory';
 import { DirectoryError } from '../../src/domain/errors';
 import { foldName } from '../../src/domain/names';
 import type { SyncRun } from '../../src/store/sync-records';
-import type { RunReport } from '../../src/sync/engine';
+import { readDirectoryAlerts } from '../../src/sync/directory-alerts';
 import { UNKNOWN_HEALTH, type DirectoryHealth } from '../../src/sync/control';
 import { adminOf, type AdminServices, type GraphQLContext } from '../context';
 import { directoryInputToConfig, DirectoryInput } from '../inputs/directory.input';
@@ -219,28 +219,13 @@ export class DirectoryAdminResolver {
 
   @FieldResolver(() => [String], {
     description:
-      'What needs attention: the provider cannot open, the last run failed, waits for approval or was throttled, the background connection test fails or warns (a missing permission, a client secret that expires within 30 days).',
+      'What needs attention (the same list as the crowdgate_directory_alerts metric and the daily log line): the provider cannot open, the last run failed or waits for approval, no successful run for 3× the schedule interval, throttling in 2 of the last 5 runs, the background connection test fails or warns (a missing permission, a credential that expires within 30 days). Empty for a disabled directory.',
   })
   async warnings(@Root() row: Directory, @Ctx() ctx: GraphQLContext): Promise<string[]> {
-    const warnings: string[] = [];
-    const health = await healthOf(ctx, row);
-    if (health.openFailure) warnings.push(`The provider could not be opened: ${health.openFailure}`);
-    const [last] = await ctx.store.listRuns({ directoryId: row.id, limit: 1 });
-    if (last?.status === 'failed') warnings.push(`The last run (${last.id}) failed: ${last.error ?? 'unknown error'}`);
-    if (last?.status === 'awaiting-approval') warnings.push(`Run ${last.id} waits for an administrator's approval`);
-    const throttled = (last?.report as RunReport | null)?.throttled ?? 0;
-    if (throttled > 0)
-      warnings.push(
-        `The last run (${last!.id}) was throttled: the provider refused ${throttled} requests for its rate limits (crowdgate waited and retried; nothing was lost). If it happens every run, lower crowdgate's pace or find what else spends the quota.`,
-      );
-    for (const finding of health.access?.report.findings ?? []) {
-      if (finding.severity === 'INFO') continue;
-      const when = health.access!.at.toISOString();
-      warnings.push(
-        `Connection test (${when}) ${finding.severity === 'ERROR' ? 'failing' : 'warns'}: ${finding.message}${finding.fix ? ` — ${finding.fix}` : ''}`,
-      );
-    }
-    return warnings;
+    const configured = configuredOf(ctx, row);
+    if (!configured?.enabled) return [];
+    const alerts = await readDirectoryAlerts(ctx.store, row.id, configured.config.schedule, await healthOf(ctx, row));
+    return alerts.map((alert) => alert.message);
   }
 }
 

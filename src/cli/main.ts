@@ -4,10 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCrowdgateSchema, printCrowdgateSchema } from '../../resolvers/schema';
-import { isDirectoryError } from '../domain/errors';
+import { DirectoryError, isDirectoryError } from '../domain/errors';
 import { packageRoot } from '../paths';
 import { tuneHeapGrowth } from '../server/heap-tuning';
+import { backupCommand } from './backup';
 import { hashPasswordCommand } from './hash-password';
+import { restoreCommand } from './restore';
 import { rotateSecretKeyCommand } from './rotate-secret-key';
 import { serve } from './serve';
 import { syncCommand } from './sync';
@@ -17,8 +19,10 @@ const HELP = `crowdgate — an Atlassian Crowd server and GraphQL API over your 
 
 Usage:
   crowdgate serve [--config FILE] [--demo] [--host H] [--port N] [--data DIR] [--workers N]
+                  [--log-level debug|info|warn|error]
       Serve the Crowd REST API (/rest/usermanagement/1) and GraphQL (/graphql).
       --workers N serves from N processes (server.workers; default 1).
+      --log-level wins over CROWDGATE_LOG_LEVEL and logLevel (default info).
       --demo serves the embedded demo (SQLite under ./data, 127.0.0.1:8095,
       application demo/demo, GraphQL token demo).
   crowdgate sync [--config FILE | --demo] [--directory NAME] [--full] [--dry-run] [--approve]
@@ -38,6 +42,15 @@ Usage:
       Re-wrap the stored secrets under a new master key (the key file is
       replaced; with CROWDGATE_SECRET_KEY, give the new key in
       CROWDGATE_NEW_SECRET_KEY). Run it with crowdgate stopped.
+  crowdgate backup --out FILE [--config FILE | --data DIR]
+      Copy the store to FILE while crowdgate keeps serving and syncing: one
+      consistent state, checked before it is renamed to FILE. The secret key
+      file (or CROWDGATE_SECRET_KEY) is not in it: keep a copy with it.
+  crowdgate restore FILE [--config FILE | --data DIR] [--ignore-secret-key]
+      Replace the store with a backup, after checking it (a sound crowdgate
+      store, not newer than this release, sealed with the secret key here).
+      Run it with crowdgate stopped. The current store is kept beside it as
+      crowdgate.sqlite.before-restore-<UTC time>.
   crowdgate hash-password
       Read a password on standard input; print its stored form for
       applications[].passwordHash.
@@ -71,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
           port: { type: 'string' },
           data: { type: 'string' },
           workers: { type: 'string' },
+          'log-level': { type: 'string' },
         },
         strict: true,
       });
@@ -101,6 +115,25 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       });
       return rotateSecretKeyCommand(values, process.stdout);
+    }
+    case 'backup': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { out: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } },
+        strict: true,
+      });
+      return backupCommand(values, process.stdout, process.stderr);
+    }
+    case 'restore': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { config: { type: 'string' }, data: { type: 'string' }, 'ignore-secret-key': { type: 'boolean' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.length > 1)
+        throw new DirectoryError('CONFIGURATION', `restore takes one backup FILE, not ${positionals.length}`);
+      return restoreCommand(positionals[0], values, process.stdout, process.stderr);
     }
     case 'test-connection': {
       const { values } = parseArgs({
@@ -157,6 +190,10 @@ main(process.argv.slice(2)).then(
     if (isDirectoryError(error) && ['CONFIGURATION', 'INVALID_ARGUMENT', 'DIRECTORY_NOT_FOUND'].includes(error.code)) {
       process.stderr.write(`crowdgate: ${error.message}\n`);
       process.exitCode = 2;
+    } else if (isDirectoryError(error) && error.code === 'CONFLICT') {
+      // Another process is in the way (a restore in progress, a concurrent change): its message says what to do.
+      process.stderr.write(`crowdgate: ${error.message}\n`);
+      process.exitCode = 1;
     } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`crowdgate: ${error.message}\n\n${HELP}`);
       process.exitCode = 2;

@@ -3,9 +3,10 @@ import { loadConfigFile } from '../config/load';
 import { configSchema, type Config } from '../config/schema';
 import * as path from 'node:path';
 import { DirectoryError } from '../domain/errors';
+import { readTlsMaterial } from '../http/tls';
 import { startCrowdgate } from '../server/bootstrap';
 import { startCrowdgateCluster } from '../server/cluster/primary';
-import { createLogger, logLevelFromEnv } from '../logging/logger';
+import { createLogger, logLevelFromEnv, parseLogLevel } from '../logging/logger';
 
 /** Where a first start without --config keeps its data (the store and the secret key). */
 const DEFAULT_DATA_DIR = './data';
@@ -17,13 +18,19 @@ export interface ServeOptions {
   port?: string;
   data?: string;
   workers?: string;
+  'log-level'?: string;
 }
 
-/** `crowdgate serve`: runs until SIGINT or SIGTERM. */
+/** `crowdgate serve`: runs until SIGINT or SIGTERM; SIGHUP reloads the `server.tls` files. */
 export async function serve(options: ServeOptions, out: NodeJS.WritableStream): Promise<void> {
-  // First: a wrong CROWDGATE_LOG_LEVEL is a configuration error before anything starts.
-  const logger = createLogger(undefined, logLevelFromEnv());
-  const config = await resolveConfig(options);
+  // First: a wrong --log-level or CROWDGATE_LOG_LEVEL is a configuration error before anything starts.
+  const chosenLevel = options['log-level'] ? parseLogLevel('--log-level', options['log-level']) : logLevelFromEnv();
+  const resolved = await resolveConfig(options);
+  // Unusable TLS files are a configuration error before the store is opened or anything synchronised.
+  if (resolved.server.tls) await readTlsMaterial(resolved.server.tls);
+  // Serving workers get the level in their configuration.
+  const config = { ...resolved, logLevel: chosenLevel ?? resolved.logLevel ?? 'info' };
+  const logger = createLogger(undefined, config.logLevel);
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -35,8 +42,21 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
       : await startCrowdgate(config, logger, source);
   const url = 'server' in crowdgate ? crowdgate.server.url : crowdgate.url;
   out.write(banner(config, url, Boolean(options.demo), crowdgate.setupToken));
+  // `kill -HUP` re-reads the TLS files (src/http/tls.ts); without server.tls, SIGHUP ends the process as before.
+  const reloadTls = () => void crowdgate.reloadTls();
+  if (config.server.tls) process.on('SIGHUP', reloadTls);
+  // `kill -USR2` replaces the serving workers one by one (an upgrade without refusing a connection).
+  const restart = () => {
+    if ('restartWorkers' in crowdgate) void crowdgate.restartWorkers();
+    else logger.warn('SIGUSR2 replaces serving workers; this crowdgate serves from one process (server.workers: 1)');
+  };
+  process.on('SIGUSR2', restart);
   await stopped;
+  logger.info('stopping: draining requests, abandoning runs that are still reading');
   await crowdgate.stop();
+  logger.info('stopped');
+  process.off('SIGHUP', reloadTls);
+  process.off('SIGUSR2', restart);
 }
 
 async function resolveConfig(options: ServeOptions): Promise<Config> {

@@ -4,11 +4,11 @@ import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { DirectoryError } from '../domain/errors';
 import { interpolateEnv, type ConfigPath, type ConfigProblem, type Env } from './interpolate';
-import { configSchema, type Config } from './schema';
+import { configSchema, type Config, type TlsConfig } from './schema';
 
 /**
- * Read, parse, interpolate and validate a configuration file. The returned `dataDir` is absolute
- * (a relative one is resolved against the directory containing `file`).
+ * Read, parse, interpolate and validate a configuration file. The returned `dataDir` and
+ * `server.tls` files are absolute (relative ones are resolved against the directory containing `file`).
  *
  * Every failure throws `DirectoryError('CONFIGURATION', message)`; the message has one line per
  * problem, each starting with `file` as given and then either `line:column` (YAML syntax) or the
@@ -24,12 +24,29 @@ export async function loadConfigFile(file: string, env: Env = process.env): Prom
     });
   }
   const config = parseConfig(text, file, env);
-  return { ...config, dataDir: path.resolve(path.dirname(path.resolve(file)), config.dataDir) };
+  const base = path.dirname(path.resolve(file));
+  const { tls } = config.server;
+  return {
+    ...config,
+    dataDir: path.resolve(base, config.dataDir),
+    ...(tls ? { server: { ...config.server, tls: resolveTlsFiles(tls, base) } } : {}),
+  };
+}
+
+/** The `server.tls` files, relative ones resolved against `base` (like `dataDir`). */
+function resolveTlsFiles(tls: TlsConfig, base: string): TlsConfig {
+  const at = (file: string) => path.resolve(base, file);
+  return {
+    certFile: at(tls.certFile),
+    keyFile: at(tls.keyFile),
+    ...(tls.caFile !== undefined ? { caFile: at(tls.caFile) } : {}),
+    ...(tls.passphraseFile !== undefined ? { passphraseFile: at(tls.passphraseFile) } : {}),
+  };
 }
 
 /**
  * Parse configuration text; `fileLabel` prefixes every problem line. Same errors as
- * `loadConfigFile`, but `dataDir` is returned exactly as written (possibly relative).
+ * `loadConfigFile`, but `dataDir` and the `server.tls` files are returned exactly as written (possibly relative).
  */
 export function parseConfig(text: string, fileLabel: string, env: Env = process.env): Config {
   const raw = parseYaml(text, fileLabel);

@@ -3,6 +3,7 @@ import { foldName } from '../domain/names';
 import { DEFAULT_SERVER_LIMITS } from '../http/server-limits';
 import { parseCidr, type Cidr } from '../security/cidr';
 import { isPasswordHash } from '../security/password-hash';
+import { LOG_LEVELS } from '../logging/logger';
 import { syncSettingsShape, type SyncSettings } from './sync-schema';
 
 /**
@@ -17,7 +18,8 @@ import { syncSettingsShape, type SyncSettings } from './sync-schema';
  *  - CIDR lists are parsed into `Cidr` objects (see security/cidr.ts).
  *  - Application directory references are matched case-insensitively and rewritten to the
  *    directory's configured spelling, so `applications[].directories` can be compared with `===`.
- *  - `dataDir` is returned as written; `loadConfigFile` resolves it against the file's directory.
+ *  - `dataDir` and the `server.tls` files are returned as written; `loadConfigFile` resolves them
+ *    against the file's directory.
  */
 
 export const PROVIDER_KINDS = ['entra', 'google', 'okta', 'demo'] as const;
@@ -52,6 +54,27 @@ const cidr = z.string().transform((text, ctx): Cidr => {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
   }
+});
+
+const filePath = z.string().min(1, 'must not be empty');
+
+/**
+ * `server.tls`: serve HTTPS directly (src/http/tls.ts). PEM files, read at start and again on
+ * SIGHUP; paths are returned as written and `loadConfigFile` resolves them against the
+ * configuration file's directory.
+ */
+const tlsSchema = z.strictObject({
+  /** The server certificate (PEM); intermediates may follow it in the same file (a `fullchain.pem`). */
+  certFile: filePath,
+  /** Its private key (PEM: PKCS#8, PKCS#1 or SEC1); encrypted only together with `passphraseFile`. */
+  keyFile: filePath,
+  /**
+   * Intermediate CA certificates (PEM), sent to clients after the server certificate (a `chain.pem`).
+   * Not a client-certificate CA: crowdgate authenticates applications by name, password and address.
+   */
+  caFile: filePath.optional(),
+  /** A file holding the passphrase of an encrypted `keyFile` (one line; a trailing newline is ignored). */
+  passphraseFile: filePath.optional(),
 });
 
 const serverSchema = z
@@ -93,6 +116,13 @@ const serverSchema = z
     maxConnectionsPerAddress: integer(0, 1_000_000).optional(),
     /** Request line plus headers, bytes (default 65536; Node's is 16384). */
     maxHeaderBytes: integer(16_384, 1_048_576).optional(),
+    /**
+     * On SIGTERM, requests in progress get this long to finish (default 20 s: within systemd's 90 s
+     * and Kubernetes' 30 s before they kill); then the remaining connections are closed.
+     */
+    shutdownGraceSeconds: integer(0, 3_600).optional(),
+    /** HTTPS instead of HTTP (TLS 1.2 and 1.3); absent = plain HTTP (e.g. behind a TLS-terminating proxy). */
+    tls: tlsSchema.optional(),
   })
   .superRefine((server, ctx) => {
     // Node refuses a headers timeout longer than the request timeout; defaults count.
@@ -120,6 +150,32 @@ const graphqlLimitsSchema = z.strictObject({
   maxAnswerEntries: integer(1, 100_000_000).optional(),
   maxAnswerBytes: integer(1_024, 1_073_741_824).optional(),
 });
+
+/**
+ * `GET /metrics` (Prometheus): answered to a scraper that shows the bearer `token`, or whose
+ * address is in `allowedAddresses` (the socket's, or X-Forwarded-For from `trustedProxies`).
+ * Default: loopback only, no token. `enabled: false` answers 404 and records nothing.
+ */
+export const metricsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  token: z
+    .string()
+    .min(MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`)
+    .regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces (it is sent as a bearer token)')
+    .optional(),
+  allowedAddresses: z.array(cidr).default(() => [parseCidr('127.0.0.1/32'), parseCidr('::1/128')]),
+});
+export type MetricsConfig = z.output<typeof metricsSchema>;
+
+/**
+ * `GET /readyz`: ready when the store answers and every enabled directory has a successful run
+ * younger than `maxSyncAgeSeconds` (default 24 hours: a day without one successful run is an
+ * outage of the provider or of crowdgate, not a slow schedule).
+ */
+export const readinessSchema = z.strictObject({
+  maxSyncAgeSeconds: integer(60, 365 * 24 * 3600).default(24 * 3600),
+});
+export type ReadinessConfig = z.output<typeof readinessSchema>;
 
 const adminTokenSchema = z.strictObject({
   name: configName,
@@ -237,6 +293,12 @@ export const configSchema = z
     applications: z.array(applicationSchema).default([]),
     /** Peers whose X-Forwarded-For header is believed. */
     trustedProxies: z.array(cidr).default([]),
+    /** debug | info | warn | error; `--log-level` and CROWDGATE_LOG_LEVEL win over it. Absent: info. */
+    logLevel: z.enum(LOG_LEVELS).optional(),
+    /** Who may read `GET /metrics`; absent: the defaults of metricsSchema (loopback only). */
+    metrics: metricsSchema.optional(),
+    /** When `GET /readyz` says ready; absent: the defaults of readinessSchema. */
+    readiness: readinessSchema.optional(),
   })
   .superRefine((config, ctx) => {
     uniqueNames(ctx, 'directories', 'directory', config.directories);
@@ -312,6 +374,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 /** A validated configuration, defaults filled in. */
 export type Config = z.output<typeof configSchema>;
 export type ServerConfig = Config['server'];
+export type TlsConfig = NonNullable<ServerConfig['tls']>;
 export type AdminTokenConfig = Config['adminTokens'][number];
 export type ApplicationConfig = Config['applications'][number];
 

@@ -45,6 +45,48 @@ export interface DirectoryProvider {
    * Okta 429s), counted since the provider opened; the engine reports a run's share. Optional.
    */
   throttledAnswers?(): number;
+  /** Cumulative request statistics of this provider (for metrics, read at scrape time). Optional. */
+  stats?(): ProviderStats;
+}
+
+/**
+ * Cumulative counts since the provider opened (never reset; a reopened provider starts at 0,
+ * which Prometheus reads as a counter reset). They cover every request the provider sends for its
+ * directory — listings, change feeds, connection tests — except password checks (Entra ROPC, Okta
+ * `/api/v1/authn`): those are end users' logins, not directory reads.
+ */
+export interface ProviderStats {
+  /**
+   * HTTP requests sent, each try on its own: to the provider's API (a Graph `$batch` is one
+   * request) and to its token endpoint (Entra: everything the identity library sends to the
+   * authority host, metadata included).
+   */
+  readonly requests: number;
+  /**
+   * Tries repeated after a throttling answer, a transient failure (5xx, no answer, timeout) or a
+   * refused token — the request sent again, or (Entra) a `$batch` item submitted again.
+   */
+  readonly retries: number;
+  /**
+   * Answers refusing for rate limits, each one counted (also the last one of a request that gives
+   * up): 429; Google's 403 rateLimitExceeded / userRateLimitExceeded / quotaExceeded; Entra `$batch`
+   * items answered 429.
+   */
+  readonly throttled: number;
+  /**
+   * API calls whose caller got a failure, once per call after its retries: no answer, an error
+   * answer (still throttled or 5xx when the retries ran out, 401 after a new token, any other
+   * 4xx — also one the connector expects, like the 404 of a group deleted mid-listing), or no
+   * token to send it with. Entra: also `$batch` items whose final answer is an error.
+   */
+  readonly errors: number;
+  /**
+   * Seconds callers were held back by the connector's pacing (token bucket, Okta's per-bucket
+   * windows) and by the pauses after throttling answers (Retry-After, Google's backoff); summed
+   * over callers (two callers held 1 s at once add 2 s). Not network time, not the concurrency
+   * limit's queue, not the backoff after transient failures.
+   */
+  readonly rateLimitWaitSeconds: number;
 }
 
 export interface ProviderUser {

@@ -3,6 +3,13 @@ import { buildCrowdgateSchema } from '../../resolvers/schema';
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { Config } from '../config/schema';
 import { openSqliteStore } from '../store/open';
+import { holdStore } from '../store/sqlite/store-hold';
+import type { Registry } from 'prom-client';
+import { EngineMetrics } from '../metrics/engine-metrics';
+import { processRegistry } from '../metrics/registry';
+import { serverMetrics } from '../metrics/server-metrics';
+import { allDirectoryAlerts, reportAlertsDaily } from './alert-report';
+import { engineMetricSources } from './engine-metric-sources';
 import type { Store } from '../store/store';
 import { localControl } from '../sync/control';
 import { SyncEngine } from '../sync/engine';
@@ -12,6 +19,7 @@ import { issueSetupToken } from '../admin/token-admin';
 import { DirectorySupervisor } from './directory-supervisor';
 import { openRuntimeConfiguration } from './open-runtime';
 import { startServer, type RunningServer } from './server';
+import type { TlsReload } from '../http/tls';
 
 export interface Crowdgate {
   readonly server: RunningServer;
@@ -19,6 +27,8 @@ export interface Crowdgate {
   readonly runtime: RuntimeConfiguration;
   /** See RunningEngine.setupToken. */
   readonly setupToken: string | undefined;
+  /** Re-reads the `server.tls` files (SIGHUP): RunningServer.reloadTls. */
+  reloadTls(): Promise<TlsReload>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +49,12 @@ export interface OpenEngine {
   readonly firstRuns: ReadonlyMap<string, Promise<unknown>>;
   /** Directories that had no run before this start. */
   readonly neverSynced: ReadonlySet<string>;
-  /** Stops the schedule and the configuration's polling, waits for runs, closes the providers and the store. */
+  /** This process's metrics registry, with the engine's metrics (EngineMetrics); absent with `metrics: false`. */
+  readonly registry?: Registry;
+  /**
+   * Stops the schedule and the configuration's polling, abandons the runs still reading (recorded
+   * as failed, nothing applied) and lets one applying finish, closes the providers and the store.
+   */
   close(): Promise<void>;
 }
 
@@ -53,9 +68,18 @@ export async function openEngine(
   config: Config,
   logger: Logger,
   source: ConfigSource = {},
-  options: { startRuns?: boolean } = {},
+  options: { startRuns?: boolean; metrics?: boolean } = {},
 ): Promise<OpenEngine> {
-  const store = openSqliteStore(config.dataDir);
+  // The hold before the store: `crowdgate restore` refuses while it is held (and a start is
+  // refused during a restore), so the store is never swapped under an open connection.
+  const hold = holdStore(config.dataDir);
+  let store: Store;
+  try {
+    store = openSqliteStore(config.dataDir);
+  } catch (error) {
+    hold.release();
+    throw error;
+  }
   let runtime: RuntimeConfiguration | undefined;
   try {
     runtime = await openRuntimeConfiguration({
@@ -71,19 +95,39 @@ export async function openEngine(
     const neverSynced = new Set<string>();
     for (const row of rows)
       if ((await store.listRuns({ directoryId: row.id, limit: 1 })).length === 0) neverSynced.add(row.name);
-    const engine = new SyncEngine(store, [], logger);
+    // The engine tells the metrics of each run's end; they are made once the supervisor exists.
+    let engineMetrics: EngineMetrics | undefined;
+    const engine = new SyncEngine(store, [], logger, { runEnded: (run) => engineMetrics?.runEnded(run) });
     const scheduler = new SyncScheduler(engine);
     const supervisor = new DirectorySupervisor(engine, scheduler, store, logger, options.startRuns ?? true);
+    const registry = options.metrics ? processRegistry() : undefined;
+    if (registry) {
+      const opened = { store, runtime, engine: () => engine, supervisor: () => supervisor, dataDir: config.dataDir };
+      engineMetrics = new EngineMetrics(registry, engineMetricSources(opened));
+    }
     const opened = runtime;
     const close = async () => {
       opened.stop();
       scheduler.stop();
+      // A run still reading ends without applying anything; one applying finishes (one transaction).
+      await engine.abandonRuns();
       await supervisor.close();
       await store.close();
+      hold.release();
     };
     try {
       const firstRuns = await supervisor.apply(effective, { strict: true, trigger: 'startup' });
-      return { store, engine, runtime, supervisor, scheduler, firstRuns, neverSynced, close };
+      return {
+        store,
+        engine,
+        runtime,
+        supervisor,
+        scheduler,
+        firstRuns,
+        neverSynced,
+        ...(registry ? { registry } : {}),
+        close,
+      };
     } catch (error) {
       await close();
       throw error;
@@ -91,6 +135,7 @@ export async function openEngine(
   } catch (error) {
     runtime?.stop();
     await store.close().catch(() => undefined);
+    hold.release();
     throw error;
   }
 }
@@ -109,7 +154,7 @@ export interface RunningEngine extends OpenEngine {
  * and close directories as they happen.
  */
 export async function startEngine(config: Config, logger: Logger, source: ConfigSource = {}): Promise<RunningEngine> {
-  const opened = await openEngine(config, logger, source);
+  const opened = await openEngine(config, logger, source, { metrics: config.metrics?.enabled !== false });
   const { runtime, supervisor, store } = opened;
   let setupToken: string | undefined;
   try {
@@ -123,7 +168,20 @@ export async function startEngine(config: Config, logger: Logger, source: Config
     await opened.close();
     throw error;
   }
-  return { ...opened, setupToken };
+  // Alerts in the log once the first runs and connection tests are in, then daily.
+  const stopReports = reportAlertsDaily(
+    () => allDirectoryAlerts(store, runtime, (name) => supervisor.health(name)),
+    logger,
+    Promise.allSettled([...opened.firstRuns.values(), supervisor.firstChecks()]),
+  );
+  return {
+    ...opened,
+    setupToken,
+    close: async () => {
+      stopReports();
+      await opened.close();
+    },
+  };
 }
 
 /** Starts crowdgate in one process: the engine (startEngine) and the HTTP server. */
@@ -133,12 +191,21 @@ export async function startCrowdgate(config: Config, logger: Logger, source: Con
   try {
     const schema = await buildCrowdgateSchema();
     const control = localControl(engine, (name) => running.supervisor.health(name));
-    const server = await startServer({ config, store, schema, runtime, engine: control, logger });
+    const server = await startServer({
+      config,
+      store,
+      schema,
+      runtime,
+      engine: control,
+      logger,
+      ...(running.registry ? { metrics: serverMetrics(running.registry) } : {}),
+    });
     return {
       server,
       engine,
       runtime,
       setupToken: running.setupToken,
+      reloadTls: () => server.reloadTls(),
       stop: async () => {
         await server.close();
         await running.close();

@@ -39,6 +39,7 @@ export class DirectorySupervisor {
   private readonly running = new Map<string, Running>();
   private readonly failures = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
+  private readonly pendingChecks = new Set<Promise<void>>();
 
   constructor(
     private readonly engine: SyncEngine,
@@ -71,6 +72,12 @@ export class DirectorySupervisor {
       () => undefined,
     );
     return step;
+  }
+
+  /** Settles when the connection tests started so far (each directory's first, when it opened) have ended. */
+  async firstChecks(): Promise<void> {
+    await this.chain;
+    await Promise.all([...this.pendingChecks]);
   }
 
   /** Stops every directory and closes its provider. */
@@ -133,7 +140,8 @@ export class DirectorySupervisor {
           });
         }
       };
-      void check();
+      const first = check().finally(() => this.pendingChecks.delete(first));
+      this.pendingChecks.add(first);
       this.running.set(key, running);
       this.scheduler.add(entry);
       firstRuns.set(

@@ -3,6 +3,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { Readable } from 'node:stream';
 import type { Caller, GraphQLContext } from '../../resolvers/context';
 import { AnswerBudget } from '../graphql/answer-budget';
+import { requestIdOf } from '../http/request-id';
 import { GraphQLLimitError } from '../graphql/limit-error';
 import { LIMIT_KEYS } from '../graphql/limits';
 import type { GraphQLRequestText, RequestLimits } from '../graphql/request-limits';
@@ -126,7 +127,7 @@ export function graphqlEndpoint(apollo: ApolloServer<GraphQLContext>, options: G
     const answer = new AnswerBudget(maxAnswerEntries);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: ctx.method.toUpperCase(), headers, search: ctx.search, body },
-      context: async () => ({ ...options.context(principal, caller), answer }),
+      context: async () => ({ ...options.context(principal, caller), answer, requestId: requestIdOf(ctx) }),
     });
     if (answer.exceeded) return graphqlError(ctx, 400, 'BAD_USER_INPUT', answer.message());
     if (

@@ -7,22 +7,31 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createContext, type GraphQLContext } from '../../resolvers/context';
-import { createErrorFormatter } from '../../resolvers/errors';
+import { correlationPlugin, createErrorFormatter } from '../../resolvers/errors';
 import { crowdFacade } from '../../facades/crowd/router';
 import { CrowdOperations } from '../../facades/crowd/operations';
 import { crowdProtocolErrorAnswer } from '../../facades/crowd/protocol-error';
 import { clientAddress } from '../../facades/crowd/client-address';
-import type { Config } from '../config/schema';
+import { metricsSchema, readinessSchema, type Config } from '../config/schema';
+import { meteredControl } from '../metrics/metered-control';
+import { processRegistry } from '../metrics/registry';
+import { serverMetrics, sessionsGauge, type ServerMetrics } from '../metrics/server-metrics';
+import { tlsExpiryGauge } from '../metrics/serving-metrics';
+import { healthEndpoints } from './health-endpoints';
+import { metricsEndpoint } from './metrics-endpoint';
+import { observeRequests } from './request-observer';
 import { graphqlLimits } from '../graphql/limits';
 import { RequestLimits } from '../graphql/request-limits';
 import { answerBareRefusals, answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
 import { capConnectionsPerAddress, httpServerOptions, serverLimits } from '../http/server-limits';
+import { closeAfterAnswerWhileDraining, closeGracefully } from '../http/graceful-close';
+import { secondsUntilExpiry, ServedTls, type TlsReload } from '../http/tls';
 import { packageRoot } from '../paths';
 import { LoginLimits } from '../security/login-limits';
 import { VerifiedPasswordCache } from '../security/password-hash';
 import type { Store } from '../store/store';
 import type { SyncControl } from '../sync/control';
-import type { Sessions } from '../../facades/crowd/session-store';
+import { localSessions, SessionStore, type Sessions } from '../../facades/crowd/session-store';
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { AdminServices, Caller } from '../../resolvers/context';
 import { AdminTokens } from './admin-auth';
@@ -58,11 +67,24 @@ function tokenUse(store: Store, logger: Logger): (name: string) => void {
 export const CROWD_OPERATIONS_DIR = join(packageRoot(), 'schema', 'crowd');
 
 export interface RunningServer {
-  /** Base URL, e.g. `http://127.0.0.1:8095`. */
+  /** Base URL, e.g. `http://127.0.0.1:8095`; `https://` with `server.tls`. */
   readonly url: string;
   readonly port: number;
-  close(): Promise<void>;
+  /**
+   * Reads the `server.tls` files again and serves the new certificate to new connections (open
+   * ones keep theirs); on a problem the previous one stays and the reason is returned and logged
+   * (src/http/tls.ts). Never rejects. Without `server.tls`: `reloaded: false` and nothing logged.
+   */
+  reloadTls(): Promise<TlsReload>;
+  /**
+   * Stops serving (src/http/graceful-close.ts): no new connections, requests in progress get
+   * `graceMs` (default `server.shutdownGraceSeconds`) to finish, then the rest are cut.
+   */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
 }
+
+/** `server.shutdownGraceSeconds` when not configured. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
 export interface ServerParts {
   readonly config: Config;
@@ -79,6 +101,11 @@ export interface ServerParts {
   readonly sessions?: Sessions;
   /** Failed-login limits of the Crowd facade; default: this process's own (per serving worker). */
   readonly loginLimits?: LoginLimits;
+  /**
+   * Where this server's metrics go and what `/metrics` answers; default: a registry of this
+   * process alone. Ignored with `metrics.enabled: false`.
+   */
+  readonly metrics?: ServerMetrics;
 }
 
 /**
@@ -88,6 +115,18 @@ export interface ServerParts {
  */
 export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const { config, store, schema, logger } = parts;
+  const metricsConfig = config.metrics ?? metricsSchema.parse({});
+  const metrics = metricsConfig.enabled ? (parts.metrics ?? serverMetrics(processRegistry())) : undefined;
+  const engine = parts.engine && metrics ? meteredControl(parts.engine, metrics.serving) : parts.engine;
+  let crowdSessions = parts.sessions;
+  if (!crowdSessions) {
+    const local = new SessionStore();
+    crowdSessions = localSessions(local);
+    if (metrics) sessionsGauge(metrics.registry, () => local.size);
+  }
+  // First: a TLS file that cannot be served is a configuration error before anything is opened.
+  const tls = config.server.tls ? await ServedTls.open(config.server.tls, logger) : undefined;
+  if (metrics && tls) tlsExpiryGauge(metrics.registry, () => secondsUntilExpiry(tls.certificate));
   const runtime =
     parts.runtime ??
     (await openRuntimeConfiguration({ config, fileLabel: parts.fileLabel ?? 'the configuration file', store, logger }));
@@ -99,7 +138,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     openProvider: openDirectoryProvider,
     sessions,
   };
-  const contextFor = (principal: string): GraphQLContext => createContext(store, views.scope, principal, parts.engine);
+  const contextFor = (principal: string): GraphQLContext => createContext(store, views.scope, principal, engine);
   // A client that hangs up mid-request is not a server error: debug, without a stack.
   const logError = (correlationId: string, error: unknown) =>
     isClientDisconnect(error)
@@ -108,9 +147,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    formatError: createErrorFormatter(logError),
+    formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin, correlationPlugin(logError)],
     // Off: every document must arrive as text, to be checked against the limits (graphql-endpoint.ts).
     persistedQueries: false,
   });
@@ -127,6 +166,14 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     else if (!ctx || !hungUp.has(ctx)) logger.debug('client went away', describeDisconnect(error));
     if (ctx) hungUp.add(ctx);
   });
+  // First: every request gets its id (X-Request-Id), is timed and counted, and logged at debug.
+  app.use(
+    observeRequests({
+      logger,
+      contextPath: config.server.contextPath,
+      ...(metrics ? { metrics: metrics.serving } : {}),
+    }),
+  );
   app.use(
     crowdFacade({
       operations: CrowdOperations.load(schema, CROWD_OPERATIONS_DIR, contextFor),
@@ -137,8 +184,11 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       loginLimits,
       contextPath: config.server.contextPath,
       crowdVersion: CROWD_VERSION,
-      ...(parts.sessions ? { sessions: parts.sessions } : {}),
+      sessions: crowdSessions,
       logError,
+      ...(metrics
+        ? { onRefused: (application, reason) => metrics.serving.applicationRefused(application, reason) }
+        : {}),
     }),
   );
   // After the facade: Crowd calls are the hot path, and the facade passes on anything outside its mount points.
@@ -163,6 +213,16 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       sessions,
     }),
   );
+  // Operators' endpoints: liveness and readiness (no authentication), Prometheus metrics.
+  app.use(healthEndpoints({ store, runtime, readiness: config.readiness ?? readinessSchema.parse({}) }));
+  if (metrics)
+    app.use(
+      metricsEndpoint({
+        config: metricsConfig,
+        exposition: () => metrics.exposition(),
+        clientAddress: (ctx) => addressOf(ctx.request.socket.remoteAddress, ctx.get('x-forwarded-for')),
+      }),
+    );
   // The administration console: static files, a GraphQL client like any other.
   app.use(consoleMiddleware());
 
@@ -170,8 +230,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   // carry the Crowd version headers like every other answer.
   const httpLimits = serverLimits(config.server);
   const protocolError = (status: number, message: string) => crowdProtocolErrorAnswer(status, message, CROWD_VERSION);
-  const server: Server = createServer(httpServerOptions(httpLimits));
+  // With `server.tls`, HTTPS: the same limits, and a TLS handshake gets the headers' time (Node: 120 s).
+  const server: Server = tls
+    ? tls.createServer({ ...httpServerOptions(httpLimits), handshakeTimeout: httpLimits.headersTimeoutMs })
+    : createServer(httpServerOptions(httpLimits));
   server.on('request', answerBareRefusals(server, protocolError)(app.callback()));
+  closeAfterAnswerWhileDraining(server);
   capConnectionsPerAddress(server, httpLimits.maxConnectionsPerAddress, logger);
   answerClientErrors(server, {
     answer: protocolError,
@@ -194,12 +258,15 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   return {
-    url: `http://${host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}`,
     port,
-    close: async () => {
+    reloadTls: async () =>
+      tls ? tls.reload() : { reloaded: false, reason: 'server.tls is not set: this server speaks plain HTTP' },
+    close: async (options = {}) => {
+      const graceMs = options.graceMs ?? (config.server.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000;
+      const draining = closeGracefully(server, graceMs);
       await subscriptions.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await draining;
       await apollo.stop();
       if (!parts.runtime) runtime.stop();
     },

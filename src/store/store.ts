@@ -12,7 +12,7 @@ import type {
   NewAdminToken,
   StoredConfiguration,
 } from './config-records';
-import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from './sync-records';
+import type { EventsSince, NewSyncRun, OperationalSummary, SyncRun, SyncRunUpdate } from './sync-records';
 
 /**
  * The store contract: everything crowdgate persists, behind one async interface so that the
@@ -88,6 +88,8 @@ export interface Store {
   updateRun(id: number, update: SyncRunUpdate): Promise<SyncRun>;
   /** Newest first. */
   listRuns(query: { directoryId?: number; limit: number }): Promise<SyncRun[]>;
+  /** What operators watch (metrics, `/readyz`, alerts), in one cheap read: see {@link OperationalSummary}. */
+  operationalSummary(): Promise<OperationalSummary>;
 
   /** The runtime configuration (src/store/config-records.ts). */
   loadConfiguration(): Promise<StoredConfiguration>;

@@ -32,3 +32,18 @@ export type EventsSince =
     }
   /** The token is from another store instance, older than the retained window, or malformed. */
   | { readonly kind: 'expired' };
+
+/** Per directory: when its last successful run finished, and the status of its newest run. */
+export interface DirectoryRunSummary {
+  readonly directoryId: number;
+  /** End of the newest run with status `succeeded` (an approved run counts when it was applied); null: never. */
+  readonly lastSuccessAt: Date | null;
+  /** The newest run's status (`awaiting-approval`: a plan waits for an administrator); null: no run yet. */
+  readonly latestStatus: SyncRun['status'] | null;
+}
+
+export interface OperationalSummary {
+  readonly directories: readonly DirectoryRunSummary[];
+  /** Entries in the Crowd event log (bounded by the retention window). */
+  readonly eventLogLength: number;
+}

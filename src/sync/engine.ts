@@ -10,7 +10,7 @@ import { derive, type DeriveSettings } from './derive';
 import { eventsForPlan, pictureAfter } from './events';
 import { UpstreamMirror } from './mirror';
 import { pictureFromContents, type DirectoryPicture } from './picture';
-import { planChanges, type Plan } from './plan';
+import { planChanges, type Plan, type PlanCounts } from './plan';
 import { exceedsSafetyThreshold } from './safety';
 import { affectedUsers, planForUsers } from './scoped';
 import { readMirror, type ReadProgress } from './mirror-reader';
@@ -48,6 +48,21 @@ export interface RunReport {
   awaitingApproval?: string;
   /** Answers the provider refused for its rate limits during the run (it slowed down; nothing is lost). */
   throttled?: number;
+}
+
+/**
+ * Told of every run's end (metrics). `counts` only when the run's changes were applied
+ * (succeeded, or an approval applied): a held, dry or failed run changes nothing. An approved
+ * run ends twice: `awaiting-approval` when it was held, `succeeded` when it was applied.
+ */
+export interface SyncObserver {
+  runEnded(run: {
+    readonly directory: string;
+    readonly mode: RunMode;
+    readonly status: SyncRun['status'];
+    readonly seconds: number;
+    readonly applied?: PlanCounts;
+  }): void;
 }
 
 /** A plan over the safety threshold, kept until an administrator approves or drops it. */
@@ -108,12 +123,15 @@ interface UpstreamRead {
  */
 export class SyncEngine {
   private readonly states = new Map<number, DirectoryRunState>();
+  /** Aborted by `abandonRuns`: reads stop, nothing more is applied. */
+  private readonly stopping = new AbortController();
   private readonly byName: Map<string, SyncDirectory>;
 
   constructor(
     private readonly store: Store,
     directories: readonly SyncDirectory[],
     private readonly logger: Logger,
+    private readonly observer?: SyncObserver,
   ) {
     this.byName = new Map(directories.map((d) => [foldName(d.directory.name), d]));
     for (const d of directories) this.states.set(d.directory.id, { tail: Promise.resolve() });
@@ -145,6 +163,18 @@ export class SyncEngine {
     const directory = this.byName.get(foldName(name));
     if (!directory) throw new DirectoryError('DIRECTORY_NOT_FOUND', `Directory ${name} does not exist`);
     return directory;
+  }
+
+  /**
+   * Stopping (SIGTERM): a run still reading from its provider ends at its next entry and is
+   * recorded as failed, with nothing applied; a run already applying finishes (one transaction);
+   * queued runs end the same way without reading. Resolves when no run is in progress.
+   */
+  async abandonRuns(): Promise<void> {
+    this.stopping.abort(
+      new DirectoryError('PROVIDER_UNAVAILABLE', 'abandoned: crowdgate is stopping; nothing was applied'),
+    );
+    await Promise.all([...this.states.values()].map((state) => state.tail));
   }
 
   /** Resolves when the directory has no run in progress or queued. */
@@ -192,12 +222,20 @@ export class SyncEngine {
     state.pending = undefined;
     await this.apply(target, state, pending.plan, pending.baseline, pending.after, pending.cursor);
     state.mirror = pending.mirror;
-    this.logger.info('approved sync applied', { directory: target.directory.name, runId });
-    return this.store.updateRun(runId, {
+    this.logger.info('approved sync applied', { directory: target.directory.name, runId, ...pending.plan.counts });
+    const record = await this.store.updateRun(runId, {
       status: 'succeeded',
       finishedAt: new Date(),
       report: { ...pending.report, awaitingApproval: undefined },
     });
+    this.observer?.runEnded({
+      directory: target.directory.name,
+      mode: record.mode,
+      status: 'succeeded',
+      seconds: 0,
+      applied: pending.plan.counts,
+    });
+    return record;
   }
 
   async drop(runId: number): Promise<SyncRun> {
@@ -219,6 +257,7 @@ export class SyncEngine {
     const run = await this.startRun(target, state, request);
     try {
       const upstream = await this.readUpstream(target, state, run);
+      this.stopping.signal.throwIfAborted();
       run.progress.phase = 'planning';
       const baseline = await this.currentBaseline(target.directory.id, state);
       const { plan, after } = this.planRun(target.settings, upstream, baseline, run.report);
@@ -239,6 +278,7 @@ export class SyncEngine {
         };
         return await this.holdForApproval(target.directory, state, run, unsafe, pending);
       }
+      this.stopping.signal.throwIfAborted();
       run.progress.phase = 'applying';
       await this.apply(target, state, plan, baseline, after, upstream.cursor);
       state.mirror = upstream.mirror;
@@ -273,7 +313,7 @@ export class SyncEngine {
     // would double the peak. A failed read then just means the next run is full as well.
     state.mirror = undefined;
     const cursor = supportsDelta(target.provider) ? await target.provider.deltaStart() : null;
-    return { mirror: await readMirror(target.provider, run.progress.read), cursor };
+    return { mirror: await readMirror(target.provider, run.progress.read, this.stopping.signal), cursor };
   }
 
   /** The provider's changes since the stored cursor, applied to the mirror; undefined, with the reason in the report, when only a full read will do. */
@@ -374,6 +414,7 @@ export class SyncEngine {
     });
     state.progress = undefined;
     noteThrottling(run);
+    this.observer?.runEnded({ directory: directory.name, mode: run.mode, status: 'failed', seconds: elapsed(run) });
     return this.store.updateRun(run.id, {
       status: 'failed',
       finishedAt: new Date(),
@@ -410,9 +451,27 @@ export class SyncEngine {
       counts: { ...plan.counts },
       report: run.report,
     });
-    this.logger.info('sync finished', { runId: run.id, status, ms: Date.now() - run.started, ...plan.counts });
+    this.logger.info('sync finished', {
+      directory: run.progress.directory,
+      runId: run.id,
+      mode: run.mode,
+      status,
+      ms: Date.now() - run.started,
+      ...plan.counts,
+    });
+    this.observer?.runEnded({
+      directory: run.progress.directory,
+      mode: run.mode,
+      status,
+      seconds: elapsed(run),
+      ...(status === 'succeeded' ? { applied: plan.counts } : {}),
+    });
     return record;
   }
+}
+
+function elapsed(run: ActiveRun): number {
+  return (Date.now() - run.started) / 1000;
 }
 
 /** Puts the provider's throttled answers during the run into its report (only when there were some). */

@@ -87,8 +87,9 @@ describe('log levels', () => {
     ).toEqual(['info shown', 'debug now shown', 'error shown too']);
   });
 
-  test('CROWDGATE_LOG_LEVEL chooses the level; default info; anything else is a configuration error', () => {
-    expect(logLevelFromEnv({})).toBe('info');
+  test('CROWDGATE_LOG_LEVEL chooses the level; unset leaves it to --log-level / logLevel; anything else is a configuration error', () => {
+    expect(logLevelFromEnv({})).toBeUndefined();
+    expect(logLevelFromEnv({ CROWDGATE_LOG_LEVEL: ' ' })).toBeUndefined();
     expect(logLevelFromEnv({ CROWDGATE_LOG_LEVEL: 'DEBUG' })).toBe('debug');
     expect(() => logLevelFromEnv({ CROWDGATE_LOG_LEVEL: 'verbose' })).toThrow(
       'CROWDGATE_LOG_LEVEL: expected one of debug, info, warn, error, not "verbose"',

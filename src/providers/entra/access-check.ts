@@ -56,9 +56,9 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
   // The authority's metadata first: one quick GET tells an unknown tenant, an unreachable host
   // or an untrusted certificate apart (msal would retry for seconds and then say only
   // `endpoints_resolution_error`).
-  const authority = await probeAuthority(settings, deps.dispatcher);
+  const authority = await probeAuthority(settings, deps.dispatcher, deps.bucket.stats);
   if (authority !== null) return accessReport([credentialFinding(authority, settings, fixes)]);
-  const tokens = new AppTokenSource(settings, deps.dispatcher);
+  const tokens = new AppTokenSource(settings, deps.dispatcher, Date.now, undefined, deps.bucket.stats);
   let token: string;
   try {
     token = await tokens.token();

@@ -15,6 +15,11 @@ import { DEFAULT_RETRY_AFTER_SECONDS, type ResourceBucket } from './pacing';
  * 200 or 404) and rejects with GraphFailure when the retries are exhausted or the whole batch
  * failed. `priority` requests (next pages, retries) go before new ones, so started work finishes
  * first and its memory is released early.
+ *
+ * Items count in the bucket's stats as the retry loop counts requests: each re-submission is a
+ * retry, the Retry-After an item waits is rate-limit wait, and an item that finally fails (or
+ * whose final answer is an error status) is an error; the bucket counts its 429s. A batch that
+ * fails as a whole is counted once, by the client.
  */
 export const MAX_BATCH_REQUESTS = 20;
 
@@ -113,29 +118,36 @@ export class BatchQueue {
     }
     const status = answer?.status ?? 0;
     const retryAfter = parseRetryAfter(headerOf(answer, 'retry-after'));
+    const stats = this.bucket.stats;
     if (status === 429) {
       job.throttles++;
       if (job.throttles > this.policy.maxThrottleRetries) {
+        stats.errors++;
         job.reject(failure(job, answer, `still throttled after ${this.policy.maxThrottleRetries} retries`));
         return;
       }
-      this.later(job, (retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS) * 1000);
+      const ms = (retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS) * 1000;
+      stats.rateLimitWaitMs += ms;
+      this.later(job, ms);
       return;
     }
     // No answer for the item at all is as transient as a 503.
     if (status === 0 || isTransientStatus(status)) {
       job.attempts++;
       if (job.attempts >= this.policy.maxAttempts) {
+        stats.errors++;
         job.reject(failure(job, answer, `failed ${job.attempts} times`));
         return;
       }
       this.later(job, backoffMs(this.policy, job.attempts, retryAfter));
       return;
     }
+    if (status >= 400) stats.errors++;
     job.resolve({ status, body: answer?.body });
   }
 
   private later(job: Job, ms: number): void {
+    this.bucket.stats.retries++;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.urgent.push(job);

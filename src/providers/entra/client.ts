@@ -18,6 +18,7 @@ import {
   type Attempt,
   type RetryPolicy,
 } from '../shared/retry';
+import type { RequestStats } from '../shared/request-stats';
 import { DEFAULT_RETRY_AFTER_SECONDS, requestCost, type ResourceBucket } from './pacing';
 
 /**
@@ -27,7 +28,8 @@ import { DEFAULT_RETRY_AFTER_SECONDS, requestCost, type ResourceBucket } from '.
  * - pace every request through the client-side RU bucket (pacing.ts) before sending it;
  * - retry per DEFAULT_RETRY_POLICY (pacing.ts): 429 Retry-After, 5xx backoff, timeouts, one
  *   token refresh on 401 — through the shared retry loop (../shared/retry.ts);
- * - never send the bearer token anywhere but `graphBaseUrl` (next and delta links are checked).
+ * - never send the bearer token anywhere but `graphBaseUrl` (next and delta links are checked);
+ * - count each try sent, and each call that fails, in the bucket's stats (pacing.ts).
  *
  * `get` and `postBatch` resolve with the parsed JSON body of a 2xx answer or throw GraphFailure.
  */
@@ -68,10 +70,12 @@ class RequestPolicy implements MiddlewareOptions {
 
 export class GraphClient {
   private readonly client: Client;
+  private readonly stats: RequestStats;
   readonly baseUrl: string;
 
   constructor(deps: GraphClientDeps) {
     this.baseUrl = deps.graphBaseUrl;
+    this.stats = deps.bucket.stats;
     const policy = new PolicyMiddleware(deps);
     const telemetry = new TelemetryHandler();
     const http = new HTTPMessageHandler();
@@ -92,6 +96,7 @@ export class GraphClient {
     try {
       return (await this.client.api(target).middlewareOptions([state]).get()) as unknown;
     } catch (error) {
+      this.stats.errors++;
       throw state.failure ?? asFailure(error, state.describe);
     }
   }
@@ -107,6 +112,7 @@ export class GraphClient {
     try {
       body = (await this.client.api('/$batch').middlewareOptions([state]).post({ requests: items })) as unknown;
     } catch (error) {
+      this.stats.errors++;
       throw state.failure ?? asFailure(error, state.describe);
     }
     const responses = (body as { responses?: unknown } | null)?.responses;
@@ -165,7 +171,7 @@ class PolicyMiddleware implements Middleware {
     const options = (context.options ??= {});
     const headers = (options.headers ?? {}) as Record<string, string>;
     options.headers = headers;
-    await retrying(policy, pacedPauses(policy), async (): Promise<Attempt<void>> => {
+    const attempt = async (): Promise<Attempt<void>> => {
       const sentAt = await bucket.acquire(state.cost);
       state.sentAt = sentAt;
       let token: string;
@@ -178,6 +184,7 @@ class PolicyMiddleware implements Middleware {
       }
       headers['Authorization'] = `Bearer ${token}`;
       options.signal = AbortSignal.timeout(policy.requestTimeoutMs);
+      bucket.stats.requests++;
       try {
         await next.execute(context);
       } catch (error) {
@@ -225,7 +232,8 @@ class PolicyMiddleware implements Middleware {
         };
       }
       return answered;
-    });
+    };
+    await retrying(policy, pacedPauses(policy), attempt, bucket.stats);
   }
 }
 

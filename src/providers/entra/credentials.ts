@@ -1,6 +1,12 @@
-import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type ClientSecretCredentialOptions,
+  type TokenCredential,
+} from '@azure/identity';
 import type { Dispatcher } from 'undici';
 import { DirectoryError } from '../../domain/errors';
+import type { RequestStats } from '../shared/request-stats';
 import { DEFAULT_AUTHORITY_HOST, readCertificatePem, type EntraSettings } from './config';
 import { aadstsCode, describeAadsts } from './errors';
 import { trustedCas } from './transport';
@@ -18,6 +24,9 @@ import { trustedCas } from './transport';
  * - Failures become `DirectoryError('CONFIGURATION', …)` in an administrator's words. msal reports
  *   an unknown tenant, an unreachable host and an untrusted certificate alike as
  *   `endpoints_resolution_error`; the authority's metadata document is then fetched once to say which.
+ * - `stats`, when given, counts every HTTP request the identity library sends (metadata and token
+ *   requests, each try of its own pipeline's retries), the retries and 429s among them, and the
+ *   time between a 429 and the try after it; the metadata probe counts as a request too.
  */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -33,8 +42,9 @@ export class AppTokenSource {
     private readonly now: () => number = Date.now,
     /** A token request that gets no answer within this fails (the retry policy's request timeout). */
     private readonly timeoutMs: number = 60_000,
+    private readonly stats?: RequestStats,
   ) {
-    this.credential = buildCredential(settings);
+    this.credential = buildCredential(settings, stats);
   }
 
   token(): Promise<string> {
@@ -50,7 +60,7 @@ export class AppTokenSource {
   invalidate(token: string): void {
     if (this.current?.token !== token) return;
     this.current = undefined;
-    this.credential = buildCredential(this.settings);
+    this.credential = buildCredential(this.settings, this.stats);
   }
 
   private async fetch(): Promise<string> {
@@ -61,7 +71,7 @@ export class AppTokenSource {
       // tests/sync/fault-matrix.test.ts). The request left behind ends with its connection.
       result = await withDeadline(this.credential.getToken(GRAPH_SCOPE), this.timeoutMs);
     } catch (error) {
-      throw await explainTokenFailure(error, this.settings, this.dispatcher);
+      throw await explainTokenFailure(error, this.settings, this.dispatcher, this.stats);
     }
     if (!result)
       throw new DirectoryError(
@@ -83,7 +93,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-function buildCredential(s: EntraSettings): TokenCredential {
+function buildCredential(s: EntraSettings, stats: RequestStats | undefined): TokenCredential {
   const ca = trustedCas(s.caCertificate);
   const options = {
     authorityHost: s.authorityHost,
@@ -91,6 +101,7 @@ function buildCredential(s: EntraSettings): TokenCredential {
     // (sovereign clouds via metadata, private endpoints, the emulator) trust the configured one.
     disableInstanceDiscovery: s.authorityHost !== DEFAULT_AUTHORITY_HOST,
     ...(ca ? { tlsOptions: { ca } } : {}),
+    ...(stats ? { additionalPolicies: [{ policy: countingPolicy(stats), position: 'perRetry' as const }] } : {}),
   };
   if (s.credential.kind === 'secret')
     return new ClientSecretCredential(s.tenantId, s.clientId, s.credential.clientSecret, options);
@@ -110,6 +121,33 @@ function buildCredential(s: EntraSettings): TokenCredential {
   return new ClientCertificateCredential(s.tenantId, s.clientId, config, options);
 }
 
+type PipelinePolicy = NonNullable<ClientSecretCredentialOptions['additionalPolicies']>[number]['policy'];
+
+/**
+ * A policy of the identity library's HTTP pipeline, placed per retry so it sees every try: its
+ * own retry policy sends the same request object again, which tells a retry from a new request.
+ */
+function countingPolicy(stats: RequestStats): PipelinePolicy {
+  const sent = new WeakSet<object>();
+  const throttledAt = new WeakMap<object, number>();
+  return {
+    name: 'crowdgateRequestStats',
+    async sendRequest(request, next) {
+      stats.requests++;
+      if (sent.has(request)) stats.retries++;
+      else sent.add(request);
+      const refused = throttledAt.get(request);
+      if (refused !== undefined) stats.rateLimitWaitMs += Date.now() - refused;
+      const response = await next(request);
+      if (response.status === 429) {
+        stats.throttled++;
+        throttledAt.set(request, Date.now());
+      } else throttledAt.delete(request);
+      return response;
+    },
+  };
+}
+
 /**
  * The certificate and its private key as @azure/identity reads them best: the certificate in
  * canonical PEM (its parser wants bare base64 lines), the key decrypted, as PKCS#8 PEM (so no
@@ -127,6 +165,7 @@ export async function explainTokenFailure(
   error: unknown,
   s: EntraSettings,
   dispatcher: Dispatcher,
+  stats?: RequestStats,
 ): Promise<DirectoryError> {
   const message = error instanceof Error ? error.message : String(error);
   const prefix = `entra directory ${s.directoryName}`;
@@ -147,7 +186,7 @@ export async function explainTokenFailure(
     );
   }
   if (/endpoints_resolution_error|certificate/i.test(message)) {
-    const probe = await probeAuthority(s, dispatcher);
+    const probe = await probeAuthority(s, dispatcher, stats);
     if (probe !== null) return new DirectoryError('CONFIGURATION', `${prefix}: ${probe}`, { cause: error });
   }
   return new DirectoryError(
@@ -161,9 +200,14 @@ export async function explainTokenFailure(
  * Fetches `{authorityHost}/{tenant}/v2.0/.well-known/openid-configuration` (what msal reads
  * first) and says what is wrong with it, or null when it is fine.
  */
-export async function probeAuthority(s: EntraSettings, dispatcher: Dispatcher): Promise<string | null> {
+export async function probeAuthority(
+  s: EntraSettings,
+  dispatcher: Dispatcher,
+  stats?: RequestStats,
+): Promise<string | null> {
   const url = `${s.authorityHost}/${encodeURIComponent(s.tenantId)}/v2.0/.well-known/openid-configuration`;
   let response: Response;
+  if (stats) stats.requests++;
   try {
     response = await fetch(url, { dispatcher, signal: AbortSignal.timeout(15_000) } as RequestInit);
   } catch (error) {

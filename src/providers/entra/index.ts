@@ -8,6 +8,7 @@ import type {
   PasswordCheck,
   ProviderGroup,
   ProviderMember,
+  ProviderStats,
   ProviderUser,
 } from '../provider';
 import { BatchQueue } from './batch';
@@ -87,7 +88,13 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
     const concurrency = options.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.dispatcher = createDispatcher(settings.caCertificate, concurrency + DIRECT_LANES + 4);
     this.bucket = new ResourceBucket(settings.resourceUnitBudget);
-    const tokens = new AppTokenSource(settings, this.dispatcher, Date.now, this.policy.requestTimeoutMs);
+    const tokens = new AppTokenSource(
+      settings,
+      this.dispatcher,
+      Date.now,
+      this.policy.requestTimeoutMs,
+      this.bucket.stats,
+    );
     this.client = new GraphClient({
       graphBaseUrl: settings.graphBaseUrl,
       tokens,
@@ -105,7 +112,18 @@ export class EntraProvider implements DirectoryProvider, DeltaCapable {
   }
 
   throttledAnswers(): number {
-    return this.bucket.throttles + this.bucket.batchItemThrottles;
+    return this.bucket.stats.throttled;
+  }
+
+  /**
+   * Counted in the RU bucket's stats (pacing.ts): requests per try as they leave (client.ts) and
+   * the identity library's requests (credentials.ts); retries, throttled answers and errors by the
+   * retry loop, the clients and the `$batch` queue (batch.ts), $batch items included; rate-limit
+   * wait is the RU bucket's pacing and Retry-After holds plus the Retry-After of throttled items.
+   * Password checks (ROPC) are not counted.
+   */
+  stats(): ProviderStats {
+    return this.bucket.stats.snapshot();
   }
 
   /** RU spent and 429s met so far (for benchmarks and diagnostics). */

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../shared/clock';
+import { RequestStats } from '../shared/request-stats';
 import type { RetryPolicy } from '../shared/retry';
 import { AdaptiveTokenBucket } from '../shared/token-bucket';
 
@@ -75,8 +76,14 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 10;
  * to the share of the batch Graph still accepted (at least a quarter), or by half for a plain
  * request. Each full 10 s window without a 429 raises the rate by a quarter, up to the budget;
  * never below 0.5 RU/s.
+ *
+ * Every request of the directory passes here, so the bucket carries the directory's `stats`
+ * (../shared/request-stats.ts): it adds its own waits (the RU pacing, and the Retry-After it holds
+ * everyone to) and the `$batch` items answered 429; the clients, the batch queue and the token
+ * source add the rest.
  */
 export class ResourceBucket {
+  readonly stats = new RequestStats();
   private readonly bucket: AdaptiveTokenBucket;
   /** RU spent (acquired) since construction, for reports. */
   spent = 0;
@@ -93,6 +100,7 @@ export class ResourceBucket {
     this.bucket = new AdaptiveTokenBucket(
       { fullRate, capacity: budget, minRate: MIN_RATE, recoveryWindowMs: WINDOW_MS, recovery: 'continuous' },
       clock,
+      this.stats,
     );
   }
 
@@ -116,6 +124,7 @@ export class ResourceBucket {
   /** `throttledItems` of the `totalItems` of one `$batch` sent at `sentAt` were answered 429; the longest Retry-After. */
   batchThrottled(retryAfterSeconds: number, throttledItems: number, totalItems: number, sentAt: number): void {
     this.batchItemThrottles += throttledItems;
+    this.stats.throttled += throttledItems;
     this.bucket.throttled(retryAfterSeconds * 1000, Math.max(0.25, (totalItems - throttledItems) / totalItems), sentAt);
   }
 }

@@ -39,7 +39,7 @@ type Probe = { kind: 'ok'; data: unknown } | { kind: 'failed'; failure: GoogleFa
 
 export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> {
   const { settings } = deps;
-  const credentials = new Credentials(settings);
+  const credentials = new Credentials(settings, undefined, deps.pace.stats);
   let key: ServiceAccountKey;
   try {
     key = await credentials.serviceAccount();

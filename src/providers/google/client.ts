@@ -24,6 +24,8 @@ export interface CallOptions {
  * - After a 401 on an API call the JWT client (and its cached token) is replaced once per
  *   request: a JWT client never drops a token the server revoked.
  * - After `close()` no new attempt starts; calls reject.
+ * - Counted in the pace's stats: retries and quota refusals by the retry loop, and an error per
+ *   call that rejects; the credentials count the requests, which are sent inside `fn`.
  */
 export class DirectoryClient {
   private current: Promise<Admin> | undefined;
@@ -38,7 +40,8 @@ export class DirectoryClient {
   ) {}
 
   call<T>(label: string, fn: (admin: Admin, options: CallOptions) => Promise<{ data: T }>): Promise<T> {
-    return retrying(this.policy, googlePauses(this.policy), async (): Promise<Attempt<T>> => {
+    const stats = this.pace.stats;
+    const attempt = async (): Promise<Attempt<T>> => {
       if (this.closed) throw new GoogleFailure(0, 'closed', 'the provider was closed', label, false);
       const generation = this.generation;
       const admin = await this.admin();
@@ -60,6 +63,10 @@ export class DirectoryClient {
       if (kind === 'throttled') return { kind, giveUp, beforeRetry: (pauseMs) => this.pace.throttled(sentAt, pauseMs) };
       if (kind === 'unauthenticated') return { kind, giveUp, beforeRetry: () => this.renew(generation) };
       return { kind, giveUp };
+    };
+    return retrying(this.policy, googlePauses(this.policy), attempt, stats).catch((error: unknown) => {
+      stats.errors++;
+      throw error;
     });
   }
 

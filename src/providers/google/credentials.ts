@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { google } from 'googleapis';
 import { DirectoryError } from '../../domain/errors';
+import type { RequestStats } from '../shared/request-stats';
 import { DEFAULT_TOKEN_URL, type GoogleSettings } from './config';
 
 /**
@@ -19,6 +20,8 @@ import { DEFAULT_TOKEN_URL, type GoogleSettings } from './config';
  *   library).
  * - A JWT client caches its token until expiry and cannot be made to drop it (gtoken hands back
  *   the cached token even with forceRefreshOnFailure): after a 401 the caller builds a new one.
+ * - `stats`, when given, counts every request a JWT client sends: the token requests and the API
+ *   requests made with it alike pass its transporter's interceptor (gaxios retries are off).
  */
 
 export const SCOPES = {
@@ -49,6 +52,7 @@ export class Credentials {
     private readonly settings: GoogleSettings,
     /** Token requests that get no answer within this fail (the retry policy's request timeout). */
     private readonly tokenTimeoutMs: number = 60_000,
+    private readonly stats?: RequestStats,
   ) {}
 
   /** The parsed key (read and checked once). */
@@ -73,8 +77,10 @@ export class Credentials {
     const tokenUrl = this.settings.tokenUrl;
     const target = tokenUrl !== DEFAULT_TOKEN_URL ? new URL(tokenUrl) : undefined;
     const timeout = this.tokenTimeoutMs;
+    const stats = this.stats;
     auth.transporter.interceptors.request.add({
       resolved: async (opts) => {
+        if (stats) stats.requests++;
         const u = opts.url instanceof URL ? opts.url : new URL(String(opts.url));
         if (u.origin === GOOGLE_TOKEN_ORIGIN && u.pathname === '/token') {
           if (target) opts.url = new URL(target.href);

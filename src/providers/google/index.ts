@@ -1,4 +1,11 @@
-import type { AccessReport, DirectoryProvider, ProviderGroup, ProviderMember, ProviderUser } from '../provider';
+import type {
+  AccessReport,
+  DirectoryProvider,
+  ProviderGroup,
+  ProviderMember,
+  ProviderStats,
+  ProviderUser,
+} from '../provider';
 import { DirectoryClient } from './client';
 import type { GoogleSettings } from './config';
 import { Credentials } from './credentials';
@@ -54,19 +61,29 @@ export class GoogleProvider implements DirectoryProvider {
     this.pace = new Pace(settings.queriesPerMinute, settings.maxConcurrency);
     this.client = new DirectoryClient(
       settings,
-      new Credentials(settings, this.policy.requestTimeoutMs),
+      new Credentials(settings, this.policy.requestTimeoutMs, this.pace.stats),
       this.pace,
       this.policy,
     );
   }
 
-  /** Requests sent and quota refusals met so far (benchmarks, diagnostics). */
   throttledAnswers(): number {
-    return this.pace.throttles;
+    return this.pace.stats.throttled;
   }
 
+  /**
+   * Counted in the pace's stats (pacing.ts): requests per try as they leave, token requests
+   * included (credentials.ts); retries, quota refusals (429, 403 rate/quota reasons) and errors by
+   * the retry loop and the client (client.ts); rate-limit wait is the quota bucket's pacing plus
+   * the backoff after each refusal.
+   */
+  stats(): ProviderStats {
+    return this.pace.stats.snapshot();
+  }
+
+  /** API requests let through by the pace and quota refusals met so far (benchmarks, diagnostics). */
   get usage(): { readonly requests: number; readonly throttled: number } {
-    return { requests: this.pace.sent, throttled: this.pace.throttles };
+    return { requests: this.pace.sent, throttled: this.pace.stats.throttled };
   }
 
   /** Starts a full listing: groups and their members are read in the background from now on. */

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../shared/clock';
 import { ConcurrencyGate } from '../shared/concurrency';
+import { RequestStats } from '../shared/request-stats';
 import type { RetryPauses, RetryPolicy } from '../shared/retry';
 import { AdaptiveTokenBucket } from '../shared/token-bucket';
 
@@ -19,6 +20,9 @@ import { AdaptiveTokenBucket } from '../shared/token-bucket';
  *   (only once per burst of rejections: a request sent before the last decrease says nothing
  *   new), never below 1/10 of the configured rate; each full minute without a rejection raises it
  *   by a quarter again.
+ * - Every request of the directory passes here, so the pace carries the directory's `stats`
+ *   (../shared/request-stats.ts): the bucket adds the time it holds callers back (the wait for a
+ *   concurrency slot is not rate-limit wait); the client and the credentials add the rest.
  */
 
 /** Tokens the bucket holds at most: a few seconds of the rate (Google's quota bucket holds a minute). */
@@ -27,6 +31,7 @@ const MIN_SHARE = 0.1;
 const RECOVERY_WINDOW_MS = 60_000;
 
 export class Pace {
+  readonly stats = new RequestStats();
   private readonly bucket: AdaptiveTokenBucket;
   private readonly gate: ConcurrencyGate;
   /** Requests let through and rejections reported, for reports and benchmarks. */
@@ -39,6 +44,7 @@ export class Pace {
     this.bucket = new AdaptiveTokenBucket(
       { fullRate, capacity, minRate: fullRate * MIN_SHARE, recoveryWindowMs: RECOVERY_WINDOW_MS, recovery: 'stepwise' },
       clock,
+      this.stats,
     );
     this.gate = new ConcurrencyGate(maxConcurrency);
   }

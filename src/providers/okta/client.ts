@@ -2,6 +2,7 @@ import * as okta from '@okta/okta-sdk-nodejs';
 import type { OktaSettings } from './config';
 import { PacedExecutor, type FetchedResponse } from './transport';
 import type { RatePacer } from './pacing';
+import type { RequestStats } from '../shared/request-stats';
 import type { RetryPolicy } from '../shared/retry';
 
 /**
@@ -51,10 +52,17 @@ export class OktaClient {
     this.sdk = new okta.Client(config as unknown as ConstructorParameters<typeof okta.Client>[0]);
   }
 
-  static create(settings: OktaSettings, pacer: RatePacer, policy: RetryPolicy, concurrency: number): OktaClient {
+  /** `stats`: where the executor counts its requests and this client the errors its callers get. */
+  static create(
+    settings: OktaSettings,
+    pacer: RatePacer,
+    policy: RetryPolicy,
+    concurrency: number,
+    stats: RequestStats | null = null,
+  ): OktaClient {
     return new OktaClient(
       settings,
-      new PacedExecutor(pacer, policy, concurrency, settings.orgUrl.startsWith('https:')),
+      new PacedExecutor(pacer, policy, concurrency, settings.orgUrl.startsWith('https:'), stats),
     );
   }
 
@@ -63,8 +71,13 @@ export class OktaClient {
     const url = pathOrUrl.startsWith('/') ? `${this.settings.orgUrl}${pathOrUrl}` : pathOrUrl;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (omitCredentials) headers['Content-Type'] = OMIT_CREDENTIALS;
-    const response = await this.sdk.http.http(url, { method: 'get', headers } as never);
-    return response as unknown as FetchedResponse;
+    try {
+      const response = await this.sdk.http.http(url, { method: 'get', headers } as never);
+      return response as unknown as FetchedResponse;
+    } catch (error) {
+      if (this.executor.stats) this.executor.stats.errors++;
+      throw error;
+    }
   }
 
   async getJson<T>(pathOrUrl: string): Promise<T> {

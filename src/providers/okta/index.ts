@@ -7,6 +7,7 @@ import type {
   PasswordCheck,
   ProviderGroup,
   ProviderMember,
+  ProviderStats,
   ProviderUser,
 } from '../provider';
 import { OktaClient } from './client';
@@ -20,6 +21,7 @@ import { listedOrFailed, ListingSlot } from '../shared/listing';
 import { mapGroup, mapUser, statusKept, type OktaGroupJson, type OktaUserJson } from './mapper';
 import { DEFAULT_RETRY_POLICY, RatePacer, type BucketName, type BucketReport } from './pacing';
 import { PasswordChecker } from './password';
+import { RequestStats } from '../shared/request-stats';
 import type { RetryPolicy } from '../shared/retry';
 import { checkAccess } from './access-check';
 
@@ -63,6 +65,8 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   readonly kind = 'okta';
   protected readonly pacer: RatePacer;
   protected readonly policy: RetryPolicy;
+  /** Kept here, not on the pacer: password checks share the pacer but are not counted. */
+  private readonly counts = new RequestStats();
   private readonly client: OktaClient;
   private readonly statuses: ReadonlySet<OktaUserStatus>;
   private readonly types: ReadonlySet<OktaGroupType>;
@@ -81,7 +85,13 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.pacer = new RatePacer(settings.rateLimitShare);
-    this.client = OktaClient.create(settings, this.pacer, this.policy, options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.client = OktaClient.create(
+      settings,
+      this.pacer,
+      this.policy,
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      this.counts,
+    );
     this.statuses = new Set(settings.userStatuses);
     this.types = new Set(settings.groupTypes);
     this.memberLanes = options.memberLanes ?? DEFAULT_MEMBER_LANES;
@@ -89,9 +99,19 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
   }
 
   throttledAnswers(): number {
-    let throttled = 0;
-    for (const bucket of this.pacer.report().values()) throttled += bucket.throttled;
-    return throttled;
+    return this.counts.throttled;
+  }
+
+  /**
+   * Counted by the request executors of the listings, change feed and connection tests
+   * (transport.ts): requests per try as they leave, token requests included; retries (the SDK's
+   * retry after a 401 with OAuth too) and 429s by the retry loop; rate-limit wait is the time the
+   * pacer held calls back (a bucket's budget spent until its Reset, closed after a 429, or one call
+   * at a time until its limit is known); errors by the client (client.ts), once per call that
+   * rejects. Password checks (/api/v1/authn) are not counted.
+   */
+  stats(): ProviderStats {
+    return this.counts.snapshot();
   }
 
   /** Requests, 429s and limits per rate-limit bucket so far (benchmarks, diagnostics). */
@@ -219,7 +239,7 @@ export class OktaProvider implements DirectoryProvider, DeltaCapable {
       maxThrottleRetries: 2,
       requestTimeoutMs: Math.min(this.policy.requestTimeoutMs, 15_000),
     };
-    const client = OktaClient.create(this.settings, this.pacer, policy, 2);
+    const client = OktaClient.create(this.settings, this.pacer, policy, 2, this.counts);
     return checkAccess({ settings: this.settings, client, pacer: this.pacer }).finally(() => client.close());
   }
 

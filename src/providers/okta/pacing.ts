@@ -102,11 +102,16 @@ export class RatePacer {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Waits until a call of `bucket` may be sent; every acquire must be followed by exactly one `settle`. */
-  async acquire(bucket: BucketName): Promise<void> {
+  /**
+   * Waits until a call of `bucket` may be sent; every acquire must be followed by exactly one
+   * `settle`. Resolves with the ms it held the caller back (the caller's rate-limit wait).
+   */
+  async acquire(bucket: BucketName): Promise<number> {
     const b = this.state(bucket);
+    const asked = this.clock.now();
+    let now: number;
     for (;;) {
-      const now = this.clock.now();
+      now = this.clock.now();
       this.roll(b, now);
       if (b.closedUntil > now) {
         await this.clock.sleep(Math.min(MAX_WAIT_MS, b.closedUntil - now));
@@ -132,6 +137,7 @@ export class RatePacer {
     b.sent++;
     b.inFlight++;
     b.calls++;
+    return now - asked;
   }
 
   /** The call ended: with an answer's rate headers and status, or without an answer (`null`). */

@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import * as okta from '@okta/okta-sdk-nodejs';
 import { ConcurrencyGate } from '../shared/concurrency';
+import type { RequestStats } from '../shared/request-stats';
 import {
   isTransientStatus,
   pacedPauses,
@@ -26,7 +27,10 @@ import { bucketOf, DEFAULT_RETRY_POLICY, type RatePacer, type RateHeaders } from
  * - requests use our keep-alive agent, never an agent the SDK built from `https_proxy`;
  * - a refused OAuth token request is remembered: SDK 8.1 swallows it (`Http.errorFilter` is
  *   undefined in oauth.js) and then calls the API with `Bearer undefined`, so the resulting 401
- *   can be explained with the token endpoint's own `error` / `error_description`.
+ *   can be explained with the token endpoint's own `error` / `error_description`;
+ * - `stats`, when given (not for password checks), counts each try as it leaves, the pacer's wait,
+ *   retries and 429s (the retry loop), and the SDK's own retry after a 401 with OAuth (it hands the
+ *   same request object in again); the client (client.ts) counts the errors its callers get.
  */
 export interface FetchedResponse {
   readonly status: number;
@@ -57,12 +61,15 @@ export class PacedExecutor extends okta.RequestExecutor {
   tokenRefusal: TokenRefusal | null = null;
   private readonly gate: ConcurrencyGate;
   private readonly agent: HttpAgent;
+  /** Requests handed in before: the SDK's retry after a 401 hands the same object in again. */
+  private readonly seen = new WeakSet<ExecutorRequest>();
 
   constructor(
     private readonly pacer: RatePacer,
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     concurrency = 8,
     secure = true,
+    readonly stats: RequestStats | null = null,
   ) {
     super();
     this.gate = new ConcurrencyGate(concurrency);
@@ -71,6 +78,10 @@ export class PacedExecutor extends okta.RequestExecutor {
   }
 
   override fetch(request: ExecutorRequest): Promise<FetchedResponse> {
+    if (this.stats) {
+      if (this.seen.has(request)) this.stats.retries++;
+      else this.seen.add(request);
+    }
     return this.send(request);
   }
 
@@ -82,9 +93,14 @@ export class PacedExecutor extends okta.RequestExecutor {
   private send(request: ExecutorRequest): Promise<FetchedResponse> {
     const url = request.url ?? '';
     const bucket = bucketOf(url);
-    return retrying(this.policy, pacedPauses(this.policy), async (): Promise<Attempt<FetchedResponse>> => {
-      await this.pacer.acquire(bucket);
+    const stats = this.stats ?? undefined;
+    const attempt = async (): Promise<Attempt<FetchedResponse>> => {
+      const waited = await this.pacer.acquire(bucket);
       await this.gate.enter();
+      if (stats) {
+        stats.rateLimitWaitMs += waited;
+        stats.requests++;
+      }
       let response: FetchedResponse;
       try {
         request.agent = this.agent;
@@ -120,7 +136,8 @@ export class PacedExecutor extends okta.RequestExecutor {
         };
       }
       return { kind: 'done', value: await final() };
-    });
+    };
+    return retrying(this.policy, pacedPauses(this.policy), attempt, stats);
   }
 
   private async noteToken(response: FetchedResponse): Promise<void> {

@@ -1,4 +1,5 @@
 import { sleep as realSleep } from './clock';
+import type { RequestStats } from './request-stats';
 
 /**
  * How persistently a connector retries one request, and the one retry loop all connectors share.
@@ -80,11 +81,16 @@ export function pacedPauses(policy: RetryPolicy): RetryPauses {
  * Runs `attempt` until it is done: throttling answers are retried up to `maxThrottleRetries`
  * times, transient failures until `maxAttempts` tries, a refused token once; neither of the
  * latter two counts as a try. An exception thrown by `attempt` itself is not retried.
+ *
+ * `stats`, when given, counts every throttling outcome (also the one given up on), every retry
+ * (once its beforeRetry is done) and the pause after a throttling answer as rate-limit wait; the
+ * caller counts requests and errors, which only it can tell.
  */
 export async function retrying<T>(
   policy: RetryPolicy,
   pauses: RetryPauses,
   attempt: () => Promise<Attempt<T>>,
+  stats?: RequestStats,
 ): Promise<T> {
   const pause = pauses.sleep ?? realSleep;
   let tries = 0;
@@ -99,11 +105,16 @@ export async function retrying<T>(
       case 'failed':
         throw outcome.error;
       case 'throttled': {
+        if (stats) stats.throttled++;
         if (throttled >= policy.maxThrottleRetries) return outcome.giveUp(tries);
         throttled++;
         tries--;
         const ms = pauses.throttled(throttled, outcome.retryAfterSeconds ?? null);
         await outcome.beforeRetry?.(ms);
+        if (stats) {
+          stats.retries++;
+          stats.rateLimitWaitMs += ms;
+        }
         if (ms > 0) await pause(ms);
         break;
       }
@@ -111,6 +122,7 @@ export async function retrying<T>(
         if (tries >= policy.maxAttempts) return outcome.giveUp(tries);
         const ms = pauses.transient(tries, outcome.retryAfterSeconds ?? null);
         await outcome.beforeRetry?.(ms);
+        if (stats) stats.retries++;
         await pause(ms);
         break;
       }
@@ -119,6 +131,7 @@ export async function retrying<T>(
         renewed = true;
         tries--;
         await outcome.beforeRetry?.(0);
+        if (stats) stats.retries++;
         break;
       }
     }

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from './clock';
+import type { RequestStats } from './request-stats';
 
 /**
  * A FIFO token bucket that may go into debt, and slows down when the vendor throttles anyway
@@ -14,6 +15,7 @@ import { systemClock, type Clock } from './clock';
  * - Recovery after `recoveryWindowMs` without a refusal: the rate grows by a quarter per window,
  *   prorated over the time elapsed (`continuous`), or by a quarter at most once per window
  *   (`stepwise`); never above the full rate.
+ * - `stats`, when given, adds the time each `acquire` held its caller back to `rateLimitWaitMs`.
  */
 export interface TokenBucketRules {
   /** Tokens per ms at full speed. */
@@ -39,6 +41,7 @@ export class AdaptiveTokenBucket {
   constructor(
     private readonly rules: TokenBucketRules,
     private readonly clock: Clock = systemClock,
+    private readonly stats?: RequestStats,
   ) {
     this.rate = rules.fullRate;
     this.tokens = rules.capacity;
@@ -56,8 +59,11 @@ export class AdaptiveTokenBucket {
     const now = this.clock.now();
     const debtWait = this.tokens < 0 ? -this.tokens / this.rate : 0;
     const wait = Math.max(debtWait, this.blockedUntil - now);
-    if (wait > 0) await this.clock.sleep(wait);
-    return this.clock.now();
+    if (wait <= 0) return this.clock.now();
+    await this.clock.sleep(wait);
+    const at = this.clock.now();
+    if (this.stats) this.stats.rateLimitWaitMs += at - now;
+    return at;
   }
 
   throttled(pauseMs: number, factor: number, sentAt: number): void {

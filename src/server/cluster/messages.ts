@@ -13,6 +13,11 @@ export interface StopMessage {
   readonly type: 'stop';
 }
 
+/** Primary → worker: read the `server.tls` files again (the primary got SIGHUP); the worker logs the outcome. */
+export interface ReloadTlsMessage {
+  readonly type: 'reload-tls';
+}
+
 /** Worker → primary: serving at `url`, or could not start. */
 export type WorkerStatus =
   { readonly type: 'listening'; readonly url: string } | { readonly type: 'failed'; readonly message: string };

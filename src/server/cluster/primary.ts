@@ -7,9 +7,12 @@ import { localControl } from '../../sync/control';
 import type { SyncEngine } from '../../sync/engine';
 import { startEngine, type ConfigSource } from '../bootstrap';
 import type { Logger } from '../../logging/logger';
-import { isMessage, type StartMessage, type StopMessage, type WorkerStatus } from './messages';
+import { isMessage, type ReloadTlsMessage, type StartMessage, type StopMessage, type WorkerStatus } from './messages';
 import { answerCall, isCall } from './rpc';
 import { serviceHandlers } from './shared-services';
+import { ClusterMetrics } from '../../metrics/cluster-metrics';
+import { sessionsGauge } from '../../metrics/server-metrics';
+import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from '../server';
 
 export interface CrowdgateCluster {
   /** Base URL every worker serves, e.g. `http://127.0.0.1:8095`. */
@@ -19,13 +22,22 @@ export interface CrowdgateCluster {
   readonly setupToken: string | undefined;
   /** Process ids of the serving workers now. */
   workerPids(): number[];
+  /** Tells every serving worker to re-read its `server.tls` files (SIGHUP); each logs the outcome. */
+  reloadTls(): Promise<void>;
+  /**
+   * Replaces the serving workers one by one (SIGUSR2, e.g. after an upgrade of the files on disk):
+   * a new worker is forked and serving before an old one is told to stop, and the old one drains
+   * its requests (server.shutdownGraceSeconds), so the port never refuses a connection. Restarts
+   * asked for while one runs join it.
+   */
+  restartWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** A worker that dies is replaced after this long (not at once: a crash at start would spin). */
 const RESTART_DELAY_MS = 1_000;
-/** A worker that has not exited this long after being told to stop is killed. */
-const STOP_TIMEOUT_MS = 10_000;
+/** A worker that has not exited this long after its grace period is killed. */
+const STOP_MARGIN_MS = 10_000;
 
 /**
  * crowdgate with `server.workers` > 1: this process (the primary) runs the sync engine, its
@@ -41,10 +53,19 @@ export async function startCrowdgateCluster(
   source: ConfigSource = {},
 ): Promise<CrowdgateCluster> {
   const running = await startEngine(config, logger, source);
-  const handlers = serviceHandlers(
-    localControl(running.engine, (name) => running.supervisor.health(name)),
-    localSessions(new SessionStore()),
-  );
+  const sessionStore = new SessionStore();
+  const workers = new Set<Worker>();
+  // The engine's metrics are here, the HTTP ones in each worker: /metrics sums them (cluster-metrics.ts).
+  const metrics = running.registry ? new ClusterMetrics(running.registry, () => [...workers]) : undefined;
+  if (running.registry) sessionsGauge(running.registry, () => sessionStore.size);
+  const handlers = {
+    ...serviceHandlers(
+      localControl(running.engine, (name) => running.supervisor.health(name)),
+      localSessions(sessionStore),
+    ),
+    ...(metrics ? { 'metrics.exposition': () => metrics.exposition() } : {}),
+  };
+  const stopTimeoutMs = (config.server.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000 + STOP_MARGIN_MS;
   const start: StartMessage = {
     type: 'start',
     config,
@@ -52,8 +73,9 @@ export async function startCrowdgateCluster(
   };
   cluster.setupPrimary({ exec: join(__dirname, 'worker-main.js'), args: [], serialization: 'advanced' });
 
-  const workers = new Set<Worker>();
   let stopping = false;
+  /** Workers being replaced by restartWorkers: their exit is expected. */
+  const retiring = new WeakSet<Worker>();
   const fork = (): Promise<string> => {
     const worker = cluster.fork();
     workers.add(worker);
@@ -64,6 +86,7 @@ export async function startCrowdgateCluster(
     );
     worker.on('message', (message: unknown) => {
       if (isCall(message)) void answerCall(message, handlers, (result) => worker.isConnected() && worker.send(result));
+      else metrics?.receive(message);
     });
     worker.send(start);
     return new Promise<string>((resolve, reject) => {
@@ -86,7 +109,7 @@ export async function startCrowdgateCluster(
           );
           return;
         }
-        if (stopping) return;
+        if (stopping || retiring.has(worker)) return;
         logger.error('serving worker exited; starting another', { pid: worker.process.pid, code, signal });
         setTimeout(() => {
           if (!stopping)
@@ -100,8 +123,21 @@ export async function startCrowdgateCluster(
 
   const stopWorkers = async () => {
     stopping = true;
-    await Promise.all([...workers].map((worker) => stopWorker(worker)));
+    await Promise.all([...workers].map((worker) => stopWorker(worker, stopTimeoutMs)));
   };
+  let restarting: Promise<void> | undefined;
+  const restartWorkers = () =>
+    (restarting ??= (async () => {
+      const old = [...workers];
+      logger.info('replacing serving workers one by one', { workers: old.length });
+      for (const worker of old) {
+        if (stopping) break;
+        await fork();
+        retiring.add(worker);
+        await stopWorker(worker, stopTimeoutMs);
+      }
+      logger.info('serving workers replaced', { pids: [...workers].map((w) => w.process.pid) });
+    })().finally(() => (restarting = undefined)));
   try {
     const urls = await Promise.all(Array.from({ length: config.server.workers }, fork));
     return {
@@ -109,6 +145,11 @@ export async function startCrowdgateCluster(
       engine: running.engine,
       setupToken: running.setupToken,
       workerPids: () => [...workers].map((w) => w.process.pid).filter((pid): pid is number => pid !== undefined),
+      restartWorkers,
+      reloadTls: async () => {
+        const reload: ReloadTlsMessage = { type: 'reload-tls' };
+        for (const worker of workers) if (worker.isConnected()) worker.send(reload);
+      },
       stop: async () => {
         await stopWorkers();
         await running.close();
@@ -121,10 +162,11 @@ export async function startCrowdgateCluster(
   }
 }
 
-function stopWorker(worker: Worker): Promise<void> {
+/** Tells a worker to drain and exit; kills it when it has not after `timeoutMs`. */
+function stopWorker(worker: Worker, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
     if (worker.isDead()) return resolve();
-    const kill = setTimeout(() => worker.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const kill = setTimeout(() => worker.process.kill('SIGKILL'), timeoutMs);
     worker.once('exit', () => {
       clearTimeout(kill);
       resolve();

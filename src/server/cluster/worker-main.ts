@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../../resolvers/schema';
 import { openSqliteStore } from '../../store/open';
-import { createLogger, describeError, logLevelFromEnv } from '../../logging/logger';
+import { createLogger, describeError } from '../../logging/logger';
 import { startServer } from '../server';
-import { isMessage, type StartMessage, type WorkerStatus } from './messages';
+import { answerMetricsRequests } from '../../metrics/cluster-metrics';
+import { processRegistry } from '../../metrics/registry';
+import { serverMetrics } from '../../metrics/server-metrics';
+import { isMessage, type ReloadTlsMessage, type StartMessage, type WorkerStatus } from './messages';
 import { PrimaryLink, type Channel } from './rpc';
 import { remoteServices } from './shared-services';
 
@@ -14,8 +17,8 @@ import { remoteServices } from './shared-services';
  * Exits when told to stop or when the primary goes away.
  */
 const channel = process as unknown as Channel;
-// The primary checked CROWDGATE_LOG_LEVEL; workers inherit its environment.
-const logger = createLogger(undefined, logLevelFromEnv());
+// Until the StartMessage brings the level the primary chose (--log-level, CROWDGATE_LOG_LEVEL, logLevel).
+let logger = createLogger(undefined, 'info');
 
 /** Sends a status to the primary; resolves once it is written to the channel. */
 function report(status: WorkerStatus): Promise<void> {
@@ -23,9 +26,13 @@ function report(status: WorkerStatus): Promise<void> {
 }
 
 async function serve(start: StartMessage): Promise<void> {
+  logger = createLogger(undefined, start.config.logLevel ?? 'info');
   const link = new PrimaryLink(channel);
   const { control, sessions } = remoteServices(link);
   const store = openSqliteStore(start.config.dataDir);
+  // This worker's HTTP metrics; /metrics asks the primary, which sums every worker's and its own.
+  const registry = start.config.metrics?.enabled === false ? undefined : processRegistry();
+  if (registry) answerMetricsRequests(registry);
   const server = await startServer({
     config: start.config,
     ...(start.fileLabel ? { fileLabel: start.fileLabel } : {}),
@@ -34,21 +41,29 @@ async function serve(start: StartMessage): Promise<void> {
     logger,
     engine: control,
     sessions,
+    ...(registry ? { metrics: serverMetrics(registry, () => link.call<string>('metrics.exposition')) } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  // Told to stop: requests in progress are drained (they may still need the primary); the primary
+  // gone: nothing can answer sync or session calls any more, so those fail at once.
+  const stop = (primaryGone: boolean) =>
     (stopping ??= (async () => {
-      link.failAll('crowdgate is stopping');
+      if (primaryGone) link.failAll('crowdgate is stopping');
       await server.close();
+      link.failAll('crowdgate is stopping');
       await store.close();
     })().finally(() => process.exit(0)));
   process.on('message', (message) => {
-    if (isMessage(message, 'stop')) void stop();
+    if (isMessage(message, 'stop')) void stop(false);
+    else if (isMessage<ReloadTlsMessage>(message, 'reload-tls')) void server.reloadTls();
   });
-  // The primary is gone (crashed or killed): nothing can answer sync or session calls any more.
-  process.once('disconnect', () => void stop());
-  // Ctrl+C reaches the whole process group; the primary decides when workers stop.
+  process.once('disconnect', () => void stop(true));
+  // Ctrl+C reaches the whole process group, and so may a service manager's SIGTERM: the primary
+  // decides when workers stop, and drains them one by one.
   process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  // So does a terminal's SIGHUP; the primary forwards TLS reloads ('reload-tls').
+  process.on('SIGHUP', () => {});
   await report({ type: 'listening', url: server.url });
 }
 

@@ -11,7 +11,7 @@ import type {
 import type { Group } from '../../domain/group';
 import { foldName } from '../../domain/names';
 import type { User } from '../../domain/user';
-import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from '../sync-records';
+import type { EventsSince, NewSyncRun, OperationalSummary, SyncRun, SyncRunUpdate } from '../sync-records';
 import type {
   ApplyExtras,
   ApplyResult,
@@ -58,6 +58,7 @@ import {
   eventsSince,
   getCursor,
   listRuns,
+  operationalSummary,
   setCursor,
   updateRun,
 } from './sync-tables';
@@ -329,6 +330,10 @@ export class SqliteStore implements Store {
 
   async listRuns(query: { directoryId?: number; limit: number }): Promise<SyncRun[]> {
     return listRuns(this.db, query.directoryId, query.limit);
+  }
+
+  async operationalSummary(): Promise<OperationalSummary> {
+    return operationalSummary(this.db);
   }
 
   async loadConfiguration(): Promise<StoredConfiguration> {

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { MAX_EVENTS_PER_CHANGE, type CrowdEvent, type EventBatch, type LoggedEvent } from '../../domain/events';
-import type { EventsSince, NewSyncRun, SyncRun, SyncRunUpdate } from '../sync-records';
+import type { EventsSince, NewSyncRun, OperationalSummary, SyncRun, SyncRunUpdate } from '../sync-records';
 
 /**
  * The sync engine's tables in SQLite: cursors, run records and the Crowd event log. Functions
@@ -143,4 +143,24 @@ export function listRuns(db: Database, directoryId: number | undefined, limit: n
       : db.prepare('SELECT * FROM sync_runs WHERE directory_id = ? ORDER BY id DESC LIMIT ?').all(directoryId, limit)
   ) as RunRow[];
   return rows.map(toRun);
+}
+
+/** One statement per part; the run lookups use the (directory_id, id) index. */
+export function operationalSummary(db: Database): OperationalSummary {
+  const rows = db
+    .prepare(
+      `SELECT d.id AS directoryId,
+              (SELECT max(finished_at) FROM sync_runs r WHERE r.directory_id = d.id AND r.status = 'succeeded') AS lastSuccessAt,
+              (SELECT status FROM sync_runs r WHERE r.directory_id = d.id ORDER BY r.id DESC LIMIT 1) AS latestStatus
+         FROM directories d ORDER BY d.id`,
+    )
+    .all() as { directoryId: number; lastSuccessAt: number | null; latestStatus: SyncRun['status'] | null }[];
+  return {
+    directories: rows.map((row) => ({
+      directoryId: row.directoryId,
+      lastSuccessAt: row.lastSuccessAt === null ? null : new Date(row.lastSuccessAt),
+      latestStatus: row.latestStatus,
+    })),
+    eventLogLength: db.prepare('SELECT count(*) FROM events').pluck().get() as number,
+  };
 }
