@@ -71,5 +71,13 @@ describe('directory health through the API', () => {
       ),
     ]);
     expect(JSON.stringify(answer)).not.toContain(app.clientSecret!);
+    // The metrics say the same (one list behind warnings, metrics and the daily log line).
+    const metrics = await (await fetch(`${crowdgate.server.url}/metrics`)).text();
+    expect(metrics.split('\n').filter((line) => line.startsWith('crowdgate_directory_alerts{'))).toEqual([
+      'crowdgate_directory_alerts{directory="corp",alert="CREDENTIAL_EXPIRING"} 1',
+    ]);
+    const expiry = /^crowdgate_credential_expiry_seconds\{directory="corp",provider="entra"\} (\S+)$/m.exec(metrics);
+    expect(Number(expiry?.[1])).toBeGreaterThan(9 * 86_400 - 60);
+    expect(Number(expiry?.[1])).toBeLessThanOrEqual((expires.getTime() - Date.now()) / 1000 + 60);
   });
 });

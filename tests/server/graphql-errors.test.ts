@@ -12,6 +12,8 @@ describe('GraphQL internal errors outside resolvers', () => {
       const id = error?.extensions?.correlationId;
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(error?.message).toBe(`Internal server error (correlation id ${id})`);
+      // The correlation id is the request's id, echoed in X-Request-Id.
+      expect(answer.requestId).toBe(id);
       expect(error?.path).toEqual(['users', 'totalCount']);
       const logged = h.logs.filter((l) => l.level === 'error' && l.fields['correlationId'] === id);
       expect(logged).toHaveLength(1);

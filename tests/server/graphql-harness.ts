@@ -65,7 +65,7 @@ export interface GraphQLHarness {
     query: string,
     variables?: Record<string, unknown>,
     token?: string | null,
-  ): Promise<{ status: number; body: Answer<T> }>;
+  ): Promise<{ status: number; body: Answer<T>; requestId: string | null }>;
   storeCalls(): number;
   stop(): Promise<void>;
 }
@@ -150,7 +150,11 @@ export async function startGraphQLHarness(
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: (await response.json()) as Answer<T> };
+      return {
+        status: response.status,
+        body: (await response.json()) as Answer<T>,
+        requestId: response.headers.get('x-request-id'),
+      };
     },
     storeCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
     async stop() {

@@ -1,3 +1,4 @@
+import { certificateExpiry } from './certificate-expiry';
 import type { Dispatcher } from 'undici';
 import { DirectoryError } from '../../domain/errors';
 import { accessReport, finding, readSummary, type AccessFinding, type AccessReport } from '../provider';
@@ -83,6 +84,10 @@ export async function checkAccess(deps: AccessCheckDeps): Promise<AccessReport> 
 
   if (settings.credential.kind === 'secret')
     findings.push(await secretExpiry(client, settings.clientId, settings.credential.clientSecret, fixes));
+  else {
+    const expiry = await certificateExpiry(settings.credential, fixes.certificate());
+    if (expiry) findings.push(expiry);
+  }
 
   const users = await probe(client, '/users?$top=1&$select=id');
   let userCount = 0;

@@ -541,6 +541,8 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
     expect(response.headers.get('x-embedded-crowd-version')).toMatch(/^Crowd\//);
     const id = answerMessage.exec(text(error, 'message')!)?.[1];
     expect(id).toBeDefined();
+    // The correlation id is the request's id, echoed in X-Request-Id.
+    expect(response.headers.get('x-request-id')).toBe(id);
     expect(errorLines()).toContainEqual(
       expect.objectContaining({ correlationId: id, error: expect.stringMatching(messageInLog) }),
     );
@@ -586,6 +588,26 @@ describe('Crowd 500s carry a correlation id that is in the log', () => {
         error: expect.stringMatching(/disk vanished while streaming/),
       }),
     );
+  });
+
+  test("a request id sent by a proxy is the answer's X-Request-Id and the 500's correlation id; a malformed one is replaced", async () => {
+    faults.searchUsers = () => {
+      throw new Error('disk I/O error');
+    };
+    const sent = 'proxy-trace-0123456789';
+    const traced = await fetch(`${server.url}/rest/usermanagement/1/search?entity-type=user`, {
+      headers: { authorization: basic, 'x-request-id': sent },
+    });
+    expect(traced.headers.get('x-request-id')).toBe(sent);
+    expect(text(strictDocument(await traced.text(), 'error'), 'message')).toBe(
+      `Internal error (correlation id ${sent})`,
+    );
+    expect(errorLines()).toContainEqual(expect.objectContaining({ correlationId: sent }));
+    const forged = await fetch(`${server.url}/rest/usermanagement/1/search?entity-type=user`, {
+      headers: { authorization: basic, 'x-request-id': 'bad id, with spaces' },
+    });
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await forged.text();
   });
 
   test('still serving', async () => {
