@@ -42,6 +42,7 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
       : await startCrowdgate(config, logger, source);
   const url = 'server' in crowdgate ? crowdgate.server.url : crowdgate.url;
   out.write(banner(config, url, Boolean(options.demo), crowdgate.setupToken));
+  logger.info('serving', { url, workers: config.server.workers, directories: config.directories.length });
   // `kill -HUP` re-reads the TLS files (src/http/tls.ts); without server.tls, SIGHUP ends the process as before.
   const reloadTls = () => void crowdgate.reloadTls();
   if (config.server.tls) process.on('SIGHUP', reloadTls);

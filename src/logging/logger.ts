@@ -53,7 +53,7 @@ function stderrStream(): DestinationStream {
     // Loaded only on a terminal: a server under systemd or in a container never pays for it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pretty = require('pino-pretty') as typeof import('pino-pretty');
-    return pretty({ destination: 2, sync: true, messageKey: 'message', ignore: 'pid' });
+    return pretty({ destination: 2, sync: true, messageKey: 'message', ignore: 'pid', singleLine: true });
   }
   return pino.destination({ dest: 2, sync: true });
 }

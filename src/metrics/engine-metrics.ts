@@ -21,9 +21,6 @@ export interface EngineMetricSources {
   readonly databaseFiles: readonly string[];
 }
 
-/** A scrape reads the store once, however many metrics use it. */
-const SNAPSHOT_TTL_MS = 1_000;
-
 const RUN_SECONDS_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
 type ProviderCounter = keyof ProviderStats;
@@ -40,7 +37,7 @@ export class EngineMetrics implements SyncObserver {
   private readonly runs: Counter<'directory' | 'mode' | 'outcome'>;
   private readonly runSeconds: Histogram<'directory' | 'mode'>;
   private readonly changes: Counter<'directory' | 'object' | 'change'>;
-  private snapshot?: { at: number; summary: Promise<OperationalSummary> };
+  private snapshot?: Promise<OperationalSummary>;
   private readonly counted = new Map<number, { version: number; counts: Record<string, number> }>();
 
   constructor(
@@ -102,11 +99,17 @@ export class EngineMetrics implements SyncObserver {
     };
   }
 
+  /**
+   * A scrape reads the store once, however many metrics use it: prom-client starts every collect
+   * function in one turn of the event loop, so the read is shared until the next turn. Not longer:
+   * a scrape right after a run must see it (a time-based cache answered the previous state).
+   */
   private summary(): Promise<OperationalSummary> {
-    const now = Date.now();
-    if (!this.snapshot || now - this.snapshot.at > SNAPSHOT_TTL_MS)
-      this.snapshot = { at: now, summary: this.sources.store.operationalSummary() };
-    return this.snapshot.summary;
+    if (!this.snapshot) {
+      this.snapshot = this.sources.store.operationalSummary();
+      setImmediate(() => (this.snapshot = undefined));
+    }
+    return this.snapshot;
   }
 
   private async directoryNames(): Promise<Map<number, string>> {

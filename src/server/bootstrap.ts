@@ -207,7 +207,11 @@ export async function startCrowdgate(config: Config, logger: Logger, source: Con
       setupToken: running.setupToken,
       reloadTls: () => server.reloadTls(),
       stop: async () => {
+        // Beside the drain, not after it: a run still reading ends now, so a syncDirectory request
+        // waiting for it is answered within the grace period and nothing read after SIGTERM is applied.
+        const abandoned = engine.abandonRuns();
         await server.close();
+        await abandoned;
         await running.close();
       },
     };

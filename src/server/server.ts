@@ -25,6 +25,7 @@ import { RequestLimits } from '../graphql/request-limits';
 import { answerBareRefusals, answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
 import { capConnectionsPerAddress, httpServerOptions, serverLimits } from '../http/server-limits';
 import { closeAfterAnswerWhileDraining, closeGracefully } from '../http/graceful-close';
+import { requestIdOf } from '../http/request-id';
 import { secondsUntilExpiry, ServedTls, type TlsReload } from '../http/tls';
 import { packageRoot } from '../paths';
 import { LoginLimits } from '../security/login-limits';
@@ -152,6 +153,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin, correlationPlugin(logError)],
     // Off: every document must arrive as text, to be checked against the limits (graphql-endpoint.ts).
     persistedQueries: false,
+    // Off: crowdgate decides what SIGTERM/SIGINT do (src/cli/serve.ts, cluster/). Apollo's own
+    // handlers (on unless NODE_ENV=test) would stop GraphQL mid-drain and re-raise the signal,
+    // killing the process (exit 143) before the drain and the runs' abandonment end.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
@@ -161,8 +166,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   app.proxy = false;
   // Koa reports a hang-up up to twice per request (the response's end and its body stream): one line.
   const hungUp = new WeakSet<object>();
-  app.on('error', (error: unknown, ctx?: object) => {
-    if (!isClientDisconnect(error)) logger.warn('request failed', describeError(error));
+  app.on('error', (error: unknown, ctx?: { state: unknown }) => {
+    if (!isClientDisconnect(error))
+      logger.warn('request failed', { ...(ctx ? { requestId: requestIdOf(ctx) } : {}), ...describeError(error) });
     else if (!ctx || !hungUp.has(ctx)) logger.debug('client went away', describeDisconnect(error));
     if (ctx) hungUp.add(ctx);
   });

@@ -151,7 +151,10 @@ export async function startCrowdgateCluster(
         for (const worker of workers) if (worker.isConnected()) worker.send(reload);
       },
       stop: async () => {
+        // Beside the workers' drain (see startCrowdgate): runs still reading end now.
+        const abandoned = running.engine.abandonRuns();
         await stopWorkers();
+        await abandoned;
         await running.close();
       },
     };
