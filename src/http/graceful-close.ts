@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
 /** How often idle keep-alive connections are looked for while draining (a request that just ended leaves one). */
 const SWEEP_MS = 100;
@@ -27,4 +27,26 @@ export function closeAfterAnswerWhileDraining(server: Server): void {
   server.prependListener('request', (_request, response) => {
     if (!server.listening) response.setHeader('Connection', 'close');
   });
+}
+
+/**
+ * Node's idle sweep (`closeIdleConnections`, which `server.close()` runs too) destroys a connection
+ * whose answer is ended but still buffered in this process (a slow reader at the tail of a long
+ * stream), truncating the answer. From this call on, `server`'s sweep waits while any answer is in
+ * that state; the next sweep of `closeGracefully` (SWEEP_MS) closes the idle connections, and
+ * the grace period still bounds it all.
+ */
+export function keepUnflushedAnswers(server: Server): void {
+  const answering = new Set<ServerResponse>();
+  server.prependListener('request', (_request, response: ServerResponse) => {
+    answering.add(response);
+    const done = () => answering.delete(response);
+    response.once('finish', done); // handed to the kernel
+    response.once('close', done);
+  });
+  const closeIdle = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    for (const response of answering) if (response.writableEnded && !response.writableFinished) return;
+    closeIdle();
+  };
 }

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Directory } from '../domain/directory';
 import type { ProviderStats } from '../providers/provider';
 import type { Store } from '../store/store';
-import type { OperationalSummary } from '../store/sync-records';
+import type { DirectoryRunSummary, OperationalSummary } from '../store/sync-records';
 import type { DirectoryAlert } from '../sync/directory-alerts';
 import type { DirectoryHealth } from '../sync/control';
 import type { SyncObserver } from '../sync/engine';
@@ -155,35 +155,32 @@ export class EngineMetrics implements SyncObserver {
         this.set(bytes);
       },
     });
-    new Gauge({
-      name: `${PREFIX}sync_last_success_age_seconds`,
-      help: 'Seconds since the last successful sync run of each directory ended (absent: never)',
-      labelNames: ['directory'],
-      registers,
-      async collect() {
-        this.reset();
-        const names = await metrics.directoryNames();
-        for (const d of (await metrics.summary()).directories) {
-          const name = names.get(d.directoryId);
-          if (name !== undefined && d.lastSuccessAt)
-            this.set({ directory: name }, (Date.now() - d.lastSuccessAt.getTime()) / 1000);
-        }
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}sync_runs_awaiting_approval`,
-      help: "1 when the directory's newest run is a plan waiting for an administrator's approval",
-      labelNames: ['directory'],
-      registers,
-      async collect() {
-        this.reset();
-        const names = await metrics.directoryNames();
-        for (const d of (await metrics.summary()).directories) {
-          const name = names.get(d.directoryId);
-          if (name !== undefined) this.set({ directory: name }, d.latestStatus === 'awaiting-approval' ? 1 : 0);
-        }
-      },
-    });
+    const perDirectory = (name: string, help: string, value: (d: DirectoryRunSummary) => number | undefined) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames: ['directory'],
+        registers,
+        async collect() {
+          this.reset();
+          const names = await metrics.directoryNames();
+          for (const d of (await metrics.summary()).directories) {
+            const directory = names.get(d.directoryId);
+            const measured = value(d);
+            if (directory !== undefined && measured !== undefined) this.set({ directory }, measured);
+          }
+        },
+      });
+    perDirectory(
+      'sync_last_success_age_seconds',
+      'Seconds since the last successful sync run of each directory ended (absent: never)',
+      (d) => (d.lastSuccessAt ? (Date.now() - d.lastSuccessAt.getTime()) / 1000 : undefined),
+    );
+    perDirectory(
+      'sync_runs_awaiting_approval',
+      "1 when the directory's newest run is a plan waiting for an administrator's approval",
+      (d) => (d.latestStatus === 'awaiting-approval' ? 1 : 0),
+    );
   }
 
   private async countsOf(directoryId: number): Promise<Record<string, number>> {

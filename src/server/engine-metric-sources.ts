@@ -1,6 +1,6 @@
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { EngineMetricSources } from '../metrics/engine-metrics';
-import { storeFile } from '../store/open';
+import { storeFilePath } from '../store/sqlite/store-files';
 import type { Store } from '../store/store';
 import type { SyncEngine } from '../sync/engine';
 import { allDirectoryAlerts } from './alert-report';
@@ -14,7 +14,7 @@ export function engineMetricSources(parts: {
   readonly runtime: RuntimeConfiguration;
   readonly dataDir: string;
 }): EngineMetricSources {
-  const database = storeFile(parts.dataDir);
+  const database = storeFilePath(parts.dataDir);
   return {
     store: parts.store,
     running: () =>

@@ -24,7 +24,7 @@ import { graphqlLimits } from '../graphql/limits';
 import { RequestLimits } from '../graphql/request-limits';
 import { answerBareRefusals, answerClientErrors, describeDisconnect, isClientDisconnect } from '../http/client-errors';
 import { capConnectionsPerAddress, httpServerOptions, serverLimits } from '../http/server-limits';
-import { closeAfterAnswerWhileDraining, closeGracefully } from '../http/graceful-close';
+import { closeAfterAnswerWhileDraining, closeGracefully, keepUnflushedAnswers } from '../http/graceful-close';
 import { requestIdOf } from '../http/request-id';
 import { secondsUntilExpiry, ServedTls, type TlsReload } from '../http/tls';
 import { packageRoot } from '../paths';
@@ -242,6 +242,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     : createServer(httpServerOptions(httpLimits));
   server.on('request', answerBareRefusals(server, protocolError)(app.callback()));
   closeAfterAnswerWhileDraining(server);
+  keepUnflushedAnswers(server);
   capConnectionsPerAddress(server, httpLimits.maxConnectionsPerAddress, logger);
   answerClientErrors(server, {
     answer: protocolError,
