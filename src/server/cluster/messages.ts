@@ -18,9 +18,12 @@ export interface ReloadTlsMessage {
   readonly type: 'reload-tls';
 }
 
-/** Worker → primary: serving at `url`, or could not start. */
+/** Worker → primary: serving at `url`, could not start, or stopped. */
 export type WorkerStatus =
-  { readonly type: 'listening'; readonly url: string } | { readonly type: 'failed'; readonly message: string };
+  | { readonly type: 'listening'; readonly url: string }
+  | { readonly type: 'failed'; readonly message: string }
+  /** Drained and about to exit (nothing to do in the primary: written last, so earlier messages are sent). */
+  | { readonly type: 'stopped' };
 
 export function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;

@@ -64,6 +64,8 @@ export async function startCrowdgateCluster(
       localSessions(sessionStore),
     ),
     ...(metrics ? { 'metrics.exposition': () => metrics.exposition() } : {}),
+    // A stopping worker's round trip after its server closed (worker-main.ts): nothing to do.
+    'cluster.closed': async () => undefined,
   };
   const stopTimeoutMs = (config.server.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS) * 1000 + STOP_MARGIN_MS;
   const start: StartMessage = {

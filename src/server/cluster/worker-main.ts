@@ -50,6 +50,14 @@ async function serve(start: StartMessage): Promise<void> {
     (stopping ??= (async () => {
       if (primaryGone) link.failAll('crowdgate is stopping');
       await server.close();
+      if (!primaryGone) {
+        // node:cluster may hand this worker a connection until the primary has read that its server
+        // closed; the worker hands such a connection back, but only while it runs (exiting first
+        // loses it: the client waits forever). A round trip on the same channel, after the close,
+        // lets every such hand-over arrive and go back; `stopped` is written once they are sent.
+        await link.call('cluster.closed').catch(() => undefined);
+        await report({ type: 'stopped' });
+      }
       link.failAll('crowdgate is stopping');
       await store.close();
     })().finally(() => process.exit(0)));
