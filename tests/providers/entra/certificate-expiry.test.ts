@@ -11,7 +11,10 @@ describe('the expiry of an Entra certificate credential', () => {
   let ends: number;
   const dir = mkdtempSync(join(tmpdir(), 'crowdgate-cert-expiry-'));
   beforeAll(async () => {
-    const made = await generate([{ name: 'commonName', value: 'crowdgate-sync' }], { keySize: 2048, notAfterDate: new Date(Date.now() + 20 * DAY_MS) });
+    const made = await generate([{ name: 'commonName', value: 'crowdgate-sync' }], {
+      keySize: 2048,
+      notAfterDate: new Date(Date.now() + 20 * DAY_MS),
+    });
     pem = `${made.cert}${made.private}`;
     ends = Date.parse(new (await import('node:crypto')).X509Certificate(made.cert).validTo);
   });
