@@ -73,7 +73,8 @@ export function answerMetricsRequests(registry: Registry): void {
     const { id } = message as MetricsRequest;
     void registry.getMetricsAsJSON().then((metrics) => {
       const reply: MetricsReply = { type: 'metrics-reply', id, metrics };
-      if (process.connected) process.send?.(reply);
+      // A reply that cannot be sent leaves this worker out of one answer (the primary times out), nothing more.
+      if (process.connected) process.send?.(reply, undefined, {}, () => {});
     });
   });
 }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { RequestTallies } from './request-tallies';
 import { PREFIX } from './registry';
 
 /** The front doors of crowdgate's HTTP server (`scim` arrives with the SCIM provider). */
@@ -12,38 +13,30 @@ export type PasswordOutcome =
 export type ApplicationRefusal = 'credentials' | 'inactive' | 'address' | 'over-limit';
 
 /** Answers up to 10 s; Crowd lookups sit in the first buckets, a full `/group/membership` stream in the last. */
+const STATUS_CLASSES = ['', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
 /**
  * The metrics of a serving process (one per serving worker, summed by cluster-metrics.ts). The
- * per-request path costs a map lookup and two increments: label children are made once per
- * (door, route, status class) and kept, so no label object is hashed per request.
+ * per-request path only increments numbers (request-tallies.ts).
  */
 export class ServingMetrics {
-  private readonly requests: Counter<'door' | 'route' | 'status'>;
-  private readonly latency: Histogram<'door' | 'route'>;
+  private readonly tallies: RequestTallies;
   private readonly refusals: Counter<'application' | 'reason'>;
   private readonly passwords: Counter<'outcome'>;
-  private readonly children = new Map<
-    string,
-    { count: Counter.Internal; time: Histogram.Internal<'door' | 'route'> }
-  >();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.requests = new Counter({
-      name: `${PREFIX}http_requests_total`,
-      help: 'HTTP requests answered, by front door (crowd, graphql, admin), route family and status class',
-      labelNames: ['door', 'route', 'status'],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: `${PREFIX}http_request_duration_seconds`,
-      help: 'Time from the request to the last byte of its answer, by front door and route family',
-      labelNames: ['door', 'route'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.tallies = new RequestTallies(
+      registry,
+      { requests: `${PREFIX}http_requests_total`, latency: `${PREFIX}http_request_duration_seconds` },
+      {
+        requests: 'HTTP requests answered, by front door (crowd, graphql, admin), route family and status class',
+        latency: 'Time from the request to the last byte of its answer, by front door and route family',
+      },
+      LATENCY_BUCKETS,
+    );
     this.refusals = new Counter({
       name: `${PREFIX}crowd_application_auth_failures_total`,
       help: 'Crowd applications refused (401/403), by application ("(unknown)" for a name not configured) and reason',
@@ -60,18 +53,8 @@ export class ServingMetrics {
 
   /** One answered request. `status`: the HTTP status sent (0 when the client went away first). */
   request(door: FrontDoor, route: string, status: number, seconds: number): void {
-    const statusClass = status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'none';
-    const key = `${door} ${route} ${statusClass}`;
-    let child = this.children.get(key);
-    if (child === undefined) {
-      child = {
-        count: this.requests.labels(door, route, statusClass),
-        time: this.latency.labels(door, route),
-      };
-      this.children.set(key, child);
-    }
-    child.count.inc();
-    child.time.observe(seconds);
+    const statusClass = status >= 100 && status < 600 ? STATUS_CLASSES[Math.floor(status / 100)]! : 'none';
+    this.tallies.record(door, route, statusClass, seconds);
   }
 
   applicationRefused(application: string, reason: ApplicationRefusal): void {

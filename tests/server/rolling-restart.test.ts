@@ -172,7 +172,7 @@ describe('rolling restart of serving workers (SIGUSR2)', () => {
       const after = childrenOf(primary.pid!);
       expect(after).toHaveLength(2);
       expect(after.filter((pid) => before.includes(pid))).toEqual([]);
-      expect([...(done['pids'] as number[])].sort((a, b) => a - b)).toEqual(after);
+      expect([...(done['workerPids'] as number[])].sort((a, b) => a - b)).toEqual(after);
       expect(before.filter(alive)).toEqual([]);
       expect(servedDuring).toBeGreaterThan(0);
     } finally {

@@ -84,7 +84,7 @@ export async function startCrowdgateCluster(
     // A message sent to a worker that is exiting fails with ERR_IPC_CHANNEL_CLOSED, emitted as
     // 'error' on the worker: without a listener that would end the primary. Its 'exit' follows.
     worker.on('error', (error) =>
-      logger.warn('serving worker channel error', { pid: worker.process.pid, error: String(error) }),
+      logger.warn('serving worker channel error', { workerPid: worker.process.pid, error: String(error) }),
     );
     worker.on('message', (message: unknown) => {
       if (isCall(message)) void answerCall(message, handlers, (result) => worker.isConnected() && worker.send(result));
@@ -112,7 +112,7 @@ export async function startCrowdgateCluster(
           return;
         }
         if (stopping || retiring.has(worker)) return;
-        logger.error('serving worker exited; starting another', { pid: worker.process.pid, code, signal });
+        logger.error('serving worker exited; starting another', { workerPid: worker.process.pid, code, signal });
         setTimeout(() => {
           if (!stopping)
             fork().catch((error: unknown) =>
@@ -138,7 +138,7 @@ export async function startCrowdgateCluster(
         retiring.add(worker);
         await stopWorker(worker, stopTimeoutMs);
       }
-      logger.info('serving workers replaced', { pids: [...workers].map((w) => w.process.pid) });
+      logger.info('serving workers replaced', { workerPids: [...workers].map((w) => w.process.pid) });
     })().finally(() => (restarting = undefined)));
   try {
     const urls = await Promise.all(Array.from({ length: config.server.workers }, fork));
