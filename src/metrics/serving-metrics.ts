@@ -6,8 +6,7 @@ import { PREFIX } from './registry';
 export type FrontDoor = 'crowd' | 'graphql' | 'admin' | 'other';
 
 /** What a password check at the provider came to (GraphQL `authenticateUser`, Crowd `POST /authentication`). */
-export type PasswordOutcome =
-  'valid' | 'invalid' | 'inactive' | 'expired' | 'mfa-required' | 'unavailable' | 'unknown-user';
+export type PasswordOutcome = 'valid' | 'invalid' | 'inactive' | 'expired' | 'mfa-required' | 'unavailable';
 
 /** Why the Crowd facade refused an application (its 401/403 answers). */
 export type ApplicationRefusal = 'credentials' | 'inactive' | 'address' | 'over-limit';
