@@ -52,7 +52,7 @@ export default tseslint.config(
   },
   layer(['src/**', 'resolvers/**', 'facades/**']),
   layer(['facades/**'], {
-    group: ['**/store', '**/store/**', 'better-sqlite3'],
+    group: ['**/store', '**/store/**', 'better-sqlite3', 'pg'],
     message: 'The facade never touches the store: it runs GraphQL operations.',
   }),
   layer(

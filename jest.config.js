@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/tests/helpers/postgres-setup.ts',
+  globalTeardown: '<rootDir>/tests/helpers/postgres-teardown.ts',
 };

@@ -11,6 +11,8 @@
  * same bytes with the facade's codec (the baseline of crowd-user-lookup). It prints one line
  * `READY {"crowd":URL,"bare":URL}` when both listen.
  *
+ * --postgres URL keeps the store in that PostgreSQL database instead of SQLite under DIR.
+ *
  * --workers N (N > 1) serves from N processes as `server.workers` does (node:cluster, connections
  * handed out round-robin, each process with its own store connection): the crowdgate server AND
  * the bare baseline, so that both sides of a comparison get the same processes.
@@ -36,6 +38,7 @@ import { tuneHeapGrowth } from '../src/server/heap-tuning';
 import { silentLogger } from '../src/logging/logger';
 import { startServer } from '../src/server/server';
 import { openSqliteStore } from '../src/store/open';
+import { PostgresStore } from '../src/store/postgres/postgres-store';
 import type { Store } from '../src/store/store';
 import { SyncEngine } from '../src/sync/engine';
 
@@ -159,13 +162,17 @@ async function main(): Promise<void> {
       fill: { type: 'string' },
       'fill-only': { type: 'boolean' },
       workers: { type: 'string' },
+      postgres: { type: 'string' },
     },
     strict: true,
   });
   if (!values.data) throw new Error('--data DIR is required');
   const workers = Number(values.workers ?? 1);
-  if (cluster.isWorker) return serve(openSqliteStore(values.data), values.data);
-  const store = openSqliteStore(values.data);
+  const postgres = values.postgres;
+  const open = (): Promise<Store> =>
+    postgres ? PostgresStore.open({ url: postgres, poolSize: 10 }) : Promise.resolve(openSqliteStore(values.data!));
+  if (cluster.isWorker) return serve(await open(), values.data);
+  const store = await open();
   if (values.fill) {
     const [users = 0, groups = 0, memberships = 0] = values.fill.split(',').map(Number);
     const started = Date.now();

@@ -13,10 +13,10 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mb, rssOf, runServerChild, timedRequest, type Timed } from './crowd-bench-client';
+import { mb, rssOf, runServerChild, timedRequest } from './crowd-bench-client';
+import { jiraFullSync, NULL_RESTRICTION } from './crowd-lookups';
 
 const [users = 100_000, groups = 20_000, memberships = 1_000_000] = process.argv.slice(2).map(Number);
-const NULL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><null-search-restriction/>';
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-bench-fullsync-'));
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       await timedRequest(
         `${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=10&expand=user`,
         agent,
-        { method: 'POST', body: NULL, headers: { 'content-type': 'application/xml' } },
+        { method: 'POST', body: NULL_RESTRICTION, headers: { 'content-type': 'application/xml' } },
       );
       await new Promise((r) => setTimeout(r, 500));
       const rssBase = rssOf(pid);
@@ -40,29 +40,11 @@ async function main(): Promise<void> {
       const sampler = setInterval(() => {
         rssPeak = Math.max(rssPeak, rssOf(pid));
       }, 50);
-      const steps: Array<[string, string, string | undefined]> = [
-        ['users', '/search?entity-type=user&start-index=0&max-results=-1&expand=user', NULL],
-        ['groups', '/search?entity-type=group&start-index=0&max-results=-1&expand=group', NULL],
-        ['memberships', '/group/membership', undefined],
-      ];
-      const results: Array<[string, Timed]> = [];
-      const started = performance.now();
-      for (const [name, path, body] of steps) {
-        const result = await timedRequest(`${server.crowd}/rest/usermanagement/1${path}`, agent, {
-          ...(body
-            ? {
-                method: 'POST',
-                body,
-                headers: { 'content-type': 'application/xml; charset=UTF-8', accept: 'application/xml' },
-              }
-            : { headers: { accept: 'application/xml' } }),
-        });
-        results.push([name, result]);
+      const { wallMs: wall, steps: results } = await jiraFullSync(server.crowd, agent, (name, result) =>
         console.log(
           `${name.padEnd(11)}: HTTP ${result.status}, TTFB ${result.ttfbMs.toFixed(0)} ms, total ${result.totalMs.toFixed(0)} ms, ${mb(result.bytes)} (${result.bytes} bytes); server RSS peak so far ${mb(rssPeak)}`,
-        );
-      }
-      const wall = performance.now() - started;
+        ),
+      );
       clearInterval(sampler);
       rssPeak = Math.max(rssPeak, rssOf(pid));
       agent.destroy();

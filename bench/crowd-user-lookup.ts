@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AUTH, runServerChild } from './crowd-bench-client';
-import { closedLoop, encodeGet, percentile, type LoadTarget } from './http-load';
+import { runServerChild } from './crowd-bench-client';
+import { allUsernames, lookups, round as roundOf, type Lookups, type RoundResult } from './crowd-lookups';
 
 const { values: options, positionals } = parseArgs({
   options: { workers: { type: 'string', default: '1' } },
@@ -26,41 +26,7 @@ const [requests = 20_000, concurrency = 50, users = 20_000] = positionals.map(Nu
 const workers = Number(options.workers);
 const WARM_UP_PER_PROCESS = 5_000;
 
-interface RoundResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-/** Pre-encoded `GET`s, one per name, and where to send them. */
-interface Lookups {
-  readonly target: LoadTarget;
-  readonly requests: readonly Buffer[];
-}
-
-function lookups(base: string, path: (name: string) => string, names: readonly string[]): Lookups {
-  const url = new URL(base);
-  const target = { host: url.hostname, port: Number(url.port) };
-  const prefix = url.pathname.replace(/\/$/, '');
-  return {
-    target,
-    requests: names.map((n) =>
-      encodeGet(target, `${prefix}${path(n)}`, { authorization: AUTH, accept: 'application/xml' }),
-    ),
-  };
-}
-
-/** `count` lookups, in a fixed scattered order, over `concurrency` connections. */
-async function round({ target, requests: encoded }: Lookups, count: number): Promise<RoundResult> {
-  const result = await closedLoop(target, (i) => encoded[(i * 7919) % encoded.length]!, count, concurrency);
-  return {
-    rps: result.requestsPerSecond,
-    p50: percentile(result.latenciesMs, 50),
-    p99: percentile(result.latenciesMs, 99),
-    errors: result.errors,
-  };
-}
+const round = (target: Lookups, count: number): Promise<RoundResult> => roundOf(target, count, concurrency);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowdgate-bench-lookup-'));
@@ -73,14 +39,7 @@ async function main(): Promise<void> {
     String(workers),
   ]);
   try {
-    const list = await fetch(`${server.crowd}/rest/usermanagement/1/search?entity-type=user&max-results=-1`, {
-      method: 'POST',
-      headers: { authorization: AUTH, 'content-type': 'application/xml' },
-      body: '<null-search-restriction/>',
-    });
-    const names = [...(await list.text()).matchAll(/<user name="([^"]+)"/g)].map((m) =>
-      m[1]!.replace(/&amp;/g, '&').replace(/&apos;/g, "'"),
-    );
+    const names = await allUsernames(server.crowd);
     console.log(
       `store: ${names.length} users; ${requests} requests per round over ${concurrency} keep-alive connections; ${workers} serving process(es) per side`,
     );

@@ -45,7 +45,9 @@ export function localSessions(store: SessionStore): Sessions {
   };
 }
 
-const DEFAULT_SESSION_OPTIONS: SessionStoreOptions = { maxTtlMs: 30 * 60_000, maxSessions: 100_000 };
+/** Crowd's default session timeout, 30 minutes. */
+export const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
+const DEFAULT_SESSION_OPTIONS: SessionStoreOptions = { maxTtlMs: DEFAULT_SESSION_TTL_MS, maxSessions: 100_000 };
 
 /**
  * SSO sessions, in memory of this process: a bounded map with expiry. With serving workers the

@@ -33,6 +33,15 @@ export class SecretVault {
   open(kind: ConfigKind, name: string, sealed: string | null): Record<string, string> {
     return sealed === null ? {} : this.box.openJson<Record<string, string>>(sealed, context(kind, name));
   }
+
+  /** Seals a value kept for another purpose than an entry's secrets (a shared SSO token); `purpose` binds it. */
+  sealValue(purpose: string, value: string): string {
+    return this.box.sealJson(value, `value:${purpose}`);
+  }
+
+  openValue(purpose: string, sealed: string): string {
+    return this.box.openJson<string>(sealed, `value:${purpose}`);
+  }
 }
 
 function context(kind: ConfigKind, name: string): string {

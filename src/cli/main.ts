@@ -9,6 +9,7 @@ import { packageRoot } from '../paths';
 import { tuneHeapGrowth } from '../server/heap-tuning';
 import { backupCommand } from './backup';
 import { hashPasswordCommand } from './hash-password';
+import { migrateStoreCommand } from './migrate-store';
 import { restoreCommand } from './restore';
 import { rotateSecretKeyCommand } from './rotate-secret-key';
 import { serve } from './serve';
@@ -51,6 +52,11 @@ Usage:
       store, not newer than this release, sealed with the secret key here).
       Run it with crowdgate stopped. The current store is kept beside it as
       crowdgate.sqlite.before-restore-<UTC time>.
+  crowdgate migrate-store --from DIR --to URL
+      Copy the SQLite store of data directory DIR into the empty PostgreSQL
+      store at URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE), in one
+      transaction, keeping ids and event tokens; prints the rows per table.
+      Run it with crowdgate stopped; DIR is only read.
   crowdgate hash-password
       Read a password on standard input; print its stored form for
       applications[].passwordHash.
@@ -134,6 +140,14 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length > 1)
         throw new DirectoryError('CONFIGURATION', `restore takes one backup FILE, not ${positionals.length}`);
       return restoreCommand(positionals[0], values, process.stdout, process.stderr);
+    }
+    case 'migrate-store': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { from: { type: 'string' }, to: { type: 'string' } },
+        strict: true,
+      });
+      return migrateStoreCommand(values, process.stdout, process.stderr);
     }
     case 'test-connection': {
       const { values } = parseArgs({

@@ -12,7 +12,8 @@ import {
   SECRET_KEY_ENV,
   type MasterKey,
 } from '../security/master-key';
-import { openSqliteStore } from '../store/open';
+import { openConfiguredStore } from '../store/open';
+import type { Store } from '../store/store';
 
 /** The new key comes from here when the current one comes from CROWDGATE_SECRET_KEY. */
 export const NEW_SECRET_KEY_ENV = 'CROWDGATE_NEW_SECRET_KEY';
@@ -31,9 +32,11 @@ export interface RotateOptions {
  * Run it with crowdgate stopped (running processes keep the data key they unwrapped).
  */
 export async function rotateSecretKeyCommand(options: RotateOptions, out: NodeJS.WritableStream): Promise<number> {
-  const dataDir = options.data ?? (options.config ? (await loadConfigFile(options.config)).dataDir : undefined);
+  const config = options.config ? await loadConfigFile(options.config) : undefined;
+  const dataDir = options.data ?? config?.dataDir;
   if (!dataDir) throw new DirectoryError('CONFIGURATION', 'give --config FILE or --data DIR (where the store is)');
-  const store = openSqliteStore(dataDir);
+  // The file's store (PostgreSQL: every node then needs the new key); --data DIR: SQLite there.
+  const store = await openConfiguredStore({ dataDir, store: options.data ? undefined : config?.store });
   try {
     if (process.env[SECRET_KEY_ENV] !== undefined) {
       const text = process.env[NEW_SECRET_KEY_ENV];
@@ -69,7 +72,7 @@ export async function rotateSecretKeyCommand(options: RotateOptions, out: NodeJS
 }
 
 /** An earlier run wrote `secret.key.new`: the store is under the new key already, or still under the old one. */
-async function finishOrRewrap(store: ReturnType<typeof openSqliteStore>, current: MasterKey, next: MasterKey) {
+async function finishOrRewrap(store: Store, current: MasterKey, next: MasterKey) {
   try {
     await rewrapDataKey(store, current, next);
   } catch (error) {

@@ -2,6 +2,7 @@ import { demoConfig, DEMO_ADMIN_TOKEN, DEMO_APPLICATION_PASSWORD } from '../conf
 import { loadConfigFile } from '../config/load';
 import { configSchema, type Config } from '../config/schema';
 import * as path from 'node:path';
+import { parsePostgresUrl } from '../store/postgres/target';
 import { DirectoryError } from '../domain/errors';
 import { readTlsMaterial } from '../http/tls';
 import { startCrowdgate } from '../server/bootstrap';
@@ -96,10 +97,15 @@ function parseInteger(option: string, text: string, min: number, max: number): n
   return value;
 }
 
+/** Where the data is, for the banner: the data directory, or the PostgreSQL server without its password. */
+function storeLabel(config: Config): string {
+  return config.store?.kind === 'postgres' ? `PostgreSQL ${parsePostgresUrl(config.store.url).label}` : config.dataDir;
+}
+
 function banner(config: Config, url: string, demo: boolean, setupToken: string | undefined): string {
   const crowdUrl = `${url}${config.server.contextPath}`;
   const lines = [
-    `crowdgate is serving ${config.directories.length} director${config.directories.length === 1 ? 'y' : 'ies'} from ${config.dataDir}`,
+    `crowdgate is serving ${config.directories.length} director${config.directories.length === 1 ? 'y' : 'ies'} from ${storeLabel(config)}`,
     '',
     `  Crowd server URL (Jira/Confluence/Bitbucket → User Directories → Add → Atlassian Crowd): ${crowdUrl}`,
     `  Administration console: ${url}/admin/`,

@@ -177,6 +177,26 @@ export const readinessSchema = z.strictObject({
 });
 export type ReadinessConfig = z.output<typeof readinessSchema>;
 
+/**
+ * Where crowdgate keeps its data. `sqlite` (the default): one file under `dataDir`, for one
+ * machine. `postgres`: a PostgreSQL database that several crowdgate nodes share (one of them, the
+ * leader, runs the sync schedule; README "Several nodes"). `url` is a libpq URL
+ * (`postgres://user:password@host:5432/db?sslmode=require`), usually `"${DATABASE_URL}"`;
+ * `poolSize` connections per process, plus one each for leadership and notifications.
+ */
+export const storeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('sqlite') }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .refine((url) => URL.canParse(url), 'must be a valid URL'),
+    poolSize: integer(1, 500).default(10),
+  }),
+]);
+export type StoreConfig = z.output<typeof storeSchema>;
+
 const adminTokenSchema = z.strictObject({
   name: configName,
   token: z
@@ -285,6 +305,8 @@ export const configSchema = z
   .strictObject({
     server: serverSchema.default(() => serverSchema.parse({})),
     dataDir: z.string().min(1, 'must not be empty').default('./data'),
+    /** Where the data lives; absent: SQLite under `dataDir`. */
+    store: storeSchema.optional(),
     adminTokens: z.array(adminTokenSchema).default([]),
     /** GraphQL API limits (depth, fields, cost, input nesting, answer size); absent = defaults. */
     graphql: graphqlLimitsSchema.optional(),

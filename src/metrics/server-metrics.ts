@@ -21,13 +21,25 @@ export function serverMetrics(
 }
 
 /** Crowd SSO sessions live, in the process that holds them (the only one, or the primary). */
-export function sessionsGauge(registry: Registry, live: () => number): void {
+export function sessionsGauge(registry: Registry, live: () => number | Promise<number>): void {
   new Gauge({
     name: `${PREFIX}crowd_sso_sessions`,
     help: 'Crowd SSO sessions live (POST /session: single sign-on of Jira, Confluence and Bitbucket)',
     registers: [registry],
+    async collect() {
+      this.set(await live());
+    },
+  });
+}
+
+/** 1 while this node runs the sync engine (several nodes on one PostgreSQL store; src/nodes/), else 0. */
+export function leaderGauge(registry: Registry, leading: () => boolean): void {
+  new Gauge({
+    name: `${PREFIX}node_leader`,
+    help: 'Whether this crowdgate node leads: runs the sync schedule for every node of its PostgreSQL store (1) or not (0)',
+    registers: [registry],
     collect() {
-      this.set(live());
+      this.set(leading() ? 1 : 0);
     },
   });
 }

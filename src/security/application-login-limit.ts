@@ -1,4 +1,4 @@
-import { reservation, type LimitCounters, type Reservation } from './reservation';
+import { reservation, type FailureRecord, type FailureSink, type LimitCounters, type Reservation } from './reservation';
 
 export interface ApplicationLoginLimitOptions {
   /** Failed checks per address and window before unproven credentials are refused. Default 10. */
@@ -8,6 +8,8 @@ export interface ApplicationLoginLimitOptions {
   /** Addresses tracked at most; the least recently failing is dropped first. Default 10,000. */
   readonly maxKeys?: number;
   readonly now?: () => number;
+  /** Told of every failure counted (shared with other processes; see `absorb`). */
+  readonly sink?: FailureSink;
 }
 
 export interface ApplicationLimitCounters extends LimitCounters {
@@ -44,6 +46,7 @@ export class ApplicationLoginLimit {
   private readonly windowMs: number;
   private readonly maxKeys: number;
   private readonly now: () => number;
+  private readonly sink: FailureSink | undefined;
   private checked = 0;
   private refused = 0;
   private failed = 0;
@@ -55,6 +58,7 @@ export class ApplicationLoginLimit {
     this.windowMs = options.windowMs ?? 60_000;
     this.maxKeys = options.maxKeys ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.sink = options.sink;
   }
 
   /** A reserved check for `address`, or undefined (counted as refused) when its budget is used up. */
@@ -78,9 +82,26 @@ export class ApplicationLoginLimit {
         // Most recently failing last: eviction takes the quietest address first.
         if (this.windows.get(address) === window) this.windows.delete(address);
         this.windows.set(address, window);
+        this.sink?.(address, { failures: window.failures, at: window.start, notBefore: 0 });
       }
       this.dropIfIdle(address, window);
     });
+  }
+
+  /**
+   * Takes over an address's failures as another process recorded them (its `sink`): a newer
+   * window replaces this one; within the same window the larger count wins.
+   */
+  absorb(address: string, record: FailureRecord): void {
+    if (this.now() - record.at >= this.windowMs) return;
+    const window = this.current(address) ?? this.create(address);
+    if (record.at > window.start || window.failures === 0) {
+      window.start = record.at;
+      window.failures = record.failures;
+    } else if (record.at === window.start) {
+      window.failures = Math.max(window.failures, record.failures);
+    }
+    this.dropIfIdle(address, window);
   }
 
   /** True while `address` has used up its failures for the window. */

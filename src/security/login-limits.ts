@@ -5,7 +5,8 @@ import {
 } from './application-login-limit';
 import { UserLoginDelays, type UserLimitCounters, type UserLoginDelayOptions } from './user-login-delays';
 
-export type { LimitCounters, Reservation } from './reservation';
+import type { FailureSink } from './reservation';
+export type { FailureRecord, FailureSink, LimitCounters, Reservation } from './reservation';
 export type { ApplicationLimitCounters } from './application-login-limit';
 export type { UserAdmission, UserLimitCounters, UserSource } from './user-login-delays';
 export { ApplicationLoginLimit, UserLoginDelays };
@@ -19,7 +20,9 @@ export { ApplicationLoginLimit, UserLoginDelays };
  *
  * Both reserve an attempt before the slow check and settle it after (reservation.ts), so a
  * concurrent burst cannot get more checks than the budget. State and counters live in the memory
- * of this process: with serving workers (src/server/cluster/) each worker has its own. The
+ * of this process: with serving workers (src/server/cluster/) each worker has its own. On a
+ * PostgreSQL store every process also shares the failures it counts (`shared`), so a guess made
+ * through one node counts on all. The
  * composition root (src/server/server.ts) makes one instance and hands it to the Crowd facade
  * (facades/ imports src/, never the reverse) and, as `LoginLimitsSource`, to GraphQL.
  */
@@ -31,6 +34,15 @@ export class LoginLimits implements LoginLimitsSource {
     const clock = options.now ? { now: options.now } : {};
     this.application = new ApplicationLoginLimit({ ...clock, ...options.application });
     this.user = new UserLoginDelays({ ...clock, ...options.user });
+  }
+
+  /** Sees and takes over the failures of other processes (src/nodes/shared-login-limits.ts). */
+  static shared(options: LoginLimitsOptions, sinks: { application: FailureSink; user: FailureSink }): LoginLimits {
+    return new LoginLimits({
+      ...options,
+      application: { ...options.application, sink: sinks.application },
+      user: { ...options.user, sink: sinks.user },
+    });
   }
 
   counters(): LoginLimitsReadout {

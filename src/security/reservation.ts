@@ -34,3 +34,19 @@ export function reservation(settle: (outcome: 'succeed' | 'fail' | 'release') =>
   };
   return { succeed: once('succeed'), fail: once('fail'), release: once('release') };
 }
+
+/**
+ * One key's failures as a limit records them, so that other processes can take them over
+ * (src/nodes/shared-login-limits.ts: every crowdgate node on one PostgreSQL store counts the same
+ * failures). Checks in flight are not part of it: they stay with the process that runs them.
+ */
+export interface FailureRecord {
+  readonly failures: number;
+  /** The application limit: when the window started. User delays: the last failure (or the success that reset it). */
+  readonly at: number;
+  /** User delays: no check before this time; 0 for the application limit. */
+  readonly notBefore: number;
+}
+
+/** Told of every change of a key's failures (a failure counted, a success that cleared them). */
+export type FailureSink = (key: string, record: FailureRecord) => void;

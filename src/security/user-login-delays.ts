@@ -1,4 +1,4 @@
-import { reservation, type LimitCounters, type Reservation } from './reservation';
+import { reservation, type FailureRecord, type FailureSink, type LimitCounters, type Reservation } from './reservation';
 
 export interface UserLoginDelayOptions {
   /** Failures before delays begin, per key of an end-user source (familiar, or the unfamiliar pool). Default 5. */
@@ -18,6 +18,8 @@ export interface UserLoginDelayOptions {
   /** Familiar (user, source) pairs kept at most (least recently successful dropped first). Default 100,000. */
   readonly maxFamiliar?: number;
   readonly now?: () => number;
+  /** Told of every change of a key's failures (shared with other processes; see `absorb`). */
+  readonly sink?: FailureSink;
 }
 
 /** Where a password attempt comes from, as the facade knows it. */
@@ -83,12 +85,14 @@ export class UserLoginDelays {
   private readonly maxKeys: number;
   private readonly maxFamiliar: number;
   private readonly now: () => number;
+  private readonly sink: FailureSink | undefined;
   private checked = 0;
   private refused = 0;
   private failed = 0;
   private succeeded = 0;
 
   constructor(options: UserLoginDelayOptions = {}) {
+    this.sink = options.sink;
     this.threshold = options.threshold ?? 5;
     this.relayThreshold = options.relayThreshold ?? 20;
     this.firstDelayMs = options.firstDelayMs ?? 1_000;
@@ -117,7 +121,10 @@ export class UserLoginDelays {
       if (outcome === 'succeed') {
         this.succeeded += 1;
         if (!source.relay) this.rememberFamiliar(username, source.address);
-        if (!pool) state.failures = 0;
+        if (!pool && state.failures > 0) {
+          state.failures = 0;
+          this.sink?.(key, { failures: 0, at: this.now(), notBefore: 0 });
+        }
       } else if (outcome === 'fail') {
         this.failed += 1;
         const at = this.now();
@@ -127,10 +134,25 @@ export class UserLoginDelays {
         // Most recently failing last: eviction takes the quietest key first.
         if (this.states.get(key) === state) this.states.delete(key);
         this.states.set(key, state);
+        this.sink?.(key, { failures: state.failures, at, notBefore: state.notBefore });
       }
       this.dropIfIdle(key, state);
     });
     return { admitted: true, reservation: admitted };
+  }
+
+  /**
+   * Takes over a key's failures as another process recorded them (its `sink`): the newer record
+   * wins (by `at`), so a success elsewhere clears the key here and a failure elsewhere counts here.
+   */
+  absorb(key: string, record: FailureRecord): void {
+    const state =
+      this.states.get(key) ?? this.create(key, key.startsWith(RELAY_PREFIX) ? this.relayThreshold : this.threshold);
+    if (record.at < state.lastFailure) return;
+    state.failures = record.failures;
+    state.lastFailure = record.at;
+    state.notBefore = record.notBefore;
+    this.dropIfIdle(key, state);
   }
 
   /** True when `address` has succeeded for `username` within the familiar period. */
@@ -161,7 +183,11 @@ export class UserLoginDelays {
 
   private keyOf(username: string, source: UserSource): { key: string; threshold: number; pool: boolean } {
     if (source.relay)
-      return { key: `relay ${pairKey(username, source.address)}`, threshold: this.relayThreshold, pool: false };
+      return {
+        key: `${RELAY_PREFIX}${pairKey(username, source.address)}`,
+        threshold: this.relayThreshold,
+        pool: false,
+      };
     if (this.isFamiliar(username, source.address))
       return { key: `familiar ${pairKey(username, source.address)}`, threshold: this.threshold, pool: false };
     return { key: `unfamiliar ${pairKey(username, '')}`, threshold: this.threshold, pool: true };
@@ -201,6 +227,8 @@ export class UserLoginDelays {
     }
   }
 }
+
+const RELAY_PREFIX = 'relay ';
 
 /** Unambiguous for any username and address: the username's length comes first. */
 function pairKey(username: string, address: string): string {

@@ -2,16 +2,21 @@ import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../resolvers/schema';
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { Config } from '../config/schema';
-import { openSqliteStore } from '../store/open';
-import { holdStore } from '../store/sqlite/store-hold';
+import { openConfiguredStore } from '../store/open';
 import type { Registry } from 'prom-client';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { processRegistry } from '../metrics/registry';
-import { serverMetrics } from '../metrics/server-metrics';
+import { leaderGauge, serverMetrics, sessionsGauge } from '../metrics/server-metrics';
+import { DEFAULT_SESSION_TTL_MS, type Sessions } from '../../facades/crowd/session-store';
+import { startNodeCoordination, type NodeCoordination } from '../nodes/node-coordination';
+import { countSharedSessions } from '../nodes/shared-sessions';
+import { sharedLoginLimitsOf, type SharedLoginLimits } from '../nodes/shared-login-limits';
+import { PostgresStore } from '../store/postgres/postgres-store';
+import { openDirectoryProvider } from './open-provider';
 import { allDirectoryAlerts, reportAlertsDaily } from './alert-report';
 import { engineMetricSources } from './engine-metric-sources';
 import type { Store } from '../store/store';
-import { localControl } from '../sync/control';
+import { localControl, type SyncControl } from '../sync/control';
 import { SyncEngine } from '../sync/engine';
 import { SyncScheduler } from '../sync/scheduler';
 import type { Logger } from '../logging/logger';
@@ -68,18 +73,11 @@ export async function openEngine(
   config: Config,
   logger: Logger,
   source: ConfigSource = {},
-  options: { startRuns?: boolean; metrics?: boolean } = {},
+  options: { startRuns?: boolean; metrics?: boolean; leading?: boolean } = {},
 ): Promise<OpenEngine> {
-  // The hold before the store: `crowdgate restore` refuses while it is held (and a start is
-  // refused during a restore), so the store is never swapped under an open connection.
-  const hold = holdStore(config.dataDir);
-  let store: Store;
-  try {
-    store = openSqliteStore(config.dataDir);
-  } catch (error) {
-    hold.release();
-    throw error;
-  }
+  // A SQLite store is held: `crowdgate restore` refuses while it is held (and a start is refused
+  // during a restore), so the store is never swapped under an open connection.
+  const store = await openConfiguredStore(config, { hold: true, logger });
   let runtime: RuntimeConfiguration | undefined;
   try {
     runtime = await openRuntimeConfiguration({
@@ -99,10 +97,18 @@ export async function openEngine(
     let engineMetrics: EngineMetrics | undefined;
     const engine = new SyncEngine(store, [], logger, { runEnded: (run) => engineMetrics?.runEnded(run) });
     const scheduler = new SyncScheduler(engine);
-    const supervisor = new DirectorySupervisor(engine, scheduler, store, logger, options.startRuns ?? true);
+    const supervisor = new DirectorySupervisor(
+      engine,
+      scheduler,
+      store,
+      logger,
+      options.startRuns ?? true,
+      openDirectoryProvider,
+      options.leading ?? true,
+    );
     const registry = options.metrics ? processRegistry() : undefined;
     if (registry) {
-      const opened = { store, runtime, engine: () => engine, supervisor: () => supervisor, dataDir: config.dataDir };
+      const opened = { store, runtime, engine: () => engine, supervisor: () => supervisor, config };
       engineMetrics = new EngineMetrics(registry, engineMetricSources(opened));
     }
     const opened = runtime;
@@ -113,7 +119,6 @@ export async function openEngine(
       await engine.abandonRuns();
       await supervisor.close();
       await store.close();
-      hold.release();
     };
     try {
       const firstRuns = await supervisor.apply(effective, { strict: true, trigger: 'startup' });
@@ -135,7 +140,6 @@ export async function openEngine(
   } catch (error) {
     runtime?.stop();
     await store.close().catch(() => undefined);
-    hold.release();
     throw error;
   }
 }
@@ -144,6 +148,12 @@ export async function openEngine(
 export interface RunningEngine extends OpenEngine {
   /** The one-time setup token of a first start (no administrator token anywhere), to print; else undefined. */
   readonly setupToken: string | undefined;
+  /** What GraphQL asks of the engine: this process's, or, on a PostgreSQL store, the leader's (src/nodes/). */
+  readonly control: SyncControl;
+  /** Crowd SSO sessions shared by every node of a PostgreSQL store; undefined: each process keeps its own. */
+  readonly sessions?: Sessions;
+  /** Live SSO sessions of `sessions`, for the metrics. */
+  readonly sessionCount?: () => Promise<number>;
 }
 
 /**
@@ -154,10 +164,32 @@ export interface RunningEngine extends OpenEngine {
  * and close directories as they happen.
  */
 export async function startEngine(config: Config, logger: Logger, source: ConfigSource = {}): Promise<RunningEngine> {
-  const opened = await openEngine(config, logger, source, { metrics: config.metrics?.enabled !== false });
-  const { runtime, supervisor, store } = opened;
+  const shared = config.store?.kind === 'postgres' ? config.store : undefined;
+  // On a shared store every node starts as a follower; the election decides (src/nodes/).
+  const opened = await openEngine(config, logger, source, {
+    metrics: config.metrics?.enabled !== false,
+    leading: shared === undefined,
+  });
+  const { runtime, supervisor, store, engine } = opened;
+  const local = localControl(engine, (name) => supervisor.health(name));
   let setupToken: string | undefined;
+  let coordination: NodeCoordination | undefined;
   try {
+    if (shared && store instanceof PostgresStore) {
+      coordination = await startNodeCoordination({
+        url: shared.url,
+        store,
+        runtime,
+        local,
+        logger,
+        sessionTtlMs: DEFAULT_SESSION_TTL_MS,
+        duties: {
+          lead: async () => void (await supervisor.lead('startup')),
+          follow: () => supervisor.follow(),
+        },
+      });
+      if (opened.registry) leaderGauge(opened.registry, coordination.leading);
+    }
     setupToken = await issueSetupToken(store, config.adminTokens.length);
     if (setupToken) runtime.adopt(await store.loadConfiguration(), await store.listAdminTokens());
     for (const [name, run] of opened.firstRuns) if (opened.neverSynced.has(name)) await run;
@@ -165,6 +197,7 @@ export async function startEngine(config: Config, logger: Logger, source: Config
     // A change made between the first read and the listener above is picked up now.
     void supervisor.apply(runtime.current());
   } catch (error) {
+    await coordination?.close();
     await opened.close();
     throw error;
   }
@@ -174,11 +207,17 @@ export async function startEngine(config: Config, logger: Logger, source: Config
     logger,
     Promise.allSettled([...opened.firstRuns.values(), supervisor.firstChecks()]),
   );
+  const pool = store instanceof PostgresStore ? store.pool : undefined;
   return {
     ...opened,
     setupToken,
+    control: coordination?.control ?? local,
+    ...(coordination ? { sessions: coordination.sessions } : {}),
+    ...(pool ? { sessionCount: () => countSharedSessions(pool) } : {}),
     close: async () => {
       stopReports();
+      // Leadership first: another node takes the schedule over while this one drains.
+      await coordination?.close();
       await opened.close();
     },
   };
@@ -188,17 +227,22 @@ export async function startEngine(config: Config, logger: Logger, source: Config
 export async function startCrowdgate(config: Config, logger: Logger, source: ConfigSource = {}): Promise<Crowdgate> {
   const running = await startEngine(config, logger, source);
   const { store, engine, runtime } = running;
+  let shared: SharedLoginLimits | undefined;
   try {
     const schema = await buildCrowdgateSchema();
-    const control = localControl(engine, (name) => running.supervisor.health(name));
+    const metrics = running.registry ? serverMetrics(running.registry) : undefined;
+    if (metrics && running.sessionCount) sessionsGauge(metrics.registry, running.sessionCount);
+    shared = await sharedLoginLimitsOf(config, store, logger);
     const server = await startServer({
       config,
       store,
       schema,
       runtime,
-      engine: control,
+      engine: running.control,
       logger,
-      ...(running.registry ? { metrics: serverMetrics(running.registry) } : {}),
+      ...(running.sessions ? { sessions: running.sessions } : {}),
+      ...(shared ? { loginLimits: shared.limits } : {}),
+      ...(metrics ? { metrics } : {}),
     });
     return {
       server,
@@ -212,10 +256,12 @@ export async function startCrowdgate(config: Config, logger: Logger, source: Con
         const abandoned = engine.abandonRuns();
         await server.close();
         await abandoned;
+        await shared?.close();
         await running.close();
       },
     };
   } catch (error) {
+    await shared?.close();
     await running.close();
     throw error;
   }

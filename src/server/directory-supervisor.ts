@@ -6,12 +6,13 @@ import type { ProviderHandle } from '../providers/registry';
 import type { Store } from '../store/store';
 import type { RunTrigger } from '../store/sync-records';
 import type { DirectoryHealth } from '../sync/control';
-import type { SyncEngine } from '../sync/engine';
+import type { SyncDirectory, SyncEngine } from '../sync/engine';
 import type { SyncScheduler } from '../sync/scheduler';
 import { openDirectoryProvider } from './open-provider';
 
 interface Running {
   readonly directory: ConfiguredDirectory;
+  readonly entry: SyncDirectory;
   readonly handle: ProviderHandle;
   /** The newest background connection test. */
   access: DirectoryHealth['access'];
@@ -34,6 +35,10 @@ const HEALTH_CHECK_INTERVAL_MS = 6 * 60 * 60_000;
  * A provider that fails to open is logged and reported by `health` (the directory's status); each
  * running directory's connection test runs in the background when it opens and every few hours
  * (its warnings: a missing permission, a secret that expires soon).
+ *
+ * With several nodes on one PostgreSQL store only the leader schedules and runs syncs
+ * (src/nodes/): a follower's directories join its engine (for connection tests and password
+ * checks) without a schedule or a first run, until `lead` starts both; `follow` stops them again.
  */
 export class DirectorySupervisor {
   private readonly running = new Map<string, Running>();
@@ -49,7 +54,33 @@ export class DirectorySupervisor {
     /** False for `crowdgate sync`: directories join the engine only, without a schedule or a first run. */
     private readonly autoRun = true,
     private readonly open: (directory: DirectoryConfig) => Promise<ProviderHandle> = openDirectoryProvider,
+    /** False on a node that does not lead (yet): see `lead`. */
+    private leading = true,
   ) {}
+
+  /**
+   * This node now runs the syncs: every running directory joins the schedule and is synchronised
+   * once now (`trigger`), as at a start; directories opened later are too.
+   */
+  lead(trigger: RunTrigger): Promise<Map<string, Promise<unknown>>> {
+    return this.enqueue(async () => {
+      this.leading = true;
+      const firstRuns = new Map<string, Promise<unknown>>();
+      if (!this.autoRun) return firstRuns;
+      for (const running of this.running.values())
+        firstRuns.set(running.entry.directory.name, this.schedule(running.entry, trigger));
+      return firstRuns;
+    });
+  }
+
+  /** This node stops running syncs: the schedule stops, runs still reading are abandoned (one applying finishes). */
+  follow(): Promise<void> {
+    return this.enqueue(async () => {
+      this.leading = false;
+      for (const running of this.running.values()) this.scheduler.remove(running.entry.directory.name);
+      await this.engine.abandonRuns();
+    });
+  }
 
   /** Why the directory's provider could not open, and its newest background connection test. */
   health(name: string): DirectoryHealth {
@@ -66,12 +97,23 @@ export class DirectorySupervisor {
     effective: EffectiveConfiguration,
     options: { strict?: boolean; trigger?: RunTrigger } = {},
   ): Promise<Map<string, Promise<unknown>>> {
-    const step = this.chain.then(() => this.applyNow(effective, options));
-    this.chain = step.then(
+    return this.enqueue(() => this.applyNow(effective, options));
+  }
+
+  /** Runs `step` after every change queued before it. */
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(step);
+    this.chain = next.then(
       () => undefined,
       () => undefined,
     );
-    return step;
+    return next;
+  }
+
+  /** Joins the schedule and starts the directory's first run on this node. */
+  private schedule(entry: SyncDirectory, trigger: RunTrigger): Promise<unknown> {
+    this.scheduler.add(entry);
+    return this.engine.sync(entry.directory.name, { mode: 'full', trigger }).catch(() => undefined);
   }
 
   /** Settles when the connection tests started so far (each directory's first, when it opened) have ended. */
@@ -120,11 +162,12 @@ export class DirectorySupervisor {
       const entry = { directory: row, provider: handle.provider, settings: directory.config };
       this.engine.addDirectory(entry);
       if (!this.autoRun) {
-        this.running.set(key, { directory, handle, access: null });
+        this.running.set(key, { directory, entry, handle, access: null });
         continue;
       }
       const running: Running = {
         directory,
+        entry,
         handle,
         access: null,
         timer: setInterval(() => void check(), HEALTH_CHECK_INTERVAL_MS),
@@ -143,11 +186,7 @@ export class DirectorySupervisor {
       const first = check().finally(() => this.pendingChecks.delete(first));
       this.pendingChecks.add(first);
       this.running.set(key, running);
-      this.scheduler.add(entry);
-      firstRuns.set(
-        row.name,
-        this.engine.sync(row.name, { mode: 'full', trigger }).catch(() => undefined),
-      );
+      if (this.leading) firstRuns.set(row.name, this.schedule(entry, trigger));
     }
     return firstRuns;
   }

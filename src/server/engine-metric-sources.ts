@@ -1,6 +1,7 @@
 import type { RuntimeConfiguration } from '../admin/runtime-configuration';
 import type { EngineMetricSources } from '../metrics/engine-metrics';
 import { storeFilePath } from '../store/sqlite/store-files';
+import type { StoreLocation } from '../store/open';
 import type { Store } from '../store/store';
 import type { SyncEngine } from '../sync/engine';
 import { allDirectoryAlerts } from './alert-report';
@@ -12,9 +13,10 @@ export function engineMetricSources(parts: {
   readonly engine: () => SyncEngine;
   readonly supervisor: () => DirectorySupervisor;
   readonly runtime: RuntimeConfiguration;
-  readonly dataDir: string;
+  readonly config: StoreLocation;
 }): EngineMetricSources {
-  const database = storeFilePath(parts.dataDir);
+  // PostgreSQL's size is the database server's to report (its own exporters do).
+  const database = parts.config.store?.kind !== 'postgres' ? storeFilePath(parts.config.dataDir) : undefined;
   return {
     store: parts.store,
     running: () =>
@@ -25,6 +27,6 @@ export function engineMetricSources(parts: {
     health: (name) => parts.supervisor().health(name),
     alerts: (summary) =>
       allDirectoryAlerts(parts.store, parts.runtime, (name) => parts.supervisor().health(name), summary),
-    databaseFiles: [database, `${database}-wal`],
+    databaseFiles: database ? [database, `${database}-wal`] : [],
   };
 }

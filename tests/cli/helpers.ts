@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { packageRoot } from '../../src/paths';
 import { createInterface } from 'node:readline';
 
 /** The compiled CLI, as `npx crowdgate` runs it (`npm test` builds first). */
-export const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
 export interface RunningEmulate {
   readonly child: ChildProcess;

@@ -178,3 +178,48 @@ test('VerifiedPasswordCache.knownGood: only what verified, without a check, for 
   now += 1;
   expect(cache.knownGood('right', 'h')).toBe(false);
 });
+
+/** Two processes' limits wired sink → absorb, as src/nodes/shared-login-limits.ts wires them through PostgreSQL. */
+describe('failures shared between processes (sink and absorb)', () => {
+  test('application limit: failures counted by one process block the address in the other; a newer window replaces an older one', () => {
+    let now = 5_000;
+    const clock = { now: () => now };
+    const other = new ApplicationLoginLimit(clock);
+    const one = new ApplicationLoginLimit({ ...clock, sink: (key, record) => other.absorb(key, record) });
+    for (let i = 0; i < 10; i++) one.reserve('10.0.0.9')!.fail();
+    expect(other.blocked('10.0.0.9')).toBe(true);
+    expect(other.reserve('10.0.0.9')).toBeUndefined();
+    expect(other.counters()).toMatchObject({ checked: 0, failed: 0, refused: 1, blocked: 1 });
+    // A stale record (an older window) changes nothing; after the window the address is free again.
+    other.absorb('10.0.0.9', { failures: 1, at: 1_000, notBefore: 0 });
+    expect(other.blocked('10.0.0.9')).toBe(true);
+    now += 60_000;
+    expect(other.blocked('10.0.0.9')).toBe(false);
+    other.absorb('10.0.0.8', { failures: 10, at: now - 60_000, notBefore: 0 }); // already over: ignored
+    expect(other.blocked('10.0.0.8')).toBe(false);
+  });
+
+  test('user delays: the delay counted by one process holds in the other, and a success there clears it here', () => {
+    let now = 1_000_000;
+    const clock = { now: () => now };
+    const relay = { address: '10.0.0.5', relay: true };
+    const b = new UserLoginDelays({ threshold: 3, relayThreshold: 3, ...clock });
+    const a = new UserLoginDelays({
+      threshold: 3,
+      relayThreshold: 3,
+      ...clock,
+      sink: (key, record) => b.absorb(key, record),
+    });
+    for (let i = 0; i < 3; i++) admitted(a.reserve('u', relay)).fail();
+    expect(b.reserve('u', relay)).toEqual({ admitted: false, retryAfterMs: 1_000 });
+    expect(b.counters()).toMatchObject({ blocked: 1, checked: 0 });
+    now += 1_000;
+    // The delay is over: b checks; a's success afterwards clears the key in b too.
+    admitted(b.reserve('u', relay)).release();
+    now += 1;
+    admitted(a.reserve('u', relay)).succeed();
+    expect(b.counters().blocked).toBe(0);
+    for (let i = 0; i < 2; i++) admitted(b.reserve('u', relay)).fail();
+    expect(b.reserve('u', relay)).toMatchObject({ admitted: true }); // two failures since the reset: under the threshold
+  });
+});

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { localSessions, SessionStore } from '../../../facades/crowd/session-store';
 import type { Config } from '../../config/schema';
 import { DirectoryError } from '../../domain/errors';
-import { localControl } from '../../sync/control';
 import type { SyncEngine } from '../../sync/engine';
 import { startEngine, type ConfigSource } from '../bootstrap';
 import type { Logger } from '../../logging/logger';
@@ -53,16 +52,15 @@ export async function startCrowdgateCluster(
   source: ConfigSource = {},
 ): Promise<CrowdgateCluster> {
   const running = await startEngine(config, logger, source);
-  const sessionStore = new SessionStore();
+  // Sessions of the primary, or those of every node on a PostgreSQL store.
+  const sessionStore = running.sessions ? undefined : new SessionStore();
+  const sessions = running.sessions ?? localSessions(sessionStore!);
   const workers = new Set<Worker>();
   // The engine's metrics are here, the HTTP ones in each worker: /metrics sums them (cluster-metrics.ts).
   const metrics = running.registry ? new ClusterMetrics(running.registry, () => [...workers]) : undefined;
-  if (running.registry) sessionsGauge(running.registry, () => sessionStore.size);
+  if (running.registry) sessionsGauge(running.registry, running.sessionCount ?? (() => sessionStore!.size));
   const handlers = {
-    ...serviceHandlers(
-      localControl(running.engine, (name) => running.supervisor.health(name)),
-      localSessions(sessionStore),
-    ),
+    ...serviceHandlers(running.control, sessions),
     ...(metrics ? { 'metrics.exposition': () => metrics.exposition() } : {}),
     // A stopping worker's round trip after its server closed (worker-main.ts): nothing to do.
     'cluster.closed': async () => undefined,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { buildCrowdgateSchema } from '../../../resolvers/schema';
-import { openSqliteStore } from '../../store/open';
+import { openConfiguredStore } from '../../store/open';
+import { sharedLoginLimitsOf } from '../../nodes/shared-login-limits';
 import { createLogger, describeError } from '../../logging/logger';
 import { startServer } from '../server';
 import { answerMetricsRequests } from '../../metrics/cluster-metrics';
@@ -29,7 +30,9 @@ async function serve(start: StartMessage): Promise<void> {
   logger = createLogger(undefined, start.config.logLevel ?? 'info');
   const link = new PrimaryLink(channel);
   const { control, sessions } = remoteServices(link);
-  const store = openSqliteStore(start.config.dataDir);
+  const store = await openConfiguredStore(start.config, { applicationName: 'crowdgate worker', logger });
+  // On PostgreSQL every serving process shares the failed-login counts; else each counts alone.
+  const shared = await sharedLoginLimitsOf(start.config, store, logger);
   // This worker's HTTP metrics; /metrics asks the primary, which sums every worker's and its own.
   const registry = start.config.metrics?.enabled === false ? undefined : processRegistry();
   if (registry) answerMetricsRequests(registry);
@@ -41,6 +44,7 @@ async function serve(start: StartMessage): Promise<void> {
     logger,
     engine: control,
     sessions,
+    ...(shared ? { loginLimits: shared.limits } : {}),
     ...(registry ? { metrics: serverMetrics(registry, () => link.call<string>('metrics.exposition')) } : {}),
   });
   let stopping: Promise<void> | undefined;
@@ -59,6 +63,7 @@ async function serve(start: StartMessage): Promise<void> {
         await report({ type: 'stopped' });
       }
       link.failAll('crowdgate is stopping');
+      await shared?.close();
       await store.close();
     })().finally(() => process.exit(0)));
   process.on('message', (message) => {

@@ -70,10 +70,10 @@ export function holdStore(dataDir: string): StoreHold {
 }
 
 /**
- * The exclusive hold of `crowdgate restore`. Throws CONFLICT, naming the processes that use the
+ * The exclusive hold of `crowdgate restore` (or `command`, named in the refusal). Throws CONFLICT, naming the processes that use the
  * store, while any shared hold exists; waits for nothing.
  */
-export function holdStoreExclusively(dataDir: string): StoreHold {
+export function holdStoreExclusively(dataDir: string, command = 'the restore'): StoreHold {
   const db = openLock(dataDir, 0);
   try {
     db.exec('BEGIN EXCLUSIVE');
@@ -93,7 +93,7 @@ export function holdStoreExclusively(dataDir: string): StoreHold {
         : `crowdgate (pid${holders.length > 1 ? 's' : ''} ${holders.join(', ')})`;
     throw new DirectoryError(
       'CONFLICT',
-      `${who} is using ${dataDir}; stop it first (serve, sync and backup all use the store), then run the restore again`,
+      `${who} is using ${dataDir}; stop it first (serve, sync and backup all use the store), then run ${command} again`,
       { cause: error },
     );
   }
